@@ -1,0 +1,3 @@
+from workshop_kit.cli import main
+
+main()

@@ -1,0 +1,27 @@
+"""Data files that ship with workshop-kit: sizes, papers, sheets, theme, labels."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@cache
+def builtin(name: str) -> Any:
+    """The parsed content of data/<name>.yaml."""
+    with open(DATA / f"{name}.yaml", encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def default_templates_dir() -> Path:
+    """The card templates used by a kit that has no templates/ of its own."""
+    packaged = Path(__file__).resolve().parent / "defaults" / "templates"
+    if packaged.is_dir():
+        return packaged
+    # Running from a source checkout: the repository's own kit templates.
+    return Path(__file__).resolve().parents[2] / "templates"

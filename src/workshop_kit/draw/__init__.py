@@ -1,0 +1,1 @@
+"""Draw stage: boxes in millimetres -> PDF (ReportLab); points only here."""

@@ -1,0 +1,117 @@
+"""Render imposed pages of faces to a PDF with ReportLab, all vector."""
+
+from __future__ import annotations
+
+import io
+from typing import Callable
+
+from reportlab.lib.colors import CMYKColor, HexColor
+from reportlab.pdfgen.canvas import Canvas
+
+from workshop_kit.content.model import CMYK
+from workshop_kit.impose.plan import Sheets
+from workshop_kit.layout.boxes import Box, Face, Fill, QRSymbol, TextRun
+
+MM = 72 / 25.4
+REGISTRATION = CMYKColor(1, 1, 1, 1)  # crop marks print on every plate
+
+
+def colour(value):
+    if isinstance(value, CMYK):
+        c, m, y, k = (v / 100 for v in value.cmyk)
+        return CMYKColor(c, m, y, k)
+    return HexColor(value)
+
+
+def _box(box: Box) -> list[float]:
+    return [box.x * MM, box.y * MM, box.right * MM, box.top * MM]
+
+
+def render(sheets: Sheets, face_of: Callable[[int, str], Face], title: str, author: str) -> bytes:
+    """The PDF bytes of all pages; face_of(item, side) gives what to draw."""
+    buffer = io.BytesIO()
+    first = sheets.pages[0]
+    canvas = Canvas(buffer, pagesize=(first.width * MM, first.height * MM),
+                    pageCompression=1, invariant=1)
+    canvas.setTitle(title)
+    canvas.setAuthor(author)
+    canvas.setCreator("workshop-kit")
+    for page in sheets.pages:
+        canvas.setPageSize((page.width * MM, page.height * MM))
+        canvas.setTrimBox(_box(page.trim_box) if page.trim_box else None)
+        canvas.setBleedBox(_box(page.bleed_box) if page.bleed_box else None)
+        for placement in page.placements:
+            draw_face(canvas, face_of(placement.item, placement.side), placement.x, placement.y, page.bleed)
+        if page.marks:
+            canvas.setStrokeColor(REGISTRATION)
+            canvas.setLineWidth(sheets.mark_width_pt)
+            path = canvas.beginPath()
+            for m in page.marks:
+                path.moveTo(m.x1 * MM, m.y1 * MM)
+                path.lineTo(m.x2 * MM, m.y2 * MM)
+            canvas.drawPath(path, stroke=1, fill=0)
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def draw_face(canvas: Canvas, face: Face, x: float, y: float, bleed: float) -> None:
+    """Draw a face with its trim's bottom-left corner at (x, y) mm."""
+    canvas.saveState()
+    canvas.translate(x * MM, y * MM)
+    clip = canvas.beginPath()
+    clip.rect(-bleed * MM, -bleed * MM, (face.width + 2 * bleed) * MM, (face.height + 2 * bleed) * MM)
+    canvas.clipPath(clip, stroke=0, fill=0)
+    canvas.setFillColor(colour(face.background))
+    canvas.rect(-bleed * MM, -bleed * MM, (face.width + 2 * bleed) * MM,
+                (face.height + 2 * bleed) * MM, stroke=0, fill=1)
+    current = None
+    for item in face.items:
+        if isinstance(item, TextRun):
+            if current != (item.font, item.size_pt):
+                canvas.setFont(item.font, item.size_pt)
+                current = (item.font, item.size_pt)
+            canvas.setFillColor(colour(item.colour))
+            canvas.drawString(item.x * MM, item.baseline * MM, item.text)
+        elif isinstance(item, Fill):
+            _fill(canvas, item, bleed)
+        elif isinstance(item, QRSymbol):
+            _qr(canvas, item)
+    canvas.restoreState()
+
+
+def _fill(canvas: Canvas, fill: Fill, bleed: float) -> None:
+    b = fill.box
+    x0 = b.x - (bleed if "left" in fill.bleed_edges else 0)
+    y0 = b.y - (bleed if "bottom" in fill.bleed_edges else 0)
+    x1 = b.right + (bleed if "right" in fill.bleed_edges else 0)
+    y1 = b.top + (bleed if "top" in fill.bleed_edges else 0)
+    canvas.setFillColor(colour(fill.colour))
+    canvas.rect(x0 * MM, y0 * MM, (x1 - x0) * MM, (y1 - y0) * MM, stroke=0, fill=1)
+
+
+def _qr(canvas: Canvas, symbol: QRSymbol) -> None:
+    """Light square with the quiet zone, then one path of dark module runs."""
+    from workshop_kit.qr import QUIET_ZONE
+
+    b = symbol.box
+    module = symbol.module_mm
+    canvas.setFillColor(colour(symbol.light))
+    canvas.rect(b.x * MM, b.y * MM, b.width * MM, b.height * MM, stroke=0, fill=1)
+    canvas.setFillColor(colour(symbol.dark))
+    path = canvas.beginPath()
+    origin_x = b.x + QUIET_ZONE * module
+    top = b.top - QUIET_ZONE * module
+    for r, row in enumerate(symbol.matrix.rows):
+        y = top - (r + 1) * module
+        c = 0
+        n = len(row)
+        while c < n:
+            if row[c]:
+                start = c
+                while c < n and row[c]:
+                    c += 1
+                path.rect((origin_x + start * module) * MM, y * MM, (c - start) * module * MM, module * MM)
+            else:
+                c += 1
+    canvas.drawPath(path, stroke=0, fill=1)

@@ -1,0 +1,77 @@
+"""Fonts from installed Python font packages, registered once with ReportLab.
+
+Layout measures text with these metrics; the PDF writer embeds them as
+subsets. Nothing is taken from the operating system.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import fontpkg
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+STYLES = {
+    "regular": (400, "normal"),
+    "bold": (700, "normal"),
+    "italic": (400, "italic"),
+    "bold-italic": (700, "italic"),
+}
+
+
+class FontMissing(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+
+    def face(self, style: str) -> str:
+        """The registered ReportLab name of a style of this family."""
+        return _register(self.name, style)
+
+    def width(self, text: str, style: str, size_pt: float) -> float:
+        """Advance width in points."""
+        return _unit_width(self.face(style), text) * size_pt
+
+    def ascent(self, style: str) -> float:
+        """Ascent as a fraction of the font size."""
+        face = pdfmetrics.getFont(self.face(style)).face
+        return face.ascent / 1000
+
+    def files(self) -> dict[str, str]:
+        return {style: str(_path(self.name, style)) for style in STYLES}
+
+
+@cache
+def family(name: str) -> Family:
+    fam = Family(name)
+    for style in STYLES:
+        fam.face(style)  # fail early if the package is missing
+    return fam
+
+
+def _path(name: str, style: str):
+    weight, slant = STYLES[style]
+    try:
+        return fontpkg.path(name, weight, slant, nearest=True)
+    except fontpkg.FontpkgError as exc:
+        raise FontMissing(
+            f"font '{name}' is not installed; install its font package "
+            f"(e.g. pip install fontpkg-{fontpkg.slugify(name)})"
+        ) from exc
+
+
+@cache
+def _register(name: str, style: str) -> str:
+    face_name = f"{name.replace(' ', '')}-{style}"
+    pdfmetrics.registerFont(TTFont(face_name, str(_path(name, style))))
+    return face_name
+
+
+@cache
+def _unit_width(face_name: str, text: str) -> float:
+    return pdfmetrics.stringWidth(text, face_name, 1.0)

@@ -1,0 +1,1 @@
+"""Layout stage: content -> positioned boxes in millimetres. Pure: no file output."""

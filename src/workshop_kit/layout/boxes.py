@@ -1,0 +1,87 @@
+"""What layout hands to the drawing stage: plain data, millimetres,
+origin at the bottom-left corner of the trim, y pointing up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Union
+
+from workshop_kit.qr import QRMatrix
+
+Colour = Any  # "#RRGGBB" or a CMYK model; the drawing edge converts it
+
+
+@dataclass(frozen=True)
+class Box:
+    x: float
+    y: float
+    width: float
+    height: float
+
+    @property
+    def right(self) -> float:
+        return self.x + self.width
+
+    @property
+    def top(self) -> float:
+        return self.y + self.height
+
+    def contains(self, other: "Box", tolerance: float = 1e-6) -> bool:
+        return (other.x >= self.x - tolerance and other.y >= self.y - tolerance
+                and other.right <= self.right + tolerance and other.top <= self.top + tolerance)
+
+
+@dataclass(frozen=True)
+class Fill:
+    box: Box
+    colour: Colour
+    # Edges that lie on the trim and so run on into the bleed.
+    bleed_edges: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class TextRun:
+    x: float        # left of the run
+    baseline: float
+    text: str
+    font: str       # registered font face name
+    size_pt: float
+    colour: Colour
+
+
+@dataclass(frozen=True)
+class QRSymbol:
+    box: Box        # the whole symbol including the quiet zone
+    matrix: QRMatrix
+    dark: Colour
+    light: Colour
+
+    @property
+    def module_mm(self) -> float:
+        return self.box.width / self.matrix.modules_with_quiet_zone
+
+
+Item = Union[Fill, TextRun, QRSymbol]
+
+
+@dataclass(frozen=True)
+class Face:
+    """One side of a card (or a whole board): its size and what is on it."""
+
+    width: float
+    height: float
+    background: Colour
+    items: tuple[Item, ...]
+
+    def texts(self) -> list[TextRun]:
+        return [i for i in self.items if isinstance(i, TextRun)]
+
+
+@dataclass(frozen=True)
+class CardFaces:
+    deck: str
+    card_id: str
+    title: str
+    qr_url: str | None
+    front: Face
+    back: Face

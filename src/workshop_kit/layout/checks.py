@@ -1,0 +1,123 @@
+"""Checks of templates against the kit: fields, labels, colour roles and
+the contrast of every text against what lies behind it."""
+
+from __future__ import annotations
+
+import difflib
+import string
+import typing
+
+from pydantic import BaseModel
+
+from workshop_kit.content import KitContent
+from workshop_kit.content.model import CARD_MODELS
+from workshop_kit.layout.colours import MIN_CONTRAST, Palette, contrast
+from workshop_kit.layout.template import LoadedTemplate
+from workshop_kit.problems import Problem
+
+PLACEHOLDERS = {"title", "deck", "n", "total", "kit", "organisation", "type", "url"}
+
+
+def _hint(name: str, known) -> str:
+    match = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f"; did you mean '{match[0]}'?" if match else ""
+
+
+def _field_kind(model: type[BaseModel], path: str) -> str | None:
+    """'text', 'list' or 'group' for a field path of a card model; None if unknown."""
+    current: typing.Any = model
+    for part in path.split("."):
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        info = current.model_fields.get(part)
+        if info is None:
+            return None
+        current = info.annotation
+        for arg in typing.get_args(current):
+            if isinstance(arg, type) and issubclass(arg, BaseModel):
+                current = arg
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return "group"
+    origin = typing.get_origin(current)
+    if origin is list:
+        return "list"
+    if origin is typing.Annotated and typing.get_origin(typing.get_args(current)[0]) is list:
+        return "list"
+    return "text"
+
+
+def check_template(kit: KitContent, card_type: str, loaded: LoadedTemplate) -> list[Problem]:
+    problems: list[Problem] = []
+    src = loaded.source
+    model = CARD_MODELS[card_type]
+    palette = Palette(kit.colours, card_type)
+    for side in ("front", "back"):
+        face = loaded.face(side)
+        if face.background not in palette:
+            problems.append(src.problem((side, "background"),
+                                        f"unknown colour role '{face.background}'" + _hint(face.background, palette.roles())))
+        for i, element in enumerate(face.elements):
+            at = (side, "elements", i)
+            for role_field in ("fill", "colour", "label_colour"):
+                role = getattr(element, role_field)
+                if role is not None and role not in palette:
+                    problems.append(src.problem(at + (role_field,),
+                                                f"unknown colour role '{role}'" + _hint(role, palette.roles())))
+            for j, item in enumerate(element.content):
+                item_at = at + ("content", j)
+                if item.field is not None:
+                    kind = _field_kind(model, item.field)
+                    if kind is None:
+                        names = list(model.model_fields)
+                        problems.append(src.problem(item_at + ("field",),
+                                                    f"{card_type} cards have no field '{item.field}'" + _hint(item.field, names)))
+                    elif kind == "group":
+                        problems.append(src.problem(item_at + ("field",),
+                                                    f"'{item.field}' is a group; name one of its parts, e.g. {item.field}.…"))
+                if item.label is not None and item.label not in kit.labels:
+                    problems.append(src.problem(item_at + ("label",),
+                                                f"unknown label '{item.label}'" + _hint(item.label, kit.labels)))
+                if item.text is not None:
+                    try:
+                        names = {n for _, n, _, _ in string.Formatter().parse(item.text) if n is not None}
+                    except ValueError as exc:
+                        problems.append(src.problem(item_at + ("text",), f"unbalanced brace: {exc}"))
+                        continue
+                    for name in sorted(names - PLACEHOLDERS):
+                        problems.append(src.problem(item_at + ("text",),
+                                                    f"unknown placeholder {{{name}}}" + _hint(name, PLACEHOLDERS)))
+    return problems
+
+
+def check_contrast(kit: KitContent, loaded: LoadedTemplate, card_type: str, accent,
+                   width: float, height: float, where: str) -> list[Problem]:
+    """Every text colour against the fill it sits on (or the face background)."""
+    problems: list[Problem] = []
+    palette = Palette(kit.colours, card_type, accent)
+    src = loaded.source
+    for side in ("front", "back"):
+        face = loaded.face(side)
+        if face.background not in palette:
+            continue
+        layers = []
+        for i, element in enumerate(face.elements):
+            box = element.box.resolve(width, height)
+            if element.kind == "fill":
+                if element.fill in palette:
+                    layers.append((box, element.fill))
+                continue
+            if element.kind != "text":
+                continue
+            behind = face.background
+            for fill_box, role in layers:
+                if fill_box.contains(box):
+                    behind = role
+            for role in {element.colour, element.label_colour or element.colour}:
+                if role not in palette:
+                    continue
+                ratio = contrast(palette[role], palette[behind])
+                if ratio < MIN_CONTRAST:
+                    problems.append(src.problem((side, "elements", i, "colour"),
+                        f"{where}: text colour '{role}' on '{behind}' has a contrast of {ratio:.2f}:1, "
+                        f"below {MIN_CONTRAST}:1; darken or lighten one of them in the theme"))
+    return problems

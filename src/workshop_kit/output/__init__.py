@@ -1,0 +1,1 @@
+"""Output stage: files written atomically, and the manifest that lists them."""

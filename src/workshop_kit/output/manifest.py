@@ -1,0 +1,45 @@
+"""manifest.json: every file of a build, and for every card where it went."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from workshop_kit.impose.plan import Sheets
+
+
+@dataclass
+class Manifest:
+    kit: dict[str, Any]
+    files: list[dict[str, Any]] = field(default_factory=list)
+    cards: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+
+    def add_card(self, deck: str, card_id: str, title: str, qr_url: str | None,
+                 size: tuple[float, float]) -> None:
+        self.cards[(deck, card_id)] = {
+            "deck": deck, "id": card_id, "title": title, "qr_url": qr_url,
+            "size_mm": [size[0], size[1]], "placements": [],
+        }
+
+    def add_sheets(self, name: str, kind: str, deck: str, sheets: Sheets,
+                   cards: list[tuple[str, str]]) -> None:
+        self.files.append({
+            "path": name, "kind": kind, "deck": deck, "mode": sheets.mode,
+            "paper": sheets.paper, "pages": len(sheets.pages),
+            "cards_per_sheet": sheets.per_sheet,
+            "page_size_mm": [round(sheets.pages[0].width, 3), round(sheets.pages[0].height, 3)],
+        })
+        for number, page in enumerate(sheets.pages, start=1):
+            for p in page.placements:
+                deck_slug, card_id = cards[p.item]
+                card = self.cards[(deck_slug, card_id)]
+                card["placements"].append({
+                    "file": name, "page": number, "side": p.side,
+                    "trim_mm": [round(v, 3) for v in (p.x, p.y, *card["size_mm"])],
+                })
+
+    def to_json(self) -> bytes:
+        data = {"kit": self.kit, "files": self.files, "cards": list(self.cards.values())}
+        return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
