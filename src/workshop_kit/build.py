@@ -20,8 +20,10 @@ from workshop_kit.layout.template import LoadedTemplate, load_template
 from workshop_kit.output.files import Staging
 from workshop_kit.output.manifest import Manifest
 from workshop_kit.problems import ContentError, Problem
+from workshop_kit.workers import fork_map
 
 MODES = ("home", "shop")
+LAYOUT_CHUNK = 100  # cards laid out by one worker job
 
 
 class UsageError(Exception):
@@ -103,39 +105,56 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
 
     problems: list[Problem] = []
     laid_out = []
+    chunks = [(deck, start, min(start + LAYOUT_CHUNK, len(deck.cards)))
+              for deck in decks for start in range(0, len(deck.cards), LAYOUT_CHUNK)]
+    done = fork_map(lambda c: layout.cards(c[0], c[1], c[2]), chunks)
     for deck in decks:
-        laid_out.append((deck, layout.deck(deck, problems)))
+        cards = []
+        for (chunk_deck, _, _), (faces, found) in zip(chunks, done):
+            if chunk_deck is deck:
+                cards.extend(faces)
+                problems.extend(found)
+        laid_out.append((deck, cards))
     if problems:
         raise ContentError(problems)
 
+    jobs = []
+    for deck, cards in laid_out:
+        for mode in modes:
+            if mode == "home":
+                try:
+                    sheets = impose_home(len(cards), deck.size.width, deck.size.height, paper, kit.duplex)
+                except DoesNotFit as exc:
+                    raise UsageError(f"deck '{deck.slug}': {exc}; choose a larger --paper") from None
+                name = f"decks/{deck.slug}-{paper}-duplex.pdf"
+            else:
+                sheets = impose_shop(len(cards), deck.size.width, deck.size.height, kit.bleed)
+                name = f"decks/{deck.slug}-print-shop.pdf"
+            jobs.append((name, deck, cards, sheets))
+
+    def draw(job) -> bytes:
+        name, deck, cards, sheets = job
+        faces = [(c.front, c.back) for c in cards]
+        return render(sheets, lambda item, side: faces[item][side == "back"],
+                      f"{deck.name} – {kit.title}", kit.organisation)
+
+    if progress:
+        progress(f"{len(jobs)} files")
+    pdfs = fork_map(draw, jobs)
+
     result = BuildResult(warnings=checked.warnings)
     manifest = _previous_manifest(out, kit.id, {d.slug for d in decks})
+    for deck, cards in laid_out:
+        for card in cards:
+            manifest.add_card(deck.slug, card.card_id, card.title, card.qr_url,
+                              (deck.size.width, deck.size.height))
+        result.cards += len(cards)
     with Staging(out) as staging:
-        for deck, cards in laid_out:
-            for card in cards:
-                manifest.add_card(deck.slug, card.card_id, card.title, card.qr_url,
-                                  (deck.size.width, deck.size.height))
-            faces = {(i, "front"): c.front for i, c in enumerate(cards)}
-            faces.update({(i, "back"): c.back for i, c in enumerate(cards)})
-            keys = [(deck.slug, c.card_id) for c in cards]
-            for mode in modes:
-                if progress:
-                    progress(f"{deck.slug} ({mode})")
-                if mode == "home":
-                    try:
-                        sheets = impose_home(len(cards), deck.size.width, deck.size.height, paper, kit.duplex)
-                    except DoesNotFit as exc:
-                        raise UsageError(f"deck '{deck.slug}': {exc}; choose a larger --paper") from None
-                    name = f"decks/{deck.slug}-{paper}-duplex.pdf"
-                else:
-                    sheets = impose_shop(len(cards), deck.size.width, deck.size.height, kit.bleed)
-                    name = f"decks/{deck.slug}-print-shop.pdf"
-                pdf = render(sheets, lambda item, side: faces[(item, side)],
-                             f"{deck.name} – {kit.title}", kit.organisation)
-                staging.write(name, pdf)
-                manifest.add_sheets(name, "card-deck", deck.slug, sheets, keys)
-                result.files.append(name)
-            result.cards += len(cards)
+        for (name, deck, cards, sheets), pdf in zip(jobs, pdfs):
+            staging.write(name, pdf)
+            manifest.add_sheets(name, "card-deck", deck.slug, sheets,
+                                [(deck.slug, c.card_id) for c in cards])
+            result.files.append(name)
         staging.write("manifest.json", manifest.to_json())
         staging.commit(last="manifest.json")
     result.files.append("manifest.json")

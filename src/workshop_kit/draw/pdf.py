@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 from typing import Callable
 
+from reportlab import rl_config
 from reportlab.lib.colors import CMYKColor, HexColor
 from reportlab.pdfgen.canvas import Canvas
 
 from workshop_kit.content.model import CMYK
 from workshop_kit.impose.plan import Sheets
 from workshop_kit.layout.boxes import Box, Face, Fill, QRSymbol, TextRun
+from workshop_kit.qr import QUIET_ZONE, QRMatrix
 
 MM = 72 / 25.4
 REGISTRATION = CMYKColor(1, 1, 1, 1)  # crop marks print on every plate
 
+# Compressed streams are written as binary rather than ASCII85 text:
+# smaller files and less work.
+rl_config.useA85 = 0
 
+
+@lru_cache(maxsize=256)
 def colour(value):
     if isinstance(value, CMYK):
         c, m, y, k = (v / 100 for v in value.cmyk)
@@ -65,19 +73,31 @@ def draw_face(canvas: Canvas, face: Face, x: float, y: float, bleed: float) -> N
     canvas.setFillColor(colour(face.background))
     canvas.rect(-bleed * MM, -bleed * MM, (face.width + 2 * bleed) * MM,
                 (face.height + 2 * bleed) * MM, stroke=0, fill=1)
-    current = None
     for item in face.items:
-        if isinstance(item, TextRun):
-            if current != (item.font, item.size_pt):
-                canvas.setFont(item.font, item.size_pt)
-                current = (item.font, item.size_pt)
-            canvas.setFillColor(colour(item.colour))
-            canvas.drawString(item.x * MM, item.baseline * MM, item.text)
-        elif isinstance(item, Fill):
+        if isinstance(item, Fill):
             _fill(canvas, item, bleed)
         elif isinstance(item, QRSymbol):
             _qr(canvas, item)
+    _texts(canvas, face.texts())
     canvas.restoreState()
+
+
+def _texts(canvas: Canvas, runs: list[TextRun]) -> None:
+    """All text of a face in one text object: fonts and colours set on change."""
+    if not runs:
+        return
+    text = canvas.beginText()
+    font = fill = None
+    for run in runs:
+        if font != (run.font, run.size_pt):
+            font = (run.font, run.size_pt)
+            text.setFont(run.font, run.size_pt)
+        if fill != run.colour:
+            fill = run.colour
+            text.setFillColor(colour(run.colour))
+        text.setTextOrigin(run.x * MM, run.baseline * MM)
+        text.textOut(run.text)
+    canvas.drawText(text)
 
 
 def _fill(canvas: Canvas, fill: Fill, bleed: float) -> None:
@@ -91,27 +111,33 @@ def _fill(canvas: Canvas, fill: Fill, bleed: float) -> None:
 
 
 def _qr(canvas: Canvas, symbol: QRSymbol) -> None:
-    """Light square with the quiet zone, then one path of dark module runs."""
-    from workshop_kit.qr import QUIET_ZONE
-
+    """A light square including the quiet zone, then the dark modules as
+    one vector path, drawn in module units under a scaling matrix."""
     b = symbol.box
-    module = symbol.module_mm
+    module = symbol.module_mm * MM
     canvas.setFillColor(colour(symbol.light))
     canvas.rect(b.x * MM, b.y * MM, b.width * MM, b.height * MM, stroke=0, fill=1)
     canvas.setFillColor(colour(symbol.dark))
-    path = canvas.beginPath()
-    origin_x = b.x + QUIET_ZONE * module
-    top = b.top - QUIET_ZONE * module
-    for r, row in enumerate(symbol.matrix.rows):
-        y = top - (r + 1) * module
-        c = 0
-        n = len(row)
+    x = b.x * MM + QUIET_ZONE * module
+    y = b.top * MM - QUIET_ZONE * module
+    # PDF operators: save state, scale to modules with the origin at the
+    # symbol's top-left corner and y down, fill the module runs, restore.
+    canvas.addLiteral(f"q {module:.5f} 0 0 {-module:.5f} {x:.4f} {y:.4f} cm "
+                      f"{_module_path(symbol.matrix)} f Q")
+
+
+@lru_cache(maxsize=2048)
+def _module_path(matrix: QRMatrix) -> str:
+    """'x y w 1 re' for every horizontal run of dark modules, row by row."""
+    ops = []
+    for r, row in enumerate(matrix.rows):
+        c, n = 0, len(row)
         while c < n:
             if row[c]:
                 start = c
                 while c < n and row[c]:
                     c += 1
-                path.rect((origin_x + start * module) * MM, y * MM, (c - start) * module * MM, module * MM)
+                ops.append(f"{start} {r} {c - start} 1 re")
             else:
                 c += 1
-    canvas.drawPath(path, stroke=0, fill=1)
+    return " ".join(ops)

@@ -65,15 +65,18 @@ class CardLayout:
         self.titles = {t: {cid: c.title for cid, c in cards.items()}
                        for t, cards in kit.cards_by_type.items()}
 
-    def deck(self, deck: Deck, problems: list[Problem]) -> list[CardFaces]:
+    def cards(self, deck: Deck, start: int = 0, end: int | None = None
+              ) -> tuple[list[CardFaces], list[Problem]]:
+        """Faces of the deck's cards start..end, and the problems found."""
         template = self.templates[deck.type]
         palette = Palette(self.kit.colours, deck.type, deck.colour)
-        out = []
-        for i, card in enumerate(deck.cards):
+        out, problems = [], []
+        for i in range(start, len(deck.cards) if end is None else end):
+            card = deck.cards[i]
             ctx = CardContext(deck, card, i, deck.qr_urls[i])
             faces = [self._face(template, side, ctx, palette, problems) for side in ("front", "back")]
             out.append(CardFaces(deck.slug, card.id, card.title, ctx.url, *faces))
-        return out
+        return out, problems
 
     def _face(self, template: LoadedTemplate, side: str, ctx: CardContext,
               palette: Palette, problems: list[Problem]) -> Face:
@@ -144,8 +147,7 @@ class CardLayout:
                     spans = parse_markup(entry, base, colour)
                     if head and n == 0:
                         spans = [head] + spans
-                    blocks.append(Block(tuple(spans), bullet=len(value) > 1,
-                                        keep_with_next=False))
+                    blocks.append(Block(tuple(spans), bullet=len(value) > 1, tight=n > 0))
         return blocks, fields
 
     def _text(self, box: Box, element: Element, ctx: CardContext, palette: Palette, problems):
@@ -175,8 +177,7 @@ class CardLayout:
         runs: list[TextRun] = []
         y_pt = 0.0
         for line in lines:
-            if line.gap_before:
-                y_pt += size * 0.45
+            y_pt += size * line.gap_before
             baseline = top - (y_pt + (lead - size) / 2 + size * ascent * 0.92) * PT_TO_MM
             shift = 0.0
             if element.align != "left":

@@ -34,6 +34,11 @@ class Block:
     spans: tuple[Span, ...]
     bullet: bool = False
     keep_with_next: bool = False  # a heading: no extra gap after it
+    tight: bool = False           # a list item after the first: a small gap
+
+
+PARAGRAPH_GAP = 0.45  # of the font size, between paragraphs
+ITEM_GAP = 0.15       # between the items of a list
 
 
 @dataclass(frozen=True)
@@ -49,7 +54,7 @@ class Line:
     spans: tuple[PlacedSpan, ...]
     width_pt: float
     indent_pt: float
-    gap_before: bool
+    gap_before: float  # extra space above the line, as a fraction of the size
 
 
 def combine(base: str, bold: bool = False, italic: bool = False) -> str:
@@ -129,14 +134,16 @@ class Typesetter:
         for b, block in enumerate(blocks):
             indent = bullet_indent if block.bullet else 0.0
             avail = width_pt - indent
-            gap = b > 0 and not blocks[b - 1].keep_with_next
+            gap = 0.0
+            if b > 0 and not blocks[b - 1].keep_with_next:
+                gap = ITEM_GAP if block.tight else PARAGRAPH_GAP
             current: list[Word] = []
             current_w = 0.0
             first_line = True
 
             def flush():
                 nonlocal current, current_w, first_line
-                lines.append(self._line(current, size, space, indent, gap and first_line,
+                lines.append(self._line(current, size, space, indent, gap if first_line else 0.0,
                                         block.bullet and first_line))
                 current, current_w, first_line = [], 0.0, False
 
@@ -171,23 +178,35 @@ class Typesetter:
         return lines
 
     def _line(self, words: list[Word], size: float, space: float, indent: float,
-              gap: bool, bullet: bool) -> Line:
+              gap: float, bullet: bool) -> Line:
         spans: list[PlacedSpan] = []
         x = indent
         if bullet:
             colour = words[0][0][2] if words else None
             spans.append(PlacedSpan(0.0, BULLET, "regular", colour))
+        # Pieces in the same style run on in one span, spaces included: the
+        # advance of " " is the same whether drawn alone or inside a string.
+        text_start, pending, key = x, "", None
         for i, word in enumerate(words):
-            if i:
-                x += space
-            for text, style, colour in word:
-                spans.append(PlacedSpan(x, text, style, colour))
-                x += self.family.width(text, style, size)
+            for j, (text, style, colour) in enumerate(word):
+                sep = " " if i and j == 0 else ""
+                if (style, colour) == key:
+                    pending += sep + text
+                else:
+                    if pending:
+                        spans.append(PlacedSpan(text_start, pending, *key))
+                    if sep:
+                        x += space
+                    text_start, pending, key = x, text, (style, colour)
+                    sep = ""
+                x += (space if sep else 0.0) + self.family.width(text, style, size)
+        if pending:
+            spans.append(PlacedSpan(text_start, pending, *key))
         return Line(tuple(spans), x, indent, gap)
 
     def height_pt(self, lines: list[Line], size: float, leading: float) -> float:
-        gaps = sum(1 for line in lines if line.gap_before)
-        return len(lines) * size * leading + gaps * size * 0.45
+        gaps = sum(line.gap_before for line in lines)
+        return len(lines) * size * leading + gaps * size
 
     def fit(self, blocks: list[Block], width_mm: float, height_mm: float,
             largest: float, smallest: float, leading: float):
