@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -131,14 +132,12 @@ def _load_deck(path: Path, root: Path, kit: Kit | None, default_size, sizes, pro
     if not isinstance(source.data, dict):
         problems.append(source.problem((), "a deck file must be a mapping with type, name and cards"))
         return None
-    data = dict(source.data)
-    raw_cards = data.get("cards")
-    if isinstance(data.get("cards"), list):
-        data["cards"] = raw_cards or []
-    head = validate(source, DeckHead, problems, data=data)
+    head = validate(source, DeckHead, problems)
+    raw_cards = source.data.get("cards")
     if head is None:
-        if isinstance(data.get("cards"), list) and data.get("type") in CARD_MODELS:
-            _validate_cards(source, data["type"], raw_cards, problems)
+        # Check the cards too, so that one run shows every problem.
+        if isinstance(raw_cards, list) and source.data.get("type") in CARD_MODELS:
+            _validate_cards(source, source.data["type"], raw_cards, problems)
         return None
     cards = _validate_cards(source, head.type, raw_cards, problems)
     size = _size(head.card_size, source, ("card_size",), sizes, problems) if head.card_size else default_size
@@ -159,7 +158,6 @@ def _load_deck(path: Path, root: Path, kit: Kit | None, default_size, sizes, pro
 
 
 def _is_slug(text: str) -> bool:
-    import re
     return re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", text) is not None
 
 
@@ -169,7 +167,13 @@ def _validate_cards(source: Source, type_: str, raw_cards: list, problems: list)
     seen: dict[str, int] = {}
     ok = True
     for i, raw in enumerate(raw_cards):
-        card = validate(source, model, problems, data=raw, prefix=("cards", i))
+        found: list[Problem] = []
+        card = validate(source, model, found, data=raw, prefix=("cards", i))
+        card_id = raw.get("id") if isinstance(raw, dict) else None
+        if isinstance(card_id, str):  # name the card in its problems
+            found = [replace(p, field=p.field.replace(f"cards[{i}]", f"cards[{i}] (id: {card_id})", 1))
+                     for p in found]
+        problems.extend(found)
         if card is None:
             ok = False
             continue

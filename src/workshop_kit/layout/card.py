@@ -133,7 +133,7 @@ class CardLayout:
             link_type = LINKS.get(ctx.deck.type, {}).get(item.field)
             if link_type:
                 titles = self.titles.get(link_type, {})
-                value = [", ".join(titles.get(ref, ref) for ref in value)]
+                value = [" · ".join(titles.get(ref, ref) for ref in value)]
             label = labels[item.label] if item.label else None
             head = Span(f"{label}: ", combine(base, bold=True), label_colour) if label and item.inline else None
             if label and not item.inline:
