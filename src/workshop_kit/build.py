@@ -136,7 +136,8 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
         name, deck, cards, sheets = job
         faces = [(c.front, c.back) for c in cards]
         return render(sheets, lambda item, side: faces[item][side == "back"],
-                      f"{deck.name} – {kit.title}", kit.organisation)
+                      title=f"{deck.name} – {kit.title}", author=kit.organisation,
+                      font=checked.family.face("regular"), lang=kit.language)
 
     if progress:
         progress(f"{len(jobs)} files")

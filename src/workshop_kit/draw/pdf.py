@@ -35,12 +35,16 @@ def _box(box: Box) -> list[float]:
     return [box.x * MM, box.y * MM, box.right * MM, box.top * MM]
 
 
-def render(sheets: Sheets, face_of: Callable[[int, str], Face], title: str, author: str) -> bytes:
-    """The PDF bytes of all pages; face_of(item, side) gives what to draw."""
+def render(sheets: Sheets, face_of: Callable[[int, str], Face], *, title: str, author: str,
+           font: str, lang: str) -> bytes:
+    """The PDF bytes of all pages; face_of(item, side) gives what to draw.
+
+    `font` is the registered face the canvas starts with, so that no
+    unembedded standard font is referenced."""
     buffer = io.BytesIO()
     first = sheets.pages[0]
     canvas = Canvas(buffer, pagesize=(first.width * MM, first.height * MM),
-                    pageCompression=1, invariant=1)
+                    pageCompression=1, invariant=1, initialFontName=font, lang=lang)
     canvas.setTitle(title)
     canvas.setAuthor(author)
     canvas.setCreator("workshop-kit")
