@@ -12,6 +12,7 @@ from workshop_kit.builtin import builtin
 from workshop_kit.content.model import (
     CARD_MODELS, LINKS, Card, CMYK, DeckHead, Kit, Size, check_hex,
 )
+from workshop_kit.content.boards import BOARD_MODELS
 from workshop_kit.content.validate import validate
 from workshop_kit.content.yaml_source import Source, read_yaml
 from workshop_kit.problems import ContentError, Problem, display_path
@@ -38,12 +39,26 @@ class Deck:
 
 
 @dataclass(frozen=True)
+class Board:
+    slug: str
+    file: str
+    type: str
+    model: Any  # one of the board models
+    qr_url: str | None
+    source: Source = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
 class KitContent:
     root: Path
     kit: Kit
     colours: dict[str, Any]
     labels: dict[str, str]
     decks: tuple[Deck, ...]
+    boards: tuple[Board, ...] = ()
+
+    def board(self, slug: str) -> Board | None:
+        return next((b for b in self.boards if b.slug == slug), None)
 
     @property
     def cards_by_type(self) -> dict[str, dict[str, Card]]:
@@ -56,11 +71,8 @@ class KitContent:
     @property
     def placeholder_urls(self) -> bool:
         """True while any follow-up URL still points at a documentation host."""
-        for deck in self.decks:
-            for url in deck.qr_urls:
-                if url and _host(url) in PLACEHOLDER_HOSTS:
-                    return True
-        return False
+        urls = [u for d in self.decks for u in d.qr_urls] + [b.qr_url for b in self.boards]
+        return any(url and _host(url) in PLACEHOLDER_HOSTS for url in urls)
 
 
 def _host(url: str) -> str:
@@ -96,13 +108,16 @@ def load_kit(root: Path) -> KitContent:
         deck = _load_deck(path, root, kit, default_size, sizes, problems)
         if deck:
             decks.append(deck)
-    if not deck_files:
+    board_files = sorted((root / "boards").glob("*.yaml")) if (root / "boards").is_dir() else []
+    boards = [b for b in (_load_board(p, root, kit, problems) for p in board_files) if b]
+    if not deck_files and not board_files:
         problems.append(Problem("decks/", None, None, "", "no deck files (decks/*.yaml) found"))
 
     _check_links(decks, problems)
+    _check_boards(boards, problems)
     if problems:
         raise ContentError(problems)
-    return KitContent(root, kit, colours, labels, tuple(decks))
+    return KitContent(root, kit, colours, labels, tuple(decks), tuple(boards))
 
 
 def _unknown(what: str, name: str, known) -> str:
@@ -189,8 +204,62 @@ def _validate_cards(source: Source, type_: str, raw_cards: list, problems: list)
 
 def _qr_url(kit: Kit, head: DeckHead, slug: str, card: Card, source: Source, i: int, problems) -> str | None:
     template = card.qr_url or head.qr.url or kit.follow_up.url
-    url = template.format(kit=kit.id, deck=slug, card=card.id, lang=kit.language)
-    return url
+    return template.format(kit=kit.id, deck=slug, card=card.id, lang=kit.language)
+
+
+BOARDS_DECK = "boards"  # what {deck} stands for in a board's follow-up URL; {card} is the board
+
+
+def _load_board(path: Path, root: Path, kit: Kit | None, problems: list) -> Board | None:
+    shown = display_path(path, root)
+    source = read_yaml(path, shown, problems)
+    if source is None:
+        return None
+    if not _is_slug(path.stem):
+        problems.append(Problem(shown, None, None, "",
+                                "a board file name must be lowercase a-z, digits and hyphens (it is used in URLs)"))
+        return None
+    data = source.data
+    kind = data.get("type") if isinstance(data, dict) else None
+    if kind not in BOARD_MODELS:
+        path_ = ("type",) if isinstance(data, dict) and "type" in data else ()
+        problems.append(source.problem(path_, _unknown("board type", str(kind), BOARD_MODELS)
+                                       + f" (board types: {', '.join(BOARD_MODELS)})"))
+        return None
+    model = validate(source, BOARD_MODELS[kind], problems)
+    if model is None or kit is None:
+        return None
+    url = None
+    if model.qr.enabled:
+        template = model.qr.url or kit.follow_up.url
+        url = template.format(kit=kit.id, deck=BOARDS_DECK, card=path.stem, lang=kit.language)
+    return Board(path.stem, shown, kind, model, url, source)
+
+
+def _check_boards(boards: list[Board], problems: list) -> None:
+    by_slug = {b.slug: b for b in boards}
+    for board in boards:
+        model = board.model
+        for list_name in ("elements", "partners"):
+            seen: dict[str, int] = {}
+            for i, item in enumerate(getattr(model, list_name, [])):
+                if item.id in seen:
+                    line, _ = board.source.where((list_name, seen[item.id], "id"))
+                    problems.append(board.source.problem((list_name, i, "id"),
+                                                         f"duplicate id '{item.id}' (first used on line {line})"))
+                seen.setdefault(item.id, i)
+        if board.type == "influence-circle":
+            names = [r.name for r in model.rings]
+            for i, element in enumerate(model.elements):
+                if element.ring is not None and element.ring not in names:
+                    problems.append(board.source.problem(("elements", i, "ring"),
+                        _unknown("ring", element.ring, names) + f" (rings: {', '.join(names)})"))
+        if board.type == "partner-list" and model.partners_from:
+            target = by_slug.get(model.partners_from)
+            if target is None or target.type != "partner-matrix":
+                matrices = [b.slug for b in boards if b.type == "partner-matrix"]
+                problems.append(board.source.problem(("partners_from",),
+                    _unknown("partner-matrix board", model.partners_from, matrices)))
 
 
 def _check_links(decks: list[Deck], problems: list) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 from functools import lru_cache
 from typing import Callable
 
@@ -12,7 +13,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from workshop_kit.content.model import CMYK
 from workshop_kit.impose.plan import Sheets
-from workshop_kit.layout.boxes import Box, Face, Fill, QRSymbol, TextRun
+from workshop_kit.layout.boxes import Box, Circle, Face, Fill, Group, QRSymbol, Stroke, TextRun
 from workshop_kit.qr import QUIET_ZONE, QRMatrix
 
 MM = 72 / 25.4
@@ -52,8 +53,16 @@ def render(sheets: Sheets, face_of: Callable[[int, str], Face], *, title: str, a
         canvas.setPageSize((page.width * MM, page.height * MM))
         canvas.setTrimBox(_box(page.trim_box) if page.trim_box else None)
         canvas.setBleedBox(_box(page.bleed_box) if page.bleed_box else None)
+        if page.clip:
+            canvas.saveState()
+            clip = canvas.beginPath()
+            clip.rect(*(v * MM for v in (page.clip.x, page.clip.y, page.clip.width, page.clip.height)))
+            canvas.clipPath(clip, stroke=0, fill=0)
         for placement in page.placements:
             draw_face(canvas, face_of(placement.item, placement.side), placement.x, placement.y, page.bleed)
+        if page.clip:
+            canvas.restoreState()
+        _items(canvas, page.extras, 0.0)
         if page.marks:
             canvas.setStrokeColor(REGISTRATION)
             canvas.setLineWidth(sheets.mark_width_pt)
@@ -77,12 +86,55 @@ def draw_face(canvas: Canvas, face: Face, x: float, y: float, bleed: float) -> N
     canvas.setFillColor(colour(face.background))
     canvas.rect(-bleed * MM, -bleed * MM, (face.width + 2 * bleed) * MM,
                 (face.height + 2 * bleed) * MM, stroke=0, fill=1)
-    for item in face.items:
+    _items(canvas, face.items, bleed)
+    canvas.restoreState()
+
+
+def _items(canvas: Canvas, items, bleed: float) -> None:
+    """Shapes in order; the text of a group after its shapes, in one text object."""
+    texts = []
+    for item in items:
         if isinstance(item, Fill):
             _fill(canvas, item, bleed)
         elif isinstance(item, QRSymbol):
             _qr(canvas, item)
-    _texts(canvas, face.texts())
+        elif isinstance(item, Circle):
+            _circle(canvas, item)
+        elif isinstance(item, Stroke):
+            _stroke(canvas, item)
+        elif isinstance(item, Group):
+            _texts(canvas, texts)
+            texts = []
+            _items(canvas, item.items, bleed)
+        elif isinstance(item, TextRun):
+            texts.append(item)
+    _texts(canvas, texts)
+
+
+def _circle(canvas: Canvas, c: Circle) -> None:
+    if c.fill is not None:
+        canvas.setFillColor(colour(c.fill))
+    if c.stroke is not None:
+        canvas.setStrokeColor(colour(c.stroke))
+        canvas.setLineWidth(c.stroke_mm * MM)
+    canvas.circle(c.cx * MM, c.cy * MM, c.r * MM, stroke=int(c.stroke is not None),
+                  fill=int(c.fill is not None))
+
+
+def _stroke(canvas: Canvas, s: Stroke) -> None:
+    canvas.saveState()
+    canvas.setStrokeColor(colour(s.colour))
+    canvas.setLineWidth(s.width_mm * MM)
+    if s.dash_mm:
+        canvas.setDash(s.dash_mm * MM, s.dash_mm * MM)
+    path = canvas.beginPath()
+    (x0, y0), *rest = s.points
+    path.moveTo(x0 * MM, y0 * MM)
+    for x, y in rest:
+        path.lineTo(x * MM, y * MM)
+    if s.closed:
+        path.close()
+    canvas.drawPath(path, stroke=1, fill=0)
     canvas.restoreState()
 
 
@@ -99,7 +151,12 @@ def _texts(canvas: Canvas, runs: list[TextRun]) -> None:
         if fill != run.colour:
             fill = run.colour
             text.setFillColor(colour(run.colour))
-        text.setTextOrigin(run.x * MM, run.baseline * MM)
+        if run.angle:
+            a = math.radians(run.angle)
+            text.setTextTransform(math.cos(a), math.sin(a), -math.sin(a), math.cos(a),
+                                  run.x * MM, run.baseline * MM)
+        else:
+            text.setTextOrigin(run.x * MM, run.baseline * MM)
         text.textOut(run.text)
     canvas.drawText(text)
 

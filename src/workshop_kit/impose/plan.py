@@ -32,6 +32,8 @@ class Page:
     bleed: float = 0.0              # artwork drawn this far beyond each trim
     trim_box: Box | None = None     # set for print-shop pages
     bleed_box: Box | None = None
+    clip: Box | None = None         # only this part of the page shows the placements
+    extras: tuple = ()              # layout items drawn on the page itself (tile labels)
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,36 @@ class TextRun:
     font: str       # registered font face name
     size_pt: float
     colour: Colour
+    angle: float = 0.0  # degrees counter-clockwise about (x, baseline)
+
+
+@dataclass(frozen=True)
+class Circle:
+    cx: float
+    cy: float
+    r: float
+    fill: Colour | None
+    stroke: Colour | None = None
+    stroke_mm: float = 0.0
+
+
+@dataclass(frozen=True)
+class Stroke:
+    """A line through points; closed makes it an outline."""
+
+    points: tuple[tuple[float, float], ...]
+    colour: Colour
+    width_mm: float
+    closed: bool = False
+    dash_mm: float = 0.0  # length of dashes and gaps; 0 for a solid line
+
+
+@dataclass(frozen=True)
+class Group:
+    """Items that belong together, named (kept as a named group in SVG)."""
+
+    name: str
+    items: tuple
 
 
 @dataclass(frozen=True)
@@ -61,7 +91,18 @@ class QRSymbol:
         return self.box.width / self.matrix.modules_with_quiet_zone
 
 
-Item = Union[Fill, TextRun, QRSymbol]
+Item = Union[Fill, TextRun, QRSymbol, Circle, Stroke, Group]
+
+
+def flatten(items) -> list:
+    """Items with groups opened, in drawing order."""
+    out = []
+    for item in items:
+        if isinstance(item, Group):
+            out.extend(flatten(item.items))
+        else:
+            out.append(item)
+    return out
 
 
 @dataclass(frozen=True)
@@ -74,7 +115,7 @@ class Face:
     items: tuple[Item, ...]
 
     def texts(self) -> list[TextRun]:
-        return [i for i in self.items if isinstance(i, TextRun)]
+        return [i for i in flatten(self.items) if isinstance(i, TextRun)]
 
 
 @dataclass(frozen=True)
@@ -85,3 +126,23 @@ class CardFaces:
     qr_url: str | None
     front: Face
     back: Face
+
+
+def moved(items, dx: float, dy: float) -> tuple:
+    """The same items shifted by (dx, dy) mm."""
+    from dataclasses import replace
+
+    out = []
+    for item in items:
+        if isinstance(item, Group):
+            out.append(Group(item.name, moved(item.items, dx, dy)))
+        elif isinstance(item, (Fill, QRSymbol)):
+            b = item.box
+            out.append(replace(item, box=Box(b.x + dx, b.y + dy, b.width, b.height)))
+        elif isinstance(item, TextRun):
+            out.append(replace(item, x=item.x + dx, baseline=item.baseline + dy))
+        elif isinstance(item, Circle):
+            out.append(replace(item, cx=item.cx + dx, cy=item.cy + dy))
+        elif isinstance(item, Stroke):
+            out.append(replace(item, points=tuple((x + dx, y + dy) for x, y in item.points)))
+    return tuple(out)

@@ -15,7 +15,7 @@ from workshop_kit.layout.colours import MIN_CONTRAST, Palette, contrast
 from workshop_kit.layout.template import LoadedTemplate
 from workshop_kit.problems import Problem
 
-PLACEHOLDERS = {"title", "deck", "n", "total", "kit", "organisation", "type", "url"}
+PLACEHOLDERS = {"title", "deck", "n", "total", "kit", "organisation", "type", "url", "intro", "whose", "text"}
 
 
 def _hint(name: str, known) -> str:
@@ -46,13 +46,17 @@ def _field_kind(model: type[BaseModel], path: str) -> str | None:
     return "text"
 
 
-def check_template(kit: KitContent, card_type: str, loaded: LoadedTemplate) -> list[Problem]:
+def check_template(kit: KitContent, card_type: str, loaded: LoadedTemplate,
+                   model: type[BaseModel] | None = None,
+                   sides: tuple[str, ...] = ("front", "back")) -> list[Problem]:
     problems: list[Problem] = []
     src = loaded.source
-    model = CARD_MODELS[card_type]
+    model = model or CARD_MODELS[card_type]
     palette = Palette(kit.colours, card_type)
-    for side in ("front", "back"):
+    for side in sides:
         face = loaded.face(side)
+        if face is None:
+            continue
         if face.background not in palette:
             problems.append(src.problem((side, "background"),
                                         f"unknown colour role '{face.background}'" + _hint(face.background, palette.roles())))
@@ -90,14 +94,15 @@ def check_template(kit: KitContent, card_type: str, loaded: LoadedTemplate) -> l
 
 
 def check_contrast(kit: KitContent, loaded: LoadedTemplate, card_type: str, accent,
-                   width: float, height: float, where: str) -> list[Problem]:
+                   width: float, height: float, where: str,
+                   sides: tuple[str, ...] = ("front", "back")) -> list[Problem]:
     """Every text colour against the fill it sits on (or the face background)."""
     problems: list[Problem] = []
     palette = Palette(kit.colours, card_type, accent)
     src = loaded.source
-    for side in ("front", "back"):
+    for side in sides:
         face = loaded.face(side)
-        if face.background not in palette:
+        if face is None or face.background not in palette:
             continue
         layers = []
         for i, element in enumerate(face.elements):

@@ -45,3 +45,11 @@ def _luminance(colour) -> float:
 def contrast(a, b) -> float:
     la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
     return (la + 0.05) / (lb + 0.05)
+
+
+def mix(colour, amount: float):
+    """`amount` of a colour laid on white paper (0 = white, 1 = the colour)."""
+    if isinstance(colour, CMYK):
+        return CMYK(cmyk=tuple(round(v * amount, 2) for v in colour.cmyk))
+    r, g, b = rgb(colour)
+    return "#" + "".join(f"{round(255 * (1 - amount * (1 - v))):02X}" for v in (r, g, b))

@@ -80,7 +80,7 @@ class ContentItem(_Strict):
 
 
 class Element(_Strict):
-    kind: Literal["fill", "text", "qr"]
+    kind: Literal["fill", "text", "qr", "rings", "matrix", "table", "checklist", "lines"]
     box: Inset
     when: Literal["always", "qr"] = Field("always", description="'qr': only on cards with a QR code.")
     fill: str | None = Field(None, description="Colour role of a fill.")
@@ -98,7 +98,7 @@ class Element(_Strict):
 
     @model_validator(mode="after")
     def _kind_fields(self):
-        if self.kind == "fill" and self.fill is None:
+        if self.kind in ("fill", "matrix") and self.fill is None:
             raise ValueError("a fill needs a colour role in 'fill'")
         if self.kind == "text" and not self.content:
             raise ValueError("a text needs 'content'")
@@ -117,6 +117,17 @@ class Template(_Strict):
     back: FaceTemplate
 
 
+class BoardTemplate(_Strict):
+    """A board's layout, measured on its reference paper; a scalable board
+    printed on a larger sheet of the same series grows with it."""
+
+    paper: Literal["a4", "a3"] = Field("a3", description="The paper the boxes are measured on.")
+    orientation: Literal["landscape", "portrait"] = "landscape"
+    scalable: bool = Field(True, description="May be printed as a larger poster (A2, A1, A0).")
+    face: FaceTemplate
+    token: FaceTemplate | None = Field(None, description="Layout of the cut-out tokens for the board.")
+
+
 class LoadedTemplate:
     """A template with the source it came from, so problems point into it."""
 
@@ -131,15 +142,23 @@ class LoadedTemplate:
         return self.source.where((side, "elements", index))
 
 
-def template_path(kit_root: Path, card_type: str) -> Path:
-    own = kit_root / "templates" / f"{card_type}.yaml"
-    return own if own.is_file() else default_templates_dir() / f"{card_type}.yaml"
+def template_path(kit_root: Path, name: str) -> Path:
+    own = kit_root / "templates" / f"{name}.yaml"
+    return own if own.is_file() else default_templates_dir() / f"{name}.yaml"
 
 
 def load_template(kit_root: Path, card_type: str, problems: list[Problem]) -> LoadedTemplate | None:
-    path = template_path(kit_root, card_type)
+    return _load(kit_root, card_type, Template, problems)
+
+
+def load_board_template(kit_root: Path, board_type: str, problems: list[Problem]) -> LoadedTemplate | None:
+    return _load(kit_root, f"boards/{board_type}", BoardTemplate, problems)
+
+
+def _load(kit_root: Path, name: str, model, problems: list[Problem]) -> LoadedTemplate | None:
+    path = template_path(kit_root, name)
     source = read_yaml(path, display_path(path, kit_root), problems)
     if source is None:
         return None
-    template = validate(source, Template, problems)
+    template = validate(source, model, problems)
     return LoadedTemplate(template, source) if template else None

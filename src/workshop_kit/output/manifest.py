@@ -14,6 +14,7 @@ class Manifest:
     kit: dict[str, Any]
     files: list[dict[str, Any]] = field(default_factory=list)
     cards: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    boards: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def add_card(self, deck: str, card_id: str, title: str, qr_url: str | None,
                  size: tuple[float, float]) -> None:
@@ -39,7 +40,14 @@ class Manifest:
                     "trim_mm": [round(v, 3) for v in (p.x, p.y, *card["size_mm"])],
                 })
 
+    def add_board(self, board: str, kind: str, title: str, qr_url: str | None) -> None:
+        self.boards[board] = {"board": board, "type": kind, "title": title, "qr_url": qr_url}
+
+    def add_file(self, **entry: Any) -> None:
+        self.files.append(entry)
+
     def to_json(self) -> bytes:
-        data = {"kit": self.kit, "files": self.files, "cards": list(self.cards.values())}
+        data = {"kit": self.kit, "files": self.files, "cards": list(self.cards.values()),
+                "boards": list(self.boards.values())}
         return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 

@@ -1,0 +1,124 @@
+"""Render a face to SVG with svgwrite: text stays text, groups keep their
+names, so the board can be edited in Inkscape or Illustrator."""
+
+from __future__ import annotations
+
+import base64
+from functools import lru_cache
+
+import svgwrite
+
+from workshop_kit.content.model import CMYK
+from workshop_kit.fonts import Family
+from workshop_kit.layout.boxes import Circle, Face, Fill, Group, QRSymbol, Stroke, TextRun
+from workshop_kit.layout.colours import rgb
+from workshop_kit.qr import QUIET_ZONE
+
+
+def _hex(colour) -> str:
+    if isinstance(colour, CMYK):
+        return "#" + "".join(f"{round(v * 255):02X}" for v in rgb(colour))
+    return colour
+
+
+@lru_cache(maxsize=8)
+def _font_css(family: Family) -> str:
+    """@font-face rules with the font files inlined, so the SVG shows the
+    same letters wherever it is opened."""
+    rules = []
+    for style, path in family.files().items():
+        data = base64.b64encode(open(path, "rb").read()).decode("ascii")
+        weight = "bold" if "bold" in style else "normal"
+        slant = "italic" if "italic" in style else "normal"
+        rules.append(f"@font-face {{ font-family: '{family.name}'; font-weight: {weight}; "
+                     f"font-style: {slant}; src: url(data:font/ttf;base64,{data}) format('truetype'); }}")
+    return "\n".join(rules)
+
+
+def render_svg(face: Face, family: Family, title: str) -> bytes:
+    w, h = face.width, face.height
+    dwg = svgwrite.Drawing(size=(f"{w}mm", f"{h}mm"), viewBox=f"0 0 {w} {h}", profile="full", debug=False)
+    dwg.set_desc(title=title)
+    dwg.defs.add(dwg.style(_font_css(family)))
+    dwg.add(dwg.rect((0, 0), (w, h), fill=_hex(face.background), id="background"))
+    _add(dwg, dwg, face.items, h, family)
+    return dwg.tostring().encode("utf-8")
+
+
+def _add(dwg, parent, items, height: float, family: Family) -> None:
+    for item in items:
+        if isinstance(item, Group):
+            group = dwg.g(id=_unique(dwg, item.name))
+            parent.add(group)
+            _add(dwg, group, item.items, height, family)
+        elif isinstance(item, Fill):
+            b = item.box
+            parent.add(dwg.rect((b.x, height - b.top), (b.width, b.height), fill=_hex(item.colour)))
+        elif isinstance(item, Circle):
+            parent.add(dwg.circle((item.cx, height - item.cy), item.r,
+                                  fill=_hex(item.fill) if item.fill is not None else "none",
+                                  stroke=_hex(item.stroke) if item.stroke is not None else "none",
+                                  stroke_width=item.stroke_mm))
+        elif isinstance(item, Stroke):
+            points = [(x, height - y) for x, y in item.points]
+            shape = dwg.polygon(points) if item.closed else dwg.polyline(points)
+            shape.update({"fill": "none", "stroke": _hex(item.colour), "stroke-width": item.width_mm})
+            if item.dash_mm:
+                shape.update({"stroke-dasharray": f"{item.dash_mm} {item.dash_mm}"})
+            parent.add(shape)
+        elif isinstance(item, QRSymbol):
+            parent.add(_qr(dwg, item, height))
+        elif isinstance(item, TextRun):
+            parent.add(_text(dwg, item, height, family))
+
+
+def _unique(dwg, name: str) -> str:
+    seen = dwg.__dict__.setdefault("_wk_ids", {})
+    count = seen.get(name, 0)
+    seen[name] = count + 1
+    return name if count == 0 else f"{name}-{count + 1}"
+
+
+def _text(dwg, run: TextRun, height: float, family: Family):
+    style = run.font.rsplit("-", 1)[-1]
+    size_mm = run.size_pt * 25.4 / 72
+    attrs = {
+        "font-family": f"'{family.name}', sans-serif",
+        "font-size": f"{size_mm:.3f}",
+        "fill": _hex(run.colour),
+        "xml:space": "preserve",
+    }
+    if "bold" in style:
+        attrs["font-weight"] = "bold"
+    if "italic" in style:
+        attrs["font-style"] = "italic"
+    x, y = run.x, height - run.baseline
+    text = dwg.text(run.text, insert=(x, y), **{k.replace("-", "_"): v for k, v in attrs.items()
+                                                if k != "xml:space"})
+    text.attribs["xml:space"] = "preserve"
+    if run.angle:
+        text.update({"transform": f"rotate({-run.angle:g} {x:.3f} {y:.3f})"})
+    return text
+
+
+def _qr(dwg, symbol: QRSymbol, height: float):
+    b = symbol.box
+    m = symbol.module_mm
+    group = dwg.g(class_="qr-code")
+    group.add(dwg.rect((b.x, height - b.top), (b.width, b.height), fill=_hex(symbol.light)))
+    ops = []
+    for r, row in enumerate(symbol.matrix.rows):
+        c = 0
+        while c < len(row):
+            if row[c]:
+                start = c
+                while c < len(row) and row[c]:
+                    c += 1
+                ops.append(f"M{start} {r}h{c - start}v1h{start - c}z")
+            else:
+                c += 1
+    x0 = b.x + QUIET_ZONE * m
+    y0 = height - b.top + QUIET_ZONE * m
+    group.add(dwg.path(d="".join(ops), fill=_hex(symbol.dark),
+                       transform=f"translate({x0:.4f} {y0:.4f}) scale({m:.5f})"))
+    return group

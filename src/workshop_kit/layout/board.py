@@ -1,0 +1,468 @@
+"""A board and its template -> the board's face (and its tokens), in mm.
+
+The shapes that carry a board's content (the rings of the influence
+circle, the quadrants of the partner matrix, the partner table and the
+checklist) are element kinds of the board templates; everything else on a
+board is the same fills, texts and QR codes as on a card."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from workshop_kit.builtin import builtin
+from workshop_kit.content import Board, KitContent
+from workshop_kit.fonts import Family
+from workshop_kit.layout.boxes import Box, Circle, Face, Fill, Group, Stroke, TextRun, moved
+from workshop_kit.layout.colours import Palette, mix
+from workshop_kit.layout.face import FaceBuilder, Subject, short_url
+from workshop_kit.layout.template import BoardTemplate, Element, LoadedTemplate
+from workshop_kit.layout.text import PT_TO_MM, Block, Span
+from workshop_kit.problems import Problem
+
+POST_IT_MM = 76  # a standard square post-it, printed at its real size
+TABLE_FIELDS = ("name", "common_interest", "importance", "challenges", "relation", "contact")
+TABLE_LABELS = ("partner", "common_interest", "partner_importance", "challenges", "relation", "contact")
+TABLE_WEIGHTS = (1.35, 1.2, 1.0, 1.2, 1.0, 1.0)
+
+
+def slug(text: str) -> str:
+    table = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "oe", "Å": "aa"})
+    return re.sub(r"[^a-z0-9]+", "-", text.translate(table).lower()).strip("-")
+
+
+def sheet_size(paper: str, orientation: str) -> tuple[float, float]:
+    size = builtin("papers")[paper]
+    w, h = size["width"], size["height"]
+    return (h, w) if orientation == "landscape" else (w, h)
+
+
+@dataclass(frozen=True)
+class BoardFaces:
+    board: str
+    variant: str          # "blank" or "filled"
+    face: Face
+    paper: str
+    tokens: tuple[Face, ...] = ()
+    token_size: tuple[float, float] | None = None
+
+
+class BoardLayout:
+    def __init__(self, kit: KitContent, templates: dict[str, LoadedTemplate], family: Family):
+        self.kit = kit
+        self.templates = templates
+        self.builder = FaceBuilder(kit, family, {
+            "rings": _rings, "matrix": _matrix, "table": _table,
+            "checklist": _checklist, "lines": _lines,
+        })
+
+    def faces(self, board: Board, poster: str, problems: list[Problem]) -> list[BoardFaces]:
+        """The blank board, and a filled-in one where the content places things."""
+        template: BoardTemplate = self.templates[board.type].template
+        paper = poster if template.scalable else template.paper
+        width, height = sheet_size(paper, template.orientation)
+        ref_width, _ = sheet_size(template.paper, template.orientation)
+        scale = width / ref_width
+        palette = Palette(self.kit.colours, board.type)
+        out = []
+        variants = ["blank"] + (["filled"] if _has_placements(board) else [])
+        for variant in variants:
+            subject = BoardSubject(board.model, board.type, board.qr_url, self._values(board),
+                                   _board_problem(board), palette, scale, variant, self, board)
+            face = self.builder.face(template.face, width, height, subject, problems)
+            out.append(BoardFaces(board.slug, variant, face, paper))
+        tokens, size = self.tokens(board, out[0].face, scale, problems)
+        if tokens:
+            out[0] = BoardFaces(board.slug, "blank", out[0].face, paper, tokens, size)
+        return out
+
+    def token_faces(self, board: Board, size: tuple[float, float], scale: float,
+                    problems: list[Problem]) -> list[Face]:
+        template: BoardTemplate = self.templates[board.type].template
+        if template.token is None:
+            return []
+        palette = Palette(self.kit.colours, board.type)
+        faces = []
+        for i, item in enumerate(_token_items(board)):
+            text = getattr(item, "text", None) or getattr(item, "name", "")
+            values = dict(self._values(board), text=text)
+            subject = Subject(item, board.type, None, values,
+                              _board_problem(board, (_token_list(board), i)), palette, scale)
+            faces.append(self.builder.face(template.token, size[0], size[1], subject, problems))
+        return faces
+
+    def tokens(self, board: Board, face: Face, scale: float, problems):
+        size = _token_size(board, scale)
+        if size is None:
+            return (), None
+        return tuple(self.token_faces(board, size, scale, problems)), size
+
+    def _values(self, board: Board) -> dict[str, str]:
+        labels = self.kit.labels
+        whose = getattr(board.model, "whose", "")
+        return {
+            "title": board.model.title,
+            "intro": board.model.intro,
+            "whose": f"{labels['whose']}: {whose if whose else '_' * 24}",
+            "kit": self.kit.kit.title,
+            "organisation": self.kit.kit.organisation,
+            "type": labels.get(board.type, board.type),
+            "url": short_url(board.qr_url) if board.qr_url else "",
+            "deck": "", "n": "", "total": "",
+        }
+
+
+@dataclass
+class BoardSubject(Subject):
+    variant: str = "blank"
+    layout: BoardLayout | None = None
+    board: Board | None = None
+
+
+def _has_placements(board: Board) -> bool:
+    if board.type == "influence-circle":
+        return any(e.ring for e in board.model.elements)
+    if board.type == "partner-matrix":
+        return any(p.score for p in board.model.partners)
+    return False
+
+
+def _token_list(board: Board) -> str:
+    return "elements" if board.type == "influence-circle" else "partners"
+
+
+def _token_items(board: Board) -> list:
+    return list(getattr(board.model, _token_list(board), []))
+
+
+def _token_size(board: Board, scale: float) -> tuple[float, float] | None:
+    """Tokens sized to the board they are placed on, at its printed size."""
+    if not _token_items(board):
+        return None
+    if board.type == "influence-circle":
+        band = 122 * scale / len(board.model.rings)  # ring width on the reference layout
+        width = min(band * 1.3, 70)
+        return round(width, 1), round(width * 0.36, 1)
+    if board.type == "partner-matrix":
+        width = min(300 * scale / 5 * 0.9, 90)
+        return round(width, 1), round(width * 0.38, 1)
+    return None
+
+
+def _board_problem(board: Board, prefix: tuple = ()):
+    def problem(path: tuple, message: str) -> Problem:
+        full = prefix + path
+        line, column = board.source.where(full)
+        field = ".".join(str(p) for p in full)
+        return Problem(board.file, line, column, field, f"board '{board.slug}': {message}")
+    return problem
+
+
+def _label(builder: FaceBuilder, element: Element, box: Box, subject: Subject, problems,
+           text: str, style: str = "bold", colour=None, align="center", valign="middle",
+           size: float | None = None) -> list[TextRun]:
+    """One fitted label in a box, styled from the element."""
+    el = element.model_copy(update={"align": align, "valign": valign,
+                                    **({"size": size, "min_size": min(size, element.min_size)} if size else {})})
+    colour = colour if colour is not None else subject.palette[element.colour]
+    return builder.text(box, el, subject, problems, blocks=[Block((Span(text, style, colour),))])
+
+
+# --- the influence circle ----------------------------------------------------
+
+def _rings(builder: FaceBuilder, element: Element, box: Box, subject: BoardSubject, problems) -> list:
+    model = subject.model
+    palette = subject.palette
+    n = len(model.rings)
+    cx, cy = box.x + box.width / 2, box.y + box.height / 2
+    radius = min(box.width, box.height) / 2
+    rule = palette["rule"] if "rule" in palette else palette["ink"]
+    shapes, labels = [], []
+    for i in reversed(range(n)):
+        ring = model.rings[i]
+        fill = ring.colour or mix(palette["accent"], 0.08 + 0.30 * (n - 1 - i) / max(n - 1, 1))
+        r = radius * (i + 1) / n
+        shapes.append(Group(f"ring-{i + 1}-{slug(ring.name)}",
+                            (Circle(cx, cy, r, fill, rule, 0.35 * subject.scale),)))
+    band = radius / n
+    for i, ring in enumerate(model.rings):
+        r0, r1 = band * i, band * (i + 1)
+        mid = cy + (r0 + r1) / 2 if i else cy + r1 * 0.55
+        half = math.sqrt(max(r1 ** 2 - (mid - cy + band * 0.2) ** 2, 0)) * 0.85
+        label_box = Box(cx - half, mid - band * 0.2, 2 * half, band * 0.4)
+        labels.append(Group(f"label-{slug(ring.name)}",
+                            tuple(_label(builder, element, label_box, subject, problems,
+                                         ring.name.upper(), colour=palette[element.colour]))))
+    items = shapes + labels
+    if subject.variant == "filled":
+        items.append(Group("placed-elements", tuple(_placed_elements(subject, cx, cy, band, problems))))
+    return items
+
+
+def _placed_elements(subject: BoardSubject, cx: float, cy: float, band: float, problems) -> list:
+    model = subject.model
+    layout, board = subject.layout, subject.board
+    size = _token_size(board, subject.scale)
+    faces = layout.token_faces(board, size, subject.scale, problems)
+    w, h = size
+    names = [r.name for r in model.rings]
+    placed = []
+    for i, name in enumerate(names):
+        members = [k for k, e in enumerate(model.elements) if e.ring == name]
+        if not members:
+            continue
+        if i == 0:  # the centre: a column below the label
+            top = cy + band * 0.3
+            for j, k in enumerate(members):
+                placed.append((k, cx - w / 2, top - (j + 1) * h * 1.08))
+            continue
+        rm = band * (i + 0.5)
+        gap = math.degrees(math.asin(min(1.0, band * 0.55 / rm)))  # keep the label free
+        start, span = 90 + gap, 360 - 2 * gap
+        for j, k in enumerate(members):
+            angle = math.radians(start + span * (j + 0.5) / len(members))
+            placed.append((k, cx + rm * math.cos(angle) - w / 2, cy + rm * math.sin(angle) - h / 2))
+    return [_placed_token(f"element-{model.elements[k].id}", faces[k], x, y, subject)
+            for k, x, y in placed]
+
+
+def _placed_token(name: str, face: Face, x: float, y: float, subject: Subject) -> Group:
+    """A token drawn where it was placed, outlined so it stands out."""
+    outline = Stroke(((x, y), (x + face.width, y), (x + face.width, y + face.height), (x, y + face.height)),
+                     subject.palette["accent"], 0.4 * subject.scale, closed=True)
+    return Group(name, (Fill(Box(x, y, face.width, face.height), face.background),)
+                 + moved(face.items, x, y) + (outline,))
+
+
+# --- the partner priority matrix ---------------------------------------------
+
+def _matrix(builder: FaceBuilder, element: Element, box: Box, subject: BoardSubject, problems) -> list:
+    model = subject.model
+    palette = subject.palette
+    s = subject.scale
+    ink = palette[element.colour]
+    rule = palette["rule"] if "rule" in palette else ink
+    axis_band = 16 * s
+    plot = Box(box.x + axis_band, box.y + axis_band, box.width - axis_band, box.height - axis_band)
+    qw, qh = plot.width / 2, plot.height / 2
+    quadrants = {  # (column, row) from bottom-left: x = ease, y = importance
+        "not_worth": (0, 0, 0.04), "not_now": (1, 0, 0.10),
+        "discuss": (0, 1, 0.10), "start_here": (1, 1, 0.22),
+    }
+    items: list = []
+    for key, (col, row, strength) in quadrants.items():
+        q = Box(plot.x + col * qw, plot.y + row * qh, qw, qh)
+        parts: list = [Fill(q, mix(palette[element.fill], strength)),
+                       Stroke(((q.x, q.y), (q.right, q.y), (q.right, q.top), (q.x, q.top)),
+                              rule, 0.35 * s, closed=True)]
+        pad = 5 * s
+        label_box = Box(q.x + pad, q.top - pad - 16 * s, q.width - 2 * pad, 16 * s)
+        parts += _label(builder, element, label_box, subject, problems,
+                        getattr(model.quadrants, key), align="left", valign="top")
+        room = q.height - 16 * s - 3 * pad
+        if subject.variant == "blank" and room >= POST_IT_MM and q.width - 2 * pad >= POST_IT_MM:
+            gx = q.x + (q.width - POST_IT_MM) / 2
+            gy = q.y + pad + (room - POST_IT_MM) / 2
+            parts.append(Stroke(((gx, gy), (gx + POST_IT_MM, gy), (gx + POST_IT_MM, gy + POST_IT_MM),
+                                 (gx, gy + POST_IT_MM)), rule, 0.3 * s, closed=True, dash_mm=2.5))
+        items.append(Group(f"quadrant-{key.replace('_', '-')}", tuple(parts)))
+    items.append(Group("axes", tuple(_axes(builder, element, box, plot, subject, problems))))
+    if subject.variant == "filled":
+        items.append(Group("placed-partners", tuple(_placed_partners(subject, plot, problems))))
+    return items
+
+
+def _axes(builder, element, box: Box, plot: Box, subject: Subject, problems) -> list:
+    model = subject.model
+    s = subject.scale
+    ink = subject.palette[element.colour]
+    size = element.size * s
+    family = builder.family
+    items: list = []
+    y = plot.y - 5 * s  # the horizontal axis: ease of cooperation, hard to easy
+    items.append(_arrow((plot.x, y), (plot.right, y), ink, 0.5 * s, 3 * s))
+    x = plot.x - 5 * s  # the vertical axis: importance for success, low to high
+    items.append(_arrow((x, plot.y), (x, plot.top), ink, 0.5 * s, 3 * s))
+    base = y - 4.5 * s - size * 0.7 * PT_TO_MM
+    ease, importance = model.axes.ease, model.axes.importance
+    items += _runs_at(family, ease.label, "bold", size, ink, plot.x + plot.width / 2, base, "center")
+    items += _runs_at(family, ease.low, "regular", size, ink, plot.x, base, "left")
+    items += _runs_at(family, ease.high, "regular", size, ink, plot.right, base, "right")
+    left = x - 4.5 * s
+    items += _runs_at(family, importance.label, "bold", size, ink, left, plot.y + plot.height / 2, "center", 90)
+    items += _runs_at(family, importance.low, "regular", size, ink, left, plot.y, "left", 90)
+    items += _runs_at(family, importance.high, "regular", size, ink, left, plot.top, "right", 90)
+    return items
+
+
+def _runs_at(family: Family, text: str, style: str, size: float, colour, x: float, y: float,
+             align: str, angle: float = 0.0) -> list[TextRun]:
+    width = family.width(text, style, size) * PT_TO_MM
+    shift = {"left": 0.0, "center": width / 2, "right": width}[align]
+    if angle == 90:
+        return [TextRun(x, y - shift, text, family.face(style), size, colour, 90.0)]
+    return [TextRun(x - shift, y, text, family.face(style), size, colour)]
+
+
+def _arrow(start, end, colour, width: float, head: float) -> Group:
+    (x0, y0), (x1, y1) = start, end
+    length = math.hypot(x1 - x0, y1 - y0)
+    ux, uy = (x1 - x0) / length, (y1 - y0) / length
+    left = (x1 - head * ux + head * 0.5 * uy, y1 - head * uy - head * 0.5 * ux)
+    right = (x1 - head * ux - head * 0.5 * uy, y1 - head * uy + head * 0.5 * ux)
+    return Group("arrow", (Stroke((start, end), colour, width), Stroke((left, end, right), colour, width)))
+
+
+def _placed_partners(subject: BoardSubject, plot: Box, problems) -> list:
+    model = subject.model
+    board, layout = subject.board, subject.layout
+    size = _token_size(board, subject.scale)
+    faces = layout.token_faces(board, size, subject.scale, problems)
+    w, h = size
+    seen: dict[tuple[int, int], int] = {}
+    out = []
+    for k, partner in enumerate(model.partners):
+        if partner.score is None:
+            continue
+        key = (partner.score.ease, partner.score.importance)
+        stack = seen.get(key, 0)
+        seen[key] = stack + 1
+        cx = plot.x + (partner.score.ease - 0.5) / 5 * plot.width
+        cy = plot.y + (partner.score.importance - 0.5) / 5 * plot.height
+        x, y = cx - w / 2, cy - h / 2 - stack * h * 1.1
+        out.append(_placed_token(f"partner-{partner.id}", faces[k], x, y, subject))
+    return out
+
+
+# --- worksheets --------------------------------------------------------------
+
+def _lines(builder, element: Element, box: Box, subject: Subject, problems) -> list:
+    """Ruled lines to write on."""
+    s = subject.scale
+    rule = subject.palette[element.fill or "rule"]
+    step = 9 * s
+    out, y = [], box.top - step
+    while y >= box.y - 1e-6:
+        out.append(Stroke(((box.x, y), (box.right, y)), rule, 0.3 * s))
+        y -= step
+    return [Group("lines", tuple(out))]
+
+
+def _table(builder: FaceBuilder, element: Element, box: Box, subject: BoardSubject, problems) -> list:
+    model = subject.model
+    palette = subject.palette
+    labels = builder.kit.labels
+    rule = palette["rule"] if "rule" in palette else palette["ink"]
+    partners = []
+    if model.partners_from:
+        source = builder.kit.board(model.partners_from)
+        partners = list(source.model.partners) if source else []
+    rows: list[tuple[str, list[str]]] = []
+    if model.example:
+        rows.append(("example", [getattr(model.example, f) for f in TABLE_FIELDS]))
+    for p in partners:
+        rows.append(("partner", [getattr(p, f) for f in TABLE_FIELDS]))
+    rows += [("blank", [""] * len(TABLE_FIELDS))] * model.blank_rows
+    header_h = 12 * subject.scale
+    row_h = min(16.0, (box.height - header_h) / max(len(rows), 1))
+    if row_h < 7:
+        problems.append(subject.problem(("blank_rows",),
+            f"{len(rows)} rows do not fit on the sheet; use fewer blank rows"))
+        return []
+    total = sum(TABLE_WEIGHTS)
+    xs = [box.x]
+    for weight in TABLE_WEIGHTS:
+        xs.append(xs[-1] + box.width * weight / total)
+    top = box.top
+    items: list = [Fill(Box(box.x, top - header_h, box.width, header_h), palette["accent"])]
+    pad = 1.6
+    for c, key in enumerate(TABLE_LABELS):
+        cell = Box(xs[c] + pad, top - header_h + pad, xs[c + 1] - xs[c] - 2 * pad, header_h - 2 * pad)
+        items += _label(builder, element, cell, subject, problems, labels[key],
+                        colour=palette["on-accent"], align="left")
+    y = top - header_h
+    for r, (kind, values) in enumerate(rows):
+        y -= row_h
+        style = "italic" if kind == "example" else "regular"
+        colour = palette["muted"] if kind == "example" else palette[element.colour]
+        for c, value in enumerate(values):
+            if not value:
+                continue
+            if kind == "example" and c == 0:
+                value = f"{labels['example_row']}: {value}"
+            cell = Box(xs[c] + pad, y + pad / 2, xs[c + 1] - xs[c] - 2 * pad, row_h - pad)
+            items += _label(builder, element, cell, subject, problems, value, style=style,
+                            colour=colour, align="left")
+    bottom = y
+    grid = [Stroke(((x, top), (x, bottom)), rule, 0.3) for x in xs]
+    yy = top - header_h
+    grid.append(Stroke(((box.x, top), (box.right, top)), rule, 0.3))
+    for _ in range(len(rows) + 1):
+        grid.append(Stroke(((box.x, yy), (box.right, yy)), rule, 0.3))
+        yy -= row_h
+    return [Group("table", tuple(items + grid))]
+
+
+def _checklist(builder: FaceBuilder, element: Element, box: Box, subject: Subject, problems) -> list:
+    model = subject.model
+    palette = subject.palette
+    ink = palette[element.colour]
+    accent = palette[element.label_colour or element.colour]
+    row_h = box.height / len(model.items)
+    tick = min(9.0, row_h * 0.5)
+    out = []
+    for i, item in enumerate(model.items):
+        top = box.top - i * row_h
+        square = Box(box.x, top - tick - 1.5, tick, tick)
+        shape = Stroke(((square.x, square.y), (square.right, square.y), (square.right, square.top),
+                        (square.x, square.top)), ink, 0.5, closed=True)
+        text_box = Box(box.x + tick + 5, top - row_h + 2, box.width - tick - 5, row_h - 3)
+        blocks = [Block((Span(f"{i + 1}. {item.title}", "bold", accent),), keep_with_next=True)]
+        blocks += [Block((Span(p, "regular", ink),), bullet=len(item.points) > 1, tight=n > 0)
+                   for n, p in enumerate(item.points)]
+        runs = builder.text(text_box, element, subject, problems, blocks=blocks)
+        out.append(Group(f"item-{i + 1}", (shape,) + tuple(runs)))
+    return out
+
+
+# --- tiles -------------------------------------------------------------------
+
+def tiles_with_labels(tiles, layout: BoardLayout, board: Board):
+    """Each tile page gets its row and column, a map of all tiles with this
+    one marked, and dashed lines along its overlap strips."""
+    from dataclasses import replace
+
+    from workshop_kit.impose.poster import LABEL_BAND
+
+    palette = Palette(layout.kit.colours, board.type)
+    family = layout.builder.family
+    labels = layout.kit.labels
+    pages = []
+    area = tiles.area
+    for page, t in zip(tiles.sheets.pages, tiles.tiles):
+        items: list = []
+        base = area.y - LABEL_BAND + 3
+        text = labels["tile"].format(row=t.row, column=t.column)
+        text += f" ({board.model.title}) – {labels['tile_help']}"
+        items += _runs_at(family, text, "bold", 7, palette["ink"], area.x, base, "left")
+        cell = min(2.2, (LABEL_BAND - 3) / tiles.rows)
+        map_x = area.x + area.width - tiles.columns * cell
+        for r in range(tiles.rows):
+            for c in range(tiles.columns):
+                box = Box(map_x + c * cell, area.y - 1.5 - (r + 1) * cell, cell, cell)
+                current = (r + 1, c + 1) == (t.row, t.column)
+                items.append(Fill(box, palette["accent"] if current else palette["rule"]))
+                items.append(Stroke(((box.x, box.y), (box.right, box.y), (box.right, box.top), (box.x, box.top)),
+                                    palette["paper"], 0.2, closed=True))
+        left, top = area.x, area.top
+        right, bottom = left + t.region.width, top - t.region.height
+        dashes = []
+        if t.column > 1:
+            dashes.append(((left + tiles.overlap, bottom), (left + tiles.overlap, top)))
+        if t.row > 1:
+            dashes.append(((left, top - tiles.overlap), (right, top - tiles.overlap)))
+        for a, b in dashes:
+            items.append(Stroke((a, b), palette["muted"], 0.3, dash_mm=2))
+        pages.append(replace(page, extras=(Group(f"tile-{t.row}-{t.column}", tuple(items)),)))
+    return replace(tiles, sheets=replace(tiles.sheets, pages=tuple(pages)))
