@@ -5,10 +5,12 @@ from __future__ import annotations
 import difflib
 import json
 import time
+from types import SimpleNamespace
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from workshop_kit.builtin import builtin
 from workshop_kit.content import Deck, KitContent, load_kit
 from workshop_kit.draw.pdf import render
 from workshop_kit.fonts import Family, FontMissing, family
@@ -17,6 +19,7 @@ from workshop_kit.impose.shop import impose_shop
 from workshop_kit.layout.card import CardLayout
 from workshop_kit.layout.checks import check_contrast, check_template
 from workshop_kit.content.boards import BOARD_MODELS
+from workshop_kit.content.model import CARD_MODELS
 from workshop_kit.draw.raster import png_size, rasterise
 from workshop_kit.draw.svg import render_svg
 from workshop_kit.impose.poster import poster as poster_sheets, needs_tiles, tile
@@ -63,12 +66,22 @@ class BuildResult:
 
 def check(root: Path) -> Checked:
     """Load and check the whole kit; ContentError lists every problem."""
-    content = load_kit(root)
     problems: list[Problem] = []
+    try:
+        content = load_kit(root)
+    except ContentError as error:
+        # Report the templates' own problems in the same run.
+        problems = list(error.problems)
+        defaults = SimpleNamespace(labels=builtin("labels/da"), colours=builtin("theme")["colours"])
+        for card_type in CARD_MODELS:
+            loaded = load_template(Path(root), card_type, problems)
+            if loaded is not None:
+                problems.extend(check_template(defaults, card_type, loaded))
+        raise ContentError(problems) from None
     try:
         fam = family(content.kit.theme.font)
     except FontMissing as exc:
-        line, column = (None, None)
+        line, column = content.kit_source.where(("theme", "font"))
         raise ContentError([Problem("kit.yaml", line, column, "theme.font", str(exc))]) from None
     templates: dict[str, LoadedTemplate] = {}
     for card_type in sorted({d.type for d in content.decks}):
@@ -116,6 +129,30 @@ def select(content: KitContent, only: tuple[str, ...]) -> tuple[list[Deck], list
     return [names[n] for n in only if n in names], [boards[n] for n in only if n in boards]
 
 
+def lay_out(checked: Checked, decks: list[Deck], boards: list, poster: str = "a3"):
+    """Faces of every card and board; ContentError if any text does not
+    fit or a QR code would be too small."""
+    content = checked.content
+    problems: list[Problem] = []
+    layout = CardLayout(content, checked.templates, checked.family)
+    chunks = [(deck, start, min(start + LAYOUT_CHUNK, len(deck.cards)))
+              for deck in decks for start in range(0, len(deck.cards), LAYOUT_CHUNK)]
+    done = fork_map(lambda i: layout.cards(*chunks[i]), range(len(chunks)))
+    laid_out = []
+    for deck in decks:
+        cards = []
+        for (chunk_deck, _, _), (faces, found) in zip(chunks, done):
+            if chunk_deck is deck:
+                cards.extend(faces)
+                problems.extend(found)
+        laid_out.append((deck, cards))
+    board_layout = BoardLayout(content, checked.board_templates, checked.family)
+    boards_out = [(board, board_layout.faces(board, poster, problems)) for board in boards]
+    if problems:
+        raise ContentError(problems)
+    return laid_out, boards_out, board_layout
+
+
 @dataclass
 class Job:
     """One output file: how to make its bytes and what the manifest says of it."""
@@ -136,23 +173,7 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
     paper = paper or kit.paper
     meta = dict(author=kit.organisation, font=checked.family.face("regular"), lang=kit.language)
 
-    problems: list[Problem] = []
-    layout = CardLayout(content, checked.templates, checked.family)
-    chunks = [(deck, start, min(start + LAYOUT_CHUNK, len(deck.cards)))
-              for deck in decks for start in range(0, len(deck.cards), LAYOUT_CHUNK)]
-    done = fork_map(lambda i: layout.cards(*chunks[i]), range(len(chunks)))
-    laid_out = []
-    for deck in decks:
-        cards = []
-        for (chunk_deck, _, _), (faces, found) in zip(chunks, done):
-            if chunk_deck is deck:
-                cards.extend(faces)
-                problems.extend(found)
-        laid_out.append((deck, cards))
-    board_layout = BoardLayout(content, checked.board_templates, checked.family)
-    boards_out = [(board, board_layout.faces(board, poster, problems)) for board in boards]
-    if problems:
-        raise ContentError(problems)
+    laid_out, boards_out, board_layout = lay_out(checked, decks, boards, poster)
 
     jobs: list[Job] = []
     for deck, cards in laid_out:

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from workshop_kit import __version__
-from workshop_kit.build import MODES, UsageError, build, check, select
+from workshop_kit.build import MODES, UsageError, build, check, lay_out, select
 from workshop_kit.problems import ContentError
 
 KIT_DIR = click.argument("kit_dir", default=".", type=click.Path(file_okay=False, path_type=Path))
@@ -83,6 +83,7 @@ def validate_command(kit_dir: Path) -> None:
     """Check the kit's content, templates and theme without writing anything."""
     try:
         checked = check(kit_dir)
+        lay_out(checked, *select(checked.content, ()))
     except ContentError as error:
         _report(error)
         sys.exit(1)

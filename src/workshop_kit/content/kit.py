@@ -56,6 +56,7 @@ class KitContent:
     labels: dict[str, str]
     decks: tuple[Deck, ...]
     boards: tuple[Board, ...] = ()
+    kit_source: Source | None = field(default=None, repr=False, compare=False)
 
     def board(self, slug: str) -> Board | None:
         return next((b for b in self.boards if b.slug == slug), None)
@@ -117,7 +118,7 @@ def load_kit(root: Path) -> KitContent:
     _check_boards(boards, problems)
     if problems:
         raise ContentError(problems)
-    return KitContent(root, kit, colours, labels, tuple(decks), tuple(boards))
+    return KitContent(root, kit, colours, labels, tuple(decks), tuple(boards), kit_src)
 
 
 def _unknown(what: str, name: str, known) -> str:

@@ -87,9 +87,14 @@ def check_url_template(value: str) -> str:
     if not (lowered.startswith("https://") or lowered.startswith("http://")):
         raise ValueError(f"'{value}' must start with https:// (or http://)")
     try:
-        names = [name for _, name, _, _ in string.Formatter().parse(value) if name is not None]
+        fields = [(name, spec, conv) for _, name, spec, conv in string.Formatter().parse(value)
+                  if name is not None]
     except ValueError as exc:
         raise ValueError(f"'{value}' has an unbalanced brace: {exc}") from None
+    for name, spec, conv in fields:
+        if spec or conv:
+            raise ValueError(f"write the placeholder as {{{name}}}, without a format or conversion")
+    names = [name for name, _, _ in fields]
     unknown = sorted(set(names) - URL_FIELDS)
     if unknown:
         raise ValueError(

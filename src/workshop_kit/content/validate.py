@@ -19,13 +19,70 @@ def validate(source: Source, model: type[M], problems: list, data: Any = None,
     try:
         return model.model_validate(value)
     except ValidationError as exc:
-        for error in exc.errors(include_url=False):
-            problems.append(_problem(source, model, value, prefix, error))
+        problems.extend(_problems(source, model, value, prefix, exc.errors(include_url=False)))
         return None
 
 
+def _problems(source: Source, model: type[BaseModel], data: Any, prefix: tuple, errors: list) -> list:
+    """One problem per place: where a union's members all failed, keep the
+    errors of the member that matches the kind of value given."""
+    located = [(_user_path(data, error["loc"]), error) for error in errors]
+    out, seen = [], set()
+    for loc, error in located:
+        if error["type"].endswith("_type") and any(
+                other is not error and other_loc[:len(loc)] == loc and not other["type"].endswith("_type")
+                for other_loc, other in located):
+            continue
+        if error["type"] == "missing" and isinstance(_at(data, loc[:-1]), str):
+            continue  # a string given where a union also takes a mapping
+        key = (loc, error["type"])
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(_problem(source, model, data, prefix, dict(error, loc=loc)))
+    return out
+
+
+def _at(data: Any, loc: tuple) -> Any:
+    for part in loc:
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+def _user_path(data: Any, loc: tuple) -> tuple:
+    """The location without pydantic's union member tags: only the keys and
+    indexes that exist in the data (and a last missing key)."""
+    out = []
+    current = data
+    for i, part in enumerate(loc):
+        if isinstance(current, dict) and isinstance(part, str):
+            if part in current:
+                out.append(part)
+                current = current[part]
+                continue
+            if i == len(loc) - 1 or all(not isinstance(p, str) or _is_union_tag(p) for p in loc[i + 1:]):
+                if not _is_union_tag(part):
+                    out.append(part)
+                continue
+            if _is_union_tag(part):
+                continue
+            out.append(part)
+            current = None
+        elif isinstance(current, list) and isinstance(part, int):
+            out.append(part)
+            current = current[part] if part < len(current) else None
+        elif not _is_union_tag(part):
+            out.append(part)
+    return tuple(out)
+
+
 def _problem(source: Source, model: type[BaseModel], data: Any, prefix: tuple, error: dict):
-    loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
+    loc = error["loc"]
     path = prefix + loc
     kind = error["type"]
     if kind == "extra_forbidden":
@@ -38,15 +95,18 @@ def _problem(source: Source, model: type[BaseModel], data: Any, prefix: tuple, e
         elif allowed:
             message += f"; allowed here: {', '.join(sorted(allowed))}"
         return source.problem(path, message, key=True)
+    if kind == "missing" and isinstance(loc[-1], int):
+        return source.problem(path[:-1], f"too few values: value {loc[-1] + 1} is missing")
     if kind == "missing":
         return source.problem(path[:-1], f"missing required field '{loc[-1]}'")
     return source.problem(path, _message(error))
 
 
 def _is_union_tag(part: Any) -> bool:
-    # Pydantic puts the chosen member of a union into the location
-    # ('function-after[...]', 'str', ...); the user never wrote those.
-    return isinstance(part, str) and ("[" in part or part in {"str", "int", "float", "dict[str,any]"})
+    # Pydantic puts the member of a union it tried into the location
+    # ('function-after[...]', 'constrained-str', 'Size', ...); the user never wrote those.
+    return isinstance(part, str) and (
+        "[" in part or "-" in part or part in {"str", "int", "float", "bool"} or part[:1].isupper())
 
 
 def _message(error: dict) -> str:

@@ -153,8 +153,7 @@ class FaceBuilder:
         if size is None:
             what = ", ".join(fields) or "text"
             problems.append(subject.problem((fields[0],) if fields else (),
-                f"{what} does not fit even at {element.min_size:g} pt "
-                f"(needs {lines:.1f} mm of height, the box has {box.height:.1f} mm); shorten it"))
+                f"{what} does not fit ({lines}); shorten it"))
             return []
         return self.runs(lines, size, element, box, subject.palette)
 

@@ -42,6 +42,22 @@ ITEM_GAP = 0.15       # between the items of a list
 
 
 @dataclass(frozen=True)
+class Misfit:
+    """Why text does not fit its box even at the smallest size."""
+
+    size: float
+    height_mm: float
+    needed_mm: float | None = None
+    word: str | None = None
+
+    def __str__(self) -> str:
+        if self.word is not None:
+            return f"the word '{self.word}' is wider than the box even at {self.size:g} pt"
+        return (f"needs {self.needed_mm:.1f} mm of height at {self.size:g} pt, "
+                f"the box has {self.height_mm:.1f} mm")
+
+
+@dataclass(frozen=True)
 class PlacedSpan:
     x_pt: float
     text: str
@@ -211,7 +227,7 @@ class Typesetter:
     def fit(self, blocks: list[Block], width_mm: float, height_mm: float,
             largest: float, smallest: float, leading: float):
         """The largest size from largest down to smallest at which the
-        blocks fit: (size, lines), or (None, height needed at smallest in mm)."""
+        blocks fit: (size, lines), or (None, why they do not fit)."""
         width_pt, height_pt = width_mm / PT_TO_MM, height_mm / PT_TO_MM
 
         def attempt(size):
@@ -238,8 +254,14 @@ class Typesetter:
         if best:
             return best
         lines = self.break_lines(blocks, width_pt, smallest)
-        needed = self.height_pt(lines, smallest, leading) * PT_TO_MM if lines else float("inf")
-        return None, needed
+        if lines is None:
+            return None, Misfit(smallest, height_mm, word=self.widest_word(blocks, smallest))
+        return None, Misfit(smallest, height_mm, needed_mm=self.height_pt(lines, smallest, leading) * PT_TO_MM)
+
+    def widest_word(self, blocks: list[Block], size: float) -> str:
+        words = [w for block in blocks for w in _words(block.spans)]
+        widest = max(words, key=lambda w: self.word_width(w, size))
+        return "".join(t for t, _, _ in widest)
 
 
 @lru_cache(maxsize=None)

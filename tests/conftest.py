@@ -1,0 +1,57 @@
+"""Fixtures: the shipped kit built once per session, small temporary kits
+for the error cases, and the real command line.
+
+Everything is written under pytest's temporary folders: nothing is built
+into the repository's output/, and nothing depends on the current directory.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from kit_helpers import ALL_DECKS, REPO, Built, Run, build_into, copy_kit, run_cli  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def shipped_kit() -> Path:
+    """The repository root: kit.yaml, decks/ and templates/ as shipped."""
+    root = Path(__file__).parents[1]
+    assert root == REPO and (root / "kit.yaml").is_file()
+    return root
+
+
+@pytest.fixture(scope="session")
+def cli() -> Callable[..., Run]:
+    """cli(*args) -> Run(code, stdout, stderr) of `python -m workshop_kit ARGS`."""
+    return run_cli
+
+
+@pytest.fixture(scope="session")
+def build() -> Callable[..., Built]:
+    """build(kit, out, *options) -> Built; the build must succeed."""
+    return build_into
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory, shipped_kit) -> Built:
+    """The shipped kit, built once for the whole session (both modes, A4)."""
+    out = tmp_path_factory.mktemp("shipped") / "out"
+    return build_into(shipped_kit, out)
+
+
+@pytest.fixture
+def make_kit(tmp_path) -> Callable[..., Path]:
+    """make_kit(decks=ALL_DECKS, name=None) -> a fresh copy of the shipped
+    kit.yaml, templates/ and the chosen decks under tmp_path."""
+    names = iter(range(1000))
+
+    def make(decks=ALL_DECKS, name: str | None = None) -> Path:
+        return copy_kit(tmp_path / (name or f"kit{next(names)}"), decks)
+
+    return make

@@ -1,0 +1,226 @@
+"""Helpers shared by the tests: running the real command line, reading a
+build's manifest, copying and editing small kits, reading PDFs back.
+
+The PDFs are written with ReportLab and the QR codes with the qrcode
+package; everything here reads them back with other libraries: pypdf for
+boxes and fonts, pypdfium2 for text positions, paths and rasters, zxing-cpp
+for the QR codes.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+MM = 72 / 25.4  # points per millimetre
+ALL_DECKS = ("dialogformater", "dilemmaer", "politikerroller", "velfaerdstemaer")
+# Decks that link to no other deck, so each builds alone.
+STANDALONE = ("politikerroller", "velfaerdstemaer")
+PAPERS_PT = {"a4": (595.28, 841.89), "letter": (612.0, 792.0), "a3": (841.89, 1190.55)}
+
+# "decks/x.yaml:12:7:" at the start of a reported problem
+WHERE = re.compile(r"^\s*(?P<file>\S+?\.yaml):(?P<line>\d+):(?P<col>\d+):(?P<rest>.*)$", re.M)
+
+
+# --- running the command line -----------------------------------------------
+
+@dataclass
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+    def __iter__(self):  # unpacks as (exit_code, stdout, stderr)
+        return iter((self.code, self.stdout, self.stderr))
+
+    def problems(self) -> list[re.Match]:
+        """The 'file:line:col: ...' lines on stderr."""
+        return list(WHERE.finditer(self.stderr))
+
+
+def run_cli(*args, cwd: Path | None = None, timeout: float = 120) -> Run:
+    """Run `python -m workshop_kit ARGS` in a fresh interpreter.
+
+    stderr is a pipe (not a terminal), as in CI or a script, so the exit
+    status, the messages and any traceback are exactly what a user gets."""
+    env = dict(os.environ)
+    env["NO_COLOR"] = "1"
+    env["PYTHONIOENCODING"] = "utf-8"
+    proc = subprocess.run(
+        [sys.executable, "-m", "workshop_kit", *map(str, args)],
+        capture_output=True, text=True, encoding="utf-8",
+        cwd=str(cwd or tempfile.gettempdir()), env=env, timeout=timeout,
+    )
+    return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+# --- a finished build ---------------------------------------------------------
+
+@dataclass
+class Built:
+    """A finished build: its output folder, manifest and what it printed."""
+
+    out: Path
+    manifest: dict
+    run: Run
+    _docs: dict = field(default_factory=dict, repr=False)
+
+    def path(self, name: str) -> Path:
+        return self.out / name
+
+    @property
+    def files(self) -> list[dict]:
+        return self.manifest["files"]
+
+    @property
+    def cards(self) -> list[dict]:
+        return self.manifest["cards"]
+
+    @property
+    def deck_files(self) -> list[dict]:
+        """The card-deck files (a kit may have other kinds of output too)."""
+        return [f for f in self.files if f.get("kind") == "card-deck"]
+
+    def files_of(self, mode: str) -> list[dict]:
+        return [f for f in self.deck_files if f["mode"] == mode]
+
+    def file(self, deck: str, mode: str) -> dict:
+        found = [f for f in self.deck_files if f["deck"] == deck and f["mode"] == mode]
+        assert len(found) == 1, (deck, mode, self.files)
+        return found[0]
+
+    def placements(self, file: str, page: int | None = None, side: str | None = None):
+        """(card, placement) pairs of one file (and page, and side)."""
+        for card in self.cards:
+            for p in card["placements"]:
+                if p["file"] == file and (page is None or p["page"] == page) \
+                        and (side is None or p["side"] == side):
+                    yield card, p
+
+    def placement(self, card: dict, file: str, side: str) -> dict:
+        found = [p for p in card["placements"] if p["file"] == file and p["side"] == side]
+        assert len(found) == 1, (card["id"], file, side, found)
+        return found[0]
+
+    def pdfium(self, name: str):
+        """A pypdfium2 document of an output file, opened once."""
+        import pypdfium2 as pdfium
+
+        if name not in self._docs:
+            self._docs[name] = pdfium.PdfDocument(str(self.path(name)))
+        return self._docs[name]
+
+
+def build_into(kit: Path, out: Path, *options: str) -> Built:
+    """Build a kit through the real command line; it must succeed."""
+    run = run_cli("build", kit, "--out", out, *options)
+    assert run.code == 0, run.output
+    assert "Traceback" not in run.output, run.output
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return Built(out, manifest, run)
+
+
+# --- temporary kits -----------------------------------------------------------
+
+def copy_kit(dest: Path, decks=ALL_DECKS) -> Path:
+    """kit.yaml, templates/ and the chosen decks of the shipped kit, copied."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(REPO / "kit.yaml", dest / "kit.yaml")
+    shutil.copytree(REPO / "templates", dest / "templates")
+    (dest / "decks").mkdir()
+    for name in decks:
+        shutil.copy2(REPO / "decks" / f"{name}.yaml", dest / "decks" / f"{name}.yaml")
+    return dest
+
+
+def replace_once(path: Path, old: str, new: str) -> None:
+    """Replace the first occurrence of `old`, which must be in the file."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def line_col(path: Path, needle: str, at: str | None = None) -> tuple[int, int]:
+    """1-based line of the first line containing `needle`, and the 1-based
+    column of `at` (default: the needle itself) in that line."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number, line.index(needle if at is None else at) + 1
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+def load_yaml(path: Path):
+    with open(path, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """sha256 of every file below a folder (hidden ones too), by relative
+    path; folders are listed as "<dir>", so a new empty folder shows too."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        if p.is_file() else "<dir>"
+        for p in sorted(folder.rglob("*"))
+    }
+
+
+# --- reading PDFs back --------------------------------------------------------
+
+def trim_pt(placement: dict) -> tuple[float, float, float, float]:
+    """A placement's trim as (left, bottom, right, top) in points."""
+    x, y, w, h = placement["trim_mm"]
+    return x * MM, y * MM, (x + w) * MM, (y + h) * MM
+
+
+def normalise(text: str) -> str:
+    """Extracted text with line breaks and hyphenation at line ends undone."""
+    text = text.replace("\x02", "-").replace("\u00ad", "-")
+    text = re.sub(r"-[ \t]*\r?\n\s*", "", text)
+    return " ".join(text.split())
+
+
+def stroked_segments(page) -> list[tuple[float, float, float, float]]:
+    """Every straight segment of every stroked path on a pypdfium2 page, in
+    points on the page: (x1, y1, x2, y2)."""
+    import pypdfium2.raw as pdfium_c
+
+    segments = []
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH]):
+        fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+        assert pdfium_c.FPDFPath_GetDrawMode(obj, fill_mode, stroke)
+        if not stroke.value:
+            continue
+        a, b, c, d, e, f = obj.get_matrix().get()
+        start = last = None
+        for i in range(pdfium_c.FPDFPath_CountSegments(obj)):
+            seg = pdfium_c.FPDFPath_GetPathSegment(obj, i)
+            px, py = ctypes.c_float(), ctypes.c_float()
+            assert pdfium_c.FPDFPathSegment_GetPoint(seg, px, py)
+            x, y = a * px.value + c * py.value + e, b * px.value + d * py.value + f
+            kind = pdfium_c.FPDFPathSegment_GetType(seg)
+            if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+                start = last = (x, y)
+                continue
+            assert kind == pdfium_c.FPDF_SEGMENT_LINETO, "crop marks are straight lines"
+            segments.append((*last, x, y))
+            last = (x, y)
+            if pdfium_c.FPDFPathSegment_GetClose(seg):
+                segments.append((x, y, *start))
+                last = start
+    return segments

@@ -1,0 +1,166 @@
+"""The commands as a user runs them: list, validate, build and its options,
+and the manifest that a build leaves."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from kit_helpers import ALL_DECKS, STANDALONE, load_yaml, replace_once, tree_digest
+
+PLACEHOLDER_WARNING = "example.org"
+
+
+def _warning_lines(text: str) -> list[str]:
+    return [l for l in text.splitlines() if "warning" in l.lower() and PLACEHOLDER_WARNING in l]
+
+
+def _yaml_decks(kit) -> dict[str, dict]:
+    return {p.stem: load_yaml(p) for p in sorted((kit / "decks").glob("*.yaml"))}
+
+
+def test_version(cli):
+    run = cli("--version")
+    assert run.code == 0 and "0.1.0" in run.stdout
+
+
+def test_list_json_has_the_decks_and_cards_of_the_yaml(cli, shipped_kit):
+    run = cli("list", shipped_kit, "--json")
+    assert run.code == 0, run.output
+    data = json.loads(run.stdout)
+    decks = {d["name"]: d for d in data["decks"]}
+    yaml_decks = _yaml_decks(shipped_kit)
+    assert set(decks) == set(yaml_decks) == set(ALL_DECKS)
+    for name, deck in decks.items():
+        source = yaml_decks[name]
+        assert deck["type"] == source["type"]
+        assert len(deck["cards"]) == len(source["cards"]), name
+        assert [c["id"] for c in deck["cards"]] == [c["id"] for c in source["cards"]]
+        assert [c["title"] for c in deck["cards"]] == [c["title"] for c in source["cards"]]
+    assert sum(len(d["cards"]) for d in decks.values()) == 54
+
+
+def test_list_as_text_names_every_deck(cli, shipped_kit):
+    run = cli("list", shipped_kit)
+    assert run.code == 0, run.output
+    for name in ALL_DECKS:
+        assert name in run.stdout
+
+
+def test_validate_the_shipped_kit_warns_once_about_the_placeholder(cli, shipped_kit):
+    run = cli("validate", shipped_kit)
+    assert run.code == 0, run.output
+    assert "Traceback" not in run.output
+    assert "4 decks" in run.stdout and "54 cards" in run.stdout
+    assert len(_warning_lines(run.output)) == 1, run.output
+
+
+def test_build_warns_once_about_the_placeholder(built):
+    assert len(_warning_lines(built.run.output)) == 1, built.run.output
+    assert "54 cards" in built.run.stdout
+
+
+def test_no_placeholder_warning_with_a_real_url(cli, make_kit):
+    kit = make_kit(STANDALONE)
+    replace_once(kit / "kit.yaml", "https://example.org/f/", "https://kommune.dk/opfoelgning/")
+    run = cli("validate", kit)
+    assert run.code == 0, run.output
+    assert not _warning_lines(run.output) and "warning" not in run.output.lower()
+
+
+def test_mode_home_writes_only_duplex_sheets(make_kit, build, tmp_path):
+    kit = make_kit(STANDALONE)
+    result = build(kit, tmp_path / "out", "--mode", "home")
+    assert {f["mode"] for f in result.deck_files} == {"home"}
+    assert sorted(f["path"] for f in result.deck_files) == [
+        f"decks/{d}-a4-duplex.pdf" for d in sorted(STANDALONE)]
+    pdfs = sorted(p.relative_to(result.out).as_posix() for p in result.out.rglob("*.pdf"))
+    assert pdfs == sorted(f["path"] for f in result.files)
+    for card in result.cards:
+        assert {p["file"] for p in card["placements"]} == {f"decks/{card['deck']}-a4-duplex.pdf"}
+
+
+def test_mode_shop_writes_only_print_shop_files(make_kit, build, tmp_path):
+    kit = make_kit(("politikerroller",))
+    result = build(kit, tmp_path / "out", "--mode", "shop")
+    assert [f["path"] for f in result.deck_files] == ["decks/politikerroller-print-shop.pdf"]
+    assert not list(result.out.rglob("*duplex*"))
+
+
+def test_only_rebuilds_one_deck_and_keeps_the_rest_in_the_manifest(built, build, shipped_kit, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(built.out, out)
+    before = tree_digest(out)
+    stamps = {p: p.stat().st_mtime_ns for p in (out / "decks").rglob("*.pdf")}
+    result = build(shipped_kit, out, "--only", "politikerroller")
+    assert "12 cards" in result.run.stdout
+    # the manifest still lists every file and every card of the earlier build
+    assert sorted(f["path"] for f in result.files) == sorted(f["path"] for f in built.files)
+    assert sorted((c["deck"], c["id"]) for c in result.cards) == \
+        sorted((c["deck"], c["id"]) for c in built.cards)
+    for card in result.cards:
+        assert len(card["placements"]) == 4, card["id"]
+    # the other decks' files were not touched; the rebuilt deck's files were written again
+    after = tree_digest(out)
+    for path, stamp in stamps.items():
+        name = path.relative_to(out).as_posix()
+        if "politikerroller" in name:
+            assert path.stat().st_mtime_ns != stamp, name
+        else:
+            assert path.stat().st_mtime_ns == stamp, name
+            assert after[name] == before[name]
+
+
+def test_only_with_another_paper_lists_the_new_sheets(built, build, shipped_kit, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(built.out, out)
+    result = build(shipped_kit, out, "--only", "velfaerdstemaer", "--paper", "letter", "--mode", "home")
+    paths = {f["path"] for f in result.files}
+    assert "decks/velfaerdstemaer-letter-duplex.pdf" in paths
+    assert "decks/velfaerdstemaer-a4-duplex.pdf" not in paths
+    for deck in set(ALL_DECKS) - {"velfaerdstemaer"}:
+        assert {f"decks/{deck}-a4-duplex.pdf", f"decks/{deck}-print-shop.pdf"} <= paths
+    for card in result.cards:
+        files = {p["file"] for p in card["placements"]}
+        assert all(f in paths for f in files), (card["id"], files)
+
+
+def test_the_manifest_describes_every_card(built, shipped_kit):
+    yaml_decks = _yaml_decks(shipped_kit)
+    assert built.manifest["kit"]["id"] == load_yaml(shipped_kit / "kit.yaml")["id"]
+    assert len(built.cards) == sum(len(d["cards"]) for d in yaml_decks.values())
+    files_of = {}
+    assert len(built.deck_files) == 8
+    for entry in built.deck_files:
+        assert {"path", "kind", "deck", "mode", "paper", "pages", "page_size_mm"} <= set(entry)
+        files_of.setdefault(entry["deck"], []).append(entry["path"])
+    for card in built.cards:
+        assert {"deck", "id", "title", "qr_url", "size_mm", "placements"} <= set(card)
+        source = next(c for c in yaml_decks[card["deck"]]["cards"] if c["id"] == card["id"])
+        assert card["title"] == source["title"]
+        assert card["size_mm"] == [63, 88]
+        assert len(files_of[card["deck"]]) == 2
+        for path in files_of[card["deck"]]:
+            sides = sorted(p["side"] for p in card["placements"] if p["file"] == path)
+            assert sides == ["back", "front"], (card["id"], path)
+        for p in card["placements"]:
+            assert len(p["trim_mm"]) == 4 and p["trim_mm"][2:] == [63, 88]
+
+
+def test_build_defaults_to_the_kit_output_folder_whatever_the_current_directory(cli, make_kit, tmp_path):
+    kit = make_kit(("politikerroller",))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    run = cli("build", kit, "--mode", "home", cwd=elsewhere)
+    assert run.code == 0, run.output
+    assert (kit / "output" / "manifest.json").is_file()
+    assert (kit / "output" / "decks" / "politikerroller-a4-duplex.pdf").is_file()
+    assert not any(elsewhere.iterdir())
+
+
+def test_a_failed_build_creates_no_output_folder(cli, make_kit):
+    kit = make_kit(("politikerroller",))
+    replace_once(kit / "decks" / "politikerroller.yaml", "    title: Sikkerhedsvagten", "    title: 3")
+    run = cli("build", kit)
+    assert run.code == 1 and "Traceback" not in run.output
+    assert not (kit / "output").exists()

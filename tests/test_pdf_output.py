@@ -1,0 +1,417 @@
+"""The PDFs a user gets, read back with libraries other than the writer's:
+pypdf for page boxes and fonts, pypdfium2 for text positions, vector paths
+and rasters, zxing-cpp for the QR codes."""
+
+from __future__ import annotations
+
+import re
+
+import pypdf
+import pytest
+import zxingcpp
+from pypdf.generic import ContentStream
+
+from kit_helpers import (
+    MM, PAPERS_PT, STANDALONE, load_yaml, normalise, replace_once, stroked_segments, trim_pt,
+)
+
+TOL_PT = 0.5 * MM  # 0.5 mm
+DPI = 150
+
+
+def reader(built, name: str) -> pypdf.PdfReader:
+    return pypdf.PdfReader(str(built.path(name)))
+
+
+def box(rect) -> tuple[float, float, float, float]:
+    return tuple(float(v) for v in (rect.left, rect.bottom, rect.right, rect.top))
+
+
+def close(a, b, tol=0.05) -> bool:
+    return all(abs(x - y) <= tol for x, y in zip(a, b, strict=True))
+
+
+def text_in(page, rect) -> str:
+    left, bottom, right, top = rect
+    return page.get_textpage().get_text_bounded(left=left, bottom=bottom, right=right, top=top)
+
+
+# --- files and pages ----------------------------------------------------------
+
+def test_every_file_in_the_manifest_exists_with_its_page_count(built):
+    assert len(built.deck_files) == 8  # 4 decks x (office sheets + print shop)
+    for entry in built.files:
+        path = built.path(entry["path"])
+        assert path.is_file(), entry
+        if path.suffix == ".pdf":
+            assert path.read_bytes().startswith(b"%PDF-")
+            assert len(pypdf.PdfReader(str(path)).pages) == entry["pages"], entry
+    # and nothing else was left in the output folder (no staging leftovers)
+    on_disk = {p.relative_to(built.out).as_posix() for p in built.out.rglob("*") if p.is_file()}
+    assert on_disk == {f["path"] for f in built.files} | {"manifest.json"}
+    assert not list(built.out.glob(".*")), "a staging folder was left behind"
+
+
+def test_every_placement_points_at_a_real_page(built):
+    pages = {f["path"]: f.get("pages") for f in built.files}
+    for card in built.cards:
+        for p in card["placements"]:
+            assert 1 <= p["page"] <= pages[p["file"]], (card["id"], p)
+
+
+def test_office_sheets_are_a4_by_default(built):
+    home = built.files_of("home")
+    assert len(home) == 4
+    for entry in home:
+        assert entry["paper"] == "a4" and entry["path"].endswith("-a4-duplex.pdf")
+        for page in reader(built, entry["path"]).pages:
+            width, height = float(page.mediabox.width), float(page.mediabox.height)
+            assert abs(width - 595.28) <= 0.5 and abs(height - 841.89) <= 0.5, (entry["path"], width, height)
+
+
+@pytest.mark.parametrize("paper", ["letter", "a3"])
+def test_office_sheets_follow_the_paper_option(make_kit, build, tmp_path, paper):
+    kit = make_kit(STANDALONE)
+    result = build(kit, tmp_path / "out", "--only", "politikerroller", "--paper", paper, "--mode", "home")
+    [entry] = result.files
+    assert entry["path"] == f"decks/politikerroller-{paper}-duplex.pdf"
+    assert entry["paper"] == paper
+    want_w, want_h = PAPERS_PT[paper]
+    pages = reader(result, entry["path"]).pages
+    assert len(pages) == entry["pages"]
+    for page in pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert abs(width - want_w) <= 0.5 and abs(height - want_h) <= 0.5, (paper, width, height)
+    # every card lies wholly on the sheet, at least 5 mm from its edges
+    for card, p in result.placements(entry["path"]):
+        left, bottom, right, top = trim_pt(p)
+        assert left >= 5 * MM - 0.01 and bottom >= 5 * MM - 0.01
+        assert right <= want_w - 5 * MM + 0.5 and top <= want_h - 5 * MM + 0.5
+
+
+def test_print_shop_pages_have_trim_and_bleed_boxes(built, shipped_kit):
+    kit = load_yaml(shipped_kit / "kit.yaml")
+    bleed = kit.get("bleed", 3) * MM
+    shop = built.files_of("shop")
+    assert len(shop) == 4
+    for entry in shop:
+        pages = reader(built, entry["path"]).pages
+        on_page = {p["page"]: (card, p) for card, p in built.placements(entry["path"])}
+        assert sorted(on_page) == list(range(1, len(pages) + 1)), "one face on every page"
+        for number, page in enumerate(pages, start=1):
+            card, p = on_page[number]
+            trim, bleed_box, media = box(page.trimbox), box(page.bleedbox), box(page.mediabox)
+            # the TrimBox is the card, where the manifest says it is
+            assert close(trim, trim_pt(p)), (entry["path"], number, trim, p)
+            width_mm, height_mm = card["size_mm"]
+            assert (width_mm, height_mm) == (63, 88)  # the shipped kit's poker cards
+            assert abs((trim[2] - trim[0]) - width_mm * MM) <= 0.05
+            assert abs((trim[3] - trim[1]) - height_mm * MM) <= 0.05
+            # the BleedBox is the trim grown by the bleed on every side
+            grown = (trim[0] - bleed, trim[1] - bleed, trim[2] + bleed, trim[3] + bleed)
+            assert close(bleed_box, grown), (entry["path"], number, bleed_box, grown)
+            # and the MediaBox leaves room beyond the bleed for the marks
+            assert media[0] < bleed_box[0] and media[1] < bleed_box[1]
+            assert media[2] > bleed_box[2] and media[3] > bleed_box[3]
+
+
+def test_print_shop_fronts_and_backs_alternate(built):
+    for entry in built.files_of("shop"):
+        for card, p in built.placements(entry["path"]):
+            front = built.placement(card, entry["path"], "front")
+            back = built.placement(card, entry["path"], "back")
+            assert front["page"] % 2 == 1 and back["page"] == front["page"] + 1
+            assert front["trim_mm"] == back["trim_mm"]
+
+
+def test_print_shop_artwork_runs_into_the_bleed(built):
+    """Raster check: the coloured card edge continues into the bleed, and
+    the slug outside the BleedBox stays white (only marks there)."""
+    entry = built.file("dilemmaer", "shop")
+    doc = built.pdfium(entry["path"])
+    scale = DPI / 72
+    for number in (1, 2):  # a front (accent band on top) and a back (tinted)
+        page = doc[number - 1]
+        image = page.render(scale=scale).to_pil().convert("RGB")
+        height_px = image.height
+        card, p = next(iter(built.placements(entry["path"], page=number)))
+        left, bottom, right, top = trim_pt(p)
+
+        def pixel(x_pt, y_pt):
+            return image.getpixel((int(x_pt * scale), int(height_px - y_pt * scale)))
+
+        mid_x, mid_y = (left + right) / 2, (bottom + top) / 2
+        # (a point 1 mm inside the trim, 1.5 mm outside in the 3 mm bleed, 5 mm outside)
+        probes = [((mid_x, top - MM), (mid_x, top + 1.5 * MM), (mid_x, top + 5 * MM))]  # top band
+        if number == 2:  # the tinted background of the back, at its left and bottom edges
+            probes.append(((left + MM, mid_y), (left - 1.5 * MM, mid_y), (left - 5 * MM, mid_y)))
+            probes.append(((mid_x, bottom + MM), (mid_x, bottom - 1.5 * MM), (mid_x, bottom - 5 * MM)))
+        for inside_at, bleed_at, slug_at in probes:
+            inside, in_bleed, in_slug = pixel(*inside_at), pixel(*bleed_at), pixel(*slug_at)
+            assert inside != (255, 255, 255), (number, inside_at, "expected colour at the card edge")
+            assert max(abs(a - b) for a, b in zip(inside, in_bleed)) <= 8, (number, inside, in_bleed)
+            assert in_slug == (255, 255, 255), (number, in_slug)
+
+
+# --- text -------------------------------------------------------------------
+
+def test_every_title_is_inside_its_trim_on_front_and_back(built):
+    checked = 0
+    for card in built.cards:
+        sides = {(p["file"], p["side"]) for p in card["placements"]}
+        for entry in built.deck_files:
+            if entry["deck"] == card["deck"]:
+                assert {(entry["path"], "front"), (entry["path"], "back")} <= sides, card["id"]
+        for p in card["placements"]:
+            page = built.pdfium(p["file"])[p["page"] - 1]
+            found = normalise(text_in(page, trim_pt(p)))
+            assert card["title"] in found, (card["id"], p, found[:200])
+            checked += 1
+    assert checked == 4 * len(built.cards) == 4 * 54
+
+
+def test_no_text_outside_the_card_trims_on_office_sheets(built):
+    chars = 0
+    for entry in built.files_of("home"):
+        doc = built.pdfium(entry["path"])
+        for number in range(1, entry["pages"] + 1):
+            trims = [trim_pt(p) for _, p in built.placements(entry["path"], page=number)]
+            assert trims
+            textpage = doc[number - 1].get_textpage()
+            for i in range(textpage.count_chars()):
+                char = textpage.get_text_range(i, 1)
+                if not char or char.isspace():
+                    continue
+                left, bottom, right, top = textpage.get_charbox(i)
+                chars += 1
+                assert any(
+                    left >= l - TOL_PT and bottom >= b - TOL_PT and right <= r + TOL_PT and top <= t + TOL_PT
+                    for l, b, r, t in trims
+                ), (entry["path"], number, char, (left, bottom, right, top))
+    assert chars > 10_000  # the check really looked at the cards' text
+
+
+def test_danish_letters_are_extracted_exactly(built):
+    card = next(c for c in built.cards if c["title"] == "Ældre og pleje")
+    front = built.placement(card, built.file(card["deck"], "home")["path"], "front")
+    page = built.pdfium(front["file"])[front["page"] - 1]
+    text = normalise(text_in(page, trim_pt(front)))
+    assert "Ældre og pleje" in text
+    everything = "".join(
+        built.pdfium(e["path"])[i].get_textpage().get_text_range()
+        for e in built.files_of("home") for i in range(e["pages"])
+    )
+    for letter in "æøåÆ":
+        assert letter in everything, letter
+
+
+# --- duplex -------------------------------------------------------------------
+
+def test_backs_mirror_the_fronts_for_long_edge_duplex(built):
+    for entry in built.files_of("home"):
+        page_w, page_h = entry["page_size_mm"]
+        seen = 0
+        for card, front in built.placements(entry["path"], side="front"):
+            back = built.placement(card, entry["path"], "back")
+            x, y, w, h = front["trim_mm"]
+            bx, by, bw, bh = back["trim_mm"]
+            assert (bw, bh) == (w, h)
+            assert bx == pytest.approx(page_w - x - w, abs=0.002), (card["id"], front, back)
+            assert by == pytest.approx(y, abs=0.002), (card["id"], front, back)
+            assert back["page"] == front["page"] + 1
+            seen += 1
+        assert seen == sum(1 for c in built.cards if c["deck"] == entry["deck"])
+        # fronts pages and backs pages alternate
+        sides = {(p["page"], p["side"]) for _, p in built.placements(entry["path"])}
+        assert all(side == ("front" if page % 2 else "back") for page, side in sides)
+
+
+def test_backs_mirror_the_fronts_for_short_edge_duplex(make_kit, build, tmp_path):
+    kit = make_kit(STANDALONE)
+    replace_once(kit / "kit.yaml", "duplex: long-edge", "duplex: short-edge")
+    result = build(kit, tmp_path / "out", "--only", "politikerroller", "--mode", "home")
+    [entry] = result.files
+    page_w, page_h = entry["page_size_mm"]
+    moved = 0
+    for card, front in result.placements(entry["path"], side="front"):
+        back = result.placement(card, entry["path"], "back")
+        x, y, w, h = front["trim_mm"]
+        bx, by, _, _ = back["trim_mm"]
+        assert bx == pytest.approx(x, abs=0.002), (card["id"], front, back)
+        assert by == pytest.approx(page_h - y - h, abs=0.002), (card["id"], front, back)
+        assert back["page"] == front["page"] + 1
+        moved += abs(by - y) > 1
+        # and the PDF really has the back there: its title is inside that trim
+        page = result.pdfium(entry["path"])[back["page"] - 1]
+        assert card["title"] in normalise(text_in(page, trim_pt(back)))
+    assert moved, "short-edge backs must move up or down, not stay where the fronts are"
+
+
+# --- crop marks ---------------------------------------------------------------
+
+def test_crop_marks_lie_outside_the_cards_and_inside_the_printable_area(built):
+    for entry in built.files_of("home"):
+        doc = built.pdfium(entry["path"])
+        for number in range(1, entry["pages"] + 1):
+            page = doc[number - 1]
+            page_w, page_h = page.get_size()
+            trims = [trim_pt(p) for _, p in built.placements(entry["path"], page=number)]
+            marks = stroked_segments(page)
+            assert len(marks) >= 8, (entry["path"], number, "no crop marks")
+            for x1, y1, x2, y2 in marks:
+                where = (entry["path"], number, [round(v / MM, 2) for v in (x1, y1, x2, y2)])
+                assert x1 == pytest.approx(x2, abs=0.01) or y1 == pytest.approx(y2, abs=0.01), where
+                # at least 5 mm inside every edge of the sheet
+                for x in (x1, x2):
+                    assert 5 * MM - 0.05 <= x <= page_w - 5 * MM + 0.05, where
+                for y in (y1, y2):
+                    assert 5 * MM - 0.05 <= y <= page_h - 5 * MM + 0.05, where
+                # and clear of every card, by at least 1 mm
+                lo_x, hi_x, lo_y, hi_y = min(x1, x2), max(x1, x2), min(y1, y2), max(y1, y2)
+                for l, b, r, t in trims:
+                    apart = (hi_x <= l - MM or lo_x >= r + MM or hi_y <= b - MM or lo_y >= t + MM)
+                    assert apart, (where, "touches the card", [round(v / MM, 2) for v in (l, b, r, t)])
+            if len(trims) == entry["cards_per_sheet"]:
+                # a full sheet: every cut line is continued by marks
+                vertical = {round(x1 / MM, 1) for x1, y1, x2, y2 in marks if abs(x1 - x2) < 0.01}
+                horizontal = {round(y1 / MM, 1) for x1, y1, x2, y2 in marks if abs(y1 - y2) < 0.01}
+                for l, b, r, t in trims:
+                    assert {round(l / MM, 1), round(r / MM, 1)} <= vertical, (entry["path"], number)
+                    assert {round(b / MM, 1), round(t / MM, 1)} <= horizontal, (entry["path"], number)
+
+
+def test_the_sheet_border_stays_white(built):
+    """Raster check: nothing is printed in the 5 mm an office printer cannot reach."""
+    scale = 100 / 72
+    border = int(5 * MM * scale) - 1
+    for entry in built.files_of("home"):
+        page = built.pdfium(entry["path"])[0]
+        image = page.render(scale=scale, grayscale=True).to_pil().convert("L")
+        w, h = image.size
+        for region in ((0, 0, w, border), (0, h - border, w, h), (0, 0, border, h), (w - border, 0, w, h)):
+            assert image.crop(region).getextrema() == (255, 255), (entry["path"], region)
+        # the check can see ink: the sheet itself is not blank
+        assert image.getextrema()[0] < 128
+
+
+# --- fonts --------------------------------------------------------------------
+
+SUBSET = re.compile(r"^/?[A-Z]{6}\+")
+
+
+def _font_dicts(page):
+    fonts = page["/Resources"].get_object().get("/Font")
+    if fonts is None:
+        return {}
+    return {name: ref.get_object() for name, ref in fonts.get_object().items()}
+
+
+def _embedded_problems(name, font) -> list[str]:
+    problems = []
+    fonts = [font] + [d.get_object() for d in font.get("/DescendantFonts", [])]
+    for f in fonts:
+        base = str(f.get("/BaseFont", ""))
+        if f.get("/Subtype") == "/Type0":
+            continue  # the glyphs live in the descendant font
+        descriptor = f.get("/FontDescriptor")
+        if descriptor is None:
+            problems.append(f"{name} {base}: no FontDescriptor (not embedded)")
+            continue
+        descriptor = descriptor.get_object()
+        if not any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+            problems.append(f"{name} {base}: no font file in its descriptor")
+        if not SUBSET.match(base):
+            problems.append(f"{name} {base}: no subset prefix")
+    return problems
+
+
+def _text_fonts(page, pdf) -> set[str]:
+    """Resource names of the fonts that show at least one glyph on a page."""
+    used, current = set(), None
+    for operands, operator in ContentStream(page.get_contents(), pdf).operations:
+        if operator == b"Tf":
+            current = operands[0]
+        elif operator in (b"Tj", b"'", b'"', b"TJ"):
+            shown = operands[-1]
+            parts = shown if operator == b"TJ" else [shown]
+            if any(isinstance(p, (str, bytes)) and len(p) for p in parts):
+                used.add(current)
+    return used
+
+
+def test_fonts_that_show_text_are_embedded_subsets(built):
+    seen = set()
+    for entry in built.files:
+        if not entry["path"].endswith(".pdf"):
+            continue
+        pdf = reader(built, entry["path"])
+        for page in pdf.pages:
+            fonts = _font_dicts(page)
+            for name in _text_fonts(page, pdf):
+                assert name in fonts, (entry["path"], name)
+                assert not _embedded_problems(name, fonts[name]), (entry["path"], _embedded_problems(name, fonts[name]))
+                seen.add(str(fonts[name]["/BaseFont"]))
+    assert any("Atkinson" in name for name in seen), seen
+
+
+def test_every_font_in_the_page_resources_is_embedded(built):
+    problems = []
+    for entry in built.files:
+        if not entry["path"].endswith(".pdf"):
+            continue
+        for number, page in enumerate(reader(built, entry["path"]).pages, start=1):
+            for name, font in _font_dicts(page).items():
+                problems += [f"{entry['path']} p{number}: {p}" for p in _embedded_problems(name, font)]
+    assert not problems, problems[:5]
+
+
+# --- QR codes -----------------------------------------------------------------
+
+def _decode_backs(built, entry) -> int:
+    doc = built.pdfium(entry["path"])
+    scale = DPI / 72
+    decoded = 0
+    for number in range(1, entry["pages"] + 1):
+        backs = list(built.placements(entry["path"], page=number, side="back"))
+        if not backs:
+            continue
+        image = doc[number - 1].render(scale=scale).to_pil()
+        for card, p in backs:
+            left, bottom, right, top = trim_pt(p)
+            crop = image.crop((round(left * scale), round(image.height - top * scale),
+                               round(right * scale), round(image.height - bottom * scale)))
+            codes = zxingcpp.read_barcodes(crop)
+            assert len(codes) == 1, (entry["path"], number, card["id"], [c.text for c in codes])
+            assert "QR" in codes[0].format.name, codes[0].format
+            assert codes[0].text == card["qr_url"], (card["id"], codes[0].text)
+            decoded += 1
+    return decoded
+
+
+def test_every_qr_code_on_the_office_sheets_decodes_to_its_card_url(built):
+    decoded = sum(_decode_backs(built, entry) for entry in built.files_of("home"))
+    assert decoded == len(built.cards) == 54
+
+
+def test_qr_codes_in_the_print_shop_file_decode(built):
+    entry = built.file("dilemmaer", "shop")
+    assert _decode_backs(built, entry) == sum(1 for c in built.cards if c["deck"] == "dilemmaer")
+
+
+def test_qr_codes_are_only_on_the_backs(built):
+    entry = built.file("politikerroller", "home")
+    image = built.pdfium(entry["path"])[0].render(scale=DPI / 72).to_pil()
+    assert zxingcpp.read_barcodes(image) == []
+
+
+def test_every_card_has_a_distinct_follow_up_url(built, shipped_kit):
+    kit = load_yaml(shipped_kit / "kit.yaml")
+    template = kit["follow_up"]["url"]
+    urls = [c["qr_url"] for c in built.cards]
+    assert all(urls) and len(set(urls)) == len(urls) == 54
+    for card in built.cards:
+        decks = load_yaml(shipped_kit / "decks" / f"{card['deck']}.yaml")
+        own = next(c for c in decks["cards"] if c["id"] == card["id"]).get("qr_url")
+        expected = (own or template).format(kit=kit["id"], deck=card["deck"], card=card["id"],
+                                            lang=kit.get("language", "da"))
+        assert card["qr_url"] == expected
