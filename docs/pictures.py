@@ -1,9 +1,10 @@
-"""Render the README's picture of real cards from the built print-shop PDFs.
+"""Render the README's pictures from a real build.
 
     workshop-kit build && python docs/pictures.py
 
-Takes the first card of each deck, front above back, cropped to the trim
-box at 150 dpi, and writes docs/cards.png.
+docs/cards.png: the first card of each deck, front above back, cropped to
+the trim box at 150 dpi from the print-shop PDFs. docs/board-<name>.png:
+each board's own PNG, scaled down for the page.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 DPI = 150
 GAP = 24
+BOARDS = ("indflydelsescirkel", "indflydelsescirkel-direktion-filled", "partnermatrix",
+          "partnermatrix-filled", "partnerliste", "tjekliste")
 
 
 def trimmed(pdf: pdfium.PdfDocument, index: int) -> Image.Image:
@@ -32,7 +35,7 @@ def trimmed(pdf: pdfium.PdfDocument, index: int) -> Image.Image:
 def main() -> None:
     out = ROOT / "output"
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    shop = [f for f in manifest["files"] if f["mode"] == "shop"]
+    shop = [f for f in manifest["files"] if f.get("mode") == "shop"]
     columns = []
     for f in shop:
         pdf = pdfium.PdfDocument(out / f["path"])
@@ -44,6 +47,13 @@ def main() -> None:
         sheet.paste(back, (GAP + c * (w + GAP), 2 * GAP + h))
     sheet.save(ROOT / "docs" / "cards.png", optimize=True)
     print(f"wrote docs/cards.png ({sheet.width} x {sheet.height})")
+    for f in manifest["files"]:
+        if f["kind"] == "board-png" and Path(f["path"]).stem in BOARDS:
+            image = Image.open(out / f["path"]).convert("RGB")
+            image.thumbnail((1000, 1000))
+            name = "board-" + Path(f["path"]).stem + ".png"
+            image.save(ROOT / "docs" / name, optimize=True)
+            print(f"wrote docs/{name}")
 
 
 if __name__ == "__main__":
