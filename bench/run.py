@@ -67,7 +67,8 @@ def generated_kit(base: Path, cards: int) -> Path:
 
 def pdf_bytes(out: Path) -> dict[str, int]:
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    return {f["mode"]: (out / f["path"]).stat().st_size for f in manifest["files"]}
+    return {f["mode"]: (out / f["path"]).stat().st_size for f in manifest["files"]
+            if f["kind"] == "card-deck"}
 
 
 def report(name: str, cards: int, wall: float, peak: float, sizes: dict[str, int]) -> None:
@@ -88,9 +89,14 @@ def main() -> None:
         manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
         sizes: dict[str, int] = {}
         for f in manifest["files"]:
-            if f["path"].endswith(".pdf"):
+            if f["kind"] == "card-deck":
                 sizes[f["mode"]] = sizes.get(f["mode"], 0) + (out / f["path"]).stat().st_size
-        report("shipped kit, cold", len(manifest["cards"]), wall, peak, sizes)
+        report(f"shipped kit, cold", len(manifest["cards"]), wall, peak, sizes)
+        print(f"{'':<24} (and {len(manifest['boards'])} boards: {len(manifest['files'])} files in all)")
+
+        decks = [arg for d in sorted({c["deck"] for c in manifest["cards"]}) for arg in ("--only", d)]
+        wall, peak = timed_build(ROOT, tmp / "decks", *decks)
+        report("shipped decks, cold", len(manifest["cards"]), wall, peak, sizes)
 
         kit = generated_kit(tmp, args.cards)
         out = tmp / "generated"

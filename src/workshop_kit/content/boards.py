@@ -77,24 +77,21 @@ class Score(Strict):
     ease: int = Field(ge=1, le=5, description="1 (hard) to 5 (easy).")
 
 
-class Partner(Strict):
-    id: Slug
-    name: Text
-    common_interest: str = ""
-    importance: str = ""
-    challenges: str = ""
-    relation: str = ""
-    contact: str = ""
-    score: Score | None = None
-
-
 class PartnerRow(Strict):
+    """The columns of the partner table."""
+
     name: str = ""
     common_interest: str = ""
-    importance: str = ""
+    importance: str = Field("", description="How much the partner means for success, in words.")
     challenges: str = ""
-    relation: str = ""
-    contact: str = ""
+    relation: str = Field("", description="The existing relation.")
+    contact: str = Field("", description="A contact person.")
+
+
+class Partner(PartnerRow):
+    id: Slug
+    name: Text
+    score: Score | None = Field(None, description="Places the partner on the filled-in matrix.")
 
 
 class PartnerMatrix(BoardBase):
