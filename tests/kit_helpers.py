@@ -190,7 +190,9 @@ def trim_pt(placement: dict) -> tuple[float, float, float, float]:
 
 def normalise(text: str) -> str:
     """Extracted text with line breaks and hyphenation at line ends undone."""
-    text = text.replace("\x02", "-").replace("\u00ad", "-")
+    # pdfium reports a hyphen that ends a line as U+0002 or U+FFFE, without
+    # the line break after it; plain hyphens at a line end are undone too
+    text = re.sub("[\x02\ufffe\u00ad]\\s*", "", text)
     text = re.sub(r"-[ \t]*\r?\n\s*", "", text)
     return " ".join(text.split())
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
+
 from kit_helpers import ALL_DECKS, STANDALONE, load_yaml, replace_once, tree_digest
 
 PLACEHOLDER_WARNING = "example.org"
@@ -164,3 +166,21 @@ def test_a_failed_build_creates_no_output_folder(cli, make_kit):
     run = cli("build", kit)
     assert run.code == 1 and "Traceback" not in run.output
     assert not (kit / "output").exists()
+
+
+def test_repeating_only_builds_the_deck_once(cli, built, shipped_kit, tmp_path):
+    """`--only X --only X` must not fail half-way through moving files into place."""
+    out = tmp_path / "out"
+    shutil.copytree(built.out, out)
+    before = tree_digest(out)
+    run = cli("build", shipped_kit, "--out", out, "--only", "politikerroller", "--only", "politikerroller")
+    assert "Traceback" not in run.output, run.output[-800:]
+    if run.code != 0:  # refusing the repeat is fine, but then nothing may change
+        assert run.code == 2, run.output
+        assert tree_digest(out) == before
+        return
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    paths = [f["path"] for f in manifest["files"]]
+    assert len(paths) == len(set(paths)), paths
+    for card in manifest["cards"]:
+        assert len(card["placements"]) == 4, (card["id"], card["placements"])

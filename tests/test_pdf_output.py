@@ -170,6 +170,26 @@ def test_every_title_is_inside_its_trim_on_front_and_back(built):
     assert checked == 4 * len(built.cards) == 4 * 54
 
 
+LINK_FIELDS = {"dilemmas", "formats", "themes"}
+
+
+def _squash(text: str) -> str:
+    """Text without whitespace, hyphens, markup and bullets: line breaking
+    and hyphenation cannot hide a word that is really there."""
+    return re.sub(r"[\s\-\u2010\u00ad\x02\ufffe*•]", "", text)
+
+
+def _strings(value, key=""):
+    if isinstance(value, str):
+        yield key, value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item, key)
+    elif isinstance(value, dict):
+        for k, item in value.items():
+            yield from _strings(item, k)
+
+
 def test_no_text_outside_the_card_trims_on_office_sheets(built):
     chars = 0
     for entry in built.files_of("home"):
@@ -189,6 +209,31 @@ def test_no_text_outside_the_card_trims_on_office_sheets(built):
                     for l, b, r, t in trims
                 ), (entry["path"], number, char, (left, bottom, right, top))
     assert chars > 10_000  # the check really looked at the cards' text
+
+
+def test_every_text_of_every_card_is_printed_on_it(built, shipped_kit):
+    """Nothing is cut off: every text field of the YAML is on the card's two
+    faces (in both files), and linked cards appear by their titles."""
+    sources = {p.stem: load_yaml(p) for p in (shipped_kit / "decks").glob("*.yaml")}
+    titles = {(c["deck"], c["id"]): c["title"] for c in built.cards}
+    title_by_id = {}
+    for (deck, card_id), title in titles.items():
+        title_by_id.setdefault(card_id, title)
+    checked = 0
+    for card in built.cards:
+        source = next(c for c in sources[card["deck"]]["cards"] if c["id"] == card["id"])
+        for entry in (e for e in built.deck_files if e["deck"] == card["deck"]):
+            faces = [p for p in card["placements"] if p["file"] == entry["path"]]
+            printed = _squash(" ".join(
+                text_in(built.pdfium(p["file"])[p["page"] - 1], trim_pt(p)) for p in faces))
+            for key, text in _strings(source):
+                if key in {"id", "qr_url"}:
+                    continue
+                if key in LINK_FIELDS:
+                    text = title_by_id[text]
+                assert _squash(text) in printed, (entry["path"], card["id"], key, text)
+                checked += 1
+    assert checked > 800  # 54 cards x 2 files x their texts
 
 
 def test_danish_letters_are_extracted_exactly(built):
@@ -278,6 +323,29 @@ def test_crop_marks_lie_outside_the_cards_and_inside_the_printable_area(built):
                 for l, b, r, t in trims:
                     assert {round(l / MM, 1), round(r / MM, 1)} <= vertical, (entry["path"], number)
                     assert {round(b / MM, 1), round(t / MM, 1)} <= horizontal, (entry["path"], number)
+
+
+def test_print_shop_crop_marks_stand_outside_the_bleed(built):
+    entry = built.file("dilemmaer", "shop")
+    pdf = reader(built, entry["path"])
+    doc = built.pdfium(entry["path"])
+    for number in (1, 2, entry["pages"]):
+        bleed_l, bleed_b, bleed_r, bleed_t = box(pdf.pages[number - 1].bleedbox)
+        media = box(pdf.pages[number - 1].mediabox)
+        trim = box(pdf.pages[number - 1].trimbox)
+        marks = stroked_segments(doc[number - 1])
+        assert len(marks) == 8, (number, marks)  # two at each corner
+        for x1, y1, x2, y2 in marks:
+            lo_x, hi_x, lo_y, hi_y = min(x1, x2), max(x1, x2), min(y1, y2), max(y1, y2)
+            assert media[0] <= lo_x and hi_x <= media[2] and media[1] <= lo_y and hi_y <= media[3]
+            # never inside the bleed area, where it would be printed on the card's edge
+            assert (hi_x <= bleed_l + 0.05 or lo_x >= bleed_r - 0.05
+                    or hi_y <= bleed_b + 0.05 or lo_y >= bleed_t - 0.05), (number, (x1, y1, x2, y2))
+            # and in line with a trim edge
+            vertical = abs(x1 - x2) < 0.01
+            edge = x1 if vertical else y1
+            edges = (trim[0], trim[2]) if vertical else (trim[1], trim[3])
+            assert min(abs(edge - e) for e in edges) < 0.05, (number, (x1, y1, x2, y2), trim)
 
 
 def test_the_sheet_border_stays_white(built):
@@ -409,9 +477,28 @@ def test_every_card_has_a_distinct_follow_up_url(built, shipped_kit):
     template = kit["follow_up"]["url"]
     urls = [c["qr_url"] for c in built.cards]
     assert all(urls) and len(set(urls)) == len(urls) == 54
+    decks = {p.stem: load_yaml(p) for p in (shipped_kit / "decks").glob("*.yaml")}
     for card in built.cards:
-        decks = load_yaml(shipped_kit / "decks" / f"{card['deck']}.yaml")
-        own = next(c for c in decks["cards"] if c["id"] == card["id"]).get("qr_url")
+        own = next(c for c in decks[card["deck"]]["cards"] if c["id"] == card["id"]).get("qr_url")
         expected = (own or template).format(kit=kit["id"], deck=card["deck"], card=card["id"],
                                             lang=kit.get("language", "da"))
         assert card["qr_url"] == expected
+
+
+# --- characters the font does not have ------------------------------------------
+
+def test_a_character_missing_from_the_font_is_not_lost_silently(make_kit, cli, tmp_path):
+    import pypdfium2 as pdfium
+
+    kit = make_kit(STANDALONE)
+    replace_once(kit / "decks" / "politikerroller.yaml", "    title: Sikkerhedsvagten",
+                 "    title: Idé → handling")
+    out = tmp_path / "out"
+    run = cli("build", kit, "--out", out, "--only", "politikerroller", "--mode", "home")
+    assert "Traceback" not in run.output
+    if run.code == 1:  # refused: the problem names the card and the field
+        assert "sikkerhedsvagten" in run.stderr and "title" in run.stderr
+        return
+    assert run.code == 0, run.output
+    doc = pdfium.PdfDocument(str(out / "decks" / "politikerroller-a4-duplex.pdf"))
+    assert "Idé → handling" in normalise(doc[0].get_textpage().get_text_range())

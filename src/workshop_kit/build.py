@@ -118,6 +118,7 @@ def select(content: KitContent, only: tuple[str, ...]) -> tuple[list[Deck], list
     """The decks and boards named by --only (all when none are named)."""
     if not only:
         return list(content.decks), list(content.boards)
+    only = tuple(dict.fromkeys(only))  # a name given twice is built once
     names = {d.slug: d for d in content.decks}
     boards = {b.slug: b for b in content.boards}
     for name in only:
@@ -248,17 +249,17 @@ def board_jobs(board, variants, board_layout, tile_paper: str, token_paper: str,
             return render(sheets, lambda item, side: face, title=title, **meta)
 
         name = f"{stem}-{v.paper}.pdf"
-        jobs.append(Job(name, make_pdf, lambda m, d, name=name, sheets=sheets: m.add_file(
+        jobs.append(Job(name, make_pdf, lambda m, d, name=name, sheets=sheets, size=size, common=common: m.add_file(
             path=name, kind="board-poster", paper=sheets.paper, pages=1, size_mm=size, **common)))
 
         svg_name = f"{stem}.svg"
         jobs.append(Job(svg_name, lambda face=face: render_svg(face, board_layout.builder.family, title),
-                        lambda m, d, svg_name=svg_name: m.add_file(
+                        lambda m, d, svg_name=svg_name, size=size, common=common: m.add_file(
                             path=svg_name, kind="board-svg", size_mm=size, **common)))
 
         png_name = f"{stem}.png"
         jobs.append(Job(png_name, lambda make_pdf=make_pdf: rasterise(make_pdf(), dpi),
-                        lambda m, d, png_name=png_name: m.add_file(
+                        lambda m, d, png_name=png_name, size=size, common=common: m.add_file(
                             path=png_name, kind="board-png", size_mm=size, dpi=dpi,
                             pixels=list(png_size(d)), **common)))
 
@@ -269,7 +270,7 @@ def board_jobs(board, variants, board_layout, tile_paper: str, token_paper: str,
             jobs.append(Job(tiles_name,
                             lambda tiles=tiles, face=face: render(tiles.sheets, lambda item, side: face,
                                                                   title=title, **meta),
-                            lambda m, d, tiles=tiles, tiles_name=tiles_name: m.add_file(
+                            lambda m, d, tiles=tiles, tiles_name=tiles_name, size=size, common=common: m.add_file(
                                 path=tiles_name, kind="board-tiles", paper=tile_paper,
                                 pages=len(tiles.tiles), size_mm=size, rows=tiles.rows,
                                 columns=tiles.columns, overlap_mm=tiles.overlap,
@@ -285,7 +286,8 @@ def board_jobs(board, variants, board_layout, tile_paper: str, token_paper: str,
             jobs.append(Job(token_name,
                             lambda token_sheets=token_sheets, tokens=tokens: render(
                                 token_sheets, lambda item, side: tokens[item], title=title, **meta),
-                            lambda m, d, token_sheets=token_sheets, token_name=token_name: m.add_file(
+                            lambda m, d, token_sheets=token_sheets, token_name=token_name, w=w, h=h,
+                                   tokens=tokens, common=common: m.add_file(
                                 path=token_name, kind="token-sheet", paper=token_paper,
                                 pages=len(token_sheets.pages), tokens=len(tokens),
                                 token_size_mm=[w, h], per_sheet=token_sheets.per_sheet, **common)))

@@ -42,6 +42,10 @@ class Family:
         face = pdfmetrics.getFont(self.face(style)).face
         return face.ascent / 1000
 
+    def missing(self, text: str, style: str) -> list[str]:
+        """Characters of text that the font has no glyph for."""
+        return [c for c in dict.fromkeys(text) if not c.isspace() and not _has_glyph(self.face(style), c)]
+
     def files(self) -> dict[str, str]:
         return {style: str(_path(self.name, style)) for style in STYLES}
 
@@ -75,3 +79,8 @@ def _register(name: str, style: str) -> str:
 @cache
 def _unit_width(face_name: str, text: str) -> float:
     return pdfmetrics.stringWidth(text, face_name, 1.0)
+
+
+@cache
+def _has_glyph(face_name: str, char: str) -> bool:
+    return ord(char) in pdfmetrics.getFont(face_name).face.charToGlyph

@@ -31,7 +31,7 @@ class ContentError(Exception):
 
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(
-            problems, key=lambda p: (p.file, p.line or 0, p.column or 0, p.field)
+            set(problems), key=lambda p: (p.file, p.line or 0, p.column or 0, p.field, p.message)
         )
         super().__init__("\n".join(str(p) for p in self.problems))
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from workshop_kit.builtin import builtin
 from workshop_kit.content import Board, KitContent
+from workshop_kit.content.yaml_source import field_name
 from workshop_kit.fonts import Family
 from workshop_kit.layout.boxes import Box, Circle, Face, Fill, Group, Stroke, TextRun, moved
 from workshop_kit.layout.colours import Palette, mix
@@ -78,25 +79,29 @@ class BoardLayout:
         return out
 
     def token_faces(self, board: Board, size: tuple[float, float], scale: float,
-                    problems: list[Problem]) -> list[Face]:
+                    problems: list[Problem], only: list[int] | None = None) -> dict[int, Face]:
+        """Token faces by index of their element or partner (`only` those)."""
         template: BoardTemplate = self.templates[board.type].template
         if template.token is None:
-            return []
+            return {}
         palette = Palette(self.kit.colours, board.type)
-        faces = []
-        for i, item in enumerate(_token_items(board)):
+        faces = {}
+        items = _token_items(board)
+        for i in (range(len(items)) if only is None else only):
+            item = items[i]
             text = getattr(item, "text", None) or getattr(item, "name", "")
             values = dict(self._values(board), text=text)
             subject = Subject(item, board.type, None, values,
                               _board_problem(board, (_token_list(board), i)), palette, scale)
-            faces.append(self.builder.face(template.token, size[0], size[1], subject, problems))
+            faces[i] = self.builder.face(template.token, size[0], size[1], subject, problems)
         return faces
 
     def tokens(self, board: Board, face: Face, scale: float, problems):
         size = _token_size(board, scale)
         if size is None:
             return (), None
-        return tuple(self.token_faces(board, size, scale, problems)), size
+        faces = self.token_faces(board, size, scale, problems)
+        return tuple(faces[i] for i in sorted(faces)), size
 
     def _values(self, board: Board) -> dict[str, str]:
         labels = self.kit.labels
@@ -142,8 +147,8 @@ def _token_size(board: Board, scale: float) -> tuple[float, float] | None:
         return None
     if board.type == "influence-circle":
         band = 122 * scale / len(board.model.rings)  # ring width on the reference layout
-        width = min(band * 1.3, 70)
-        return round(width, 1), round(width * 0.36, 1)
+        width = min(band * 0.95, 60)
+        return round(width, 1), round(min(band * 0.4, width * 0.42), 1)
     if board.type == "partner-matrix":
         width = min(300 * scale / 5 * 0.9, 90)
         return round(width, 1), round(width * 0.38, 1)
@@ -154,7 +159,7 @@ def _board_problem(board: Board, prefix: tuple = ()):
     def problem(path: tuple, message: str) -> Problem:
         full = prefix + path
         line, column = board.source.where(full)
-        field = ".".join(str(p) for p in full)
+        field = field_name(full)
         return Problem(board.file, line, column, field, f"board '{board.slug}': {message}")
     return problem
 
@@ -187,10 +192,7 @@ def _rings(builder: FaceBuilder, element: Element, box: Box, subject: BoardSubje
                             (Circle(cx, cy, r, fill, rule, 0.35 * subject.scale),)))
     band = radius / n
     for i, ring in enumerate(model.rings):
-        r0, r1 = band * i, band * (i + 1)
-        mid = cy + (r0 + r1) / 2 if i else cy + r1 * 0.55
-        half = math.sqrt(max(r1 ** 2 - (mid - cy + band * 0.2) ** 2, 0)) * 0.85
-        label_box = Box(cx - half, mid - band * 0.2, 2 * half, band * 0.4)
+        label_box = _ring_label_box(cx, cy, band, i)
         labels.append(Group(f"label-{slug(ring.name)}",
                             tuple(_label(builder, element, label_box, subject, problems,
                                          ring.name.upper(), colour=palette[element.colour]))))
@@ -201,30 +203,88 @@ def _rings(builder: FaceBuilder, element: Element, box: Box, subject: BoardSubje
 
 
 def _placed_elements(subject: BoardSubject, cx: float, cy: float, band: float, problems) -> list:
+    """Each element's token inside the ring it was placed in, none
+    overlapping another or a ring's label. The tokens of a crowded ring
+    shrink until all of them find a place, as long as their text still fits."""
     model = subject.model
     layout, board = subject.layout, subject.board
-    size = _token_size(board, subject.scale)
-    faces = layout.token_faces(board, size, subject.scale, problems)
-    w, h = size
+    width, height = _token_size(board, subject.scale)
     names = [r.name for r in model.rings]
+    taken = [_ring_label_box(cx, cy, band, i) for i in range(len(names))]
     placed = []
     for i, name in enumerate(names):
         members = [k for k, e in enumerate(model.elements) if e.ring == name]
         if not members:
             continue
-        if i == 0:  # the centre: a column below the label
-            top = cy + band * 0.3
-            for j, k in enumerate(members):
-                placed.append((k, cx - w / 2, top - (j + 1) * h * 1.08))
+        for shrink in (1.0, 0.92, 0.85, 0.78, 0.72, 0.66, 0.6):
+            w, h = width * shrink, height * shrink
+            spots = _spots(members, i, cx, cy, band, w, h, taken)
+            if spots is None:
+                continue
+            fit_problems: list[Problem] = []
+            faces = layout.token_faces(board, (w, h), subject.scale, fit_problems, members)
+            if fit_problems:
+                continue
+            break
+        else:
+            problems.append(subject.problem(("rings", i),
+                f"the {len(members)} elements of ring '{name}' do not fit in it on the filled-in "
+                f"board; print a larger --poster or place fewer elements there"))
             continue
-        rm = band * (i + 0.5)
-        gap = math.degrees(math.asin(min(1.0, band * 0.55 / rm)))  # keep the label free
-        start, span = 90 + gap, 360 - 2 * gap
-        for j, k in enumerate(members):
-            angle = math.radians(start + span * (j + 0.5) / len(members))
-            placed.append((k, cx + rm * math.cos(angle) - w / 2, cy + rm * math.sin(angle) - h / 2))
-    return [_placed_token(f"element-{model.elements[k].id}", faces[k], x, y, subject)
-            for k, x, y in placed]
+        taken += [Box(x, y, w, h) for x, y in spots.values()]
+        placed += [_placed_token(f"element-{model.elements[k].id}", faces[k], x, y, subject)
+                   for k, (x, y) in spots.items()]
+    return placed
+
+
+def _ring_label_box(cx: float, cy: float, band: float, i: int) -> Box:
+    """Where the ring's name is printed (as in _rings)."""
+    r0, r1 = band * i, band * (i + 1)
+    mid = cy + (r0 + r1) / 2 if i else cy + r1 * 0.68
+    half = math.sqrt(max(r1 ** 2 - (mid - cy + band * 0.13) ** 2, 0)) * 0.85
+    return Box(cx - half, mid - band * 0.13, 2 * half, band * 0.26)
+
+
+def _spots(members: list[int], i: int, cx: float, cy: float, band: float, w: float, h: float,
+           taken: list[Box]) -> dict[int, tuple[float, float]] | None:
+    """Bottom-left corners for the tokens of ring i, or None if it is too full."""
+    r0, r1 = band * i, band * (i + 1)
+    candidates = []
+    for step in range(10):
+        radius = r0 + (r1 - r0) * (step + 0.5) / 10
+        count = max(12, int(2 * math.pi * radius / 1.5))
+        for a in range(count):
+            angle = 270 + 360 * a / count  # start at the bottom, away from the label
+            x = cx + radius * math.cos(math.radians(angle)) - w / 2
+            y = cy + radius * math.sin(math.radians(angle)) - h / 2
+            box = Box(x, y, w, h)
+            if _in_annulus(box, cx, cy, r0, r1):
+                candidates.append((angle % 360, box))
+    mine: list[Box] = []
+    spots: dict[int, tuple[float, float]] = {}
+    for j, k in enumerate(members):
+        ideal = (270 + 360 * (j + 0.5) / len(members)) % 360 if i else 270
+        free = [(abs((angle - ideal + 180) % 360 - 180), box) for angle, box in candidates
+                if not any(_overlap(box, other) for other in taken + mine)]
+        if not free:
+            return None
+        _, box = min(free, key=lambda t: t[0])
+        mine.append(box)
+        spots[k] = (box.x, box.y)
+    return spots
+
+
+def _in_annulus(box: Box, cx: float, cy: float, r0: float, r1: float) -> bool:
+    corners = ((box.x, box.y), (box.right, box.y), (box.x, box.top), (box.right, box.top))
+    if any(math.hypot(x - cx, y - cy) > r1 for x, y in corners):
+        return False
+    nearest_x = min(max(cx, box.x), box.right)
+    nearest_y = min(max(cy, box.y), box.top)
+    return math.hypot(nearest_x - cx, nearest_y - cy) >= r0
+
+
+def _overlap(a: Box, b: Box, gap: float = 0.8) -> bool:
+    return not (a.right + gap <= b.x or b.right + gap <= a.x or a.top + gap <= b.y or b.top + gap <= a.y)
 
 
 def _placed_token(name: str, face: Face, x: float, y: float, subject: Subject) -> Group:
@@ -315,23 +375,36 @@ def _arrow(start, end, colour, width: float, head: float) -> Group:
 
 
 def _placed_partners(subject: BoardSubject, plot: Box, problems) -> list:
+    """Each scored partner in the cell of its scores (a 5 x 5 grid over the
+    matrix, so a middle score of 3 sits on the line between two quadrants:
+    a partner still to be discussed). Partners with the same scores share
+    their cell side by side, their tokens shrunk to fit."""
     model = subject.model
     board, layout = subject.board, subject.layout
-    size = _token_size(board, subject.scale)
-    faces = layout.token_faces(board, size, subject.scale, problems)
-    w, h = size
-    seen: dict[tuple[int, int], int] = {}
-    out = []
+    width, height = _token_size(board, subject.scale)
+    cell_w, cell_h = plot.width / 5, plot.height / 5
+    cells: dict[tuple[int, int], list[int]] = {}
     for k, partner in enumerate(model.partners):
-        if partner.score is None:
-            continue
-        key = (partner.score.ease, partner.score.importance)
-        stack = seen.get(key, 0)
-        seen[key] = stack + 1
-        cx = plot.x + (partner.score.ease - 0.5) / 5 * plot.width
-        cy = plot.y + (partner.score.importance - 0.5) / 5 * plot.height
-        x, y = cx - w / 2, cy - h / 2 - stack * h * 1.1
-        out.append(_placed_token(f"partner-{partner.id}", faces[k], x, y, subject))
+        if partner.score is not None:
+            cells.setdefault((partner.score.ease, partner.score.importance), []).append(k)
+    most = max((len(v) for v in cells.values()), default=1)
+    shrink = min(1.0, (cell_h * 0.92) / (most * height * 1.08))
+    w, h = min(width, cell_w * 0.94), height * shrink
+    if h < height * 0.5:
+        problems.append(subject.problem(("partners",),
+            f"{most} partners have the same scores and do not fit in one cell of the matrix; "
+            f"print a larger --poster or spread the scores"))
+        return []
+    faces = layout.token_faces(board, (w, h), subject.scale, problems,
+                               [k for members in cells.values() for k in members])
+    out = []
+    for (ease, importance), members in cells.items():
+        cx = plot.x + (ease - 0.5) * cell_w
+        cy = plot.y + (importance - 0.5) * cell_h
+        total = len(members) * h * 1.08 - h * 0.08
+        for j, k in enumerate(members):
+            x, y = cx - w / 2, cy + total / 2 - (j + 1) * h * 1.08 + h * 0.08
+            out.append(_placed_token(f"partner-{model.partners[k].id}", faces[k], x, y, subject))
     return out
 
 

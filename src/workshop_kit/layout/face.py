@@ -3,6 +3,7 @@ in boxes. Cards and boards both build their faces here."""
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -111,6 +112,8 @@ class FaceBuilder:
             base = item.font or element.font
             if item.text is not None:
                 blocks.append(Block(tuple(parse_markup(item.text.format(**subject.values), base, colour))))
+                fields += [name for _, name, _, _ in string.Formatter().parse(item.text)
+                           if name in type(subject.model).model_fields]
                 continue
             if item.field is None:  # a label alone is a heading
                 blocks.append(Block((Span(labels[item.label], combine(base, bold=True), label_colour),),
@@ -146,6 +149,12 @@ class FaceBuilder:
         if blocks is None:
             blocks, fields = self.blocks(element, subject)
         if not blocks:
+            return []
+        missing = [c for b in blocks for span in b.spans for c in self.family.missing(span.text, span.style)]
+        if missing:
+            chars = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in dict.fromkeys(missing))
+            problems.append(subject.problem((fields[0],) if fields else (),
+                f"the font {self.family.name} has no {chars}; write it another way"))
             return []
         s = subject.scale
         size, lines = self.setter.fit(blocks, box.width, box.height, element.size * s,
