@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -91,7 +90,7 @@ def main() -> None:
         for f in manifest["files"]:
             if f["kind"] == "card-deck":
                 sizes[f["mode"]] = sizes.get(f["mode"], 0) + (out / f["path"]).stat().st_size
-        report(f"shipped kit, cold", len(manifest["cards"]), wall, peak, sizes)
+        report("shipped kit, cold", len(manifest["cards"]), wall, peak, sizes)
         print(f"{'':<24} (and {len(manifest['boards'])} boards: {len(manifest['files'])} files in all)")
 
         decks = [arg for d in sorted({c["deck"] for c in manifest["cards"]}) for arg in ("--only", d)]
@@ -101,7 +100,7 @@ def main() -> None:
         kit = generated_kit(tmp, args.cards)
         out = tmp / "generated"
         wall, peak = timed_build(kit, out)
-        report(f"generated deck", args.cards, wall, peak, pdf_bytes(out))
+        report("generated deck", args.cards, wall, peak, pdf_bytes(out))
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ from workshop_kit.content.model import (
     Colour, QRSettings, Slug, Strict, Text, check_hex,
 )
 
-WHOSE = ("", "kommunaldirektør", "politikere", "byråd", "direktion")
 
 
 class BoardBase(Strict):

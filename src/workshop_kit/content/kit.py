@@ -10,7 +10,7 @@ from typing import Any
 
 from workshop_kit.builtin import builtin
 from workshop_kit.content.model import (
-    CARD_MODELS, LINKS, Card, CMYK, DeckHead, Kit, Size, check_hex,
+    CARD_MODELS, LINKS, Card, DeckHead, Kit, Size, check_hex,
 )
 from workshop_kit.content.boards import BOARD_MODELS
 from workshop_kit.content.validate import validate
