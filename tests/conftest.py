@@ -15,7 +15,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from kit_helpers import ALL_DECKS, REPO, Built, Run, build_into, copy_kit, run_cli  # noqa: E402
+from kit_helpers import (  # noqa: E402
+    ALL_DECKS, REPO, Built, Run, build_into, copy_kit, run_cli, run_in_process,
+)
 
 
 @pytest.fixture(scope="session")
@@ -33,9 +35,17 @@ def cli() -> Callable[..., Run]:
 
 
 @pytest.fixture(scope="session")
+def invoke() -> Callable[..., Run]:
+    """invoke(*args) -> Run: the command in this process (click's CliRunner)."""
+    return run_in_process
+
+
+@pytest.fixture(scope="session")
 def build() -> Callable[..., Built]:
-    """build(kit, out, *options) -> Built; the build must succeed."""
-    return build_into
+    """build(kit, out, *options) -> Built, in this process; it must succeed.
+    (The session's `built` and every check of exit codes and tracebacks
+    run the real command in a new interpreter instead.)"""
+    return lambda kit, out, *options: build_into(kit, out, *options, in_process=True)
 
 
 @pytest.fixture(scope="session")

@@ -70,6 +70,24 @@ def run_cli(*args, cwd: Path | None = None, timeout: float = 120) -> Run:
     return Run(proc.returncode, proc.stdout, proc.stderr)
 
 
+def run_in_process(*args) -> Run:
+    """The same command through click's CliRunner, in this interpreter: no
+    start-up cost, for checks of what a command does rather than of how the
+    process ends. An exception other than SystemExit is raised here."""
+    from click.testing import CliRunner
+
+    from workshop_kit.cli import main
+
+    try:
+        runner = CliRunner(mix_stderr=False)  # click < 8.2
+    except TypeError:
+        runner = CliRunner()  # click >= 8.2 keeps stderr apart
+    result = runner.invoke(main, [str(a) for a in args], catch_exceptions=True)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Run(result.exit_code, result.stdout, result.stderr)
+
+
 # --- a finished build ---------------------------------------------------------
 
 @dataclass
@@ -127,9 +145,9 @@ class Built:
         return self._docs[name]
 
 
-def build_into(kit: Path, out: Path, *options: str) -> Built:
-    """Build a kit through the real command line; it must succeed."""
-    run = run_cli("build", kit, "--out", out, *options)
+def build_into(kit: Path, out: Path, *options: str, in_process: bool = False) -> Built:
+    """Build a kit through the command line; it must succeed."""
+    run = (run_in_process if in_process else run_cli)("build", kit, "--out", out, *options)
     assert run.code == 0, run.output
     assert "Traceback" not in run.output, run.output
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))

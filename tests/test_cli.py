@@ -20,13 +20,13 @@ def _yaml_decks(kit) -> dict[str, dict]:
     return {p.stem: load_yaml(p) for p in sorted((kit / "decks").glob("*.yaml"))}
 
 
-def test_version(cli):
-    run = cli("--version")
+def test_version(invoke):
+    run = invoke("--version")
     assert run.code == 0 and "0.1.0" in run.stdout
 
 
-def test_list_json_has_the_decks_and_cards_of_the_yaml(cli, shipped_kit):
-    run = cli("list", shipped_kit, "--json")
+def test_list_json_has_the_decks_and_cards_of_the_yaml(invoke, shipped_kit):
+    run = invoke("list", shipped_kit, "--json")
     assert run.code == 0, run.output
     data = json.loads(run.stdout)
     decks = {d["name"]: d for d in data["decks"]}
@@ -41,8 +41,8 @@ def test_list_json_has_the_decks_and_cards_of_the_yaml(cli, shipped_kit):
     assert sum(len(d["cards"]) for d in decks.values()) == 54
 
 
-def test_list_as_text_names_every_deck(cli, shipped_kit):
-    run = cli("list", shipped_kit)
+def test_list_as_text_names_every_deck(invoke, shipped_kit):
+    run = invoke("list", shipped_kit)
     assert run.code == 0, run.output
     for name in ALL_DECKS:
         assert name in run.stdout
@@ -61,10 +61,10 @@ def test_build_warns_once_about_the_placeholder(built):
     assert "54 cards" in built.run.stdout
 
 
-def test_no_placeholder_warning_with_a_real_url(cli, make_kit):
+def test_no_placeholder_warning_with_a_real_url(invoke, make_kit):
     kit = make_kit(STANDALONE)
     replace_once(kit / "kit.yaml", "https://example.org/f/", "https://kommune.dk/opfoelgning/")
-    run = cli("validate", kit)
+    run = invoke("validate", kit)
     assert run.code == 0, run.output
     assert not _warning_lines(run.output) and "warning" not in run.output.lower()
 

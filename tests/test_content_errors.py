@@ -299,3 +299,23 @@ def test_a_missing_font_points_at_its_line(cli, make_kit, earlier):
     line, column = line_col(kit / "kit.yaml", "font: No Such Family", at="No Such")
     run = rejected(cli, kit, earlier)
     assert "theme.font" in problem_at(run, "kit.yaml", line, column)
+
+
+# --- bugs found: strict xfails until fixed -------------------------------------------
+
+def test_a_kit_yaml_problem_does_not_hide_broken_links(cli, make_kit, earlier):
+    kit = make_kit()
+    replace_once(kit / "kit.yaml", "url: https://", "url: ftp://")
+    replace_once(kit / DILEMMAS, "      - partnerskab\n", "      - partnerskaab\n")
+    run = rejected(cli, kit, earlier, command="validate")
+    files = {m["file"] for m in run.problems()}
+    assert {"kit.yaml", DILEMMAS} <= files, run.stderr
+
+
+def test_a_card_too_large_for_the_kits_paper_is_reported_by_validate(cli, make_kit, earlier):
+    kit = make_kit(("politikerroller",))
+    replace_once(kit / "kit.yaml", "card_size: poker", "card_size: {width: 200, height: 280}")
+    assert cli("build", kit, "--out", earlier.out).code != 0
+    earlier.assert_unchanged()
+    run = rejected(cli, kit, earlier, command="validate")
+    assert "kit.yaml" in run.stderr and "fit" in run.stderr

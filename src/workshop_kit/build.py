@@ -96,6 +96,7 @@ def check(root: Path) -> Checked:
         if deck.type in templates:
             problems.extend(check_contrast(content, templates[deck.type], deck.type, deck.colour,
                                            deck.size.width, deck.size.height, f"deck '{deck.slug}'"))
+        problems.extend(_check_sheet(content, deck))
     board_templates: dict[str, LoadedTemplate] = {}
     for board_type in sorted({b.type for b in content.boards}):
         loaded = load_board_template(content.root, board_type, problems)
@@ -112,6 +113,17 @@ def check(root: Path) -> Checked:
     if problems:
         raise ContentError(problems)
     return Checked(content, templates, fam, board_templates)
+
+
+def _check_sheet(content: KitContent, deck: Deck) -> list[Problem]:
+    """A card size that does not fit the kit's paper, pointed at where it is set."""
+    try:
+        impose_home(1, deck.size.width, deck.size.height, content.kit.paper, None)
+        return []
+    except DoesNotFit as exc:
+        own = "card_size" in deck.source.data
+        source = deck.source if own else content.kit_source
+        return [source.problem(("card_size",), f"{exc}; choose a smaller card or a larger paper")]
 
 
 def select(content: KitContent, only: tuple[str, ...]) -> tuple[list[Deck], list]:

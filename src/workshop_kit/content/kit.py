@@ -6,6 +6,7 @@ import difflib
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from workshop_kit.builtin import builtin
@@ -104,9 +105,10 @@ def load_kit(root: Path) -> KitContent:
             labels[key] = text
 
     decks: list[Deck] = []
+    linked: list[SimpleNamespace] = []  # the valid cards of each deck, for the link check
     deck_files = sorted((root / "decks").glob("*.yaml")) if (root / "decks").is_dir() else []
     for path in deck_files:
-        deck = _load_deck(path, root, kit, default_size, sizes, problems)
+        deck = _load_deck(path, root, kit, default_size, sizes, problems, linked)
         if deck:
             decks.append(deck)
     board_files = sorted((root / "boards").glob("*.yaml")) if (root / "boards").is_dir() else []
@@ -114,7 +116,7 @@ def load_kit(root: Path) -> KitContent:
     if not deck_files and not board_files:
         problems.append(Problem("decks/", None, None, "", "no deck files (decks/*.yaml) found"))
 
-    _check_links(decks, problems)
+    _check_links(linked, problems)
     _check_boards(boards, problems)
     if problems:
         raise ContentError(problems)
@@ -136,7 +138,8 @@ def _size(value, source: Source, path: tuple, sizes: dict, problems: list) -> Si
     return None
 
 
-def _load_deck(path: Path, root: Path, kit: Kit | None, default_size, sizes, problems) -> Deck | None:
+def _load_deck(path: Path, root: Path, kit: Kit | None, default_size, sizes, problems,
+               linked: list) -> Deck | None:
     shown = display_path(path, root)
     source = read_yaml(path, shown, problems)
     if source is None:
@@ -156,6 +159,8 @@ def _load_deck(path: Path, root: Path, kit: Kit | None, default_size, sizes, pro
             _validate_cards(source, source.data["type"], raw_cards, problems)
         return None
     cards = _validate_cards(source, head.type, raw_cards, problems)
+    if cards is not None:  # links are checked even when kit.yaml has problems
+        linked.append(SimpleNamespace(type=head.type, cards=cards, source=source))
     size = _size(head.card_size, source, ("card_size",), sizes, problems) if head.card_size else default_size
     colour = head.colour
     if isinstance(colour, str):
@@ -263,7 +268,7 @@ def _check_boards(boards: list[Board], problems: list) -> None:
                     _unknown("partner-matrix board", model.partners_from, matrices)))
 
 
-def _check_links(decks: list[Deck], problems: list) -> None:
+def _check_links(decks: list[SimpleNamespace], problems: list) -> None:
     ids: dict[str, list[str]] = {}
     for deck in decks:
         ids.setdefault(deck.type, []).extend(card.id for card in deck.cards)
