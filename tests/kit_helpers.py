@@ -31,7 +31,7 @@ STANDALONE = ("politikerroller", "velfaerdstemaer")
 PAPERS_PT = {"a4": (595.28, 841.89), "letter": (612.0, 792.0), "a3": (841.89, 1190.55)}
 
 # "decks/x.yaml:12:7:" at the start of a reported problem
-WHERE = re.compile(r"^\s*(?P<file>\S+?\.yaml):(?P<line>\d+):(?P<col>\d+):(?P<rest>.*)$", re.M)
+WHERE = re.compile(r"^\s*(?P<file>\S+?\.yaml):(?P<line>\d+):(?P<col>\d+):(?P<rest>.*)$", re.MULTILINE)
 
 
 # --- running the command line -----------------------------------------------
@@ -64,7 +64,7 @@ def run_cli(*args, cwd: Path | None = None, timeout: float = 120) -> Run:
     env["PYTHONIOENCODING"] = "utf-8"
     proc = subprocess.run(
         [sys.executable, "-m", "workshop_kit", *map(str, args)],
-        capture_output=True, text=True, encoding="utf-8",
+        check=False, capture_output=True, text=True, encoding="utf-8",
         cwd=str(cwd or tempfile.gettempdir()), env=env, timeout=timeout,
     )
     return Run(proc.returncode, proc.stdout, proc.stderr)

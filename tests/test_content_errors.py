@@ -301,8 +301,6 @@ def test_a_missing_font_points_at_its_line(cli, make_kit, earlier):
     assert "theme.font" in problem_at(run, "kit.yaml", line, column)
 
 
-# --- bugs found: strict xfails until fixed -------------------------------------------
-
 def test_a_kit_yaml_problem_does_not_hide_broken_links(cli, make_kit, earlier):
     kit = make_kit()
     replace_once(kit / "kit.yaml", "url: https://", "url: ftp://")
@@ -315,7 +313,19 @@ def test_a_kit_yaml_problem_does_not_hide_broken_links(cli, make_kit, earlier):
 def test_a_card_too_large_for_the_kits_paper_is_reported_by_validate(cli, make_kit, earlier):
     kit = make_kit(("politikerroller",))
     replace_once(kit / "kit.yaml", "card_size: poker", "card_size: {width: 200, height: 280}")
-    assert cli("build", kit, "--out", earlier.out).code != 0
-    earlier.assert_unchanged()
-    run = rejected(cli, kit, earlier, command="validate")
-    assert "kit.yaml" in run.stderr and "fit" in run.stderr
+    line, column = line_col(kit / "kit.yaml", "card_size: {width: 200", at="{")
+    for command in ("build", "validate"):
+        run = rejected(cli, kit, earlier, command=command)
+        rest = problem_at(run, "kit.yaml", line, column)
+        assert "card_size" in rest and "fit" in rest, (command, rest)
+
+
+def test_text_that_cannot_fit_in_a_nested_field_points_at_that_field(cli, make_kit, earlier):
+    kit = make_kit()
+    long = "Lang tekst om rammer og vilkår. " * 40
+    replace_once(kit / THEMES, "      framework_conditions: Flere ældre",
+                 f"      framework_conditions: {long}Flere ældre")
+    line, column = line_col(kit / THEMES, "framework_conditions: Lang", at="Lang")
+    run = rejected(cli, kit, earlier)
+    rest = problem_at(run, THEMES, line, column)
+    assert "aeldre" in rest and "framework_conditions" in rest, rest

@@ -122,7 +122,7 @@ def test_a_long_danish_compound_is_hyphenated_and_every_line_fits(setter):
     assert size is not None
     texts = [_line_text(line) for line in lines]
     assert len(texts) >= 2 and any(t.endswith("-") for t in texts), texts
-    assert "".join(t[:-1] if t.endswith("-") else t for t in texts) == word
+    assert "".join(t.removesuffix("-") for t in texts) == word
     for line in lines:
         width = sum(setter.family.width(s.text, s.style, size) for s in line.spans) * PT_TO_MM
         assert width <= width_mm + 1e-6, (_line_text(line), width)

@@ -12,7 +12,8 @@ import zxingcpp
 from pypdf.generic import ContentStream
 
 from kit_helpers import (
-    MM, PAPERS_PT, STANDALONE, load_yaml, normalise, replace_once, stroked_segments, trim_pt,
+    MM, PAPERS_PT, STANDALONE, load_yaml, normalise, replace_once, stroked_segments, tree_digest,
+    trim_pt,
 )
 
 TOL_PT = 0.5 * MM  # 0.5 mm
@@ -134,10 +135,10 @@ def test_print_shop_artwork_runs_into_the_bleed(built):
         page = doc[number - 1]
         image = page.render(scale=scale).to_pil().convert("RGB")
         height_px = image.height
-        card, p = next(iter(built.placements(entry["path"], page=number)))
+        _, p = next(iter(built.placements(entry["path"], page=number)))
         left, bottom, right, top = trim_pt(p)
 
-        def pixel(x_pt, y_pt):
+        def pixel(x_pt, y_pt, image=image, height_px=height_px):
             return image.getpixel((int(x_pt * scale), int(height_px - y_pt * scale)))
 
         mid_x, mid_y = (left + right) / 2, (bottom + top) / 2
@@ -151,6 +152,25 @@ def test_print_shop_artwork_runs_into_the_bleed(built):
             assert inside != (255, 255, 255), (number, inside_at, "expected colour at the card edge")
             assert max(abs(a - b) for a, b in zip(inside, in_bleed)) <= 8, (number, inside, in_bleed)
             assert in_slug == (255, 255, 255), (number, in_slug)
+
+
+def test_document_properties_name_the_deck_kit_organisation_and_language(built, shipped_kit):
+    kit = load_yaml(shipped_kit / "kit.yaml")
+    for entry in built.deck_files:
+        pdf = reader(built, entry["path"])
+        deck = load_yaml(shipped_kit / "decks" / f"{entry['deck']}.yaml")
+        info = pdf.metadata
+        assert deck["name"] in info.title and kit["title"] in info.title, (entry["path"], info.title)
+        assert info.author == kit["organisation"]
+        assert pdf.trailer["/Root"].get("/Lang") == kit.get("language", "da")
+
+
+def test_the_same_content_builds_the_same_bytes(make_kit, build, tmp_path):
+    kit = make_kit(("politikerroller",))
+    first = build(kit, tmp_path / "first")
+    second = build(kit, tmp_path / "second")
+    assert first.manifest == second.manifest
+    assert tree_digest(first.out) == tree_digest(second.out)
 
 
 # --- text -------------------------------------------------------------------
@@ -211,6 +231,29 @@ def test_no_text_outside_the_card_trims_on_office_sheets(built):
     assert chars > 10_000  # the check really looked at the cards' text
 
 
+def test_text_keeps_a_safety_margin_from_the_cut(built):
+    """A cut that is off by up to 3 mm (scissors, a guillotine at the office)
+    never touches text: every glyph is at least 3 mm inside its card's trim."""
+    margin = 3 * MM
+    closest = float("inf")
+    for entry in built.files_of("home"):
+        doc = built.pdfium(entry["path"])
+        for number in range(1, entry["pages"] + 1):
+            trims = [trim_pt(p) for _, p in built.placements(entry["path"], page=number)]
+            textpage = doc[number - 1].get_textpage()
+            for i in range(textpage.count_chars()):
+                char = textpage.get_text_range(i, 1)
+                if not char or char.isspace():
+                    continue
+                left, bottom, right, top = textpage.get_charbox(i)
+                x, y = (left + right) / 2, (bottom + top) / 2
+                l, b, r, t = next(tr for tr in trims if tr[0] <= x <= tr[2] and tr[1] <= y <= tr[3])
+                distance = min(left - l, r - right, bottom - b, t - top)
+                closest = min(closest, distance)
+                assert distance >= margin - 0.01, (entry["path"], number, char, distance / MM)
+    assert closest < 5 * MM  # the check saw text near the edges, not just in the middle
+
+
 def test_every_text_of_every_card_is_printed_on_it(built, shipped_kit):
     """Nothing is cut off: every text field of the YAML is on the card's two
     faces (in both files), and linked cards appear by their titles."""
@@ -254,7 +297,7 @@ def test_danish_letters_are_extracted_exactly(built):
 
 def test_backs_mirror_the_fronts_for_long_edge_duplex(built):
     for entry in built.files_of("home"):
-        page_w, page_h = entry["page_size_mm"]
+        page_w = entry["page_size_mm"][0]
         seen = 0
         for card, front in built.placements(entry["path"], side="front"):
             back = built.placement(card, entry["path"], "back")
@@ -276,11 +319,11 @@ def test_backs_mirror_the_fronts_for_short_edge_duplex(make_kit, build, tmp_path
     replace_once(kit / "kit.yaml", "duplex: long-edge", "duplex: short-edge")
     result = build(kit, tmp_path / "out", "--only", "politikerroller", "--mode", "home")
     [entry] = result.files
-    page_w, page_h = entry["page_size_mm"]
+    page_h = entry["page_size_mm"][1]
     moved = 0
     for card, front in result.placements(entry["path"], side="front"):
         back = result.placement(card, entry["path"], "back")
-        x, y, w, h = front["trim_mm"]
+        x, y, _, h = front["trim_mm"]
         bx, by, _, _ = back["trim_mm"]
         assert bx == pytest.approx(x, abs=0.002), (card["id"], front, back)
         assert by == pytest.approx(page_h - y - h, abs=0.002), (card["id"], front, back)
@@ -464,6 +507,40 @@ def test_every_qr_code_on_the_office_sheets_decodes_to_its_card_url(built):
 def test_qr_codes_in_the_print_shop_file_decode(built):
     entry = built.file("dilemmaer", "shop")
     assert _decode_backs(built, entry) == sum(1 for c in built.cards if c["deck"] == "dilemmaer")
+
+
+def test_qr_codes_have_level_m_big_enough_modules_and_a_quiet_zone(built):
+    """As printed (300 dpi): error correction M, modules of at least 0.4 mm,
+    and 4 modules of light margin around the symbol."""
+    entry = built.file("politikerroller", "shop")
+    doc = built.pdfium(entry["path"])
+    scale = 300 / 72
+    px_per_mm = scale * MM
+    for card, p in built.placements(entry["path"], side="back"):
+        image = doc[p["page"] - 1].render(scale=scale).to_pil().convert("L")
+        [code] = zxingcpp.read_barcodes(image)
+        assert code.text == card["qr_url"]
+        extra = getattr(code, "extra", None)
+        if not extra or "Version" not in extra:
+            pytest.skip("this zxing-cpp does not report the QR version")
+        assert extra.get("ECLevel", code.ec_level) == "M"
+        modules = 17 + 4 * int(extra["Version"])
+        corners = [code.position.top_left, code.position.top_right,
+                   code.position.bottom_right, code.position.bottom_left]
+        x0, x1 = min(c.x for c in corners), max(c.x for c in corners)
+        y0, y1 = min(c.y for c in corners), max(c.y for c in corners)
+        module_px = ((x1 - x0) + (y1 - y0)) / 2 / modules
+        assert module_px / px_per_mm >= 0.4 - 0.01, (card["id"], module_px / px_per_mm)
+        quiet = 4 * module_px
+        light = image.crop((round(x0), round(y0), round(x1), round(y1))).getextrema()[1]
+        strips = [  # left, top, right, bottom bands of the quiet zone, 1 px clear of the symbol
+            (x0 - quiet, y0 - quiet, x0 - 1, y1 + quiet), (x0 - quiet, y0 - quiet, x1 + quiet, y0 - 1),
+            (x1 + 1, y0 - quiet, x1 + quiet, y1 + quiet), (x0 - quiet, y1 + 1, x1 + quiet, y1 + quiet),
+        ]
+        for strip in strips:
+            darkest = image.crop(tuple(round(v) for v in strip)).getextrema()[0]
+            # the whole margin has the symbol's own light colour, not just any light colour
+            assert darkest >= light - 10, (card["id"], strip, darkest, light)
 
 
 def test_qr_codes_are_only_on_the_backs(built):

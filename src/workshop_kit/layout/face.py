@@ -153,7 +153,7 @@ class FaceBuilder:
         missing = [c for b in blocks for span in b.spans for c in self.family.missing(span.text, span.style)]
         if missing:
             chars = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in dict.fromkeys(missing))
-            problems.append(subject.problem((fields[0],) if fields else (),
+            problems.append(subject.problem(tuple(fields[0].split(".")) if fields else (),
                 f"the font {self.family.name} has no {chars}; write it another way"))
             return []
         s = subject.scale
@@ -161,7 +161,7 @@ class FaceBuilder:
                                       element.min_size * s, element.leading)
         if size is None:
             what = ", ".join(fields) or "text"
-            problems.append(subject.problem((fields[0],) if fields else (),
+            problems.append(subject.problem(tuple(fields[0].split(".")) if fields else (),
                 f"{what} does not fit ({lines}); shorten it"))
             return []
         return self.runs(lines, size, element, box, subject.palette)
