@@ -210,8 +210,9 @@ def _strings(value, key=""):
             yield from _strings(item, k)
 
 
-def test_no_text_outside_the_card_trims_on_office_sheets(built):
-    chars = 0
+def office_glyphs(built):
+    """Every printed character of the office sheets: (file, page, character,
+    its box and the card trims of its page, all in points)."""
     for entry in built.files_of("home"):
         doc = built.pdfium(entry["path"])
         for number in range(1, entry["pages"] + 1):
@@ -220,14 +221,18 @@ def test_no_text_outside_the_card_trims_on_office_sheets(built):
             textpage = doc[number - 1].get_textpage()
             for i in range(textpage.count_chars()):
                 char = textpage.get_text_range(i, 1)
-                if not char or char.isspace():
-                    continue
-                left, bottom, right, top = textpage.get_charbox(i)
-                chars += 1
-                assert any(
-                    left >= l - TOL_PT and bottom >= b - TOL_PT and right <= r + TOL_PT and top <= t + TOL_PT
-                    for l, b, r, t in trims
-                ), (entry["path"], number, char, (left, bottom, right, top))
+                if char and not char.isspace():
+                    yield entry["path"], number, char, textpage.get_charbox(i), trims
+
+
+def test_no_text_outside_the_card_trims_on_office_sheets(built):
+    chars = 0
+    for path, number, char, (left, bottom, right, top), trims in office_glyphs(built):
+        chars += 1
+        assert any(
+            left >= l - TOL_PT and bottom >= b - TOL_PT and right <= r + TOL_PT and top <= t + TOL_PT
+            for l, b, r, t in trims
+        ), (path, number, char, (left, bottom, right, top))
     assert chars > 10_000  # the check really looked at the cards' text
 
 
@@ -236,21 +241,12 @@ def test_text_keeps_a_safety_margin_from_the_cut(built):
     never touches text: every glyph is at least 3 mm inside its card's trim."""
     margin = 3 * MM
     closest = float("inf")
-    for entry in built.files_of("home"):
-        doc = built.pdfium(entry["path"])
-        for number in range(1, entry["pages"] + 1):
-            trims = [trim_pt(p) for _, p in built.placements(entry["path"], page=number)]
-            textpage = doc[number - 1].get_textpage()
-            for i in range(textpage.count_chars()):
-                char = textpage.get_text_range(i, 1)
-                if not char or char.isspace():
-                    continue
-                left, bottom, right, top = textpage.get_charbox(i)
-                x, y = (left + right) / 2, (bottom + top) / 2
-                l, b, r, t = next(tr for tr in trims if tr[0] <= x <= tr[2] and tr[1] <= y <= tr[3])
-                distance = min(left - l, r - right, bottom - b, t - top)
-                closest = min(closest, distance)
-                assert distance >= margin - 0.01, (entry["path"], number, char, distance / MM)
+    for path, number, char, (left, bottom, right, top), trims in office_glyphs(built):
+        x, y = (left + right) / 2, (bottom + top) / 2
+        l, b, r, t = next(tr for tr in trims if tr[0] <= x <= tr[2] and tr[1] <= y <= tr[3])
+        distance = min(left - l, r - right, bottom - b, t - top)
+        closest = min(closest, distance)
+        assert distance >= margin - 0.01, (path, number, char, distance / MM)
     assert closest < 5 * MM  # the check saw text near the edges, not just in the middle
 
 

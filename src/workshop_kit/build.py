@@ -14,7 +14,7 @@ from workshop_kit.builtin import builtin
 from workshop_kit.content import Deck, KitContent, load_kit
 from workshop_kit.draw.pdf import render
 from workshop_kit.fonts import Family, FontMissing, family
-from workshop_kit.impose.home import DoesNotFit, impose_home
+from workshop_kit.impose.home import DoesNotFit, home_grid, impose_home
 from workshop_kit.impose.shop import impose_shop
 from workshop_kit.layout.card import CardLayout
 from workshop_kit.layout.checks import check_contrast, check_template
@@ -83,42 +83,49 @@ def check(root: Path) -> Checked:
     except FontMissing as exc:
         line, column = content.kit_source.where(("theme", "font"))
         raise ContentError([Problem("kit.yaml", line, column, "theme.font", str(exc))]) from None
-    templates: dict[str, LoadedTemplate] = {}
-    for card_type in sorted({d.type for d in content.decks}):
-        loaded = load_template(content.root, card_type, problems)
-        if loaded is None:
-            continue
-        found = check_template(content, card_type, loaded)
-        problems.extend(found)
-        if not found:
-            templates[card_type] = loaded
+    templates = _checked_templates(
+        content, {d.type for d in content.decks}, problems,
+        lambda t: load_template(content.root, t, problems),
+        lambda t, loaded: check_template(content, t, loaded))
     for deck in content.decks:
         if deck.type in templates:
             problems.extend(check_contrast(content, templates[deck.type], deck.type, deck.colour,
                                            deck.size.width, deck.size.height, f"deck '{deck.slug}'"))
         problems.extend(_check_sheet(content, deck))
-    board_templates: dict[str, LoadedTemplate] = {}
-    for board_type in sorted({b.type for b in content.boards}):
-        loaded = load_board_template(content.root, board_type, problems)
-        if loaded is None:
-            continue
-        found = check_template(content, board_type, loaded, BOARD_MODELS[board_type], ("face",))
-        template = loaded.template
-        width, height = sheet_size(template.paper, template.orientation)
-        found += check_contrast(content, loaded, board_type, None, width, height,
-                                f"board type '{board_type}'", ("face",))
-        problems.extend(found)
-        if not found:
-            board_templates[board_type] = loaded
+
+    def check_board_template(board_type: str, loaded: LoadedTemplate) -> list[Problem]:
+        width, height = sheet_size(loaded.template.paper, loaded.template.orientation)
+        return (check_template(content, board_type, loaded, BOARD_MODELS[board_type], ("face",))
+                + check_contrast(content, loaded, board_type, None, width, height,
+                                 f"board type '{board_type}'", ("face",)))
+
+    board_templates = _checked_templates(
+        content, {b.type for b in content.boards}, problems,
+        lambda t: load_board_template(content.root, t, problems), check_board_template)
     if problems:
         raise ContentError(problems)
     return Checked(content, templates, fam, board_templates)
 
 
+def _checked_templates(content: KitContent, types: set[str], problems: list[Problem],
+                       load: Callable, check_one: Callable) -> dict[str, LoadedTemplate]:
+    """The templates of the given types that load and pass their checks."""
+    passed: dict[str, LoadedTemplate] = {}
+    for kind in sorted(types):
+        loaded = load(kind)
+        if loaded is None:
+            continue
+        found = check_one(kind, loaded)
+        problems.extend(found)
+        if not found:
+            passed[kind] = loaded
+    return passed
+
+
 def _check_sheet(content: KitContent, deck: Deck) -> list[Problem]:
     """A card size that does not fit the kit's paper, pointed at where it is set."""
     try:
-        impose_home(1, deck.size.width, deck.size.height, content.kit.paper, None)
+        home_grid(deck.size.width, deck.size.height, content.kit.paper)
         return []
     except DoesNotFit as exc:
         own = "card_size" in deck.source.data
@@ -168,11 +175,18 @@ def lay_out(checked: Checked, decks: list[Deck], boards: list, poster: str = "a3
 
 @dataclass
 class Job:
-    """One output file: how to make its bytes and what the manifest says of it."""
+    """Files made together by one worker, and what the manifest says of them.
 
-    name: str
-    make: Callable[[], bytes]
-    record: Callable[[Manifest, bytes], None]
+    `make` returns the files' bytes by name; `record` adds their entries to
+    the manifest once they are made (some entries depend on the bytes)."""
+
+    make: Callable[[], dict[str, bytes]]
+    record: Callable[[Manifest, dict[str, bytes]], None]
+
+
+def file_job(name: str, make: Callable[[], bytes], **entry) -> Job:
+    """A job for one file whose manifest entry is known in advance."""
+    return Job(lambda: {name: make()}, lambda manifest, _: manifest.add_file(path=name, **entry))
 
 
 def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | None = None,
@@ -195,7 +209,7 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
         jobs += board_jobs(board, variants, board_layout, tile_paper, kit.paper, dpi, kit, meta)
 
     if progress:
-        progress(f"{len(jobs)} files")
+        progress(f"{len(jobs)} jobs")
     outputs = fork_map(lambda i: jobs[i].make(), range(len(jobs)))
 
     result = BuildResult(warnings=checked.warnings)
@@ -208,10 +222,11 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
     for board in boards:
         manifest.add_board(board.slug, board.type, board.model.title, board.qr_url)
     with Staging(out) as staging:
-        for job, data in zip(jobs, outputs):
-            staging.write(job.name, data)
-            job.record(manifest, data)
-            result.files.append(job.name)
+        for job, files in zip(jobs, outputs):
+            for name, data in files.items():
+                staging.write(name, data)
+                result.files.append(name)
+            job.record(manifest, files)
         staging.write("manifest.json", manifest.to_json())
         staging.commit(last="manifest.json")
     result.files.append("manifest.json")
@@ -221,89 +236,84 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
 
 
 def deck_jobs(deck: Deck, cards: list, modes, paper: str, kit, meta: dict) -> list[Job]:
-    jobs = []
+    return [_deck_job(deck, cards, mode, paper, kit, meta) for mode in modes]
+
+
+def _deck_job(deck: Deck, cards: list, mode: str, paper: str, kit, meta: dict) -> Job:
+    if mode == "home":
+        try:
+            sheets = impose_home(len(cards), deck.size.width, deck.size.height, paper, kit.duplex)
+        except DoesNotFit as exc:
+            raise UsageError(f"deck '{deck.slug}': {exc}; choose a larger --paper") from None
+        name = f"decks/{deck.slug}-{paper}-duplex.pdf"
+    else:
+        sheets = impose_shop(len(cards), deck.size.width, deck.size.height, kit.bleed)
+        name = f"decks/{deck.slug}-print-shop.pdf"
     faces = [(c.front, c.back) for c in cards]
     keys = [(deck.slug, c.card_id) for c in cards]
-    for mode in modes:
-        if mode == "home":
-            try:
-                sheets = impose_home(len(cards), deck.size.width, deck.size.height, paper, kit.duplex)
-            except DoesNotFit as exc:
-                raise UsageError(f"deck '{deck.slug}': {exc}; choose a larger --paper") from None
-            name = f"decks/{deck.slug}-{paper}-duplex.pdf"
-        else:
-            sheets = impose_shop(len(cards), deck.size.width, deck.size.height, kit.bleed)
-            name = f"decks/{deck.slug}-print-shop.pdf"
 
-        def make(sheets=sheets) -> bytes:
-            return render(sheets, lambda item, side: faces[item][side == "back"],
-                          title=f"{deck.name} – {kit.title}", **meta)
+    def make() -> dict[str, bytes]:
+        return {name: render(sheets, lambda item, side: faces[item][side == "back"],
+                             title=f"{deck.name} – {kit.title}", **meta)}
 
-        def record(manifest: Manifest, data: bytes, name=name, sheets=sheets) -> None:
-            manifest.add_sheets(name, "card-deck", deck.slug, sheets, keys)
-
-        jobs.append(Job(name, make, record))
-    return jobs
+    return Job(make, lambda manifest, _: manifest.add_sheets(name, "card-deck", deck.slug, sheets, keys))
 
 
 def board_jobs(board, variants, board_layout, tile_paper: str, token_paper: str, dpi: int,
                kit, meta: dict) -> list[Job]:
     jobs = []
-    title = f"{board.model.title} – {kit.title}"
     for v in variants:
-        face = v.face
-        stem = f"boards/{board.slug}" + ("-filled" if v.variant == "filled" else "")
-        size = [round(face.width, 3), round(face.height, 3)]
-        common = {"board": board.slug, "variant": v.variant, "qr_urls": [board.qr_url] if board.qr_url else []}
-        sheets = poster_sheets(face.width, face.height, v.paper)
-
-        def make_pdf(sheets=sheets, face=face) -> bytes:
-            return render(sheets, lambda item, side: face, title=title, **meta)
-
-        name = f"{stem}-{v.paper}.pdf"
-        jobs.append(Job(name, make_pdf, lambda m, d, name=name, sheets=sheets, size=size, common=common: m.add_file(
-            path=name, kind="board-poster", paper=sheets.paper, pages=1, size_mm=size, **common)))
-
-        svg_name = f"{stem}.svg"
-        jobs.append(Job(svg_name, lambda face=face: render_svg(face, board_layout.builder.family, title),
-                        lambda m, d, svg_name=svg_name, size=size, common=common: m.add_file(
-                            path=svg_name, kind="board-svg", size_mm=size, **common)))
-
-        png_name = f"{stem}.png"
-        jobs.append(Job(png_name, lambda make_pdf=make_pdf: rasterise(make_pdf(), dpi),
-                        lambda m, d, png_name=png_name, size=size, common=common: m.add_file(
-                            path=png_name, kind="board-png", size_mm=size, dpi=dpi,
-                            pixels=list(png_size(d)), **common)))
-
-        if v.variant == "blank" and needs_tiles(face.width, face.height, tile_paper):
-            tiles = tile(face.width, face.height, tile_paper)
-            tiles = tiles_with_labels(tiles, board_layout, board)
-            tiles_name = f"{stem}-{v.paper}-tiles-{tile_paper}.pdf"
-            jobs.append(Job(tiles_name,
-                            lambda tiles=tiles, face=face: render(tiles.sheets, lambda item, side: face,
-                                                                  title=title, **meta),
-                            lambda m, d, tiles=tiles, tiles_name=tiles_name, size=size, common=common: m.add_file(
-                                path=tiles_name, kind="board-tiles", paper=tile_paper,
-                                pages=len(tiles.tiles), size_mm=size, rows=tiles.rows,
-                                columns=tiles.columns, overlap_mm=tiles.overlap,
-                                tiles=[{"page": i + 1, "row": t.row, "column": t.column,
-                                        "region_mm": [round(t.region.x, 3), round(t.region.y, 3),
-                                                      round(t.region.width, 3), round(t.region.height, 3)]}
-                                       for i, t in enumerate(tiles.tiles)], **common)))
+        jobs += _board_variant_jobs(board, v, board_layout, tile_paper, dpi, kit, meta)
         if v.tokens:
-            w, h = v.token_size
-            token_sheets = impose_home(len(v.tokens), w, h, token_paper, None)
-            tokens = v.tokens
-            token_name = f"boards/{board.slug}-tokens-{token_paper}.pdf"
-            jobs.append(Job(token_name,
-                            lambda token_sheets=token_sheets, tokens=tokens: render(
-                                token_sheets, lambda item, side: tokens[item], title=title, **meta),
-                            lambda m, d, token_sheets=token_sheets, token_name=token_name, w=w, h=h,
-                                   tokens=tokens, common=common: m.add_file(
-                                path=token_name, kind="token-sheet", paper=token_paper,
-                                pages=len(token_sheets.pages), tokens=len(tokens),
-                                token_size_mm=[w, h], per_sheet=token_sheets.per_sheet, **common)))
+            jobs.append(_token_job(board, v, token_paper, kit, meta))
     return jobs
+
+
+def _board_variant_jobs(board, v, board_layout, tile_paper: str, dpi: int, kit, meta: dict) -> list[Job]:
+    """Poster PDF and its PNG (rendered once, in one job), the SVG, and the tiles."""
+    face = v.face
+    title = f"{board.model.title} – {kit.title}"
+    stem = f"boards/{board.slug}" + ("-filled" if v.variant == "filled" else "")
+    common = {"board": board.slug, "variant": v.variant, "qr_urls": [board.qr_url] if board.qr_url else [],
+              "size_mm": [round(face.width, 3), round(face.height, 3)]}
+    pdf_name, png_name = f"{stem}-{v.paper}.pdf", f"{stem}.png"
+    sheets = poster_sheets(face.width, face.height, v.paper)
+
+    def make_poster() -> dict[str, bytes]:
+        pdf = render(sheets, lambda item, side: face, title=title, **meta)
+        return {pdf_name: pdf, png_name: rasterise(pdf, dpi)}
+
+    def record_poster(manifest: Manifest, files: dict[str, bytes]) -> None:
+        manifest.add_file(path=pdf_name, kind="board-poster", paper=v.paper, pages=1, **common)
+        manifest.add_file(path=png_name, kind="board-png", dpi=dpi,
+                          pixels=list(png_size(files[png_name])), **common)
+
+    jobs = [Job(make_poster, record_poster),
+            file_job(f"{stem}.svg", lambda: render_svg(face, board_layout.builder.family, title),
+                     kind="board-svg", **common)]
+    if v.variant == "blank" and needs_tiles(face.width, face.height, tile_paper):
+        tiles = tiles_with_labels(tile(face.width, face.height, tile_paper), board_layout, board)
+        regions = [{"page": i + 1, "row": t.row, "column": t.column,
+                    "region_mm": [round(n, 3) for n in (t.region.x, t.region.y, t.region.width, t.region.height)]}
+                   for i, t in enumerate(tiles.tiles)]
+        jobs.append(file_job(f"{stem}-{v.paper}-tiles-{tile_paper}.pdf",
+                             lambda: render(tiles.sheets, lambda item, side: face, title=title, **meta),
+                             kind="board-tiles", paper=tile_paper, pages=len(tiles.tiles),
+                             rows=tiles.rows, columns=tiles.columns, overlap_mm=tiles.overlap,
+                             tiles=regions, **common))
+    return jobs
+
+
+def _token_job(board, v, paper: str, kit, meta: dict) -> Job:
+    w, h = v.token_size
+    sheets = impose_home(len(v.tokens), w, h, paper, None)
+    title = f"{board.model.title} – {kit.title}"
+    return file_job(f"boards/{board.slug}-tokens-{paper}.pdf",
+                    lambda: render(sheets, lambda item, side: v.tokens[item], title=title, **meta),
+                    kind="token-sheet", board=board.slug, variant=v.variant,
+                    qr_urls=[board.qr_url] if board.qr_url else [], paper=paper,
+                    pages=len(sheets.pages), tokens=len(v.tokens), token_size_mm=[w, h],
+                    per_sheet=sheets.per_sheet)
 
 
 def _previous_manifest(out: Path, kit_id: str, rebuilt: set[str]) -> Manifest:

@@ -44,7 +44,8 @@ class Family:
 
     def missing(self, text: str, style: str) -> list[str]:
         """Characters of text that the font has no glyph for."""
-        return [c for c in dict.fromkeys(text) if not c.isspace() and not _has_glyph(self.face(style), c)]
+        unknown = set(text) - _coverage(self.face(style))
+        return [c for c in dict.fromkeys(text) if c in unknown and not c.isspace()] if unknown else []
 
     def files(self) -> dict[str, str]:
         return {style: str(_path(self.name, style)) for style in STYLES}
@@ -82,5 +83,6 @@ def _unit_width(face_name: str, text: str) -> float:
 
 
 @cache
-def _has_glyph(face_name: str, char: str) -> bool:
-    return ord(char) in pdfmetrics.getFont(face_name).face.charToGlyph
+def _coverage(face_name: str) -> frozenset[str]:
+    """Every character the face has a glyph for."""
+    return frozenset(map(chr, pdfmetrics.getFont(face_name).face.charToGlyph))

@@ -171,8 +171,7 @@ def _load_deck(path: Path, root: Path, kit: Kit | None, default_size, sizes, pro
     if cards is None or size is None or kit is None:
         return None
     urls = tuple(
-        _qr_url(kit, head, slug, card, source, i, problems) if head.qr.enabled else None
-        for i, card in enumerate(cards)
+        _qr_url(kit, head, slug, card) if head.qr.enabled else None for card in cards
     )
     return Deck(slug, shown, head.type, head.name, head.description, size, colour,
                 head.qr.enabled, tuple(cards), urls, source)
@@ -208,7 +207,7 @@ def _validate_cards(source: Source, type_: str, raw_cards: list, problems: list)
     return cards if ok else None
 
 
-def _qr_url(kit: Kit, head: DeckHead, slug: str, card: Card, source: Source, i: int, problems) -> str | None:
+def _qr_url(kit: Kit, head: DeckHead, slug: str, card: Card) -> str:
     template = card.qr_url or head.qr.url or kit.follow_up.url
     return template.format(kit=kit.id, deck=slug, card=card.id, lang=kit.language)
 

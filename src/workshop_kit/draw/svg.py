@@ -41,16 +41,16 @@ def render_svg(face: Face, family: Family, title: str) -> bytes:
     dwg.set_desc(title=title)
     dwg.defs.add(dwg.style(_font_css(family)))
     dwg.add(dwg.rect((0, 0), (w, h), fill=_hex(face.background), id="background"))
-    _add(dwg, dwg, face.items, h, family)
+    _add(dwg, dwg, face.items, h, family, {})
     return dwg.tostring().encode("utf-8")
 
 
-def _add(dwg, parent, items, height: float, family: Family) -> None:
+def _add(dwg, parent, items, height: float, family: Family, ids: dict[str, int]) -> None:
     for item in items:
         if isinstance(item, Group):
-            group = dwg.g(id=_unique(dwg, item.name))
+            group = dwg.g(id=_unique(ids, item.name))
             parent.add(group)
-            _add(dwg, group, item.items, height, family)
+            _add(dwg, group, item.items, height, family, ids)
         elif isinstance(item, Fill):
             b = item.box
             parent.add(dwg.rect((b.x, height - b.top), (b.width, b.height), fill=_hex(item.colour)))
@@ -72,8 +72,8 @@ def _add(dwg, parent, items, height: float, family: Family) -> None:
             parent.add(_text(dwg, item, height, family))
 
 
-def _unique(dwg, name: str) -> str:
-    seen = dwg.__dict__.setdefault("_wk_ids", {})
+def _unique(seen: dict[str, int], name: str) -> str:
+    """The group's name, numbered from its second use on (ids are unique in SVG)."""
     count = seen.get(name, 0)
     seen[name] = count + 1
     return name if count == 0 else f"{name}-{count + 1}"

@@ -64,12 +64,17 @@ def fit_grid(paper_w: float, paper_h: float, card_w: float, card_h: float, setti
     return Grid(columns, rows, (paper_w - block_w) / 2, (paper_h - block_h) / 2, card_w, card_h, gutter)
 
 
+def home_grid(card_w: float, card_h: float, paper: str) -> Grid:
+    """The grid of cards on a sheet of `paper` for office printing (DoesNotFit if none)."""
+    size = builtin("papers")[paper]
+    return fit_grid(size["width"], size["height"], card_w, card_h, builtin("sheets")["home"])
+
+
 def impose_home(count: int, card_w: float, card_h: float, paper: str, duplex: str | None) -> Sheets:
     """Pages for `count` cards: fronts, then (if duplex) the mirrored backs."""
     settings = builtin("sheets")["home"]
-    size = builtin("papers")[paper]
-    width, height = size["width"], size["height"]
-    grid = fit_grid(width, height, card_w, card_h, settings)
+    grid = home_grid(card_w, card_h, paper)
+    width, height = builtin("papers")[paper]["width"], builtin("papers")[paper]["height"]
     xs, ys = grid.cut_lines()
     margin = settings["printer_margin"]
     marks = tuple(grid_marks(xs, ys, settings["mark_offset"], settings["mark_length"],

@@ -17,11 +17,12 @@ from workshop_kit.content.yaml_source import field_name
 from workshop_kit.fonts import Family
 from workshop_kit.layout.boxes import Box, Circle, Face, Fill, Group, Stroke, TextRun, moved
 from workshop_kit.layout.colours import Palette, mix
-from workshop_kit.layout.face import FaceBuilder, Subject, short_url
+from workshop_kit.layout.face import FaceBuilder, Subject, scaled_box, short_url
 from workshop_kit.layout.template import BoardTemplate, Element, LoadedTemplate
 from workshop_kit.layout.text import PT_TO_MM, Block, Span
 from workshop_kit.problems import Problem
 
+AXIS_BAND = 16   # mm beside and below the matrix for its axes, on the reference layout
 POST_IT_MM = 76  # a standard square post-it, printed at its real size
 TABLE_FIELDS = ("name", "common_interest", "importance", "challenges", "relation", "contact")
 TABLE_LABELS = ("partner", "common_interest", "partner_importance", "challenges", "relation", "contact")
@@ -73,8 +74,11 @@ class BoardLayout:
                                    _board_problem(board), palette, scale, variant, self, board)
             face = self.builder.face(template.face, width, height, subject, problems)
             out.append(BoardFaces(board.slug, variant, face, paper))
-        tokens, size = self.tokens(board, out[0].face, scale, problems)
-        if tokens:
+        box = _placement_box(template, width, height, scale)
+        size = _token_size(board, box, scale) if box else None
+        if size:
+            faces = self.token_faces(board, size, scale, problems)
+            tokens = tuple(faces[i] for i in sorted(faces))
             out[0] = BoardFaces(board.slug, "blank", out[0].face, paper, tokens, size)
         return out
 
@@ -87,21 +91,15 @@ class BoardLayout:
         palette = Palette(self.kit.colours, board.type)
         faces = {}
         items = _token_items(board)
+        board_values = self._values(board)
         for i in (range(len(items)) if only is None else only):
             item = items[i]
             text = getattr(item, "text", None) or getattr(item, "name", "")
-            values = dict(self._values(board), text=text)
+            values = dict(board_values, text=text)
             subject = Subject(item, board.type, None, values,
                               _board_problem(board, (_token_list(board), i)), palette, scale)
             faces[i] = self.builder.face(template.token, size[0], size[1], subject, problems)
         return faces
-
-    def tokens(self, board: Board, face: Face, scale: float, problems):
-        size = _token_size(board, scale)
-        if size is None:
-            return (), None
-        faces = self.token_faces(board, size, scale, problems)
-        return tuple(faces[i] for i in sorted(faces)), size
 
     def _values(self, board: Board) -> dict[str, str]:
         labels = self.kit.labels
@@ -141,17 +139,26 @@ def _token_items(board: Board) -> list:
     return list(getattr(board.model, _token_list(board), []))
 
 
-def _token_size(board: Board, scale: float) -> tuple[float, float] | None:
-    """Tokens sized to the board they are placed on, at its printed size."""
+def _token_size(board: Board, box: Box, scale: float) -> tuple[float, float] | None:
+    """Tokens sized to what they are placed on: a ring's width on the
+    circle, a score cell of the matrix; `box` is that element's box."""
     if not _token_items(board):
         return None
     if board.type == "influence-circle":
-        band = 122 * scale / len(board.model.rings)  # ring width on the reference layout
+        band = min(box.width, box.height) / 2 / len(board.model.rings)
         width = min(band * 0.95, 60)
         return round(width, 1), round(min(band * 0.4, width * 0.42), 1)
     if board.type == "partner-matrix":
-        width = min(300 * scale / 5 * 0.9, 90)
+        width = min((box.width - AXIS_BAND * scale) / 5 * 0.9, 90)
         return round(width, 1), round(width * 0.38, 1)
+    return None
+
+
+def _placement_box(template: BoardTemplate, width: float, height: float, scale: float) -> Box | None:
+    """The box of the board's rings or matrix, where its tokens are placed."""
+    for element in template.face.elements:
+        if element.kind in ("rings", "matrix"):
+            return scaled_box(element, width, height, scale)
     return None
 
 
@@ -198,17 +205,17 @@ def _rings(builder: FaceBuilder, element: Element, box: Box, subject: BoardSubje
                                          ring.name.upper(), colour=palette[element.colour]))))
     items = shapes + labels
     if subject.variant == "filled":
-        items.append(Group("placed-elements", tuple(_placed_elements(subject, cx, cy, band, problems))))
+        items.append(Group("placed-elements", tuple(_placed_elements(subject, box, cx, cy, band, problems))))
     return items
 
 
-def _placed_elements(subject: BoardSubject, cx: float, cy: float, band: float, problems) -> list:
+def _placed_elements(subject: BoardSubject, box: Box, cx: float, cy: float, band: float, problems) -> list:
     """Each element's token inside the ring it was placed in, none
     overlapping another or a ring's label. The tokens of a crowded ring
     shrink until all of them find a place, as long as their text still fits."""
     model = subject.model
     layout, board = subject.layout, subject.board
-    width, height = _token_size(board, subject.scale)
+    width, height = _token_size(board, box, subject.scale)
     names = [r.name for r in model.rings]
     taken = [_ring_label_box(cx, cy, band, i) for i in range(len(names))]
     placed = []
@@ -303,7 +310,7 @@ def _matrix(builder: FaceBuilder, element: Element, box: Box, subject: BoardSubj
     s = subject.scale
     ink = palette[element.colour]
     rule = palette["rule"] if "rule" in palette else ink
-    axis_band = 16 * s
+    axis_band = AXIS_BAND * s
     plot = Box(box.x + axis_band, box.y + axis_band, box.width - axis_band, box.height - axis_band)
     qw, qh = plot.width / 2, plot.height / 2
     quadrants = {  # (column, row) from bottom-left: x = ease, y = importance
@@ -329,7 +336,7 @@ def _matrix(builder: FaceBuilder, element: Element, box: Box, subject: BoardSubj
         items.append(Group(f"quadrant-{key.replace('_', '-')}", tuple(parts)))
     items.append(Group("axes", tuple(_axes(builder, element, box, plot, subject, problems))))
     if subject.variant == "filled":
-        items.append(Group("placed-partners", tuple(_placed_partners(subject, plot, problems))))
+        items.append(Group("placed-partners", tuple(_placed_partners(subject, box, plot, problems))))
     return items
 
 
@@ -374,14 +381,14 @@ def _arrow(start, end, colour, width: float, head: float) -> Group:
     return Group("arrow", (Stroke((start, end), colour, width), Stroke((left, end, right), colour, width)))
 
 
-def _placed_partners(subject: BoardSubject, plot: Box, problems) -> list:
+def _placed_partners(subject: BoardSubject, box: Box, plot: Box, problems) -> list:
     """Each scored partner in the cell of its scores (a 5 x 5 grid over the
     matrix, so a middle score of 3 sits on the line between two quadrants:
     a partner still to be discussed). Partners with the same scores share
     their cell side by side, their tokens shrunk to fit."""
     model = subject.model
     board, layout = subject.board, subject.layout
-    width, height = _token_size(board, subject.scale)
+    width, height = _token_size(board, box, subject.scale)
     cell_w, cell_h = plot.width / 5, plot.height / 5
     cells: dict[tuple[int, int], list[int]] = {}
     for k, partner in enumerate(model.partners):

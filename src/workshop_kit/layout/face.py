@@ -37,6 +37,12 @@ def field_value(model: BaseModel, path: str):
     return value
 
 
+def scaled_box(element: Element, width: float, height: float, scale: float) -> Box:
+    """An element's box on a face `scale` times its template's reference size."""
+    ref = element.box.resolve(width / scale, height / scale)
+    return Box(ref.x * scale, ref.y * scale, ref.width * scale, ref.height * scale)
+
+
 @dataclass
 class Subject:
     """What a face shows: a card or a board, with its placeholders and a
@@ -74,8 +80,7 @@ class FaceBuilder:
         for element in spec.elements:
             if element.when == "qr" and not subject.url:
                 continue
-            ref = element.box.resolve(width / s, height / s)
-            box = Box(ref.x * s, ref.y * s, ref.width * s, ref.height * s)
+            box = scaled_box(element, width, height, s)
             if element.kind == "fill":
                 items.append(Fill(box, subject.palette[element.fill], _edges(box, width, height)))
             elif element.kind == "qr":
