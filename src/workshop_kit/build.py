@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import json
 import time
 from types import SimpleNamespace
 from dataclasses import dataclass, field
@@ -27,6 +26,8 @@ from workshop_kit.layout.board import BoardLayout, sheet_size, tiles_with_labels
 from workshop_kit.layout.template import LoadedTemplate, load_board_template, load_template
 from workshop_kit.output.files import Staging
 from workshop_kit.output.manifest import Manifest
+from workshop_kit.output.previous import PreviousBuild
+from workshop_kit.fingerprints import board_key, build_options, deck_key, inputs_digest
 from workshop_kit.problems import ContentError, Problem
 from workshop_kit.workers import fork_map
 
@@ -62,6 +63,8 @@ class BuildResult:
     boards: int = 0
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    kept: list[str] = field(default_factory=list)  # decks and boards whose files were up to date
+    written: list[str] = field(default_factory=list)  # files written by this build
 
 
 def check(root: Path) -> Checked:
@@ -191,8 +194,11 @@ def file_job(name: str, make: Callable[[], bytes], **entry) -> Job:
 
 def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | None = None,
           modes: tuple[str, ...] = MODES, poster: str = "a3", tile_paper: str = "a4", dpi: int = 150,
-          progress: Callable[[str], None] | None = None) -> BuildResult:
+          progress: Callable[[str], None] | None = None, force: bool = False) -> BuildResult:
+    """Build the kit into `out`. Decks and boards whose inputs have not
+    changed since the last build keep their files (unless `force`)."""
     started = time.perf_counter()
+    inputs = inputs_digest(root, build_options(only, paper, modes, poster, tile_paper, dpi))
     checked = check(root)
     content = checked.content
     kit = content.kit
@@ -200,7 +206,14 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
     paper = paper or kit.paper
     meta = dict(author=kit.organisation, font=checked.family.face("regular"), lang=kit.language)
 
-    laid_out, boards_out, board_layout = lay_out(checked, decks, boards, poster)
+    previous = PreviousBuild.read(out, kit.id)
+    keys = {d.slug: deck_key(checked, d, {"paper": paper, "modes": list(modes)}) for d in decks}
+    keys.update({b.slug: board_key(checked, b, {"poster": poster, "tile": tile_paper, "dpi": dpi})
+                 for b in boards})
+    kept = set() if force else {part for part, key in keys.items() if previous.fresh(part, key)}
+    decks_now = [d for d in decks if d.slug not in kept]
+    boards_now = [b for b in boards if b.slug not in kept]
+    laid_out, boards_out, board_layout = lay_out(checked, decks_now, boards_now, poster)
 
     jobs: list[Job] = []
     for deck, cards in laid_out:
@@ -212,24 +225,38 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
         progress(f"{len(jobs)} jobs")
     outputs = fork_map(lambda i: jobs[i].make(), range(len(jobs)))
 
-    result = BuildResult(warnings=checked.warnings)
-    manifest = _previous_manifest(out, kit.id, {d.slug for d in decks} | {b.slug for b in boards})
+    rebuilt = {d.slug for d in decks_now} | {b.slug for b in boards_now}
+    if not only:  # decks and boards that left the kit leave the output too
+        rebuilt |= {p for p in previous.build.get("parts", {}) if p not in keys}
+    manifest = Manifest({"id": kit.id})
+    carried = previous.carried_over(rebuilt)
+    manifest.files = carried["files"]
     for deck, cards in laid_out:
         for card in cards:
             manifest.add_card(deck.slug, card.card_id, card.title, card.qr_url,
                               (deck.size.width, deck.size.height))
-        result.cards += len(cards)
-    for board in boards:
+    for board in boards_now:
         manifest.add_board(board.slug, board.type, board.model.title, board.qr_url)
+    result = BuildResult(warnings=checked.warnings, kept=sorted(kept))
+    sizes = {name: len(data) for files in outputs for name, data in files.items()}
     with Staging(out) as staging:
         for job, files in zip(jobs, outputs):
             for name, data in files.items():
                 staging.write(name, data)
-                result.files.append(name)
             job.record(manifest, files)
+        for entry in manifest.files:
+            if entry["path"] in sizes:
+                entry["bytes"] = sizes[entry["path"]]
+        manifest.carry_over(carried, order=[d.slug for d in content.decks] + [b.slug for b in content.boards])
+        manifest.build = {"inputs": inputs, "warnings": result.warnings,
+                          "parts": dict(sorted({**carried["parts"], **{p: keys[p] for p in rebuilt if p in keys}}.items()))}
         staging.write("manifest.json", manifest.to_json())
         staging.commit(last="manifest.json")
-    result.files.append("manifest.json")
+    for name in previous.stale(rebuilt, set(sizes)):
+        (out / name).unlink(missing_ok=True)
+    result.files = [f["path"] for f in manifest.files] + ["manifest.json"]
+    result.written = sorted(sizes)
+    result.cards = sum(len(d.cards) for d in decks)
     result.boards = len(boards)
     result.seconds = time.perf_counter() - started
     return result
@@ -314,25 +341,3 @@ def _token_job(board, v, paper: str, kit, meta: dict) -> Job:
                     qr_urls=[board.qr_url] if board.qr_url else [], paper=paper,
                     pages=len(sheets.pages), tokens=len(v.tokens), token_size_mm=[w, h],
                     per_sheet=sheets.per_sheet)
-
-
-def _previous_manifest(out: Path, kit_id: str, rebuilt: set[str]) -> Manifest:
-    """The last build's manifest without the decks and boards built now (for --only)."""
-    kit = {"id": kit_id}
-    path = out / "manifest.json"
-    try:
-        old = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return Manifest(kit)
-    if old.get("kit", {}).get("id") != kit_id:
-        return Manifest(kit)
-    manifest = Manifest(kit)
-    manifest.files = [f for f in old.get("files", [])
-                      if f.get("deck", f.get("board")) not in rebuilt and (out / f.get("path", "")).is_file()]
-    for card in old.get("cards", []):
-        if card.get("deck") not in rebuilt:
-            manifest.cards[(card["deck"], card["id"])] = card
-    for board in old.get("boards", []):
-        if board.get("board") not in rebuilt:
-            manifest.boards[board["board"]] = board
-    return manifest

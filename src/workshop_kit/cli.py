@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 
 import click
 
 from workshop_kit import __version__
-from workshop_kit.build import MODES, UsageError, build, check, lay_out, select
 from workshop_kit.problems import ContentError
 
 KIT_DIR = click.argument("kit_dir", default=".", type=click.Path(file_okay=False, path_type=Path))
@@ -34,26 +34,50 @@ def main() -> None:
     """Turn YAML content into print-ready workshop material."""
 
 
-@main.command("build")
-@KIT_DIR
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder (default: KIT_DIR/output).")
-@click.option("--only", multiple=True, metavar="NAME", help="Build only this deck or board (repeatable).")
-@click.option("--paper", type=click.Choice(["a4", "letter", "a3"]), default=None,
-              help="Paper for the office-printer sheets (default: from kit.yaml).")
-@click.option("--mode", type=click.Choice(["home", "shop", "both"]), default="both", show_default=True,
-              help="home: n-up duplex sheets with crop marks; shop: one card a page with bleed.")
-@click.option("--poster", type=click.Choice(["a3", "a2", "a1", "a0"]), default="a3", show_default=True,
-              help="Poster size of the boards.")
-@click.option("--tile", "tile_paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
-              help="Paper the boards are tiled onto for office printers.")
-@click.option("--dpi", type=click.IntRange(36, 600), default=150, show_default=True,
-              help="Resolution of the boards' PNG images.")
-def build_command(kit_dir: Path, out: Path | None, only: tuple[str, ...], paper: str | None, mode: str,
-                  poster: str, tile_paper: str, dpi: int) -> None:
-    """Build PDFs and the manifest into the output folder."""
-    out = out or kit_dir / "output"
-    modes = MODES if mode == "both" else (mode,)
+BUILD_OPTIONS = [
+    click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+                 help="Output folder (default: KIT_DIR/output)."),
+    click.option("--only", multiple=True, metavar="NAME", help="Build only this deck or board (repeatable)."),
+    click.option("--paper", type=click.Choice(["a4", "letter", "a3"]), default=None,
+                 help="Paper for the office-printer sheets (default: from kit.yaml)."),
+    click.option("--mode", type=click.Choice(["home", "shop", "both"]), default="both", show_default=True,
+                 help="home: n-up duplex sheets with crop marks; shop: one card a page with bleed."),
+    click.option("--poster", type=click.Choice(["a3", "a2", "a1", "a0"]), default="a3", show_default=True,
+                 help="Poster size of the boards."),
+    click.option("--tile", "tile_paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
+                 help="Paper the boards are tiled onto for office printers."),
+    click.option("--dpi", type=click.IntRange(36, 600), default=150, show_default=True,
+                 help="Resolution of the boards' PNG images."),
+    click.option("--force", is_flag=True, help="Rebuild every file, even those that are up to date."),
+]
+
+
+def build_options(command):
+    for option in reversed(BUILD_OPTIONS):
+        command = option(command)
+    return command
+
+
+def _settings(kit_dir: Path, out: Path | None, only, paper, mode, poster, tile_paper, dpi) -> dict:
+    modes = ("home", "shop") if mode == "both" else (mode,)
+    return dict(out=out or kit_dir / "output", only=only, paper=paper, modes=modes, poster=poster,
+                tile_paper=tile_paper, dpi=dpi)
+
+
+def _build(kit_dir: Path, settings: dict, force: bool, quiet_if_current: bool = False) -> bool:
+    """Build and tell what happened; False when the content has problems."""
+    out = settings["out"]
+    if not force:
+        from workshop_kit.output.previous import unchanged
+        previous = unchanged(kit_dir, out, {k: v for k, v in settings.items() if k != "out"})
+        if previous is not None:  # nothing to do: answer before the pipeline is even imported
+            if not quiet_if_current:
+                _warn(previous.build.get("warnings", []))
+                click.echo(f"Up to date: nothing changed since the last build of {out} "
+                           f"({len(previous.files) + 1} files).")
+            return True
+    from workshop_kit.build import UsageError, build
+
     interactive = sys.stderr.isatty()
 
     def progress(step: str) -> None:
@@ -61,26 +85,70 @@ def build_command(kit_dir: Path, out: Path | None, only: tuple[str, ...], paper:
             click.echo(f"\r\033[K  building {step}", nl=False, err=True)
 
     try:
-        result = build(kit_dir, out, only=only, paper=paper, modes=modes, poster=poster,
-                       tile_paper=tile_paper, dpi=dpi, progress=progress)
+        result = build(kit_dir, progress=progress, force=force, **settings)
     except ContentError as error:
         if interactive:
             click.echo("\r\033[K", nl=False, err=True)
         _report(error)
-        sys.exit(1)
+        return False
     except UsageError as error:
         raise click.UsageError(str(error)) from None
     if interactive:
         click.echo("\r\033[K", nl=False, err=True)
     _warn(result.warnings)
-    click.echo(f"Built {result.cards} cards and {result.boards} boards into {len(result.files)} files "
-               f"in {out} ({result.seconds:.2f} s).")
+    done = f"Built {result.cards} cards and {result.boards} boards into {len(result.files)} files in {out}"
+    if result.kept:
+        done += f"; {len(result.written)} written, the files of {len(result.kept)} unchanged decks and boards kept"
+    click.echo(f"{done} ({result.seconds:.2f} s).")
+    return True
+
+
+@main.command("build")
+@KIT_DIR
+@build_options
+def build_command(kit_dir: Path, out: Path | None, only: tuple[str, ...], paper: str | None, mode: str,
+                  poster: str, tile_paper: str, dpi: int, force: bool) -> None:
+    """Build PDFs and the manifest into the output folder.
+
+    Decks and boards that have not changed since the last build keep their
+    files; --force builds everything anew."""
+    settings = _settings(kit_dir, out, only, paper, mode, poster, tile_paper, dpi)
+    if not _build(kit_dir, settings, force):
+        sys.exit(1)
+
+
+@main.command("watch")
+@KIT_DIR
+@build_options
+def watch_command(kit_dir: Path, out: Path | None, only: tuple[str, ...], paper: str | None, mode: str,
+                  poster: str, tile_paper: str, dpi: int, force: bool) -> None:
+    """Build, then rebuild whatever a saved change affects, until Ctrl-C.
+
+    Problems in the content are shown as `validate` shows them, and the
+    watch goes on; the last good output stays in place until they are
+    fixed."""
+    from workshop_kit.watch import changes
+
+    settings = _settings(kit_dir, out, only, paper, mode, poster, tile_paper, dpi)
+    if not (kit_dir / "kit.yaml").is_file():
+        raise click.UsageError(f"no kit.yaml in {kit_dir}; is this a workshop-kit folder?")
+    try:
+        _build(kit_dir, settings, force)
+        click.echo(f"Watching {kit_dir} for changes to its YAML files; Ctrl-C stops.")
+        for names in changes(kit_dir, settings["out"]):
+            click.echo(f"{time.strftime('%H:%M:%S')} changed: {', '.join(names)}")
+            _build(kit_dir, settings, force=False, quiet_if_current=True)
+    except KeyboardInterrupt:
+        pass
+    click.echo("Stopped watching.")
 
 
 @main.command("validate")
 @KIT_DIR
 def validate_command(kit_dir: Path) -> None:
     """Check the kit's content, templates and theme without writing anything."""
+    from workshop_kit.build import check, lay_out, select
+
     try:
         checked = check(kit_dir)
         lay_out(checked, *select(checked.content, ()))
@@ -97,6 +165,8 @@ def validate_command(kit_dir: Path) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def list_command(kit_dir: Path, as_json: bool) -> None:
     """List the decks and cards of the kit."""
+    from workshop_kit.build import check, select
+
     try:
         checked = check(kit_dir)
     except ContentError as error:

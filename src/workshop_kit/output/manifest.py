@@ -15,6 +15,7 @@ class Manifest:
     files: list[dict[str, Any]] = field(default_factory=list)
     cards: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     boards: dict[str, dict[str, Any]] = field(default_factory=dict)
+    build: dict[str, Any] = field(default_factory=dict)
 
     def add_card(self, deck: str, card_id: str, title: str, qr_url: str | None,
                  size: tuple[float, float]) -> None:
@@ -46,8 +47,22 @@ class Manifest:
     def add_file(self, **entry: Any) -> None:
         self.files.append(entry)
 
+    def carry_over(self, carried: dict[str, Any], order: list[str]) -> None:
+        """Add the entries an earlier build made of the parts not rebuilt now,
+        and put everything in the kit's order, so that the manifest of a
+        partial rebuild reads like that of a whole build."""
+        for card in carried["cards"]:
+            self.cards.setdefault((card["deck"], card["id"]), card)
+        for board in carried["boards"]:
+            self.boards.setdefault(board["board"], board)
+        rank = {part: n for n, part in enumerate(order)}
+        cards = sorted(self.cards.items(), key=lambda item: rank.get(item[0][0], len(rank)))
+        self.cards = dict(cards)  # sorted() is stable: each deck keeps its card order
+        self.boards = dict(sorted(self.boards.items(), key=lambda item: rank.get(item[0], len(rank))))
+        self.files.sort(key=lambda f: f["path"])
+
     def to_json(self) -> bytes:
-        data = {"kit": self.kit, "files": self.files, "cards": list(self.cards.values()),
-                "boards": list(self.boards.values())}
+        data = {"kit": self.kit, "build": self.build, "files": self.files,
+                "cards": list(self.cards.values()), "boards": list(self.boards.values())}
         return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 

@@ -1,0 +1,131 @@
+"""What a build's files depend on, as short digests.
+
+Two kinds of fingerprint let a rebuild skip work:
+
+* `inputs_digest`: the bytes of every YAML file of the kit, the build's
+  options and the toolkit itself. When it equals the last build's, nothing
+  can have changed, and the build is done before the content model is even
+  imported.
+* `part_key`: what one deck's or one board's files depend on, computed
+  from the checked content. A deck whose key equals the last build's keeps
+  its files, and only the decks and boards that changed are laid out and
+  drawn again.
+
+The toolkit's own files (code, data, default templates) are part of every
+fingerprint, by size and modification time, so an upgrade rebuilds all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from functools import cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from workshop_kit import __version__
+
+PACKAGE = Path(__file__).resolve().parent
+KIT_PATTERNS = ("kit.yaml", "guide.yaml", "decks/*.yaml", "boards/*.yaml",
+                "templates/*.yaml", "templates/boards/*.yaml")
+
+
+def digest(*parts: Any) -> str:
+    """A short, stable digest of JSON-like data (pydantic models included)."""
+    text = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=_plain)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    if isinstance(value, Path):
+        return str(value)
+    return repr(value)
+
+
+@cache
+def toolkit() -> str:
+    """The version and the state of every file of the installed toolkit."""
+    from workshop_kit.builtin import default_templates_dir
+
+    entries = [__version__]
+    for folder in (PACKAGE, default_templates_dir()):
+        for path in sorted(folder.rglob("*")):
+            if path.suffix in (".py", ".yaml", ".json") and "__pycache__" not in path.parts:
+                stat = path.stat()
+                entries.append(f"{path.relative_to(folder)}:{stat.st_size}:{stat.st_mtime_ns}")
+    return digest(entries)
+
+
+def kit_files(root: Path) -> list[Path]:
+    """Every YAML file a build of the kit reads."""
+    found: set[Path] = set()
+    for pattern in KIT_PATTERNS:
+        found.update(p for p in root.glob(pattern) if p.is_file())
+    return sorted(found)
+
+
+def build_options(only, paper, modes, poster, tile_paper, dpi) -> dict[str, Any]:
+    """The options of a build that change what it writes."""
+    return {"only": sorted(set(only)), "paper": paper, "modes": sorted(modes), "poster": poster,
+            "tile": tile_paper, "dpi": dpi}
+
+
+def inputs_digest(root: Path, options: dict[str, Any]) -> str:
+    """Everything a whole build reads: the kit's files, the options, the toolkit."""
+    hasher = hashlib.sha256()
+    hasher.update(toolkit().encode())
+    hasher.update(digest(options).encode())
+    for path in kit_files(root):
+        hasher.update(str(path.relative_to(root)).encode() + b"\0")
+        hasher.update(path.read_bytes() + b"\0")
+    return hasher.hexdigest()[:24]
+
+
+def files_intact(out: Path, entries: Iterable[dict[str, Any]]) -> bool:
+    """Every file of a manifest is there with the size the manifest gives."""
+    for entry in entries:
+        try:
+            size = os.stat(out / entry["path"]).st_size
+        except (OSError, KeyError):
+            return False
+        if "bytes" in entry and entry["bytes"] != size:
+            return False
+    return True
+
+
+def deck_key(checked, deck, options: dict[str, Any]) -> str:
+    """What a deck's files depend on: its cards, the titles of the cards it
+    links to, its template, the kit's settings, labels and theme, the options."""
+    from workshop_kit.content.model import LINKS
+
+    content = checked.content
+    linked = {kind: {card.id: card.title for other in content.decks if other.type == kind
+                     for card in other.cards}
+              for kind in LINKS.get(deck.type, {}).values()}
+    return digest(_kit_part(checked), "deck", deck.slug, deck.type, deck.name, deck.description,
+                  deck.size, deck.colour, deck.qr_urls, deck.cards, linked,
+                  checked.templates[deck.type].template, options)
+
+
+def board_key(checked, board, options: dict[str, Any]) -> str:
+    """What a board's files depend on: its content, a board it takes rows
+    from, its template, the kit's settings, labels and theme, the options."""
+    source = getattr(board.model, "partners_from", None)
+    borrowed = checked.content.board(source).model if source else None
+    return digest(_kit_part(checked), "board", board.slug, board.type, board.model, board.qr_url,
+                  borrowed, checked.board_templates[board.type].template, options)
+
+
+def _kit_part(checked) -> str:
+    content = checked.content
+    return digest(toolkit(), content.kit, content.labels, content.colours, _font_files(checked.family))
+
+
+def _font_files(family) -> list[str]:
+    return [f"{style}:{os.stat(path).st_size}:{os.stat(path).st_mtime_ns}"
+            for style, path in sorted(family.files().items())]

@@ -1,0 +1,82 @@
+"""The last build in the output folder, as its manifest.json tells it.
+
+A rebuild asks it two things: is the whole output up to date (the same
+inputs digest, every file intact), and which decks and boards ("parts")
+can keep their files because their key has not changed. Everything of the
+manifest that a rebuild does not replace is carried over from here.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from workshop_kit.fingerprints import build_options, files_intact, inputs_digest
+
+
+@dataclass
+class PreviousBuild:
+    out: Path
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, out: Path, kit_id: str | None = None) -> "PreviousBuild":
+        """The last build's manifest; empty when there is none, it is
+        unreadable, or it belongs to another kit."""
+        try:
+            data = json.loads((Path(out) / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls(Path(out))
+        if not isinstance(data, dict) or (kit_id and data.get("kit", {}).get("id") != kit_id):
+            return cls(Path(out))
+        return cls(Path(out), data)
+
+    @property
+    def build(self) -> dict[str, Any]:
+        return self.data.get("build", {})
+
+    @property
+    def files(self) -> list[dict[str, Any]]:
+        return self.data.get("files", [])
+
+    def up_to_date(self, inputs: str) -> bool:
+        """Nothing changed since the last build, and its files are all there."""
+        return bool(self.data) and self.build.get("inputs") == inputs and files_intact(self.out, self.files)
+
+    def part_files(self, part: str) -> list[dict[str, Any]]:
+        return [f for f in self.files if _part(f) == part]
+
+    def fresh(self, part: str, key: str) -> bool:
+        """The deck or board was built from the same inputs, and its files are intact."""
+        files = self.part_files(part)
+        return (self.build.get("parts", {}).get(part) == key and bool(files)
+                and files_intact(self.out, files))
+
+    def carried_over(self, rebuilt: set[str]) -> dict[str, Any]:
+        """The manifest's entries of every part that is not rebuilt now."""
+        return {
+            "files": [f for f in self.files if _part(f) is not None and _part(f) not in rebuilt
+                      and files_intact(self.out, [f])],
+            "cards": [c for c in self.data.get("cards", []) if c.get("deck") not in rebuilt],
+            "boards": [b for b in self.data.get("boards", []) if b.get("board") not in rebuilt],
+            "parts": {k: v for k, v in self.build.get("parts", {}).items() if k not in rebuilt},
+        }
+
+    def stale(self, rebuilt: set[str], written: set[str]) -> list[str]:
+        """Files of the rebuilt parts that this build no longer makes."""
+        return [f["path"] for f in self.files if _part(f) in rebuilt and f["path"] not in written]
+
+
+def _part(entry: dict[str, Any]) -> str | None:
+    return entry.get("deck", entry.get("board"))
+
+
+def unchanged(root: Path, out: Path, options: dict[str, Any]) -> PreviousBuild | None:
+    """The last build, if nothing it was made from has changed since and its
+    files are all there; None otherwise. Reads files only: it is the quick
+    answer of a rebuild with nothing to do."""
+    previous = PreviousBuild.read(out)
+    inputs = inputs_digest(Path(root), build_options(**options))
+    return previous if previous.up_to_date(inputs) else None
