@@ -7,6 +7,11 @@ generated deck with a unique QR URL per card, and prints wall time, cards
 per second, peak memory and PDF bytes per card. Each build runs in its own
 process so that imports and font loading are counted and memory is that
 build's alone.
+
+Then the rebuilds a consultant makes all day: the shipped kit built again
+with nothing changed, and again after one deck was edited (each a new
+process), and the latency of `workshop-kit watch`: from saving an edited
+deck to its new PDF in place in the output folder.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
+import statistics
 import shutil
 import subprocess
 import sys
@@ -50,6 +57,57 @@ def timed_build(kit: Path, out: Path, *extra: str) -> tuple[float, float]:
     return wall, peak_kb / 1024
 
 
+def copied_kit(base: Path) -> Path:
+    kit = base / "kit-copy"
+    kit.mkdir()
+    shutil.copy(ROOT / "kit.yaml", kit / "kit.yaml")
+    for folder in ("decks", "boards", "templates"):
+        shutil.copytree(ROOT / folder, kit / folder)
+    for name in ("guide.yaml",):
+        if (ROOT / name).is_file():
+            shutil.copy(ROOT / name, kit / name)
+    return kit
+
+
+EDITED = "decks/dilemmaer.yaml"
+TITLES = ("Når flertallet siger nej", "Når byrådet siger nej")
+
+
+def edit(kit: Path) -> None:
+    """Save the deck with one card title changed (back and forth)."""
+    path = kit / EDITED
+    text = path.read_text(encoding="utf-8")
+    old, new = TITLES if TITLES[0] in text else TITLES[::-1]
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def watch_latency(kit: Path, out: Path, saves: int) -> list[float]:
+    """Seconds from each save to the new PDF in place (a new file: os.replace)."""
+    pdf = out / "decks" / "dilemmaer-print-shop.pdf"
+    proc = subprocess.Popen([sys.executable, "-m", "workshop_kit", "watch", str(kit), "--out", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        for line in proc.stdout:
+            if line.startswith("Watching"):
+                break
+        latencies = []
+        for _ in range(saves):
+            before = os.stat(pdf).st_ino
+            time.sleep(0.3)
+            edit(kit)
+            saved = time.perf_counter()
+            while os.stat(pdf).st_ino == before:
+                if time.perf_counter() - saved > 10:
+                    sys.exit("watch did not rebuild within 10 s")
+                time.sleep(0.002)
+            latencies.append(time.perf_counter() - saved)
+            time.sleep(0.3)  # let the build finish writing the manifest
+        return latencies
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
+
+
 def generated_kit(base: Path, cards: int) -> Path:
     kit = base / "kit"
     (kit / "decks").mkdir(parents=True)
@@ -79,6 +137,7 @@ def report(name: str, cards: int, wall: float, peak: float, sizes: dict[str, int
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cards", type=int, default=1000, help="cards in the generated deck")
+    parser.add_argument("--repeat", type=int, default=7, help="runs of each rebuild measurement")
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as tmp:
@@ -101,6 +160,22 @@ def main() -> None:
         out = tmp / "generated"
         wall, peak = timed_build(kit, out)
         report("generated deck", args.cards, wall, peak, pdf_bytes(out))
+
+        print()
+        kit = copied_kit(tmp)
+        out = tmp / "rebuilds"
+        timed_build(kit, out)
+        walls = [timed_build(kit, out)[0] for _ in range(args.repeat)]
+        print(f"{'rebuild, nothing changed':<32} {statistics.median(walls):6.2f} s  (median of {args.repeat}, new process)")
+        walls = []
+        for _ in range(args.repeat):
+            edit(kit)
+            walls.append(timed_build(kit, out)[0])
+        print(f"{'rebuild, one deck edited':<32} {statistics.median(walls):6.2f} s  (median of {args.repeat}, new process; "
+              f"{EDITED} and the deck that shows its titles)")
+        latencies = watch_latency(kit, out, args.repeat)
+        print(f"{'watch: save to new PDF':<32} {statistics.median(latencies):6.2f} s  "
+              f"(median of {args.repeat}, max {max(latencies):.2f} s)")
 
 
 if __name__ == "__main__":

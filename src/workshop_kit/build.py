@@ -160,7 +160,10 @@ def lay_out(checked: Checked, decks: list[Deck], boards: list, poster: str = "a3
     layout = CardLayout(content, checked.templates, checked.family)
     chunks = [(deck, start, min(start + LAYOUT_CHUNK, len(deck.cards)))
               for deck in decks for start in range(0, len(deck.cards), LAYOUT_CHUNK)]
-    done = fork_map(lambda i: layout.cards(*chunks[i]), range(len(chunks)))
+    # A few decks are laid out here: quicker than starting workers, and the
+    # text measurements stay cached in this process for the next rebuild.
+    spread = fork_map if sum(len(deck.cards) for deck in decks) > LAYOUT_CHUNK else _in_process
+    done = spread(lambda i: layout.cards(*chunks[i]), range(len(chunks)))
     laid_out = []
     for deck in decks:
         cards = []
@@ -174,6 +177,27 @@ def lay_out(checked: Checked, decks: list[Deck], boards: list, poster: str = "a3
     if problems:
         raise ContentError(problems)
     return laid_out, boards_out, board_layout
+
+
+def prime(root: Path) -> None:
+    """Lay out and draw one card of each deck here and throw it away, so
+    that fonts, hyphenation dictionaries and text measurements are loaded
+    before the first rebuild of a watch, not during it."""
+    try:
+        checked = check(root)
+    except ContentError:
+        return
+    layout = CardLayout(checked.content, checked.templates, checked.family)
+    for deck in checked.content.decks:
+        cards, _ = layout.cards(deck, 0, 1)
+        if cards:
+            sheets = impose_shop(1, deck.size.width, deck.size.height, checked.content.kit.bleed)
+            render(sheets, lambda item, side: cards[0].front if side == "front" else cards[0].back,
+                   title="", author="", font=checked.family.face("regular"), lang="da")
+
+
+def _in_process(fn, args):
+    return [fn(a) for a in args]
 
 
 @dataclass

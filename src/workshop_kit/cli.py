@@ -134,6 +134,8 @@ def watch_command(kit_dir: Path, out: Path | None, only: tuple[str, ...], paper:
         raise click.UsageError(f"no kit.yaml in {kit_dir}; is this a workshop-kit folder?")
     try:
         _build(kit_dir, settings, force)
+        from workshop_kit.build import prime
+        prime(kit_dir)
         click.echo(f"Watching {kit_dir} for changes to its YAML files; Ctrl-C stops.")
         for names in changes(kit_dir, settings["out"]):
             click.echo(f"{time.strftime('%H:%M:%S')} changed: {', '.join(names)}")
