@@ -25,3 +25,13 @@ def default_templates_dir() -> Path:
         return packaged
     # Running from a source checkout: the repository's own kit templates.
     return Path(__file__).resolve().parents[2] / "templates"
+
+
+def starter_kit(language: str) -> Path:
+    """The kit `workshop-kit new` copies: the shipped kit of that language."""
+    packaged = Path(__file__).resolve().parent / "defaults" / "kits" / language
+    if packaged.is_dir():
+        return packaged
+    # Running from a source checkout: the repository is the Danish kit.
+    repo = Path(__file__).resolve().parents[2]
+    return repo if language == "da" else repo / "kits" / language

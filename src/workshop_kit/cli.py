@@ -145,6 +145,28 @@ def watch_command(kit_dir: Path, out: Path | None, only: tuple[str, ...], paper:
     click.echo("Stopped watching.")
 
 
+@main.command("new")
+@click.argument("target", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--lang", "language", type=click.Choice(["da", "en"]), default="da", show_default=True,
+              help="Language of the content and of the printed labels.")
+def new_command(target: Path, language: str) -> None:
+    """Start a new kit in TARGET: decks, boards, guide and templates that build at once."""
+    from workshop_kit.scaffold import FolderInUse, new_kit
+
+    try:
+        written = new_kit(target, language)
+    except FolderInUse as error:
+        raise click.UsageError(str(error)) from None
+    decks = sum(1 for name in written if name.startswith("decks/"))
+    boards = sum(1 for name in written if name.startswith("boards/"))
+    click.echo(f"Made a new kit in {target}: {decks} decks, {boards} boards, templates and kit.yaml.")
+    click.echo("Next:")
+    click.echo(f"  cd {target}")
+    click.echo("  workshop-kit watch       # builds into output/ and rebuilds as you save")
+    click.echo("Set follow_up.url in kit.yaml to your own form before you print; "
+               "output/index.html says what to print and how.")
+
+
 @main.command("validate")
 @KIT_DIR
 def validate_command(kit_dir: Path) -> None:

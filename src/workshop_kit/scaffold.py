@@ -1,0 +1,73 @@
+"""`workshop-kit new`: a complete kit to start from, in Danish or English.
+
+The starter kits are the kits this project ships (the Danish one is the
+repository itself, the English one `kits/en/`), with the card and board
+templates, so that a new kit builds at once and every layout can be
+changed. The folder is filled beside its final place and renamed into it,
+so a failed `new` leaves nothing half made.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from workshop_kit.builtin import default_templates_dir, starter_kit
+
+LANGUAGES = ("da", "en")
+KIT_FILES = ("kit.yaml", "guide.yaml")
+KIT_FOLDERS = ("decks", "boards")
+IGNORE = "# What workshop-kit builds; make it again with `workshop-kit build`.\noutput/\n"
+
+
+class FolderInUse(Exception):
+    """The target folder exists and has files in it."""
+
+
+def new_kit(target: Path, language: str) -> list[str]:
+    """Write a starter kit into `target` (new or empty); the files written."""
+    target = Path(target)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise FolderInUse(f"{target} already exists and is not empty; choose a new folder")
+    source = starter_kit(language)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".new-kit-", dir=target.parent))
+    try:
+        for name in KIT_FILES:
+            if (source / name).is_file():
+                shutil.copyfile(source / name, staging / name)
+        for folder in KIT_FOLDERS:
+            (staging / folder).mkdir()
+            for path in sorted((source / folder).glob("*.yaml")):
+                shutil.copyfile(path, staging / folder / path.name)
+        shutil.copytree(default_templates_dir(), staging / "templates",
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        _name_kit(staging / "kit.yaml", target.resolve().name)
+        (staging / ".gitignore").write_text(IGNORE, encoding="utf-8")
+        written = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file())
+        staging.chmod(0o777 & ~_umask())  # mkdtemp made it private to its owner
+        if target.exists():
+            target.rmdir()  # empty, as checked above
+        staging.rename(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return written
+
+
+def _name_kit(kit_yaml: Path, folder_name: str) -> None:
+    """Use the folder's name as the kit's id (it appears in the QR URLs),
+    when it is a valid id."""
+    slug = folder_name.lower()
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug):
+        return
+    text = kit_yaml.read_text(encoding="utf-8")
+    kit_yaml.write_text(re.sub(r"(?m)^id: *\S+", f"id: {slug}", text, count=1), encoding="utf-8")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -1,0 +1,68 @@
+"""`workshop-kit new`: a starter kit in Danish or English that builds at once."""
+
+from __future__ import annotations
+
+import json
+
+import pypdfium2 as pdfium
+import pytest
+
+from kit_helpers import REPO, load_yaml, tree_digest
+
+
+def pdf_text(path) -> str:
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        return "\n".join(page.get_textpage().get_text_range() for page in doc)
+    finally:
+        doc.close()
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_a_new_kit_builds_at_once_in_its_language(cli, tmp_path, language):
+    kit = tmp_path / f"roskilde-{language}"
+    made = cli("new", kit, "--lang", language)
+    assert made.code == 0, made.output
+    assert "Traceback" not in made.output
+    assert (kit / "kit.yaml").is_file() and (kit / ".gitignore").read_text().strip().endswith("output/")
+    assert {p.name for p in (kit / "templates").glob("*.yaml")} == {p.name for p in (REPO / "templates").glob("*.yaml")}
+    settings = load_yaml(kit / "kit.yaml")
+    assert settings["language"] == language
+    assert settings["id"] == kit.name  # the folder names the kit in its QR URLs
+
+    built = cli("build", kit)
+    assert built.code == 0, built.output
+    manifest = json.loads((kit / "output" / "manifest.json").read_text(encoding="utf-8"))
+    decks = {f["deck"] for f in manifest["files"] if f.get("kind") == "card-deck"}
+    assert len(decks) == 4
+    assert {b["type"] for b in manifest["boards"]} == {
+        "influence-circle", "partner-matrix", "partner-list", "checklist"}
+    assert all(f"/{kit.name}/" in card["qr_url"] for card in manifest["cards"])
+
+    labels = load_yaml(REPO / "src" / "workshop_kit" / "data" / "labels" / f"{language}.yaml")
+    other = load_yaml(REPO / "src" / "workshop_kit" / "data" / "labels" / f"{'en' if language == 'da' else 'da'}.yaml")
+    text = "\n".join(pdf_text(kit / "output" / f["path"]) for f in manifest["files"]
+                     if f.get("mode") == "shop")
+    for key in ("scan", "welfare-theme", "dialogue-format", "dilemma", "politician-role"):
+        assert labels[key] in text, key
+    assert other["scan"] not in text
+
+
+def test_new_refuses_a_folder_with_files_and_changes_nothing(cli, tmp_path):
+    kit = tmp_path / "kit"
+    kit.mkdir()
+    (kit / "notes.txt").write_text("mine", encoding="utf-8")
+    before = tree_digest(tmp_path)
+    run = cli("new", kit)
+    assert run.code == 2
+    assert "not empty" in run.stderr and "Traceback" not in run.output
+    assert tree_digest(tmp_path) == before
+
+
+def test_new_fills_an_empty_folder(cli, tmp_path):
+    kit = tmp_path / "empty"
+    kit.mkdir()
+    run = cli("new", kit, "--lang", "en")
+    assert run.code == 0, run.output
+    assert (kit / "decks").is_dir() and (kit / "boards").is_dir()
+    assert not list(tmp_path.glob(".new-kit-*"))
