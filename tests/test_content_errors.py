@@ -173,6 +173,16 @@ def test_unknown_placeholder_in_the_url_template(cli, make_kit, earlier):
     assert "follow_up.url" in rest and "{kort}" in rest
 
 
+def test_a_label_with_an_unknown_placeholder(cli, make_kit, earlier):
+    kit = make_kit()
+    with open(kit / "kit.yaml", "a", encoding="utf-8") as fh:
+        fh.write('labels:\n  number: "Kort {n} af {alle}"\n')
+    line, column = line_col(kit / "kit.yaml", "Kort {n}", at='"Kort')
+    run = rejected(cli, kit, earlier)
+    rest = problem_at(run, "kit.yaml", line, column)
+    assert "labels.number" in rest and "{alle}" in rest and "{total}" in rest
+
+
 def test_missing_kit_yaml(cli, make_kit, earlier):
     kit = make_kit()
     (kit / "kit.yaml").unlink()

@@ -66,3 +66,14 @@ def test_new_fills_an_empty_folder(cli, tmp_path):
     assert run.code == 0, run.output
     assert (kit / "decks").is_dir() and (kit / "boards").is_dir()
     assert not list(tmp_path.glob(".new-kit-*"))
+
+
+def test_a_kit_overrides_the_card_number_label(cli, make_kit, tmp_path):
+    kit = make_kit(("politikerroller",))
+    with open(kit / "kit.yaml", "a", encoding="utf-8") as fh:
+        fh.write('labels:\n  number: "kort {n} af {total}"\n  scan: "Scan og svar"\n')
+    run = cli("build", kit, "--out", tmp_path / "out", "--mode", "shop")
+    assert run.code == 0, run.output
+    text = pdf_text(tmp_path / "out" / "decks" / "politikerroller-print-shop.pdf")
+    assert "kort 1 af 12" in text and "kort 12 af 12" in text
+    assert "Scan og svar" in text and "Scan for at følge op" not in text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import string
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import SimpleNamespace
@@ -102,6 +103,10 @@ def load_kit(root: Path) -> KitContent:
         for key, text in kit.labels.items():
             if key not in labels:
                 problems.append(kit_src.problem(("labels", key), _unknown("label", key, labels), key=True))
+            else:
+                wrong = _placeholder_problem(text, _placeholders(labels[key]))
+                if wrong:
+                    problems.append(kit_src.problem(("labels", key), wrong))
             labels[key] = text
 
     decks: list[Deck] = []
@@ -121,6 +126,23 @@ def load_kit(root: Path) -> KitContent:
     if problems:
         raise ContentError(problems)
     return KitContent(root, kit, colours, labels, tuple(decks), tuple(boards), kit_src)
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def _placeholder_problem(text: str, allowed: set[str]) -> str | None:
+    """Why a label's text cannot be filled in, if it cannot."""
+    try:
+        used = _placeholders(text)
+    except ValueError as exc:
+        return f"'{text}' is not a valid label text ({exc}); write a single brace as {{{{ or }}}}"
+    unknown = sorted(used - allowed)
+    if unknown:
+        known = ", ".join(f"{{{name}}}" for name in sorted(allowed)) or "none"
+        return f"unknown placeholder {{{unknown[0]}}} in this label (it can use: {known})"
+    return None
 
 
 def _unknown(what: str, name: str, known) -> str:

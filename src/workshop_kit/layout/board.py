@@ -112,7 +112,7 @@ class BoardLayout:
             "organisation": self.kit.kit.organisation,
             "type": labels.get(board.type, board.type),
             "url": short_url(board.qr_url) if board.qr_url else "",
-            "deck": "", "n": "", "total": "",
+            "deck": "", "n": "", "total": "", "number": "",
         }
 
 

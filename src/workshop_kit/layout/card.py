@@ -43,6 +43,7 @@ class CardLayout:
             "deck": deck.name,
             "n": str(index + 1),
             "total": str(len(deck.cards)),
+            "number": self.kit.labels["number"].format(n=index + 1, total=len(deck.cards)),
             "kit": self.kit.kit.title,
             "organisation": self.kit.kit.organisation,
             "type": self.kit.labels.get(deck.type, deck.type),

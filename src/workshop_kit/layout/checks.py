@@ -15,7 +15,7 @@ from workshop_kit.layout.colours import MIN_CONTRAST, Palette, contrast
 from workshop_kit.layout.template import LoadedTemplate
 from workshop_kit.problems import Problem
 
-PLACEHOLDERS = {"title", "deck", "n", "total", "kit", "organisation", "type", "url", "intro", "whose", "text"}
+PLACEHOLDERS = {"title", "deck", "n", "total", "number", "kit", "organisation", "type", "url", "intro", "whose", "text"}
 
 
 def _hint(name: str, known) -> str:
