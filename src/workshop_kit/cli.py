@@ -10,6 +10,7 @@ import click
 
 from workshop_kit import __version__
 from workshop_kit.build import MODES, UsageError, build, check, lay_out, select
+from workshop_kit.content.schema import SCHEMA_FOLDER, write_schemas
 from workshop_kit.problems import ContentError
 
 KIT_DIR = click.argument("kit_dir", default=".", type=click.Path(file_okay=False, path_type=Path))
@@ -118,3 +119,17 @@ def list_command(kit_dir: Path, as_json: bool) -> None:
             click.echo(f"    {c.id:<28} {c.title}")
     for b in boards:
         click.echo(f"{b.slug}  (board: {b.type})  {b.model.title}")
+
+
+@main.command("schema")
+@KIT_DIR
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help=f"Folder for the schemas (default: KIT_DIR/{SCHEMA_FOLDER}).")
+def schema_command(kit_dir: Path, out: Path | None) -> None:
+    """Write a JSON Schema for each kind of YAML file, for editors that check as you type."""
+    if not kit_dir.is_dir():
+        raise click.UsageError(f"no folder '{kit_dir}'")
+    out = out or kit_dir / SCHEMA_FOLDER
+    names = write_schemas(out)
+    click.echo(f"Wrote {len(names)} schemas to {out}.")
+
