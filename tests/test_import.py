@@ -93,6 +93,33 @@ def test_a_good_sheet_becomes_a_deck_that_builds(cli, kit, tmp_path):
         assert title in front, front
 
 
+@pytest.mark.parametrize("deck, card_type", [("dilemmaer", "dilemma"), ("dialogformater", "dialogue-format"),
+                                             ("velfaerdstemaer", "welfare-theme")])
+def test_a_shipped_deck_goes_through_a_sheet_unchanged(cli, tmp_path, deck, card_type):
+    """The shipped deck written into an .xlsx as a consultant would, imported
+    over itself in a copy of the whole kit: the same cards come back."""
+    kit = copy_kit(tmp_path / "kit")
+    original = load_yaml(REPO / "decks" / f"{deck}.yaml")
+    columns = list(dict.fromkeys(
+        (f"{key}.{sub}" if isinstance(value, dict) else key)
+        for card in original["cards"] for key, value in card.items()
+        for sub in (value if isinstance(value, dict) else [None])))
+
+    def cell(card, column):
+        key, _, sub = column.partition(".")
+        value = card.get(key, {}).get(sub) if sub else card.get(key)
+        return "\n".join(value) if isinstance(value, list) else value
+
+    sheet = write_xlsx(tmp_path / f"{deck}.xlsx", columns,
+                       [[cell(card, c) for c in columns] for card in original["cards"]])
+    run = cli("import", sheet, "--deck", deck, "--type", card_type, "--kit", kit, "--force")
+    assert run.code == 0, run.output
+    imported = load_yaml(kit / "decks" / f"{deck}.yaml")
+    assert imported["cards"] == original["cards"]
+    assert {k: v for k, v in imported.items() if k != "cards"} == \
+        {k: v for k, v in original.items() if k != "cards"}
+
+
 def test_every_bad_row_is_reported_and_nothing_is_written(cli, kit, tmp_path):
     headers = HEADERS + ["scenarie"]
     rows = [
@@ -159,6 +186,7 @@ def test_an_existing_deck_is_replaced_only_with_force(cli, kit, tmp_path):
 
     run = cli(*args, "--force")
     assert run.code == 0, run.output
+    assert "note: kept name, description of the deck file it replaced" in run.stderr
     deck = load_yaml(target)
     old_deck = load_yaml(REPO / "decks" / "velfaerdstemaer.yaml")
     assert [c["title"] for c in deck["cards"]] == ["Ældre", "Skolen", "Børn", "Sundhed"]

@@ -25,7 +25,7 @@ from workshop_kit.content.spreadsheet import (
 from workshop_kit.output.files import Staging
 from workshop_kit.problems import ContentError, Problem
 
-KEPT_FIELDS = ("description", "card_size", "colour", "qr")  # kept from the deck file replaced
+KEPT_FIELDS = ("description", "card_size", "colour", "qr")  # kept from a deck file replaced
 CARD_FIELD = re.compile(r"^cards\[(?P<index>\d+)\](?: \(id: [^)]*\))?\.?(?P<rest>.*)$")
 
 
@@ -59,7 +59,7 @@ def import_deck(sheet: Path, kit: Path, deck: str, card_type: str, name: str | N
 
     sheet_cards = cards_from_table(read_table(sheet, sheet.name), CARD_MODELS[card_type], card_type)
     old = target.read_bytes() if target.exists() else None
-    head = _head(card_type, name, deck, old)
+    head, kept = _head(card_type, name, deck, old)
     text = deck_yaml(card_type, head, sheet_cards.cards, sheet.name)
     _write(target, text.encode("utf-8"))
     try:
@@ -69,7 +69,9 @@ def import_deck(sheet: Path, kit: Path, deck: str, card_type: str, name: str | N
         _restore(target, old)
         raise KitProblems([_at_row(p, shown, sheet_cards) for p in error.problems]) from None
     notes = list(sheet_cards.notes)
-    if head["name"] != name:
+    if kept:
+        notes.append(f"kept {', '.join(kept)} of the deck file it replaced")
+    if name is None and "name" not in kept:
         notes.append(f"deck name: {head['name']} (give --name to choose another)")
     schema = f"{SCHEMA_FOLDER}/{schema_file(deck_kind(card_type))}"
     if not (kit / schema).is_file():
@@ -77,8 +79,9 @@ def import_deck(sheet: Path, kit: Path, deck: str, card_type: str, name: str | N
     return Imported(shown, len(sheet_cards.cards), checked, notes)
 
 
-def _head(card_type: str, name: str | None, deck: str, old: bytes | None) -> dict:
-    """type and name, and what the replaced deck file said of itself."""
+def _head(card_type: str, name: str | None, deck: str, old: bytes | None) -> tuple[dict, list[str]]:
+    """type and name, with what the replaced deck file said of itself; and
+    the fields kept from that file."""
     previous: dict = {}
     if old is not None:
         try:
@@ -86,10 +89,13 @@ def _head(card_type: str, name: str | None, deck: str, old: bytes | None) -> dic
         except (yaml.YAMLError, UnicodeDecodeError):
             loaded = None
         previous = loaded if isinstance(loaded, dict) else {}
-    own_name = previous.get("name") if isinstance(previous.get("name"), str) else None
-    head = {"type": card_type, "name": name or own_name or deck.replace("-", " ").capitalize()}
+    kept = [key for key in KEPT_FIELDS if key in previous]
+    if name is None and isinstance(previous.get("name"), str):
+        name = previous["name"]
+        kept.insert(0, "name")
+    head = {"type": card_type, "name": name or deck.replace("-", " ").capitalize()}
     head.update({key: previous[key] for key in KEPT_FIELDS if key in previous})
-    return head
+    return head, kept
 
 
 class _Dumper(yaml.SafeDumper):

@@ -3,9 +3,9 @@ as you type, and the modeline that tells the editor which schema a file uses.
 
 Each kind of file is one entry in KINDS: where such files sit in a kit and
 the pydantic model they are checked against. The schema is the model's own
-JSON Schema (draft 2020-12); what the kit check does outside pydantic
-(card size presets, label names, colours, URLs) is added by the models'
-json_schema_extra, and links between cards are left to `workshop-kit validate`.
+JSON Schema (draft 2020-12); what is checked outside pydantic (card size
+presets, label names, colours, URLs) is declared for the schema beside the
+fields in the models, and links between cards are left to `workshop-kit validate`.
 """
 
 from __future__ import annotations
