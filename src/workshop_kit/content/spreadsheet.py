@@ -200,34 +200,7 @@ def cards_from_table(table: Table, model: type[Card], card_type: str) -> SheetCa
     known = card_columns(model)
     problems: list[Problem] = []
     result = SheetCards(table.file)
-    used: dict[int, str] = {}  # column index (0-based) -> header
-    width = max([len(table.headers)] + [len(cells) for _, cells in table.rows])
-    headers = table.headers + [""] * (width - len(table.headers))
-    for i, header in enumerate(headers):
-        name = header.lower()
-        if not name:
-            if any(i < len(cells) and cells[i] for _, cells in table.rows):
-                problems.append(CellProblem(table.file, table.header_row, i + 1, "",
-                                            "this column has values but no header"))
-            continue
-        if name not in known:
-            hint = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-            message = f"unknown field '{header}'" + (
-                f"; did you mean '{hint[0]}'?" if hint
-                else f"; the fields of a {card_type} card: {', '.join(known)}")
-            problems.append(CellProblem(table.file, table.header_row, i + 1, header, message))
-            continue
-        if name in result.columns:
-            first = column_letter(result.columns[name])
-            problems.append(CellProblem(table.file, table.header_row, i + 1, name,
-                                        f"a second column for '{name}' (the first is column {first})"))
-            continue
-        result.columns[name] = i + 1
-        used[i] = name
-    for name, column in known.items():
-        if column.required and name not in result.columns and name != "id":
-            problems.append(CellProblem(table.file, table.header_row, None, name,
-                                        f"no column for the required field '{name}'"))
+    used = _header(table, known, card_type, result, problems)
 
     first_row: dict[str, int] = {}
     for number, cells in table.rows:
@@ -256,6 +229,40 @@ def cards_from_table(table: Table, model: type[Card], card_type: str) -> SheetCa
     if problems:
         raise ContentError(problems)
     return result
+
+
+def _header(table: Table, known: dict[str, Column], card_type: str, result: SheetCards,
+            problems: list[Problem]) -> dict[int, str]:
+    """The field of each column (by 0-based index); sets result.columns."""
+    used: dict[int, str] = {}
+    width = max([len(table.headers)] + [len(cells) for _, cells in table.rows])
+    headers = table.headers + [""] * (width - len(table.headers))
+    for i, header in enumerate(headers):
+        name = header.lower()
+        if not name:
+            if any(i < len(cells) and cells[i] for _, cells in table.rows):
+                problems.append(CellProblem(table.file, table.header_row, i + 1, "",
+                                            "this column has values but no header"))
+            continue
+        if name not in known:
+            hint = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+            message = f"unknown field '{header}'" + (
+                f"; did you mean '{hint[0]}'?" if hint
+                else f"; the fields of a {card_type} card: {', '.join(known)}")
+            problems.append(CellProblem(table.file, table.header_row, i + 1, header, message))
+            continue
+        if name in result.columns:
+            first = column_letter(result.columns[name])
+            problems.append(CellProblem(table.file, table.header_row, i + 1, name,
+                                        f"a second column for '{name}' (the first is column {first})"))
+            continue
+        result.columns[name] = i + 1
+        used[i] = name
+    for name, column in known.items():
+        if column.required and name not in result.columns and name != "id":  # ids can come from titles
+            problems.append(CellProblem(table.file, table.header_row, None, name,
+                                        f"no column for the required field '{name}'"))
+    return used
 
 
 def _row_data(cells: list[str], used: dict[int, str], known: dict[str, Column],
