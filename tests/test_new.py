@@ -26,6 +26,11 @@ def test_a_new_kit_builds_at_once_in_its_language(cli, tmp_path, language):
     assert "Traceback" not in made.output
     assert (kit / "kit.yaml").is_file() and (kit / ".gitignore").read_text().strip().endswith("output/")
     assert {p.name for p in (kit / "templates").glob("*.yaml")} == {p.name for p in (REPO / "templates").glob("*.yaml")}
+    # every YAML file names its schema, which is there, for the editor
+    for path in [kit / "kit.yaml", *kit.glob("decks/*.yaml"), *kit.glob("boards/*.yaml")]:
+        first = path.read_text(encoding="utf-8").split("\n", 1)[0]
+        assert first.startswith("# yaml-language-server: $schema="), path
+        assert (path.parent / first.split("=", 1)[1]).is_file(), first
     settings = load_yaml(kit / "kit.yaml")
     assert settings["language"] == language
     assert settings["id"] == kit.name  # the folder names the kit in its QR URLs

@@ -15,12 +15,13 @@ from workshop_kit.problems import ContentError
 KIT_DIR = click.argument("kit_dir", default=".", type=click.Path(file_okay=False, path_type=Path))
 
 
-def _report(error: ContentError) -> None:
+def _report(error: ContentError, closing: str = "Nothing was written; the previous output is unchanged.",
+            where: str = "the content") -> None:
     count = len(error.problems)
-    click.secho(f"{count} problem{'s' if count != 1 else ''} in the content:", fg="red", err=True)
+    click.secho(f"{count} problem{'s' if count != 1 else ''} in {where}:", fg="red", err=True)
     for problem in error.problems:
         click.echo(f"  {problem}", err=True)
-    click.echo("Nothing was written; the previous output is unchanged.", err=True)
+    click.echo(closing, err=True)
 
 
 def _warn(messages: list[str]) -> None:
@@ -212,3 +213,48 @@ def list_command(kit_dir: Path, as_json: bool) -> None:
             click.echo(f"    {c.id:<28} {c.title}")
     for b in boards:
         click.echo(f"{b.slug}  (board: {b.type})  {b.model.title}")
+
+
+@main.command("schema")
+@KIT_DIR
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the schemas (default: KIT_DIR/schemas).")
+def schema_command(kit_dir: Path, out: Path | None) -> None:
+    """Write a JSON Schema for each kind of YAML file, for editors that check as you type."""
+    from workshop_kit.content.schema import SCHEMA_FOLDER, write_schemas
+
+    if not kit_dir.is_dir():
+        raise click.UsageError(f"no folder '{kit_dir}'")
+    out = out or kit_dir / SCHEMA_FOLDER
+    names = write_schemas(out)
+    click.echo(f"Wrote {len(names)} schemas to {out}.")
+
+
+@main.command("import")
+@click.argument("sheet", metavar="FILE.xlsx|FILE.csv",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--deck", required=True, metavar="NAME", help="The deck's file name: decks/NAME.yaml.")
+@click.option("--type", "card_type", required=True, metavar="TYPE",
+              help="The kind of cards in the sheet: welfare-theme, dialogue-format, dilemma or politician-role.")
+@click.option("--kit", "kit_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              help="The kit's folder (default: the current folder).")
+@click.option("--name", default=None, help="Deck name printed on every card.")
+@click.option("--force", is_flag=True, help="Replace decks/NAME.yaml if it exists.")
+def import_command(sheet: Path, deck: str, card_type: str, kit_dir: Path, name: str | None,
+                   force: bool) -> None:
+    """Make a deck file from a spreadsheet: one row per card, the first row names the fields."""
+    from workshop_kit.build import UsageError
+    from workshop_kit.deck_import import KitProblems, import_deck
+
+    try:
+        result = import_deck(sheet, kit_dir, deck, card_type, name, force)
+    except ContentError as error:
+        where = f"the kit with the cards of {sheet.name}" if isinstance(error, KitProblems) else sheet.name
+        _report(error, f"Nothing was written; decks/{deck}.yaml is as it was.", where)
+        sys.exit(1)
+    except UsageError as error:
+        raise click.UsageError(str(error)) from None
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    _warn(result.checked.warnings)
+    click.echo(f"Imported {result.cards} cards from {sheet.name} into {result.deck_file}; the kit validates.")

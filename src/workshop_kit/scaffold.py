@@ -3,7 +3,8 @@
 The starter kits are the kits this project ships (the Danish one is the
 repository itself, the English one `kits/en/`), with the card and board
 templates, so that a new kit builds at once and every layout can be
-changed. The folder is filled beside its final place and renamed into it,
+changed, and with the JSON Schemas its files name in their first line, so
+that an editor completes and checks fields as the consultant types. The folder is filled beside its final place and renamed into it,
 so a failed `new` leaves nothing half made.
 """
 
@@ -16,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from workshop_kit.builtin import default_templates_dir, starter_kit
+from workshop_kit.content.schema import SCHEMA_FOLDER, write_schemas
 
 LANGUAGES = ("da", "en")
 KIT_FILES = ("kit.yaml", "guide.yaml")
@@ -45,6 +47,7 @@ def new_kit(target: Path, language: str) -> list[str]:
                 shutil.copyfile(path, staging / folder / path.name)
         shutil.copytree(default_templates_dir(), staging / "templates",
                         ignore=shutil.ignore_patterns("__pycache__"))
+        write_schemas(staging / SCHEMA_FOLDER)  # the files' first lines point here
         _name_kit(staging / "kit.yaml", target.resolve().name)
         (staging / ".gitignore").write_text(IGNORE, encoding="utf-8")
         written = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file())

@@ -9,7 +9,9 @@ import re
 import string
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema, field_validator
+
+from workshop_kit.builtin import builtin
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Slug = Annotated[
@@ -18,6 +20,12 @@ Slug = Annotated[
     Field(description="Lowercase letters a-z, digits and hyphens; used in URLs and file names."),
 ]
 HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+# What the JSON Schema says of a value that is checked in Python
+# (the schema helps the editor; the checks here give the error messages).
+HEX_SCHEMA = {"type": "string", "pattern": HEX.pattern, "examples": ["#1F5C99"]}
+URL_SCHEMA = {"type": "string", "pattern": r"^[Hh][Tt][Tt][Pp][Ss]?://[^/\s]\S*$",
+              "examples": ["https://forms.example.org/f/{kit}/{deck}/{card}"]}
+PERCENT_SCHEMA = {"type": "number", "minimum": 0, "maximum": 100}
 
 URL_FIELDS = {"kit", "deck", "card", "lang"}
 
@@ -28,9 +36,15 @@ class Strict(BaseModel):
 
 # --- colours and theme ------------------------------------------------------
 
+Percent = Annotated[float, WithJsonSchema(PERCENT_SCHEMA)]
+
+
 class CMYK(Strict):
-    cmyk: tuple[float, float, float, float] = Field(
-        description="Cyan, magenta, yellow and black in per cent (0-100), for print shops."
+    """A colour for print shops, in CMYK per cent."""
+
+    cmyk: tuple[Percent, Percent, Percent, Percent] = Field(
+        description="Cyan, magenta, yellow and black in per cent (0-100), for print shops.",
+        examples=[[100, 60, 0, 20]],
     )
 
     @field_validator("cmyk")
@@ -47,17 +61,21 @@ def check_hex(value: str) -> str:
     return value.upper()
 
 
-Colour = Union[Annotated[str, StringConstraints(strip_whitespace=True)], CMYK]
+Colour = Union[Annotated[str, StringConstraints(strip_whitespace=True), WithJsonSchema(HEX_SCHEMA)], CMYK]
 
 
 class Theme(Strict):
+    """The kit's font and colours."""
+
     font: str = Field(
         "Atkinson Hyperlegible",
         description="Font family, installed as a Python font package (fontpkg).",
     )
     colours: dict[str, Colour] = Field(
         default_factory=dict,
-        description="Colour roles used by the templates: #RRGGBB or {cmyk: [c, m, y, k]}.",
+        description="Colour roles used by the templates (ink, paper, muted, on-accent, one per "
+                    "card or board type, tint-<type>): #RRGGBB or {cmyk: [c, m, y, k]}.",
+        examples=[{"dilemma": "#A3361F", "tint-dilemma": "#F7E7E3"}],
     )
 
     @field_validator("colours")
@@ -72,11 +90,21 @@ class Theme(Strict):
 # --- sizes ------------------------------------------------------------------
 
 class Size(Strict):
+    """A card size of your own, in millimetres."""
+
     width: float = Field(gt=20, le=300, description="Trim width in millimetres.")
     height: float = Field(gt=20, le=300, description="Trim height in millimetres.")
 
 
-CardSize = Union[Annotated[str, StringConstraints(strip_whitespace=True)], Size]
+CARD_SIZES: dict[str, dict] = builtin("card_sizes")
+CardSize = Union[
+    Annotated[str, StringConstraints(strip_whitespace=True),
+              WithJsonSchema({"type": "string", "enum": list(CARD_SIZES)})],
+    Size,
+]
+CARD_SIZE_HELP = "Card size: " + ", ".join(
+    f"{name} ({s['width']:g} x {s['height']:g} mm)" for name, s in CARD_SIZES.items()
+) + ", or {width, height} in mm."
 
 
 # --- follow-up links ---------------------------------------------------------
@@ -106,10 +134,12 @@ def check_url_template(value: str) -> str:
     return value
 
 
-UrlTemplate = Annotated[str, StringConstraints(strip_whitespace=True)]
+UrlTemplate = Annotated[str, StringConstraints(strip_whitespace=True), WithJsonSchema(URL_SCHEMA)]
 
 
 class FollowUp(Strict):
+    """The follow-up form."""
+
     url: UrlTemplate = Field(
         description="URL template of the follow-up form; placeholders {kit}, {deck}, {card}, {lang}."
     )
@@ -118,8 +148,11 @@ class FollowUp(Strict):
 
 
 class QRSettings(Strict):
-    enabled: bool = Field(True, description="Print a QR code on every card of the deck.")
-    url: UrlTemplate | None = Field(None, description="URL template for this deck only.")
+    """The QR code of a deck or a board."""
+
+    enabled: bool = Field(True, description="Print a QR code (false: no code at all).")
+    url: UrlTemplate | None = Field(
+        None, description="URL template for this deck or board only, instead of follow_up.url.")
 
     @field_validator("url")
     @classmethod
@@ -129,29 +162,46 @@ class QRSettings(Strict):
 
 # --- the kit ----------------------------------------------------------------
 
+def _label_properties(schema: dict) -> None:
+    """Every printed text a kit may replace, with its Danish and English default."""
+    danish, english = builtin("labels/da"), builtin("labels/en")
+    schema["properties"] = {
+        key: {"type": "string", "minLength": 1,
+              "description": f"Default: \"{text}\" (English: \"{english.get(key, text)}\")."}
+        for key, text in danish.items()
+    }
+    schema["additionalProperties"] = False
+
+
 class Kit(Strict):
-    id: Slug = Field(description="Short name of the kit, used in URLs ({kit}).")
+    """kit.yaml: the settings of a kit."""
+
+    id: Slug = Field(description="Short name of the kit, used in URLs ({kit}).", examples=["temadag"])
     title: Text = Field(description="Title of the kit, e.g. the theme day's name.")
     organisation: Text = Field(description="The municipality or organisation.")
-    language: Literal["da", "en"] = Field("da", description="Language of the printed fixed texts.")
-    card_size: CardSize = Field("poker", description="Card size preset or {width, height} in mm.")
-    paper: Literal["a4", "letter", "a3"] = Field("a4", description="Paper for home printing.")
+    language: Literal["da", "en"] = Field(
+        "da", description="Language of the fixed texts the cards print (da: Danish, en: English).")
+    card_size: CardSize = Field("poker", description=CARD_SIZE_HELP)
+    paper: Literal["a4", "letter", "a3"] = Field("a4", description="Paper for the office printer.")
     duplex: Literal["long-edge", "short-edge"] = Field(
         "long-edge", description="How the printer flips the sheet for the backs."
     )
     bleed: float = Field(3, ge=0, le=10, description="Bleed in mm for the print-shop files.")
-    theme: Theme = Field(default_factory=Theme)
-    follow_up: FollowUp
+    theme: Theme = Field(default_factory=Theme, description="Font and colours.")
+    follow_up: FollowUp = Field(description="Where the QR codes lead.")
     labels: dict[str, Text] = Field(
-        default_factory=dict, description="Override fixed printed texts, e.g. {scan: 'Scan mig'}."
+        default_factory=dict, description="Replace fixed printed texts, e.g. {scan: 'Scan mig'}.",
+        json_schema_extra=_label_properties,
     )
 
 
 # --- cards ------------------------------------------------------------------
 
 class Card(Strict):
-    id: Slug = Field(description="Unique within the deck; used in URLs ({card}).")
-    title: Text
+    id: Slug = Field(description="Unique within the deck; used in URLs ({card}). "
+                                 "Lowercase a-z, digits and hyphens; write æ ø å as ae oe aa.",
+                     examples=["frivillige-i-sfo"])
+    title: Text = Field(description="Title printed on the card.")
     qr_url: UrlTemplate | None = Field(None, description="Follow-up URL for this card only.")
 
     @field_validator("qr_url")
@@ -165,6 +215,8 @@ Ids = list[Slug]
 
 
 class Barriers(Strict):
+    """What stands in the way, in four kinds."""
+
     framework_conditions: Text = Field(description="Rammevilkår: economy, structures.")
     room_for_action: Text = Field(description="Handlerum: what can actually be changed.")
     professional_practice: Text = Field(description="Faglighed: professional habits and culture.")
@@ -172,39 +224,49 @@ class Barriers(Strict):
 
 
 class WelfareThemeCard(Card):
-    summary: Text
-    opportunities: Items
-    barriers: Barriers
+    """A welfare theme (velfærdstema)."""
+
+    summary: Text = Field(description="What is at stake, and where involvement can help.")
+    opportunities: Items = Field(description="Opportunities for involvement, one per item.")
+    barriers: Barriers = Field(description="The barriers, in four kinds.")
     questions: Items = Field(description="Questions for the council.")
 
 
 class Effort(Strict):
-    time: Text
-    resources: Text
+    """What a format takes."""
+
+    time: Text = Field(description="How long it takes, e.g. 3-4 months, 4-6 meeting days.")
+    resources: Text = Field(description="What it costs in people and money.")
 
 
 class DialogueFormatCard(Card):
+    """A dialogue format (dialogformat)."""
+
     what: Text = Field(description="What the format is.")
     when: Text = Field(description="When it suits.")
     who: Text = Field(description="Who it reaches.")
-    effort: Effort
-    legal_basis: Text | None = None
-    example: Text | None = None
+    effort: Effort = Field(description="What the format takes: time and resources.")
+    legal_basis: Text | None = Field(None, description="The law it rests on, e.g. Styrelseslovens § 17, stk. 4.")
+    example: Text | None = Field(None, description="An example from a municipality.")
     dilemmas: Ids = Field(default_factory=list, description="Ids of related dilemma cards.")
 
 
 class DilemmaCard(Card):
-    scenario: Text
+    """A dilemma: a situation and the question put to the council."""
+
+    scenario: Text = Field(description="The concrete situation.")
     question: Text = Field(description="The question put to the council.")
     formats: Ids = Field(default_factory=list, description="Ids of dialogue-format cards.")
     themes: Ids = Field(default_factory=list, description="Ids of welfare-theme cards.")
 
 
 class PoliticianRoleCard(Card):
-    tagline: Text
-    description: Text
-    strengths: Items
-    pitfalls: Items
+    """A role a politician takes (politikerrolle)."""
+
+    tagline: Text = Field(description="The role in one line, e.g. Bestiller lige en ekstra analyse.")
+    description: Text = Field(description="How the role behaves.")
+    strengths: Items = Field(description="What the role does well, one per item.")
+    pitfalls: Items = Field(description="Where the role goes wrong, one per item.")
     reflection: Text = Field(description="A reflection question for the politician.")
 
 
@@ -225,10 +287,11 @@ LINKS: dict[str, dict[str, str]] = {
 class DeckHead(Strict):
     """A deck file without its cards; the cards are checked by type."""
 
-    type: Literal["welfare-theme", "dialogue-format", "dilemma", "politician-role"]
+    type: Literal["welfare-theme", "dialogue-format", "dilemma", "politician-role"] = Field(
+        description="The kind of cards in the deck.")
     name: Text = Field(description="Deck name printed on every card.")
-    description: str = ""
-    card_size: CardSize | None = Field(None, description="Overrides the kit's card size.")
-    colour: Colour | None = Field(None, description="Overrides the theme colour of the type.")
-    qr: QRSettings = Field(default_factory=QRSettings)
+    description: str = Field("", description="What the deck is for and how to use it.")
+    card_size: CardSize | None = Field(None, description="Overrides the kit's card size. " + CARD_SIZE_HELP)
+    colour: Colour | None = Field(None, description="Overrides the theme colour of the card type.")
+    qr: QRSettings = Field(default_factory=QRSettings, description="The QR code on the cards.")
     cards: list = Field(min_length=1, description="The cards of the deck.")

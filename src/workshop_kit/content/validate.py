@@ -99,7 +99,7 @@ def _problem(source: Source, model: type[BaseModel], data: Any, prefix: tuple, e
         return source.problem(path[:-1], f"too few values: value {loc[-1] + 1} is missing")
     if kind == "missing":
         return source.problem(path[:-1], f"missing required field '{loc[-1]}'")
-    return source.problem(path, _message(error))
+    return source.problem(path, error_message(error))
 
 
 def _is_union_tag(part: Any) -> bool:
@@ -109,7 +109,8 @@ def _is_union_tag(part: Any) -> bool:
         "[" in part or "-" in part or part in {"str", "int", "float", "bool"} or part[:1].isupper())
 
 
-def _message(error: dict) -> str:
+def error_message(error: dict) -> str:
+    """A pydantic error as a message for the consultant."""
     msg = error["msg"]
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, "):]

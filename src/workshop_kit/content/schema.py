@@ -1,0 +1,98 @@
+"""JSON Schemas of the kit's YAML files, for editors that check and complete
+as you type, and the modeline that tells the editor which schema a file uses.
+
+Each kind of file is one entry in KINDS: where such files sit in a kit and
+the pydantic model they are checked against. The schema is the model's own
+JSON Schema (draft 2020-12); what is checked outside pydantic (card size
+presets, label names, colours, URLs) is declared for the schema beside the
+fields in the models, and links between cards are left to `workshop-kit validate`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, create_model
+
+from workshop_kit.content.boards import BOARD_MODELS
+from workshop_kit.content.model import CARD_MODELS, DeckHead, Kit
+from workshop_kit.output.files import Staging
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+SCHEMA_FOLDER = "schemas"
+MODELINE_START = "# yaml-language-server:"
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """A kind of YAML file: the folder it sits in (relative to the kit) and its model."""
+
+    folder: str
+    model: type[BaseModel]
+    title: str
+
+    def schema(self) -> dict:
+        schema = self.model.model_json_schema()
+        return {"$schema": DIALECT, "title": self.title, **{k: v for k, v in schema.items() if k != "title"}}
+
+
+def deck_kind(card_type: str) -> str:
+    return f"deck-{card_type}"
+
+
+def board_kind(board_type: str) -> str:
+    return f"board-{board_type}"
+
+
+def _deck_model(card_type: str) -> type[BaseModel]:
+    """A deck file of one card type: the deck head with its cards."""
+    card = CARD_MODELS[card_type]
+    return create_model(
+        card.__name__.removesuffix("Card") + "Deck",
+        __base__=DeckHead,
+        __doc__=f"decks/*.yaml: a deck of {card_type} cards.",
+        type=(Literal[card_type], Field(description="The kind of cards in the deck.")),
+        cards=(list[card], Field(min_length=1, description="The cards of the deck.")),
+    )
+
+
+KINDS: dict[str, FileKind] = {
+    "kit": FileKind("", Kit, "kit.yaml"),
+    **{deck_kind(t): FileKind("decks", _deck_model(t), f"Deck of {t} cards") for t in CARD_MODELS},
+    **{board_kind(t): FileKind("boards", m, f"Board: {t}") for t, m in BOARD_MODELS.items()},
+}
+
+
+def schema_file(kind: str) -> str:
+    """The schema's file name, e.g. deck-dilemma.schema.json."""
+    return f"{kind}.schema.json"
+
+
+def modeline(kind: str) -> str:
+    """The first line of a YAML file of this kind: where editors find its schema."""
+    depth = len(Path(KINDS[kind].folder).parts)
+    return f"{MODELINE_START} $schema={'../' * depth}{SCHEMA_FOLDER}/{schema_file(kind)}"
+
+
+def with_modeline(text: str, kind: str) -> str:
+    """YAML text with the modeline of its kind as its first line (replacing an older one)."""
+    lines = text.split("\n", 1)
+    if lines[0].startswith(MODELINE_START):
+        text = lines[1] if len(lines) > 1 else ""
+    return modeline(kind) + "\n" + text
+
+
+def schema_text(kind: str) -> str:
+    return json.dumps(KINDS[kind].schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def write_schemas(out: Path) -> list[str]:
+    """Write every schema into out (atomically); the file names written."""
+    with Staging(out) as staging:
+        for kind in KINDS:
+            staging.write(schema_file(kind), schema_text(kind).encode("utf-8"))
+        staging.commit()
+        return list(staging.names)
