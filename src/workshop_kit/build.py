@@ -18,6 +18,7 @@ from workshop_kit.impose.home import DoesNotFit, home_grid, impose_home
 from workshop_kit.impose.shop import impose_shop
 from workshop_kit.layout.card import CardLayout
 from workshop_kit.layout.checks import check_contrast, check_template
+from workshop_kit.layout.guide import absent_tools, glyph_problems
 from workshop_kit.content.boards import BOARD_MODELS
 from workshop_kit.content.model import CARD_MODELS
 from workshop_kit.draw.raster import png_size, rasterise
@@ -102,6 +103,8 @@ def check(root: Path) -> Checked:
     board_templates = _checked_templates(
         content, {b.type for b in content.boards}, problems,
         lambda t: load_board_template(content.root, t, problems), check_board_template)
+    if content.guide:
+        problems.extend(glyph_problems(content.guide.source, fam))
     if problems:
         raise ContentError(problems)
     return Checked(content, templates, fam, board_templates)
@@ -227,12 +230,35 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
                 staging.write(name, data)
                 result.files.append(name)
             job.record(manifest, files)
+        # The guide comes last: its materials list counts the pages of every other file.
+        absent = absent_tools(content.guide.model.used_tools(), manifest.files) if content.guide else []
+        if absent:
+            result.warnings.append(f"no guide written: the output has no files of {', '.join(absent)}, "
+                                   "which the programme uses; build without --only to write it")
+        elif content.guide:
+            name, pdf, entry = guide_file(checked, manifest.files, paper, meta)
+            staging.write(name, pdf)
+            result.files.append(name)
+            manifest.add_file(**entry)
         staging.write("manifest.json", manifest.to_json())
         staging.commit(last="manifest.json")
     result.files.append("manifest.json")
     result.boards = len(boards)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def guide_file(checked: Checked, files: list[dict], paper: str, meta: dict) -> tuple[str, bytes, dict]:
+    """The facilitator guide: its name, PDF bytes and manifest entry."""
+    # Imported here: ReportLab's platypus takes about 0.1 s to import, and
+    # only a kit with a guide needs it.
+    from workshop_kit.draw.guide_pdf import render_guide
+
+    guide = checked.content.guide
+    pdf, pages = render_guide(checked.content, files, paper, checked.family, **meta)
+    name = f"guide-{paper}.pdf"
+    return name, pdf, {"path": name, "kind": "guide", "paper": paper, "pages": pages,
+                       "qr_urls": [guide.qr_url]}
 
 
 def deck_jobs(deck: Deck, cards: list, modes, paper: str, kit, meta: dict) -> list[Job]:
@@ -328,7 +354,8 @@ def _previous_manifest(out: Path, kit_id: str, rebuilt: set[str]) -> Manifest:
         return Manifest(kit)
     manifest = Manifest(kit)
     manifest.files = [f for f in old.get("files", [])
-                      if f.get("deck", f.get("board")) not in rebuilt and (out / f.get("path", "")).is_file()]
+                      if f.get("deck", f.get("board")) not in rebuilt and f.get("kind") != "guide"
+                      and (out / f.get("path", "")).is_file()]
     for card in old.get("cards", []):
         if card.get("deck") not in rebuilt:
             manifest.cards[(card["deck"], card["id"])] = card
