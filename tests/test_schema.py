@@ -23,7 +23,7 @@ from kit_helpers import REPO, load_yaml
 from workshop_kit.content.schema import KINDS
 
 EXPECTED = {
-    "kit.schema.json",
+    "kit.schema.json", "guide.schema.json",
     "deck-welfare-theme.schema.json", "deck-dialogue-format.schema.json",
     "deck-dilemma.schema.json", "deck-politician-role.schema.json",
     "board-influence-circle.schema.json", "board-partner-matrix.schema.json",
@@ -56,6 +56,7 @@ def shipped_files() -> list[tuple[Path, str]]:
     files = []
     for kit in KITS:
         files.append((kit / "kit.yaml", "kit.schema.json"))
+        files.append((kit / "guide.yaml", "guide.schema.json"))
         for folder, prefix in (("decks", "deck"), ("boards", "board")):
             for path in sorted((kit / folder).glob("*.yaml")):
                 files.append((path, f"{prefix}-{load_yaml(path)['type']}.schema.json"))

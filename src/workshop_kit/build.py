@@ -17,6 +17,7 @@ from workshop_kit.impose.home import DoesNotFit, home_grid, impose_home
 from workshop_kit.impose.shop import impose_shop
 from workshop_kit.layout.card import CardLayout
 from workshop_kit.layout.checks import check_contrast, check_template
+from workshop_kit.layout.guide import absent_tools, glyph_problems
 from workshop_kit.content.boards import BOARD_MODELS
 from workshop_kit.content.model import CARD_MODELS
 from workshop_kit.draw.raster import png_size, rasterise
@@ -27,7 +28,7 @@ from workshop_kit.layout.template import LoadedTemplate, load_board_template, lo
 from workshop_kit.output.files import Staging
 from workshop_kit.output.manifest import Manifest
 from workshop_kit.output.previous import PreviousBuild
-from workshop_kit.fingerprints import board_key, build_options, deck_key, inputs_digest
+from workshop_kit.fingerprints import board_key, build_options, deck_key, guide_key, inputs_digest
 from workshop_kit.problems import ContentError, Problem
 from workshop_kit.workers import fork_map
 
@@ -105,6 +106,8 @@ def check(root: Path) -> Checked:
     board_templates = _checked_templates(
         content, {b.type for b in content.boards}, problems,
         lambda t: load_board_template(content.root, t, problems), check_board_template)
+    if content.guide:
+        problems.extend(glyph_problems(content.guide.source, fam))
     if problems:
         raise ContentError(problems)
     return Checked(content, templates, fam, board_templates)
@@ -274,9 +277,23 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
         manifest.carry_over(carried, order=[d.slug for d in content.decks] + [b.slug for b in content.boards])
         manifest.build = {"inputs": inputs, "warnings": result.warnings,
                           "parts": dict(sorted({**carried["parts"], **{p: keys[p] for p in rebuilt if p in keys}}.items()))}
+        # The guide comes last: its materials list counts the pages of every other file.
+        absent = absent_tools(content.guide.model.used_tools(), manifest.files) if content.guide else []
+        if absent:
+            result.warnings.append(f"no guide written: the output has no files of {', '.join(absent)}, "
+                                   "which the programme uses; build without --only to write it")
+        elif content.guide:
+            key = guide_key(checked, manifest.files, paper)
+            earlier = previous.whole_build_file("guide", key)
+            if earlier is None or force:
+                name, pdf, entry = guide_file(checked, manifest.files, paper, meta)
+                staging.write(name, pdf)
+                sizes[name] = len(pdf)
+                earlier = {**entry, "bytes": len(pdf), "inputs": key}
+            manifest.add_file(**earlier)
         staging.write("manifest.json", manifest.to_json())
         staging.commit(last="manifest.json")
-    for name in previous.stale(rebuilt, set(sizes)):
+    for name in previous.stale({f["path"] for f in manifest.files}):
         (out / name).unlink(missing_ok=True)
     result.files = [f["path"] for f in manifest.files] + ["manifest.json"]
     result.written = sorted(sizes)
@@ -284,6 +301,19 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
     result.boards = len(boards)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def guide_file(checked: Checked, files: list[dict], paper: str, meta: dict) -> tuple[str, bytes, dict]:
+    """The facilitator guide: its name, PDF bytes and manifest entry."""
+    # Imported here: ReportLab's platypus takes about 0.1 s to import, and
+    # only a kit with a guide needs it.
+    from workshop_kit.draw.guide_pdf import render_guide
+
+    guide = checked.content.guide
+    pdf, pages = render_guide(checked.content, files, paper, checked.family, **meta)
+    name = f"guide-{paper}.pdf"
+    return name, pdf, {"path": name, "kind": "guide", "paper": paper, "pages": pages,
+                       "qr_urls": [guide.qr_url]}
 
 
 def deck_jobs(deck: Deck, cards: list, modes, paper: str, kit, meta: dict) -> list[Job]:

@@ -121,6 +121,16 @@ def board_key(checked, board, options: dict[str, Any]) -> str:
                   borrowed, checked.board_templates[board.type].template, options)
 
 
+def guide_key(checked, files: list[dict[str, Any]], paper: str) -> str:
+    """What the facilitator guide depends on: guide.yaml, the decks and
+    boards it describes, and the files of the build it counts (not their bytes)."""
+    content = checked.content
+    counted = [{k: v for k, v in f.items() if k != "bytes"} for f in files]
+    return digest(_kit_part(checked), "guide", content.guide.model, content.guide.qr_url,
+                  [(d.slug, d.name, d.description, len(d.cards)) for d in content.decks],
+                  [b.model for b in content.boards], counted, paper)
+
+
 def _kit_part(checked) -> str:
     content = checked.content
     return digest(toolkit(), content.kit, content.labels, content.colours, _font_files(checked.family))

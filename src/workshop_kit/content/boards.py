@@ -148,3 +148,13 @@ BOARD_MODELS = {
     "partner-list": PartnerList,
     "checklist": Checklist,
 }
+
+
+def filled_in(kind: str, model) -> bool:
+    """True when a board places its elements or partners: it then has a
+    filled-in version, the record of a session."""
+    if kind == "influence-circle":
+        return any(e.ring for e in model.elements)
+    if kind == "partner-matrix":
+        return any(p.score for p in model.partners)
+    return False

@@ -14,7 +14,8 @@ from workshop_kit.builtin import builtin
 from workshop_kit.content.model import (
     CARD_MODELS, LINKS, Card, DeckHead, Kit, Size, check_hex,
 )
-from workshop_kit.content.boards import BOARD_MODELS
+from workshop_kit.content.boards import BOARD_MODELS, filled_in
+from workshop_kit.content.guide import Guide, guide_url, read_guide
 from workshop_kit.content.validate import validate
 from workshop_kit.content.yaml_source import Source, read_yaml
 from workshop_kit.problems import ContentError, Problem, display_path
@@ -59,6 +60,7 @@ class KitContent:
     decks: tuple[Deck, ...]
     boards: tuple[Board, ...] = ()
     kit_source: Source | None = field(default=None, repr=False, compare=False)
+    guide: Guide | None = None
 
     def board(self, slug: str) -> Board | None:
         return next((b for b in self.boards if b.slug == slug), None)
@@ -75,6 +77,7 @@ class KitContent:
     def placeholder_urls(self) -> bool:
         """True while any follow-up URL still points at a documentation host."""
         urls = [u for d in self.decks for u in d.qr_urls] + [b.qr_url for b in self.boards]
+        urls += [self.guide.qr_url] if self.guide else []
         return any(url and _host(url) in PLACEHOLDER_HOSTS for url in urls)
 
 
@@ -121,11 +124,17 @@ def load_kit(root: Path) -> KitContent:
     if not deck_files and not board_files:
         problems.append(Problem("decks/", None, None, "", "no deck files (decks/*.yaml) found"))
 
+    read = read_guide(root, problems)
+    if read:
+        _check_guide_tools(read[0], [p.stem for p in deck_files], [p.stem for p in board_files],
+                           {b.slug: filled_in(b.type, b.model) for b in boards}, problems)
+
     _check_links(linked, problems)
     _check_boards(boards, problems)
     if problems:
         raise ContentError(problems)
-    return KitContent(root, kit, colours, labels, tuple(decks), tuple(boards), kit_src)
+    guide = Guide(read[0].file, read[1], guide_url(kit, read[1]), read[0]) if read else None  # valid here
+    return KitContent(root, kit, colours, labels, tuple(decks), tuple(boards), kit_src, guide)
 
 
 def _placeholders(text: str) -> set[str]:
@@ -287,6 +296,41 @@ def _check_boards(boards: list[Board], problems: list) -> None:
                 matrices = [b.slug for b in boards if b.type == "partner-matrix"]
                 problems.append(board.source.problem(("partners_from",),
                     _unknown("partner-matrix board", model.partners_from, matrices)))
+
+
+def _check_guide_tools(source: Source, decks: list[str], boards: list[str], filled: dict[str, bool],
+                       problems: list) -> None:
+    """Every tool the guide names is a deck or board of the kit; only a
+    board that places things has a filled-in version to print. Read from
+    the YAML as written, so that these are reported with the guide's other
+    problems."""
+    names = decks + boards
+    data = source.data
+
+    def unknown(name: str) -> str:
+        return _unknown("deck or board", name, names) + f" (decks and boards: {', '.join(names)})"
+
+    steps = data.get("steps") if isinstance(data.get("steps"), list) else []
+    for i, step in enumerate(steps):
+        tool = step.get("tool") if isinstance(step, dict) else None
+        if isinstance(tool, str) and tool not in names:
+            problems.append(source.problem(("steps", i, "tool"), unknown(tool)))
+    tools = data.get("tools") if isinstance(data.get("tools"), dict) else {}
+    for name, tool in tools.items():
+        if name not in names:
+            problems.append(source.problem(("tools", name), unknown(name), key=True))
+            continue
+        how = tool.get("print") if isinstance(tool, dict) else None
+        if how not in ("filled", "both") or filled.get(name):
+            continue
+        if name in filled:
+            what = f"board '{name}' places none of its elements or partners"
+        elif name in decks:
+            what = f"'{name}' is a deck"
+        else:
+            continue  # a board with problems of its own
+        problems.append(source.problem(("tools", name, "print"),
+                                       f"{what}, so it has no filled-in version to print"))
 
 
 def _check_links(decks: list[SimpleNamespace], problems: list) -> None:

@@ -18,6 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, create_model
 
 from workshop_kit.content.boards import BOARD_MODELS
+from workshop_kit.content.guide import GuideModel
 from workshop_kit.content.model import CARD_MODELS, DeckHead, Kit
 from workshop_kit.output.files import Staging
 
@@ -61,6 +62,7 @@ def _deck_model(card_type: str) -> type[BaseModel]:
 
 KINDS: dict[str, FileKind] = {
     "kit": FileKind("", Kit, "kit.yaml"),
+    "guide": FileKind("", GuideModel, "guide.yaml: the facilitator guide"),
     **{deck_kind(t): FileKind("decks", _deck_model(t), f"Deck of {t} cards") for t in CARD_MODELS},
     **{board_kind(t): FileKind("boards", m, f"Board: {t}") for t, m in BOARD_MODELS.items()},
 }

@@ -125,20 +125,30 @@ def error_message(error: dict) -> str:
 def _allowed_keys(model: type[BaseModel], loc: tuple, data: Any) -> list[str]:
     """Field names of the model found at loc inside model."""
     current: Any = model
+    keyed = False  # the next part is a key of a mapping of models, not a field
     for part in loc:
-        if isinstance(part, int):
+        if isinstance(part, int) or keyed:
+            keyed = False
             continue
         if not (isinstance(current, type) and issubclass(current, BaseModel)):
             return []
         info = current.model_fields.get(part)
         if info is None:
             return []
+        keyed = _is_mapping(info.annotation)
         current = _model_in(info.annotation)
         if current is None:
             return []
     if isinstance(current, type) and issubclass(current, BaseModel):
         return list(current.model_fields)
     return []
+
+
+def _is_mapping(annotation: Any) -> bool:
+    if getattr(annotation, "__origin__", None) is dict:
+        return True
+    return any(_is_mapping(arg) for arg in getattr(annotation, "__args__", ()) or ()
+               if getattr(arg, "__origin__", None) is not None)
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from workshop_kit.builtin import builtin
 from workshop_kit.content import Board, KitContent
+from workshop_kit.content.boards import filled_in
 from workshop_kit.content.yaml_source import field_name
 from workshop_kit.fonts import Family
 from workshop_kit.layout.boxes import Box, Circle, Face, Fill, Group, Stroke, TextRun, moved
@@ -124,11 +125,7 @@ class BoardSubject(Subject):
 
 
 def _has_placements(board: Board) -> bool:
-    if board.type == "influence-circle":
-        return any(e.ring for e in board.model.elements)
-    if board.type == "partner-matrix":
-        return any(p.score for p in board.model.partners)
-    return False
+    return filled_in(board.type, board.model)
 
 
 def _token_list(board: Board) -> str:

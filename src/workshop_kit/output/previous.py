@@ -64,9 +64,18 @@ class PreviousBuild:
             "parts": {k: v for k, v in self.build.get("parts", {}).items() if k not in rebuilt},
         }
 
-    def stale(self, rebuilt: set[str], written: set[str]) -> list[str]:
-        """Files of the rebuilt parts that this build no longer makes."""
-        return [f["path"] for f in self.files if _part(f) in rebuilt and f["path"] not in written]
+    def whole_build_file(self, kind: str, key: str) -> dict[str, Any] | None:
+        """The entry of a file made from the whole build (such as the guide),
+        if it was made from the same inputs and is intact."""
+        for entry in self.files:
+            if entry.get("kind") == kind and entry.get("inputs") == key and files_intact(self.out, [entry]):
+                return entry
+        return None
+
+    def stale(self, listed: set[str]) -> list[str]:
+        """Files of the last build that the new manifest no longer lists:
+        decks and boards that left the kit, modes or papers no longer asked for."""
+        return [f["path"] for f in self.files if f["path"] not in listed]
 
 
 def _part(entry: dict[str, Any]) -> str | None:

@@ -1,0 +1,127 @@
+"""The facilitator guide of a kit: guide.yaml, the programme of the theme day.
+
+The guide names the kit's decks and boards as its tools; the kit loader
+checks those names (content/kit.py), as it checks the links between cards.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, field_validator
+
+from workshop_kit.content.model import Kit, Strict, Text, UrlTemplate, check_url_template
+from workshop_kit.content.validate import validate
+from workshop_kit.content.yaml_source import Source, read_yaml
+from workshop_kit.problems import Problem
+
+GUIDE_FILE = "guide.yaml"
+GUIDE_DECK = "guide"  # what {deck} stands for in the guide's follow-up URL; {card} is the kit's id
+
+_CLOCK = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+
+Minutes = Annotated[int, Field(strict=True, gt=0, le=24 * 60,
+                               description="How long the step takes, in whole minutes.")]
+Count = Annotated[int, Field(strict=True, gt=0, le=10000)]
+PerParticipant = Annotated[int, Field(strict=True, ge=0, le=100)]
+
+
+class PlanStep(Strict):
+    title: Text = Field(description="What the step is called in the programme.")
+    minutes: Minutes
+    tool: str | None = Field(None, description="The deck or board used in the step (its file name).")
+    what: Text | list[Text] | None = Field(None, description="What happens: a sentence or a short list.")
+    who: Text | None = Field(None, description="Who leads or takes part, e.g. facilitator, council, groups.")
+
+
+class ToolGuide(Strict):
+    steps: list[Text] | None = Field(
+        None, description="How to run the tool, step by step; a board's own steps by default.")
+    tips: list[Text] = Field(default_factory=list, description="Advice for the facilitator.")
+    print: Literal["per-group", "filled", "both"] = Field(
+        "per-group", description="per-group: one copy for each group; filled: one copy of the board "
+                                 "filled in, to show; both: one for each group and the filled one.")
+
+
+class Materials(Strict):
+    post_its_per_participant: PerParticipant = Field(10, description="Post-its for each participant.")
+    pens_per_participant: PerParticipant = Field(1, description="Pens or markers for each participant.")
+    extra: list[Text] = Field(default_factory=list, description="Anything else to bring, as free text.")
+
+
+class GuideModel(Strict):
+    title: Text = Field(description="Title of the guide.")
+    intro: Text = Field(description="A few sentences on the purpose of the theme day.")
+    participants: Count = Field(description="How many take part.")
+    groups: Count = Field(description="How many tables or groups; one set of material each.")
+    date: Text | None = None
+    place: Text | None = None
+    start: str = Field(description='Start of the day, "HH:MM" in quotes, e.g. "09:00".')
+    steps: list[PlanStep] = Field(min_length=1, description="The programme, in order.")
+    tools: dict[str, ToolGuide] = Field(default_factory=dict,
+                                        description="How to run each deck or board, by its file name.")
+    materials: Materials = Field(default_factory=Materials)
+    follow_up_url: UrlTemplate | None = Field(None, description="The guide's own follow-up URL template.")
+
+    @field_validator("start", mode="before")
+    @classmethod
+    def _start(cls, value: Any) -> str:
+        if not isinstance(value, str):
+            raise ValueError(f'write the time as "HH:MM" in quotes, e.g. "09:00" (got {value!r}; '
+                             "YAML reads 9:00 without quotes as a number)")
+        match = _CLOCK.match(value.strip())
+        if not match:
+            raise ValueError(f"'{value}' is not a time of day; write it as \"HH:MM\", e.g. \"09:00\"")
+        return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+    @field_validator("follow_up_url")
+    @classmethod
+    def _url(cls, value):
+        return None if value is None else check_url_template(value)
+
+    def used_tools(self) -> list[str]:
+        """The tools named in the programme, in the order of their first use."""
+        return list(dict.fromkeys(step.tool for step in self.steps if step.tool))
+
+    def printed(self, how: str) -> set[str]:
+        """The tools printed one per group (`per-group`) or once filled in (`filled`)."""
+        default = ToolGuide()
+        return {name for name in self.used_tools()
+                if self.tools.get(name, default).print in (how, "both")}
+
+
+@dataclass(frozen=True)
+class Guide:
+    file: str
+    model: GuideModel
+    qr_url: str
+    source: Source = field(repr=False, compare=False)
+
+
+def read_guide(root: Path, problems: list[Problem]) -> tuple[Source, GuideModel | None] | None:
+    """guide.yaml of a kit and its model: None when the kit has no guide or
+    the file cannot be read; a None model when it has problems (added to
+    `problems`). The source is kept either way, so that the names of its
+    tools can be checked in the same run."""
+    path = Path(root) / GUIDE_FILE
+    if not path.is_file():
+        return None
+    source = read_yaml(path, GUIDE_FILE, problems)
+    if source is None:
+        return None
+    if not isinstance(source.data, dict):
+        problems.append(source.problem((), "guide.yaml must be a mapping with title, intro, start and steps"))
+        return None
+    model = validate(source, GuideModel, problems)
+    if model is not None and model.groups > model.participants:
+        problems.append(source.problem(("groups",), f"{model.groups} groups for {model.participants} "
+                                                    "participants: a group needs at least one participant"))
+    return source, model
+
+
+def guide_url(kit: Kit, model: GuideModel) -> str:
+    template = model.follow_up_url or kit.follow_up.url
+    return template.format(kit=kit.id, deck=GUIDE_DECK, card=kit.id, lang=kit.language)

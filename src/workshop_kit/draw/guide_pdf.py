@@ -1,0 +1,419 @@
+"""The facilitator guide as a flowing PDF: ReportLab platypus flowables
+set in the kit's font and colours, page numbers and the kit's title on
+every page, the follow-up QR code drawn like the cards' codes."""
+
+from __future__ import annotations
+
+import io
+from xml.sax.saxutils import escape
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import registerFontFamily
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    CondPageBreak, Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle,
+)
+
+from workshop_kit.builtin import builtin
+from workshop_kit.content.kit import KitContent
+from workshop_kit.draw.pdf import MM, colour, draw_face
+from workshop_kit.fonts import Family
+from workshop_kit.layout.boxes import Box, Face, QRSymbol
+from workshop_kit.layout.face import MIN_MODULE_MM
+from workshop_kit.layout.guide import Materials, Plan, hours_minutes, materials, plan
+from workshop_kit.layout.text import parse_markup
+from workshop_kit.qr import encode
+
+MARGIN_MM = 18
+HEADER_MM = 9       # from the top edge to the running header's baseline
+QR_MM = 38          # the follow-up code, quiet zone included
+SECTION_ROOM_MM = 70  # a section starts on a new page when less room than this is left
+HYPHENATION = {"da": "da_DK", "en": "en_GB"}
+
+
+def render_guide(content: KitContent, files: list[dict], paper: str, family: Family, *,
+                 author: str, font: str, lang: str) -> tuple[bytes, int]:
+    """The guide's PDF bytes and its page count.
+
+    `files` are the manifest's files of this build; `paper` the office paper."""
+    guide = content.guide.model
+    setter = _Setter(content, family, lang)
+    day = plan(guide.start, guide.steps)
+    used = guide.used_tools()
+    stuff = materials(files, used, groups=guide.groups, participants=guide.participants,
+                      post_its_per_participant=guide.materials.post_its_per_participant,
+                      pens_per_participant=guide.materials.pens_per_participant,
+                      extra=guide.materials.extra, paper=paper,
+                      per_group=guide.printed("per-group"), filled=guide.printed("filled"))
+    size = builtin("papers")[paper]
+    width, height = size["width"] * MM, size["height"] * MM
+    frame_width = width - 2 * MARGIN_MM * MM
+
+    story = (setter.title_block()
+             + setter.programme(day, frame_width)
+             + setter.tools(used, day)
+             + setter.materials(stuff, frame_width)
+             + setter.follow_up(content.guide.qr_url, frame_width))
+
+    buffer = io.BytesIO()
+    title = f"{guide.title} – {content.kit.title}"
+    doc = SimpleDocTemplate(
+        buffer, pagesize=(width, height), leftMargin=MARGIN_MM * MM, rightMargin=MARGIN_MM * MM,
+        topMargin=(MARGIN_MM + 4) * MM, bottomMargin=MARGIN_MM * MM, title=title, author=author,
+        creator="workshop-kit", invariant=1, pageCompression=1, initialFontName=font, lang=lang)
+    canvas_class = _numbered_canvas(setter.running(guide.title, width, height))
+    doc.build(story, canvasmaker=canvas_class)
+    return buffer.getvalue(), canvas_class.pages
+
+
+def _numbered_canvas(running):
+    """A canvas that holds its pages back until the end, so that each can
+    say 'page n of N' in its running header and footer."""
+
+    class NumberedCanvas(Canvas):
+        pages = 0
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._held: list[dict] = []
+
+        def showPage(self):
+            self._held.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._held)
+            type(self).pages = total
+            for number, state in enumerate(self._held, start=1):
+                self.__dict__.update(state)
+                running(self, number, total)
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+class _Setter:
+    """Turns the guide's content into flowables, with the kit's labels,
+    fonts and colours."""
+
+    def __init__(self, content: KitContent, family: Family, lang: str):
+        self.content = content
+        self.labels = content.labels
+        self.colours = content.colours
+        self.family = family
+        faces = {style: family.face(style) for style in ("regular", "bold", "italic", "bold-italic")}
+        registerFontFamily(faces["regular"], normal=faces["regular"], bold=faces["bold"],
+                           italic=faces["italic"], boldItalic=faces["bold-italic"])
+        self.faces = faces
+        ink, muted, accent = (colour(self.colours[r]) for r in ("ink", "muted", "guide"))
+        self.ink, self.muted, self.accent = ink, muted, accent
+        self.rule = colour(self.colours["rule"])
+        self.tint = colour(self.colours["tint-guide"])
+        base = ParagraphStyle("body", fontName=faces["regular"], fontSize=10, leading=13.5,
+                              textColor=ink, bulletFontName=faces["regular"], spaceAfter=4,
+                              hyphenationLang=HYPHENATION.get(lang, ""), embeddedHyphenation=1)
+        self.body = base
+        self.title = ParagraphStyle("title", base, fontName=faces["bold"], fontSize=24, leading=29,
+                                    textColor=accent, spaceAfter=6, hyphenationLang="")
+        self.subtitle = ParagraphStyle("subtitle", base, fontSize=13, leading=17, spaceAfter=2)
+        self.h2 = ParagraphStyle("h2", base, fontName=faces["bold"], fontSize=16, leading=20,
+                                 textColor=accent, spaceBefore=14, spaceAfter=6)
+        self.h3 = ParagraphStyle("h3", base, fontName=faces["bold"], fontSize=12.5, leading=16,
+                                 spaceBefore=10, spaceAfter=2, keepWithNext=1)
+        self.h4 = ParagraphStyle("h4", base, fontName=faces["bold"], fontSize=10.5, leading=14,
+                                 spaceBefore=5, spaceAfter=2, keepWithNext=1)
+        self.small = ParagraphStyle("small", base, fontSize=9, leading=12, textColor=muted, spaceAfter=2)
+        self.cell = ParagraphStyle("cell", base, fontSize=9, leading=11.5, spaceAfter=0)
+        self.cell_bold = ParagraphStyle("cell-bold", self.cell, fontName=faces["bold"])
+        self.cell_small = ParagraphStyle("cell-small", self.cell, fontSize=8, leading=10, textColor=muted)
+        # file names and addresses are never hyphenated: a hyphen would look like part of the name
+        self.path = ParagraphStyle("path", self.cell_small, hyphenationLang="")
+        self.item = ParagraphStyle("item", base, leftIndent=6 * MM, bulletIndent=0, spaceAfter=2)
+        self.cell_item = ParagraphStyle("cell-item", self.cell, leftIndent=3 * MM, bulletIndent=0,
+                                        spaceAfter=1)
+
+    # --- text -------------------------------------------------------------------
+
+    def label(self, key: str, **values) -> str:
+        """A fixed text with its {placeholders} filled in; a placeholder a
+        kit's own label misspells is printed as written."""
+        try:
+            return self.labels[key].format_map(_Kept(values))
+        except (ValueError, IndexError, AttributeError, KeyError):  # a stray brace or a field of a field
+            return self.labels[key]
+
+    def p(self, text: str, style: ParagraphStyle, bullet: str | None = None) -> Paragraph:
+        """A paragraph of content text: **bold** and *italic* kept, the rest escaped."""
+        return Paragraph(_markup(text), style, bulletText=bullet)
+
+    def bullets(self, items, style=None) -> list[Paragraph]:
+        return [self.p(text, style or self.item, "•") for text in items]
+
+    def numbered(self, items) -> list[Paragraph]:
+        return [self.p(text, self.item, f"{n}.") for n, text in enumerate(items, start=1)]
+
+    def tool_name(self, slug: str) -> str:
+        deck = next((d for d in self.content.decks if d.slug == slug), None)
+        if deck:
+            return deck.name
+        board = self.content.board(slug)
+        return board.model.title if board else slug
+
+    def paper_name(self, paper: str | None) -> str:
+        if paper == "card":
+            return self.label("guide_card")
+        return (paper or "").upper() if paper in ("a0", "a1", "a2", "a3", "a4", "a5") else (paper or "").title()
+
+    def duration(self, minutes: int) -> str:
+        hours, rest = hours_minutes(minutes)
+        if not hours:
+            return f"{rest} {self.label('guide_minutes')}"
+        return self.label("guide_duration", hours=hours, minutes=rest)
+
+    def table_style(self, header: bool = True) -> list:
+        style = [
+            ("FONT", (0, 0), (-1, -1), self.faces["regular"], 9),  # for empty cells: no Helvetica
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 1.5 * MM),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 1.5 * MM),
+            ("TOPPADDING", (0, 0), (-1, -1), 1.3 * MM),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1.6 * MM),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.5, self.rule),
+        ]
+        if header:
+            style += [("BACKGROUND", (0, 0), (-1, 0), self.tint),
+                      ("LINEBELOW", (0, 0), (-1, 0), 0.8, self.accent)]
+        return style
+
+    def section(self, key: str) -> list:
+        """A section's heading, on a new page when the page is nearly full."""
+        return [CondPageBreak(SECTION_ROOM_MM * MM), self.p(self.label(key), self.h2)]
+
+    def pages(self, count: int) -> str:
+        return self.label("guide_one_page") if count == 1 else self.label("guide_pages", pages=count)
+
+    def head_row(self, *keys: str) -> list[Paragraph]:
+        return [self.p(self.label(k), self.cell_bold) for k in keys]
+
+    # --- the parts of the guide -----------------------------------------------------
+
+    def title_block(self) -> list:
+        guide, kit = self.content.guide.model, self.content.kit
+        out = [self.p(guide.title, self.title),
+               self.p(kit.title, self.subtitle),
+               self.p(kit.organisation, self.subtitle)]
+        when = [f"{self.label('guide_date')}: {guide.date}" if guide.date else "",
+                f"{self.label('guide_place')}: {guide.place}" if guide.place else ""]
+        facts = [t for t in when if t] + [self.label("guide_participants", participants=guide.participants,
+                                                     groups=guide.groups)]
+        out.append(Spacer(0, 2 * MM))
+        out.append(Paragraph(" · ".join(escape(t) for t in facts), self.small))
+        out.append(Spacer(0, 3 * MM))
+        out.append(self.p(guide.intro, self.body))
+        return out
+
+    def programme(self, day: Plan, width: float) -> list:
+        fixed = [20 * MM, 36 * MM, 30 * MM, 28 * MM]
+        widths = fixed + [width - sum(fixed)]
+        rows = [self.head_row("guide_col_time", "guide_col_title", "guide_col_tool", "guide_col_who",
+                              "guide_col_what")]
+        for row in day.rows:
+            what = row.what
+            what_cell = ([self.p(what[0], self.cell)] if len(what) == 1
+                         else self.bullets(what, self.cell_item))
+            rows.append([
+                [self.p(row.start, self.cell_bold),
+                 self.p(f"{row.minutes} {self.label('guide_minutes')}", self.cell_small)],
+                self.p(row.title, self.cell_bold),
+                self.p(self.tool_name(row.tool), self.cell) if row.tool else "",
+                self.p(row.who, self.cell) if row.who else "",
+                what_cell,
+            ])
+        total = self.label("guide_total", duration=self.duration(day.minutes), start=day.start, end=day.end)
+        rows.append([self.p(total, self.cell_bold), "", "", "", ""])
+        style = self.table_style() + [("SPAN", (0, len(rows) - 1), (-1, len(rows) - 1)),
+                                      ("LINEBELOW", (0, -1), (-1, -1), 0.8, self.accent)]
+        return self.section("guide_programme") + [
+                Table(rows, colWidths=widths, repeatRows=1, style=TableStyle(style), hAlign="LEFT")]
+
+    def tools(self, used: list[str], day: Plan) -> list:
+        if not used:
+            return []
+        guide = self.content.guide.model
+        out = self.section("guide_tools")
+        for slug in used:
+            deck = next((d for d in self.content.decks if d.slug == slug), None)
+            board = self.content.board(slug)
+            own = guide.tools.get(slug)
+            times = ", ".join(r.start for r in day.rows if r.tool == slug)
+            if deck:
+                kind = self.label("guide_deck", cards=len(deck.cards))
+                about, steps, questions = deck.description, [], []
+            else:
+                kind = f"{self.label('guide_board')} · {self.labels.get(board.type, board.type)}"
+                about = board.model.intro
+                steps = list(getattr(board.model, "steps", []))
+                questions = list(getattr(board.model, "questions", []))
+            if own and own.steps is not None:
+                steps = own.steps
+            tips = own.tips if own else []
+            head = [self.p(self.tool_name(slug), self.h3),
+                    Paragraph(escape(f"{kind} · {self.label('guide_used_at', times=times)}"), self.small)]
+            out += head
+            if about:
+                out.append(self.p(about, self.body))
+            for key, items, numbered in (("guide_steps", steps, True), ("guide_questions", questions, False),
+                                         ("guide_tips", tips, False)):
+                if items:
+                    out.append(self.p(self.label(key), self.h4))
+                    out += self.numbered(items) if numbered else self.bullets(items)
+        return out
+
+    def materials(self, stuff: Materials, width: float) -> list:
+        out = self.section("guide_materials") + [
+            self.p(self.label("guide_copies_rule", groups=stuff.groups), self.body)]
+        if stuff.printed:
+            fixed = [18 * MM, 16 * MM, 18 * MM, 26 * MM]
+            widths = [width - sum(fixed)] + fixed
+            rows = [self.head_row("guide_col_file", "guide_col_copies", "guide_col_sheets",
+                                  "guide_col_paper", "guide_col_sides")]
+            for item in stuff.printed:
+                sides = (self.label("guide_print_shop") if item.sheets is None
+                         else self.label("guide_duplex" if item.duplex else "guide_single"))
+                about = " · ".join((self.kind(item), item.path, self.pages(item.pages)))
+                rows.append([
+                    [self.p(self.tool_name(item.name), self.cell_bold), Paragraph(escape(about), self.path)],
+                    self.p(f"{item.copies}", self.cell),
+                    self.p("–" if item.sheets is None else f"{item.sheets}", self.cell),
+                    self.p(self.paper_name(item.paper), self.cell),
+                    self.p(sides, self.cell),
+                ])
+            out += [self.p(self.label("guide_print"), self.h3),
+                    Table(rows, colWidths=widths, repeatRows=1, style=TableStyle(self.table_style()),
+                          hAlign="LEFT"),
+                    Spacer(0, 2 * MM)]
+            for total in stuff.totals:
+                sides = self.label("guide_duplex" if total.duplex else "guide_single")
+                out.append(self.p(self.label("guide_sheet_total", sheets=total.sheets,
+                                             paper=self.paper_name(total.paper), sides=sides),
+                                  self.cell_bold))
+        bring = []
+        token_sheets = sum(i.sheets or 0 for i in stuff.printed if i.kind == "token-sheet")
+        if stuff.tokens:
+            bring.append(self.label("guide_tokens", tokens=stuff.tokens, sheets=token_sheets))
+        if stuff.post_its:
+            guide = self.content.guide.model
+            bring.append(self.label("guide_post_its", participants=guide.participants,
+                                    per=guide.materials.post_its_per_participant, total=stuff.post_its))
+        if stuff.pens:
+            bring.append(self.label("guide_pens", total=stuff.pens))
+        if stuff.cutting:
+            bring.append(self.label("guide_cutting"))
+        if stuff.taped_boards:
+            bring.append(self.label("guide_tape", boards=stuff.taped_boards,
+                                    paper=self.paper_name(stuff.tile_paper)))
+        bring += stuff.extra
+        if bring:
+            out.append(self.p(self.label("guide_bring"), self.h3))
+            out += self.bullets(bring)
+        if stuff.other:
+            groups: dict[str, list[str]] = {}
+            for f in stuff.other:
+                reason = self.label(f"guide_reason_{f.reason}", paper=self.paper_name(f.paper))
+                groups.setdefault(reason, []).append(f.path)
+            rows = [self.head_row("guide_col_use", "guide_col_file")]
+            rows += [[self.p(reason, self.cell), Paragraph("<br/>".join(escape(p) for p in paths), self.path)]
+                     for reason, paths in groups.items()]
+            out += [self.p(self.label("guide_other"), self.h3),
+                    Table(rows, colWidths=[width * 0.42, width * 0.58], repeatRows=1,
+                          style=TableStyle(self.table_style()), hAlign="LEFT")]
+        return out
+
+    def kind(self, item) -> str:
+        """What a printed file is, in a few words."""
+        if item.kind == "card-deck":
+            return self.label("guide_kind_cards" if item.sheets is not None else "guide_kind_shop")
+        if item.kind == "board-tiles":
+            return self.label("guide_kind_tiles", paper=self.paper_name(item.paper))
+        if item.kind == "token-sheet":
+            return self.label("guide_kind_tokens", tokens=item.tokens // max(1, item.copies))
+        if item.variant == "filled":
+            return self.label("guide_kind_filled")
+        return self.label("guide_kind_poster")
+
+    def follow_up(self, url: str, width: float) -> list:
+        symbol_face = _qr_face(url, self.colours)
+        text = [self.p(self.label("guide_follow_up_text"), self.body),
+                Paragraph(escape(url), ParagraphStyle("url", self.body, fontName=self.faces["bold"],
+                                                      hyphenationLang=""))]
+        table = Table([[QRFlowable(symbol_face), text]],
+                      colWidths=[symbol_face.width * MM + 4 * MM, width - symbol_face.width * MM - 4 * MM],
+                      style=TableStyle([("FONT", (0, 0), (-1, -1), self.faces["regular"], 9),
+                                        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                                        ("LEFTPADDING", (0, 0), (0, 0), 0)]), hAlign="LEFT")
+        return [KeepTogether([self.p(self.label("guide_follow_up"), self.h2), table])]
+
+    def running(self, title: str, width: float, height: float):
+        """Draws the running header (kit title, guide title) and the footer
+        (organisation, page n of N) on a canvas."""
+        kit = self.content.kit
+        regular, left, right = self.faces["regular"], MARGIN_MM * MM, width - MARGIN_MM * MM
+
+        def draw(canvas: Canvas, page: int, pages: int) -> None:
+            canvas.saveState()
+            canvas.setFont(regular, 8.5)
+            canvas.setFillColor(self.muted)
+            top = height - HEADER_MM * MM - 8.5
+            canvas.drawString(left, top, kit.title)
+            canvas.drawRightString(right, top, title)
+            canvas.setStrokeColor(self.rule)
+            canvas.setLineWidth(0.5)
+            canvas.line(left, top - 2.2 * MM, right, top - 2.2 * MM)
+            bottom = (MARGIN_MM - 9) * MM
+            canvas.drawString(left, bottom, kit.organisation)
+            canvas.drawRightString(right, bottom, self.label("guide_page", page=page, pages=pages))
+            canvas.restoreState()
+
+        return draw
+
+
+class _Kept(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+class QRFlowable(Flowable):
+    """The follow-up code, drawn by the same routine as the cards' codes."""
+
+    def __init__(self, face: Face):
+        super().__init__()
+        self.face = face
+        self.width, self.height = face.width * MM, face.height * MM
+
+    def wrap(self, available_width, available_height):
+        return self.width, self.height
+
+    def draw(self):
+        draw_face(self.canv, self.face, 0, 0, 0)
+
+
+def _qr_face(url: str, colours: dict) -> Face:
+    """A face holding only the QR symbol, big enough for modules of 0.5 mm."""
+    matrix = encode(url)
+    size = max(QR_MM, matrix.modules_with_quiet_zone * max(MIN_MODULE_MM, 0.5))
+    symbol = QRSymbol(Box(0, 0, size, size), matrix, colours["ink"], colours["paper"])
+    return Face(size, size, colours["paper"], (symbol,))
+
+
+def _markup(text: str) -> str:
+    """'**bold**' and '*italic*' as ReportLab paragraph markup, the rest escaped."""
+    out = []
+    for span in parse_markup(text, "regular"):
+        piece = escape(span.text)
+        if "bold" in span.style:
+            piece = f"<b>{piece}</b>"
+        if "italic" in span.style:
+            piece = f"<i>{piece}</i>"
+        out.append(piece)
+    return "".join(out)
