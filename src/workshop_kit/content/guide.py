@@ -47,6 +47,8 @@ class ToolGuide(Strict):
 
 
 class Materials(Strict):
+    """Post-its, pens and anything else to bring."""
+
     post_its_per_participant: PerParticipant = Field(10, description="Post-its for each participant.")
     pens_per_participant: PerParticipant = Field(1, description="Pens or markers for each participant.")
     extra: list[Text] = Field(default_factory=list, description="Anything else to bring, as free text.")
@@ -57,13 +59,14 @@ class GuideModel(Strict):
     intro: Text = Field(description="A few sentences on the purpose of the theme day.")
     participants: Count = Field(description="How many take part.")
     groups: Count = Field(description="How many tables or groups; one set of material each.")
-    date: Text | None = None
-    place: Text | None = None
+    date: Text | None = Field(None, description="The date of the day, as it should be printed, e.g. 12. marts 2027.")
+    place: Text | None = Field(None, description="Where the day takes place, e.g. Byrådssalen.")
     start: str = Field(description='Start of the day, "HH:MM" in quotes, e.g. "09:00".')
     steps: list[PlanStep] = Field(min_length=1, description="The programme, in order.")
     tools: dict[str, ToolGuide] = Field(default_factory=dict,
                                         description="How to run each deck or board, by its file name.")
-    materials: Materials = Field(default_factory=Materials)
+    materials: Materials = Field(default_factory=Materials,
+                                 description="What to bring besides the printed files.")
     follow_up_url: UrlTemplate | None = Field(None, description="The guide's own follow-up URL template.")
 
     @field_validator("start", mode="before")
