@@ -173,6 +173,14 @@ def test_unknown_placeholder_in_the_url_template(cli, make_kit, earlier):
     assert "follow_up.url" in rest and "{kort}" in rest
 
 
+def test_a_broken_card_does_not_break_the_links_to_its_deck(cli, make_kit, earlier):
+    kit = make_kit()
+    replace_once(kit / DILEMMAS, "    question: Hvad skylder", "    questoin: Hvad skylder")
+    run = rejected(cli, kit, earlier)
+    assert [m["file"] for m in run.problems()] == [DILEMMAS, DILEMMAS]  # missing question, unknown questoin
+    assert "no dilemma card" not in run.stderr
+
+
 def test_a_label_with_an_unknown_placeholder(cli, make_kit, earlier):
     kit = make_kit()
     with open(kit / "kit.yaml", "a", encoding="utf-8") as fh:

@@ -187,11 +187,16 @@ def _load_deck(path: Path, root: Path, kit: Kit | None, default_size, sizes, pro
     if head is None:
         # Check the cards too, so that one run shows every problem.
         if isinstance(raw_cards, list) and source.data.get("type") in CARD_MODELS:
-            _validate_cards(source, source.data["type"], raw_cards, problems)
+            valid, _ = _validate_cards(source, source.data["type"], raw_cards, problems)
+            linked.append(SimpleNamespace(type=source.data["type"], cards=valid, source=source,
+                                          ids=_raw_ids(raw_cards)))
         return None
-    cards = _validate_cards(source, head.type, raw_cards, problems)
-    if cards is not None:  # links are checked even when kit.yaml has problems
-        linked.append(SimpleNamespace(type=head.type, cards=cards, source=source))
+    valid, ok = _validate_cards(source, head.type, raw_cards, problems)
+    # Links are checked even when kit.yaml or some cards have problems; the
+    # ids of cards with problems still count as there, so that one broken
+    # card does not make every link to its deck a problem too.
+    linked.append(SimpleNamespace(type=head.type, cards=valid, source=source, ids=_raw_ids(raw_cards)))
+    cards = valid if ok else None
     size = _size(head.card_size, source, ("card_size",), sizes, problems) if head.card_size else default_size
     colour = head.colour
     if isinstance(colour, str):
@@ -212,7 +217,12 @@ def _is_slug(text: str) -> bool:
     return re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", text) is not None
 
 
-def _validate_cards(source: Source, type_: str, raw_cards: list, problems: list) -> list[Card] | None:
+def _raw_ids(raw_cards: list) -> list[str]:
+    return [c["id"] for c in raw_cards if isinstance(c, dict) and isinstance(c.get("id"), str)]
+
+
+def _validate_cards(source: Source, type_: str, raw_cards: list, problems: list) -> tuple[list[Card], bool]:
+    """The cards that are valid, and whether all of them are (ids unique too)."""
     model = CARD_MODELS[type_]
     cards: list[Card] = []
     seen: dict[str, int] = {}
@@ -235,7 +245,7 @@ def _validate_cards(source: Source, type_: str, raw_cards: list, problems: list)
             ok = False
         seen.setdefault(card.id, i)
         cards.append(card)
-    return cards if ok else None
+    return cards, ok
 
 
 def _qr_url(kit: Kit, head: DeckHead, slug: str, card: Card) -> str:
@@ -336,7 +346,7 @@ def _check_guide_tools(source: Source, decks: list[str], boards: list[str], fill
 def _check_links(decks: list[SimpleNamespace], problems: list) -> None:
     ids: dict[str, list[str]] = {}
     for deck in decks:
-        ids.setdefault(deck.type, []).extend(card.id for card in deck.cards)
+        ids.setdefault(deck.type, []).extend(deck.ids)
     for deck in decks:
         for field_name, target in LINKS.get(deck.type, {}).items():
             for i, card in enumerate(deck.cards):
