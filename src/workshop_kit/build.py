@@ -26,7 +26,9 @@ from workshop_kit.impose.poster import poster as poster_sheets, needs_tiles, til
 from workshop_kit.layout.board import BoardLayout, sheet_size, tiles_with_labels
 from workshop_kit.layout.template import LoadedTemplate, load_board_template, load_template
 from workshop_kit.output.files import Staging
+from workshop_kit.output.index_page import index_page
 from workshop_kit.output.manifest import Manifest
+from workshop_kit.output.thumbnails import board_thumbnail, deck_thumbnails
 from workshop_kit.problems import ContentError, Problem
 from workshop_kit.workers import fork_map
 
@@ -205,16 +207,21 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
     jobs: list[Job] = []
     for deck, cards in laid_out:
         jobs += deck_jobs(deck, cards, modes, paper, kit, meta)
+        jobs.append(Job(*deck_thumbnails(deck.slug, cards, deck.size.width, deck.size.height, meta)))
     for board, variants in boards_out:
         jobs += board_jobs(board, variants, board_layout, tile_paper, kit.paper, dpi, kit, meta)
+        jobs += [Job(*board_thumbnail(board.slug, v.variant, v.face, v.paper, meta)) for v in variants]
 
     if progress:
         progress(f"{len(jobs)} jobs")
     outputs = fork_map(lambda i: jobs[i].make(), range(len(jobs)))
 
     result = BuildResult(warnings=checked.warnings)
-    manifest = _previous_manifest(out, kit.id, {d.slug for d in decks} | {b.slug for b in boards})
+    kit_entry = {"id": kit.id, "title": kit.title, "organisation": kit.organisation,
+                 "language": kit.language, "duplex": kit.duplex, "bleed_mm": kit.bleed}
+    manifest = _previous_manifest(out, kit_entry, {d.slug for d in decks} | {b.slug for b in boards})
     for deck, cards in laid_out:
+        manifest.add_deck(deck.slug, deck.name, deck.type, len(cards), (deck.size.width, deck.size.height))
         for card in cards:
             manifest.add_card(deck.slug, card.card_id, card.title, card.qr_url,
                               (deck.size.width, deck.size.height))
@@ -227,9 +234,10 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
                 staging.write(name, data)
                 result.files.append(name)
             job.record(manifest, files)
+        staging.write("index.html", index_page(manifest.data(), content.labels).encode("utf-8"))
         staging.write("manifest.json", manifest.to_json())
         staging.commit(last="manifest.json")
-    result.files.append("manifest.json")
+    result.files += ["index.html", "manifest.json"]
     result.boards = len(boards)
     result.seconds = time.perf_counter() - started
     return result
@@ -316,23 +324,27 @@ def _token_job(board, v, paper: str, kit, meta: dict) -> Job:
                     per_sheet=sheets.per_sheet)
 
 
-def _previous_manifest(out: Path, kit_id: str, rebuilt: set[str]) -> Manifest:
+def _previous_manifest(out: Path, kit: dict, rebuilt: set[str]) -> Manifest:
     """The last build's manifest without the decks and boards built now (for --only)."""
-    kit = {"id": kit_id}
     path = out / "manifest.json"
     try:
         old = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return Manifest(kit)
-    if old.get("kit", {}).get("id") != kit_id:
+    if old.get("kit", {}).get("id") != kit["id"]:
         return Manifest(kit)
     manifest = Manifest(kit)
     manifest.files = [f for f in old.get("files", [])
                       if f.get("deck", f.get("board")) not in rebuilt and (out / f.get("path", "")).is_file()]
+    for deck in old.get("decks", []):
+        if deck.get("deck") not in rebuilt:
+            manifest.decks[deck["deck"]] = deck
     for card in old.get("cards", []):
         if card.get("deck") not in rebuilt:
             manifest.cards[(card["deck"], card["id"])] = card
     for board in old.get("boards", []):
         if board.get("board") not in rebuilt:
             manifest.boards[board["board"]] = board
+    for kept in [*manifest.cards.values(), *manifest.boards.values()]:  # thumbnails still there
+        kept["thumbnails"] = {k: t for k, t in kept.get("thumbnails", {}).items() if (out / t["path"]).is_file()}
     return manifest

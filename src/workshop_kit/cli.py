@@ -75,6 +75,7 @@ def build_command(kit_dir: Path, out: Path | None, only: tuple[str, ...], paper:
     _warn(result.warnings)
     click.echo(f"Built {result.cards} cards and {result.boards} boards into {len(result.files)} files "
                f"in {out} ({result.seconds:.2f} s).")
+    click.echo(f"Open {out / 'index.html'} to see every card and board and how to print each file.")
 
 
 @main.command("validate")

@@ -15,6 +15,11 @@ class Manifest:
     files: list[dict[str, Any]] = field(default_factory=list)
     cards: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     boards: dict[str, dict[str, Any]] = field(default_factory=dict)
+    decks: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def add_deck(self, deck: str, name: str, kind: str, cards: int, size: tuple[float, float]) -> None:
+        self.decks[deck] = {"deck": deck, "name": name, "type": kind, "cards": cards,
+                            "size_mm": [size[0], size[1]]}
 
     def add_card(self, deck: str, card_id: str, title: str, qr_url: str | None,
                  size: tuple[float, float]) -> None:
@@ -46,8 +51,20 @@ class Manifest:
     def add_file(self, **entry: Any) -> None:
         self.files.append(entry)
 
+    def add_card_thumbnail(self, deck: str, card_id: str, side: str, path: str,
+                           pixels: tuple[int, int]) -> None:
+        thumbnails = self.cards[(deck, card_id)].setdefault("thumbnails", {})
+        thumbnails[side] = {"path": path, "pixels": list(pixels)}
+
+    def add_board_thumbnail(self, board: str, variant: str, path: str, pixels: tuple[int, int]) -> None:
+        thumbnails = self.boards[board].setdefault("thumbnails", {})
+        thumbnails[variant] = {"path": path, "pixels": list(pixels)}
+
+    def data(self) -> dict[str, Any]:
+        """Everything the manifest says, as plain data (what manifest.json holds)."""
+        return {"kit": self.kit, "decks": list(self.decks.values()), "files": self.files,
+                "cards": list(self.cards.values()), "boards": list(self.boards.values())}
+
     def to_json(self) -> bytes:
-        data = {"kit": self.kit, "files": self.files, "cards": list(self.cards.values()),
-                "boards": list(self.boards.values())}
-        return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        return (json.dumps(self.data(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
