@@ -37,6 +37,7 @@ class _Page:
         decks = {d["deck"]: d for d in manifest.get("decks", [])}
         for card in manifest.get("cards", []):  # decks known only by their cards (an older manifest)
             decks.setdefault(card["deck"], {"deck": card["deck"], "name": card["deck"]})
+        self.deck_of = decks
         self.decks = [decks[name] for name in sorted(decks)]
         self.cards = manifest.get("cards", [])
         self.boards = sorted(manifest.get("boards", []), key=lambda b: b["board"])
@@ -111,8 +112,9 @@ class _Page:
     def before_you_print(self) -> str:
         duplex = self.kit.get("duplex", "long-edge")
         other = "short-edge" if duplex == "long-edge" else "long-edge"
-        tips = [self.text("index_tip_scale"), self.text("index_tip_test", other=other),
-                self.text("index_tip_manual")]
+        tips = [self.text("index_tip_scale")]
+        if any(f.get("kind") == "card-deck" and f.get("mode") == "home" for f in self.files):
+            tips += [self.text("index_tip_test", other=other), self.text("index_tip_manual")]
         return (f'<section id="before" class="before" aria-labelledby="before-title">'
                 f'<h2 id="before-title">{escape(self.text("index_before"))}</h2>'
                 f'{_list((escape(t) for t in tips), "tips")}</section>')
@@ -218,7 +220,7 @@ class _Page:
         if title == key:  # a kind of file this page has no words for
             title = path.rsplit("/", 1)[-1]
         badge = FILE_TYPES.get(path[path.rfind("."):].lower(), "")
-        filled = (f' <span class="tag">{escape(self.text("index_filled"))}</span>'
+        filled = (f'<span class="tag">{escape(self.text("index_filled"))}</span>'
                   if entry.get("variant") == "filled" else "")
         return (f'<li class="file"><a href="{escape(path)}"><span class="type">{escape(badge)}</span>'
                 f'<span class="what">{escape(title)}{filled}</span>'
@@ -275,10 +277,9 @@ class _Page:
         return f"{name}, {orientation} ({self.size(width, height)})"
 
     def _card_size(self, deck: str) -> str:
-        for card in self.cards:
-            if card["deck"] == deck:
-                return self.size(*card["size_mm"])
-        return ""
+        size = self.deck_of.get(deck, {}).get("size_mm")
+        size = size or next((c["size_mm"] for c in self.cards if c["deck"] == deck), None)
+        return self.size(*size) if size else ""
 
 
 class _Known(dict):
@@ -374,7 +375,7 @@ h4 { font-size: .85rem; text-transform: uppercase; letter-spacing: .06em; color:
 .file > a .path { color: var(--muted); font-size: .85rem; font-family: ui-monospace, Menlo, Consolas, monospace;
                   overflow-wrap: anywhere; }
 .file .facts { font-size: .95rem; }
-.tag { background: var(--tag); color: var(--tag-ink); font-size: .75rem; font-weight: 700;
+.tag { display: inline-block; margin-left: .4rem; background: var(--tag); color: var(--tag-ink); font-size: .75rem; font-weight: 700;
        padding: .05rem .4rem; border-radius: 999px; white-space: nowrap; }
 .cards { list-style: none; margin: 0; padding: 0; display: grid; gap: 1rem;
          grid-template-columns: repeat(auto-fill, minmax(min(100%, 14rem), 1fr)); counter-reset: card; }
@@ -395,9 +396,8 @@ figure { margin: 0; }
            color: #596273; min-height: 6rem; text-align: center; }
 footer { color: var(--muted); font-size: .9rem; padding: 1rem 0 3rem; }
 @media (max-width: 30rem) {
-  .group { padding: 1rem; }
-  .facts { grid-template-columns: 1fr; gap: 0; }
-  .facts dd { margin-bottom: .35rem; }
+  .group { padding: 1rem .85rem; }
+  .file { padding: .75rem; }
 }
 @media print {
   @page { margin: 14mm; }
@@ -413,6 +413,7 @@ footer { color: var(--muted); font-size: .9rem; padding: 1rem 0 3rem; }
   .files { grid-template-columns: 1fr 1fr; }
   .cards { grid-template-columns: repeat(4, 1fr); gap: .5rem; }
   .faces img { box-shadow: none; border: .5pt solid #999; }
+  .file > a .type, .tag { background: none; color: #000; border: .5pt solid #000; }
   a { color: #000; }
 }
 """
