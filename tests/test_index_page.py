@@ -381,7 +381,8 @@ def test_both_languages_have_every_index_label():
 def test_only_keeps_the_whole_build_on_the_page(built, open_page, shipped_kit, tmp_path):
     out = tmp_path / "out"
     shutil.copytree(built.out, out)
-    stamps = {p: p.stat().st_mtime_ns for p in (out / "thumbs").rglob("*.png")}
+    stamps = {p: p.stat().st_mtime_ns for p in (out / "thumbs").rglob("*.jpg")}
+    assert len(stamps) == 2 * len(built.cards) + len(board_variants(built))
     result = build_into(shipped_kit, out, "--only", "politikerroller")
     for path, stamp in stamps.items():  # the other thumbnails were kept as they were
         if "politikerroller" not in path.as_posix():

@@ -207,7 +207,7 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
     jobs: list[Job] = []
     for deck, cards in laid_out:
         jobs += deck_jobs(deck, cards, modes, paper, kit, meta)
-        jobs.append(Job(*deck_thumbnails(deck.slug, cards, deck.size.width, deck.size.height, meta)))
+        jobs += [Job(*job) for job in deck_thumbnails(deck.slug, cards, deck.size.width, deck.size.height, meta)]
     for board, variants in boards_out:
         jobs += board_jobs(board, variants, board_layout, tile_paper, kit.paper, dpi, kit, meta)
         jobs += [Job(*board_thumbnail(board.slug, v.variant, v.face, v.paper, meta)) for v in variants]
