@@ -47,9 +47,13 @@ def test_every_file_in_the_manifest_exists_with_its_page_count(built):
         if path.suffix == ".pdf":
             assert path.read_bytes().startswith(b"%PDF-")
             assert len(pypdf.PdfReader(str(path)).pages) == entry["pages"], entry
-    # and nothing else was left in the output folder (no staging leftovers)
+    # and nothing else was left in the output folder (no staging leftovers):
+    # besides the files, only index.html and the thumbnails it shows
+    thumbnails = {t["path"] for entry in built.cards + built.manifest["boards"]
+                  for t in entry["thumbnails"].values()}
+    assert len(thumbnails) == 2 * len(built.cards) + 7  # two faces a card, seven board variants
     on_disk = {p.relative_to(built.out).as_posix() for p in built.out.rglob("*") if p.is_file()}
-    assert on_disk == {f["path"] for f in built.files} | {"manifest.json"}
+    assert on_disk == {f["path"] for f in built.files} | thumbnails | {"index.html", "manifest.json"}
     assert not list(built.out.glob(".*")), "a staging folder was left behind"
 
 

@@ -26,9 +26,11 @@ from workshop_kit.impose.poster import poster as poster_sheets, needs_tiles, til
 from workshop_kit.layout.board import BoardLayout, sheet_size, tiles_with_labels
 from workshop_kit.layout.template import LoadedTemplate, load_board_template, load_template
 from workshop_kit.output.files import Staging
+from workshop_kit.output.index_page import index_page
 from workshop_kit.output.manifest import Manifest
 from workshop_kit.output.previous import PreviousBuild
 from workshop_kit.fingerprints import board_key, build_options, deck_key, guide_key, inputs_digest
+from workshop_kit.output.thumbnails import board_thumbnail, deck_thumbnails
 from workshop_kit.problems import ContentError, Problem
 from workshop_kit.workers import fork_map
 
@@ -245,8 +247,10 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
     jobs: list[Job] = []
     for deck, cards in laid_out:
         jobs += deck_jobs(deck, cards, modes, paper, kit, meta)
+        jobs += [Job(*job) for job in deck_thumbnails(deck.slug, cards, deck.size.width, deck.size.height, meta)]
     for board, variants in boards_out:
         jobs += board_jobs(board, variants, board_layout, tile_paper, kit.paper, dpi, kit, meta)
+        jobs += [Job(*board_thumbnail(board.slug, v.variant, v.face, v.paper, meta)) for v in variants]
 
     if progress:
         progress(f"{len(jobs)} jobs")
@@ -255,10 +259,12 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
     rebuilt = {d.slug for d in decks_now} | {b.slug for b in boards_now}
     if not only:  # decks and boards that left the kit leave the output too
         rebuilt |= {p for p in previous.build.get("parts", {}) if p not in keys}
-    manifest = Manifest({"id": kit.id})
+    manifest = Manifest({"id": kit.id, "title": kit.title, "organisation": kit.organisation,
+                         "language": kit.language, "duplex": kit.duplex, "bleed_mm": kit.bleed})
     carried = previous.carried_over(rebuilt)
     manifest.files = carried["files"]
     for deck, cards in laid_out:
+        manifest.add_deck(deck.slug, deck.name, deck.type, len(cards), (deck.size.width, deck.size.height))
         for card in cards:
             manifest.add_card(deck.slug, card.card_id, card.title, card.qr_url,
                               (deck.size.width, deck.size.height))
@@ -291,11 +297,12 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
                 sizes[name] = len(pdf)
                 earlier = {**entry, "bytes": len(pdf), "inputs": key}
             manifest.add_file(**earlier)
+        staging.write("index.html", index_page(manifest.data(), content.labels).encode("utf-8"))
         staging.write("manifest.json", manifest.to_json())
         staging.commit(last="manifest.json")
     for name in previous.stale({f["path"] for f in manifest.files}):
         (out / name).unlink(missing_ok=True)
-    result.files = [f["path"] for f in manifest.files] + ["manifest.json"]
+    result.files = [f["path"] for f in manifest.files] + ["index.html", "manifest.json"]
     result.written = sorted(sizes)
     result.cards = sum(len(d.cards) for d in decks)
     result.boards = len(boards)

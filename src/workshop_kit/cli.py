@@ -101,6 +101,8 @@ def _build(kit_dir: Path, settings: dict, force: bool, quiet_if_current: bool = 
     if result.kept:
         done += f"; {len(result.written)} written, the files of {len(result.kept)} unchanged decks and boards kept"
     click.echo(f"{done} ({result.seconds:.2f} s).")
+    if not quiet_if_current:
+        click.echo(f"Open {out / 'index.html'} to see every card and board and how to print each file.")
     return True
 
 

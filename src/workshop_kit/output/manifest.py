@@ -16,6 +16,11 @@ class Manifest:
     cards: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     boards: dict[str, dict[str, Any]] = field(default_factory=dict)
     build: dict[str, Any] = field(default_factory=dict)
+    decks: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def add_deck(self, deck: str, name: str, kind: str, cards: int, size: tuple[float, float]) -> None:
+        self.decks[deck] = {"deck": deck, "name": name, "type": kind, "cards": cards,
+                            "size_mm": [size[0], size[1]]}
 
     def add_card(self, deck: str, card_id: str, title: str, qr_url: str | None,
                  size: tuple[float, float]) -> None:
@@ -55,14 +60,29 @@ class Manifest:
             self.cards.setdefault((card["deck"], card["id"]), card)
         for board in carried["boards"]:
             self.boards.setdefault(board["board"], board)
+        for deck in carried["decks"]:
+            self.decks.setdefault(deck["deck"], deck)
         rank = {part: n for n, part in enumerate(order)}
         cards = sorted(self.cards.items(), key=lambda item: rank.get(item[0][0], len(rank)))
         self.cards = dict(cards)  # sorted() is stable: each deck keeps its card order
         self.boards = dict(sorted(self.boards.items(), key=lambda item: rank.get(item[0], len(rank))))
+        self.decks = dict(sorted(self.decks.items(), key=lambda item: rank.get(item[0], len(rank))))
         self.files.sort(key=lambda f: f["path"])
 
-    def to_json(self) -> bytes:
-        data = {"kit": self.kit, "build": self.build, "files": self.files,
+    def add_card_thumbnail(self, deck: str, card_id: str, side: str, path: str,
+                           pixels: tuple[int, int]) -> None:
+        thumbnails = self.cards[(deck, card_id)].setdefault("thumbnails", {})
+        thumbnails[side] = {"path": path, "pixels": list(pixels)}
+
+    def add_board_thumbnail(self, board: str, variant: str, path: str, pixels: tuple[int, int]) -> None:
+        thumbnails = self.boards[board].setdefault("thumbnails", {})
+        thumbnails[variant] = {"path": path, "pixels": list(pixels)}
+
+    def data(self) -> dict[str, Any]:
+        """Everything the manifest says, as plain data (what manifest.json holds)."""
+        return {"kit": self.kit, "build": self.build, "decks": list(self.decks.values()), "files": self.files,
                 "cards": list(self.cards.values()), "boards": list(self.boards.values())}
-        return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+    def to_json(self) -> bytes:
+        return (json.dumps(self.data(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 

@@ -55,14 +55,20 @@ class PreviousBuild:
                 and files_intact(self.out, files))
 
     def carried_over(self, rebuilt: set[str]) -> dict[str, Any]:
-        """The manifest's entries of every part that is not rebuilt now."""
-        return {
+        """The manifest's entries of every part that is not rebuilt now
+        (without thumbnails that are no longer there)."""
+        kept = {
             "files": [f for f in self.files if _part(f) is not None and _part(f) not in rebuilt
                       and files_intact(self.out, [f])],
             "cards": [c for c in self.data.get("cards", []) if c.get("deck") not in rebuilt],
             "boards": [b for b in self.data.get("boards", []) if b.get("board") not in rebuilt],
+            "decks": [d for d in self.data.get("decks", []) if d.get("deck") not in rebuilt],
             "parts": {k: v for k, v in self.build.get("parts", {}).items() if k not in rebuilt},
         }
+        for entry in [*kept["cards"], *kept["boards"]]:
+            entry["thumbnails"] = {side: t for side, t in entry.get("thumbnails", {}).items()
+                                   if (self.out / t["path"]).is_file()}
+        return kept
 
     def whole_build_file(self, kind: str, key: str) -> dict[str, Any] | None:
         """The entry of a file made from the whole build (such as the guide),

@@ -1,0 +1,79 @@
+"""Small pictures (JPEG) of every card face and board, for index.html.
+
+They are drawn by the same code as the print files: the faces go into a
+PDF with one face per page, made in memory, and PDFium rasterises its
+pages at a low resolution. One job draws a deck (a long deck in parts
+of CARDS_PER_JOB cards, so that its parts share the cores), another each
+variant of a board, and they run beside the other build jobs.
+
+The pictures lie under thumbs/, as the print files lie under decks/ and
+boards/: thumbs/decks/<deck>/<card>-front.jpg, -back.jpg and
+thumbs/boards/<board>.jpg, <board>-filled.jpg.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from workshop_kit.draw.pdf import render
+from workshop_kit.draw.raster import image_size, rasterise_pages
+from workshop_kit.impose.plan import Page, Placement, Sheets
+from workshop_kit.impose.poster import poster
+from workshop_kit.layout.boxes import CardFaces, Face
+from workshop_kit.output.manifest import Manifest
+
+CARD_WIDTH_PX = 240    # shown about 120 CSS px wide, sharp on a high-density screen
+BOARD_WIDTH_PX = 800
+CARDS_PER_JOB = 50     # about a quarter of a second of work
+SIDES = ("front", "back")
+
+Make = Callable[[], dict[str, bytes]]
+Record = Callable[[Manifest, dict[str, bytes]], None]
+
+
+def card_path(deck: str, card_id: str, side: str) -> str:
+    return f"thumbs/decks/{deck}/{card_id}-{side}.jpg"
+
+
+def board_path(board: str, variant: str) -> str:
+    return f"thumbs/boards/{board}" + ("-filled" if variant == "filled" else "") + ".jpg"
+
+
+def deck_thumbnails(deck: str, cards: list[CardFaces], width: float, height: float,
+                    meta: dict) -> list[tuple[Make, Record]]:
+    """The jobs that draw the front and back of every card: what each makes
+    and how the manifest records it."""
+    return [_cards_job(deck, cards[start:start + CARDS_PER_JOB], width, height, meta)
+            for start in range(0, len(cards), CARDS_PER_JOB)]
+
+
+def _cards_job(deck: str, cards: list[CardFaces], width: float, height: float,
+               meta: dict) -> tuple[Make, Record]:
+    names = [(card.card_id, side, card_path(deck, card.card_id, side)) for card in cards for side in SIDES]
+    pages = tuple(Page(width, height, (Placement(i, side, 0.0, 0.0),))
+                  for i in range(len(cards)) for side in SIDES)
+
+    def make() -> dict[str, bytes]:
+        pdf = render(Sheets("thumbnails", "card", pages, 0.0), lambda item, side: getattr(cards[item], side),
+                     title=deck, **meta)
+        return {name: image for (_, _, name), image in zip(names, rasterise_pages(pdf, CARD_WIDTH_PX))}
+
+    def record(manifest: Manifest, files: dict[str, bytes]) -> None:
+        for card_id, side, name in names:
+            manifest.add_card_thumbnail(deck, card_id, side, name, image_size(files[name]))
+
+    return make, record
+
+
+def board_thumbnail(board: str, variant: str, face: Face, paper: str, meta: dict) -> tuple[Make, Record]:
+    """What one job makes (the board variant's picture) and how the manifest records it."""
+    name = board_path(board, variant)
+
+    def make() -> dict[str, bytes]:
+        pdf = render(poster(face.width, face.height, paper), lambda item, side: face, title=board, **meta)
+        return {name: rasterise_pages(pdf, BOARD_WIDTH_PX)[0]}
+
+    def record(manifest: Manifest, files: dict[str, bytes]) -> None:
+        manifest.add_board_thumbnail(board, variant, name, image_size(files[name]))
+
+    return make, record
