@@ -259,6 +259,18 @@ def test_a_duplex_deck_file_says_long_edge_and_its_number_of_sheets(built, danis
         assert "skæremærkerne" in facts["Klip"]
 
 
+def test_the_guide_has_its_section_with_pages_and_sheets(built, danish):
+    opened = danish
+    guide = [f for f in built.files if f.get("kind") == "guide"]
+    assert len(guide) == 1
+    section = opened.page.locator("#guide")
+    assert section.locator("h2").inner_text() == "Drejebogen"
+    assert section.locator(f"a[href='{guide[0]['path']}']").count() == 1
+    facts = opened.facts()[guide[0]["path"]]
+    assert facts["Udskrift"] == "Enkeltsidet", facts
+    assert facts["Ark"] == str(guide[0]["pages"]) and "100 %" in facts["Skalering"]
+
+
 def test_every_other_file_says_how_to_print_or_use_it(built, danish):
     opened = danish
     bleed = f"{built.manifest['kit']['bleed_mm']:g} mm"
@@ -272,7 +284,7 @@ def test_every_other_file_says_how_to_print_or_use_it(built, danish):
         elif kind == "card-deck" and entry["mode"] == "shop":
             assert "som den er" in facts["Trykkeri"] and bleed in facts["Klip"], facts
             assert "TrimBox" in facts["Klip"] and facts["Sider"] == str(entry["pages"])
-        elif kind in ("board-poster", "board-tiles", "token-sheet"):
+        elif kind in ("board-poster", "board-tiles", "token-sheet", "guide"):
             assert facts["Udskrift"] == "Enkeltsidet", (entry["path"], facts)
             assert facts["Ark"] == str(entry["pages"]) and "100 %" in facts["Skalering"]
             if kind == "board-tiles":

@@ -89,6 +89,7 @@ class _Page:
             self.nav(),
             '<main id="main" class="wrap">',
             self.before_you_print(),
+            self.guide_section(),
             self.deck_sections(),
             self.board_sections(),
             "</main>",
@@ -100,6 +101,8 @@ class _Page:
 
     def nav(self) -> str:
         items = [_link("#before", self.text("index_before"))]
+        if self.guides:
+            items.append(_link("#guide", self.text("index_guide")))
         if self.decks:
             items.append(_link("#decks", self.text("index_decks"))
                          + _list((_link(f"#deck-{d['deck']}", d.get("name", d["deck"])) for d in self.decks)))
@@ -118,6 +121,17 @@ class _Page:
         return (f'<section id="before" class="before" aria-labelledby="before-title">'
                 f'<h2 id="before-title">{escape(self.text("index_before"))}</h2>'
                 f'{_list((escape(t) for t in tips), "tips")}</section>')
+
+    @property
+    def guides(self) -> list[dict]:
+        return [f for f in self.files if f.get("kind") == "guide"]
+
+    def guide_section(self) -> str:
+        if not self.guides:
+            return ""
+        return (f'<section id="guide" aria-labelledby="guide-title">'
+                f'<h2 id="guide-title">{escape(self.text("index_guide"))}</h2>'
+                f'<p>{escape(self.text("index_guide_intro"))}</p>{self.file_list(self.guides)}</section>')
 
     # --- decks -----------------------------------------------------------------
 
