@@ -74,6 +74,10 @@ def test_an_edited_deck_is_rebuilt_with_the_decks_that_show_its_titles(kit_and_b
         f"decks/{deck}-{kind}.pdf" for deck in rebuilt for kind in ("a4-duplex", "print-shop")}
     thumbnails = {n for n in changed if n.startswith("thumbs/")}
     assert thumbnails and all(n.split("/")[2] in rebuilt for n in thumbnails), thumbnails
+    # only the pictures of cards that look different are drawn again
+    assert "thumbs/decks/dilemmaer/anbefaling-mod-flertal-front.jpg" in thumbnails
+    assert "thumbs/decks/dilemmaer/frivillige-i-sfo-front.jpg" not in thumbnails
+    assert len(thumbnails) < 10, thumbnails
     assert changed - thumbnails == {n for n in changed if n.endswith(".pdf")} | {"index.html"}
     now = manifest(out)
     assert {p for p in keys if keys[p] != now["build"]["parts"][p]} == {"dilemmaer", "dialogformater"}
@@ -94,7 +98,10 @@ def test_a_kit_setting_rebuilds_every_deck(kit_and_build, cli):
     replace_once(kit / "kit.yaml", "organisation: Kommunen", "organisation: Roskilde Kommune")
     run = cli("build", kit, "--out", out)
     assert run.code == 0, run.output
-    assert all(stamps(out)[name] != stamp for name, stamp in times.items())
+    pdfs = [name for name in times if name.endswith(".pdf")]
+    assert len(pdfs) == 8 and all(stamps(out)[name] != times[name] for name in pdfs)
+    # the organisation is in each PDF's properties, not on the cards: their pictures stay
+    assert all(stamps(out)[name] == stamp for name, stamp in times.items() if name.startswith("thumbs/"))
 
 
 def test_a_missing_or_damaged_output_file_is_made_again(kit_and_build, cli):

@@ -29,7 +29,7 @@ from workshop_kit.output.files import Staging
 from workshop_kit.output.index_page import index_page
 from workshop_kit.output.manifest import Manifest
 from workshop_kit.output.previous import PreviousBuild
-from workshop_kit.fingerprints import board_key, build_options, deck_key, guide_key, inputs_digest
+from workshop_kit.fingerprints import board_key, build_options, deck_key, faces_key, guide_key, inputs_digest
 from workshop_kit.output.thumbnails import board_thumbnail, deck_thumbnails
 from workshop_kit.problems import ContentError, Problem
 from workshop_kit.workers import fork_map
@@ -245,9 +245,13 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
     laid_out, boards_out, board_layout = lay_out(checked, decks_now, boards_now, poster)
 
     jobs: list[Job] = []
+    faces = {(deck.slug, card.card_id): faces_key(card) for deck, cards in laid_out for card in cards}
+    same_faces = {} if force else {
+        card: found for card, key in faces.items() if (found := previous.card_thumbnails(*card, key))}
     for deck, cards in laid_out:
         jobs += deck_jobs(deck, cards, modes, paper, kit, meta)
-        jobs += [Job(*job) for job in deck_thumbnails(deck.slug, cards, deck.size.width, deck.size.height, meta)]
+        redraw = [card for card in cards if (deck.slug, card.card_id) not in same_faces]
+        jobs += [Job(*job) for job in deck_thumbnails(deck.slug, redraw, deck.size.width, deck.size.height, meta)]
     for board, variants in boards_out:
         jobs += board_jobs(board, variants, board_layout, tile_paper, kit.paper, dpi, kit, meta)
         jobs += [Job(*board_thumbnail(board.slug, v.variant, v.face, v.paper, meta)) for v in variants]
@@ -266,8 +270,11 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
     for deck, cards in laid_out:
         manifest.add_deck(deck.slug, deck.name, deck.type, len(cards), (deck.size.width, deck.size.height))
         for card in cards:
-            manifest.add_card(deck.slug, card.card_id, card.title, card.qr_url,
-                              (deck.size.width, deck.size.height))
+            entry = manifest.add_card(deck.slug, card.card_id, card.title, card.qr_url,
+                                      (deck.size.width, deck.size.height))
+            entry["faces"] = faces[(deck.slug, card.card_id)]
+            if (deck.slug, card.card_id) in same_faces:  # a card edited elsewhere in its deck keeps its pictures
+                entry["thumbnails"] = same_faces[(deck.slug, card.card_id)]
     for board in boards_now:
         manifest.add_board(board.slug, board.type, board.model.title, board.qr_url)
     result = BuildResult(warnings=checked.warnings, kept=sorted(kept))

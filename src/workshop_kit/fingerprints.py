@@ -17,6 +17,7 @@ fingerprint, by size and modification time, so an upgrade rebuilds all.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -38,8 +39,12 @@ def digest(*parts: Any) -> str:
 
 
 def _plain(value: Any) -> Any:
+    """JSON for what json does not know, the same in every process (no
+    reprs of sets, whose order changes with each process's string hashes)."""
     if hasattr(value, "model_dump"):
         return value.model_dump(mode="json")
+    if dataclasses.is_dataclass(value):
+        return [type(value).__name__, {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}]
     if isinstance(value, (set, frozenset)):
         return sorted(value)
     if isinstance(value, Path):
@@ -119,6 +124,11 @@ def board_key(checked, board, options: dict[str, Any]) -> str:
     borrowed = checked.content.board(source).model if source else None
     return digest(_kit_part(checked), "board", board.slug, board.type, board.model, board.qr_url,
                   borrowed, checked.board_templates[board.type].template, options)
+
+
+def faces_key(card) -> str:
+    """What a card's thumbnails show: its laid-out front and back."""
+    return digest(card.front, card.back)
 
 
 def guide_key(checked, files: list[dict[str, Any]], paper: str) -> str:

@@ -23,11 +23,12 @@ class Manifest:
                             "size_mm": [size[0], size[1]]}
 
     def add_card(self, deck: str, card_id: str, title: str, qr_url: str | None,
-                 size: tuple[float, float]) -> None:
-        self.cards[(deck, card_id)] = {
+                 size: tuple[float, float]) -> dict[str, Any]:
+        entry = self.cards[(deck, card_id)] = {
             "deck": deck, "id": card_id, "title": title, "qr_url": qr_url,
             "size_mm": [size[0], size[1]], "placements": [],
         }
+        return entry
 
     def add_sheets(self, name: str, kind: str, deck: str, sheets: Sheets,
                    cards: list[tuple[str, str]]) -> None:

@@ -70,6 +70,17 @@ class PreviousBuild:
                                    if (self.out / t["path"]).is_file()}
         return kept
 
+    def card_thumbnails(self, deck: str, card_id: str, faces: str) -> dict[str, Any] | None:
+        """The thumbnails of a card whose faces have not changed, if they are all there."""
+        for card in self.data.get("cards", []):
+            if card.get("deck") == deck and card.get("id") == card_id:
+                thumbnails = card.get("thumbnails", {})
+                if card.get("faces") == faces and thumbnails and all(
+                        (self.out / t["path"]).is_file() for t in thumbnails.values()):
+                    return thumbnails
+                return None
+        return None
+
     def whole_build_file(self, kind: str, key: str) -> dict[str, Any] | None:
         """The entry of a file made from the whole build (such as the guide),
         if it was made from the same inputs and is intact."""
