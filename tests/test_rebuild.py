@@ -222,3 +222,21 @@ def test_watch_rebuilds_on_save_and_survives_a_broken_file(make_kit, tmp_path):
     assert "Stopped watching" in log
     assert "notes.txt" not in log
     assert not list(out.glob(".staging-*"))
+
+
+def test_watch_does_not_miss_a_save_while_it_starts(make_kit, tmp_path):
+    kit = make_kit(("dilemmaer", "dialogformater", "velfaerdstemaer"))
+    out = tmp_path / "out"
+    pdf = out / "decks" / "dilemmaer-print-shop.pdf"
+    watcher = Watcher(kit, out)
+    try:
+        time.sleep(1.0)  # during imports or the first build, before the watch is on
+        replace_once(kit / "decks" / "dilemmaer.yaml", OLD_TITLE, NEW_TITLE)
+        watcher.wait_for("Watching")
+        deadline = time.monotonic() + 60
+        while NEW_TITLE not in pdf_text(pdf):
+            assert time.monotonic() < deadline, watcher.seen
+            time.sleep(0.2)
+    finally:
+        code, log = watcher.stop()
+    assert code == 0 and "Traceback" not in log, log

@@ -130,17 +130,18 @@ def watch_command(kit_dir: Path, out: Path | None, only: tuple[str, ...], paper:
     Problems in the content are shown as `validate` shows them, and the
     watch goes on; the last good output stays in place until they are
     fixed."""
-    from workshop_kit.watch import changes
+    from workshop_kit.watch import KitChanges
 
     settings = _settings(kit_dir, out, only, paper, mode, poster, tile_paper, dpi)
     if not (kit_dir / "kit.yaml").is_file():
         raise click.UsageError(f"no kit.yaml in {kit_dir}; is this a workshop-kit folder?")
     try:
+        changes = KitChanges(kit_dir, settings["out"])
         _build(kit_dir, settings, force)
         from workshop_kit.build import prime
         prime(kit_dir)
         click.echo(f"Watching {kit_dir} for changes to its YAML files; Ctrl-C stops.")
-        for names in changes(kit_dir, settings["out"]):
+        for names in changes:
             click.echo(f"{time.strftime('%H:%M:%S')} changed: {', '.join(names)}")
             _build(kit_dir, settings, force=False, quiet_if_current=True)
     except KeyboardInterrupt:

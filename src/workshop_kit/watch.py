@@ -13,9 +13,10 @@ from pathlib import Path
 
 from watchfiles import watch
 
-from workshop_kit.fingerprints import KIT_PATTERNS
+from workshop_kit.fingerprints import KIT_PATTERNS, kit_files
 
 STEP_MS = 50  # how long the folder must be quiet before a batch of changes counts
+QUIET_MS = 200  # how often the watch looks up when nothing happens
 
 
 class KitFiles:
@@ -39,12 +40,35 @@ class KitFiles:
         return name if any(fnmatch.fnmatchcase(name, p) for p in KIT_PATTERNS) else None
 
 
-def changes(root: Path, out: Path) -> Iterator[list[str]]:
-    """Each batch of saved changes, as the kit-relative names of the files.
+class KitChanges:
+    """Each batch of saved changes to the kit's files, as their kit-relative
+    names, until Ctrl-C.
 
-    Ends quietly on Ctrl-C."""
-    kit_files = KitFiles(root, out)
-    for batch in watch(root, watch_filter=kit_files, step=STEP_MS, raise_interrupt=False):
-        names = sorted({kit_files.relative(path) for _, path in batch} - {None})
-        if names:
-            yield names
+    Made before the first build, it remembers how the files were then, so a
+    file saved while that build ran, before the operating system's watch
+    began, still counts as changed."""
+
+    def __init__(self, root: Path, out: Path):
+        self.root = root
+        self.kit_files = KitFiles(root, out)
+        self.before = self.snapshot()
+
+    def snapshot(self) -> dict[str, tuple[int, int]]:
+        states = {}
+        for path in kit_files(self.root):
+            stat = path.stat()
+            states[path.relative_to(self.root).as_posix()] = (stat.st_mtime_ns, stat.st_size)
+        return states
+
+    def __iter__(self) -> Iterator[list[str]]:
+        first = True
+        for batch in watch(self.root, watch_filter=self.kit_files, step=STEP_MS, raise_interrupt=False,
+                           yield_on_timeout=True, rust_timeout=QUIET_MS):
+            names = {self.kit_files.relative(path) for _, path in batch} - {None}
+            if first:  # the watch is on now: what changed while it started?
+                now = self.snapshot()
+                names |= {name for name in now.keys() | self.before.keys()
+                          if now.get(name) != self.before.get(name)}
+                first = False
+            if names:
+                yield sorted(names)
