@@ -198,7 +198,7 @@ def prime(root: Path) -> None:
         if cards:
             sheets = impose_shop(1, deck.size.width, deck.size.height, checked.content.kit.bleed)
             render(sheets, lambda item, side: cards[0].front if side == "front" else cards[0].back,
-                   title="", author="", font=checked.family.face("regular"), lang="da")
+                   title="", author="", font=checked.family.face("regular"), lang=checked.content.kit.language)
 
 
 def _in_process(fn, args):
