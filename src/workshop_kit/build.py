@@ -27,6 +27,7 @@ from workshop_kit.layout.board import BoardLayout, sheet_size, tiles_with_labels
 from workshop_kit.layout.template import LoadedTemplate, load_board_template, load_template
 from workshop_kit.output.files import Staging
 from workshop_kit.output.index_page import index_page
+from workshop_kit.output.jobs import Job, file_job
 from workshop_kit.output.manifest import Manifest
 from workshop_kit.output.previous import PreviousBuild
 from workshop_kit.fingerprints import board_key, build_options, deck_key, faces_key, guide_key, inputs_digest
@@ -205,22 +206,6 @@ def _in_process(fn, args):
     return [fn(a) for a in args]
 
 
-@dataclass
-class Job:
-    """Files made together by one worker, and what the manifest says of them.
-
-    `make` returns the files' bytes by name; `record` adds their entries to
-    the manifest once they are made (some entries depend on the bytes)."""
-
-    make: Callable[[], dict[str, bytes]]
-    record: Callable[[Manifest, dict[str, bytes]], None]
-
-
-def file_job(name: str, make: Callable[[], bytes], **entry) -> Job:
-    """A job for one file whose manifest entry is known in advance."""
-    return Job(lambda: {name: make()}, lambda manifest, _: manifest.add_file(path=name, **entry))
-
-
 def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | None = None,
           modes: tuple[str, ...] = MODES, poster: str = "a3", tile_paper: str = "a4", dpi: int = 150,
           progress: Callable[[str], None] | None = None, force: bool = False) -> BuildResult:
@@ -251,10 +236,10 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
     for deck, cards in laid_out:
         jobs += deck_jobs(deck, cards, modes, paper, kit, meta)
         redraw = [card for card in cards if (deck.slug, card.card_id) not in same_faces]
-        jobs += [Job(*job) for job in deck_thumbnails(deck.slug, redraw, deck.size.width, deck.size.height, meta)]
+        jobs += deck_thumbnails(deck.slug, redraw, deck.size.width, deck.size.height, meta)
     for board, variants in boards_out:
         jobs += board_jobs(board, variants, board_layout, tile_paper, kit.paper, dpi, kit, meta)
-        jobs += [Job(*board_thumbnail(board.slug, v.variant, v.face, v.paper, meta)) for v in variants]
+        jobs += [board_thumbnail(board.slug, v.variant, v.face, v.paper, meta) for v in variants]
 
     if progress:
         progress(f"{len(jobs)} jobs")

@@ -53,7 +53,7 @@ BUILD_OPTIONS = [
 ]
 
 
-def build_options(command):
+def with_build_options(command):
     for option in reversed(BUILD_OPTIONS):
         command = option(command)
     return command
@@ -108,7 +108,7 @@ def _build(kit_dir: Path, settings: dict, force: bool, quiet_if_current: bool = 
 
 @main.command("build")
 @KIT_DIR
-@build_options
+@with_build_options
 def build_command(kit_dir: Path, out: Path | None, only: tuple[str, ...], paper: str | None, mode: str,
                   poster: str, tile_paper: str, dpi: int, force: bool) -> None:
     """Build PDFs and the manifest into the output folder.
@@ -122,7 +122,7 @@ def build_command(kit_dir: Path, out: Path | None, only: tuple[str, ...], paper:
 
 @main.command("watch")
 @KIT_DIR
-@build_options
+@with_build_options
 def watch_command(kit_dir: Path, out: Path | None, only: tuple[str, ...], paper: str | None, mode: str,
                   poster: str, tile_paper: str, dpi: int, force: bool) -> None:
     """Build, then rebuild whatever a saved change affects, until Ctrl-C.

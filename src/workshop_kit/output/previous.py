@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -45,12 +46,20 @@ class PreviousBuild:
         """Nothing changed since the last build, and its files are all there."""
         return bool(self.data) and self.build.get("inputs") == inputs and files_intact(self.out, self.files)
 
-    def part_files(self, part: str) -> list[dict[str, Any]]:
-        return [f for f in self.files if _part(f) == part]
+    @cached_property
+    def _files_of(self) -> dict[str | None, list[dict[str, Any]]]:
+        by_part: dict[str | None, list[dict[str, Any]]] = {}
+        for entry in self.files:
+            by_part.setdefault(_part(entry), []).append(entry)
+        return by_part
+
+    @cached_property
+    def _cards(self) -> dict[tuple[str, str], dict[str, Any]]:
+        return {(c.get("deck"), c.get("id")): c for c in self.data.get("cards", [])}
 
     def fresh(self, part: str, key: str) -> bool:
         """The deck or board was built from the same inputs, and its files are intact."""
-        files = self.part_files(part)
+        files = self._files_of.get(part, [])
         return (self.build.get("parts", {}).get(part) == key and bool(files)
                 and files_intact(self.out, files))
 
@@ -66,20 +75,20 @@ class PreviousBuild:
             "parts": {k: v for k, v in self.build.get("parts", {}).items() if k not in rebuilt},
         }
         for entry in [*kept["cards"], *kept["boards"]]:
-            entry["thumbnails"] = {side: t for side, t in entry.get("thumbnails", {}).items()
-                                   if (self.out / t["path"]).is_file()}
+            entry["thumbnails"] = self._present(entry.get("thumbnails", {}))
         return kept
 
     def card_thumbnails(self, deck: str, card_id: str, faces: str) -> dict[str, Any] | None:
         """The thumbnails of a card whose faces have not changed, if they are all there."""
-        for card in self.data.get("cards", []):
-            if card.get("deck") == deck and card.get("id") == card_id:
-                thumbnails = card.get("thumbnails", {})
-                if card.get("faces") == faces and thumbnails and all(
-                        (self.out / t["path"]).is_file() for t in thumbnails.values()):
-                    return thumbnails
-                return None
-        return None
+        card = self._cards.get((deck, card_id))
+        if card is None or card.get("faces") != faces or not card.get("thumbnails"):
+            return None
+        present = self._present(card["thumbnails"])
+        return present if present == card["thumbnails"] else None
+
+    def _present(self, thumbnails: dict[str, Any]) -> dict[str, Any]:
+        """The thumbnails whose files are still there."""
+        return {side: t for side, t in thumbnails.items() if (self.out / t["path"]).is_file()}
 
     def whole_build_file(self, kind: str, key: str) -> dict[str, Any] | None:
         """The entry of a file made from the whole build (such as the guide),

@@ -13,23 +13,18 @@ thumbs/boards/<board>.jpg, <board>-filled.jpg.
 
 from __future__ import annotations
 
-from typing import Callable
-
 from workshop_kit.draw.pdf import render
 from workshop_kit.draw.raster import image_size, rasterise_pages
 from workshop_kit.impose.plan import Page, Placement, Sheets
 from workshop_kit.impose.poster import poster
 from workshop_kit.layout.boxes import CardFaces, Face
+from workshop_kit.output.jobs import Job
 from workshop_kit.output.manifest import Manifest
 
 CARD_WIDTH_PX = 240    # shown about 120 CSS px wide, sharp on a high-density screen
 BOARD_WIDTH_PX = 800
 CARDS_PER_JOB = 50     # about a quarter of a second of work
 SIDES = ("front", "back")
-
-Make = Callable[[], dict[str, bytes]]
-Record = Callable[[Manifest, dict[str, bytes]], None]
-
 
 def card_path(deck: str, card_id: str, side: str) -> str:
     return f"thumbs/decks/{deck}/{card_id}-{side}.jpg"
@@ -40,7 +35,7 @@ def board_path(board: str, variant: str) -> str:
 
 
 def deck_thumbnails(deck: str, cards: list[CardFaces], width: float, height: float,
-                    meta: dict) -> list[tuple[Make, Record]]:
+                    meta: dict) -> list[Job]:
     """The jobs that draw the front and back of every card: what each makes
     and how the manifest records it."""
     return [_cards_job(deck, cards[start:start + CARDS_PER_JOB], width, height, meta)
@@ -48,7 +43,7 @@ def deck_thumbnails(deck: str, cards: list[CardFaces], width: float, height: flo
 
 
 def _cards_job(deck: str, cards: list[CardFaces], width: float, height: float,
-               meta: dict) -> tuple[Make, Record]:
+               meta: dict) -> Job:
     names = [(card.card_id, side, card_path(deck, card.card_id, side)) for card in cards for side in SIDES]
     pages = tuple(Page(width, height, (Placement(i, side, 0.0, 0.0),))
                   for i in range(len(cards)) for side in SIDES)
@@ -62,10 +57,10 @@ def _cards_job(deck: str, cards: list[CardFaces], width: float, height: float,
         for card_id, side, name in names:
             manifest.add_card_thumbnail(deck, card_id, side, name, image_size(files[name]))
 
-    return make, record
+    return Job(make, record)
 
 
-def board_thumbnail(board: str, variant: str, face: Face, paper: str, meta: dict) -> tuple[Make, Record]:
+def board_thumbnail(board: str, variant: str, face: Face, paper: str, meta: dict) -> Job:
     """What one job makes (the board variant's picture) and how the manifest records it."""
     name = board_path(board, variant)
 
@@ -76,4 +71,4 @@ def board_thumbnail(board: str, variant: str, face: Face, paper: str, meta: dict
     def record(manifest: Manifest, files: dict[str, bytes]) -> None:
         manifest.add_board_thumbnail(board, variant, name, image_size(files[name]))
 
-    return make, record
+    return Job(make, record)
