@@ -15,7 +15,8 @@ from openpyxl import Workbook
 
 from kit_helpers import REPO, copy_kit, load_yaml, normalise, tree_digest
 
-from workshop_kit.content.spreadsheet import column_letter, id_from_title, split_items
+from workshop_kit.content.model import slug_from as id_from_title
+from workshop_kit.content.spreadsheet import column_letter, split_items
 
 # Two decks that link to no other deck; the dilemmas link to the themes.
 BASE_DECKS = ("velfaerdstemaer", "politikerroller")

@@ -17,7 +17,6 @@ import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageChops, ImageStat
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
-from kit_helpers import REPO, replace_once, tree_digest
+from kit_helpers import replace_once, tree_digest
 
 OLD_TITLE = "Når flertallet siger nej"
 NEW_TITLE = "Når byrådet siger nej"

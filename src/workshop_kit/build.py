@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import time
 from types import SimpleNamespace
 from dataclasses import dataclass, field
@@ -32,7 +31,7 @@ from workshop_kit.output.manifest import Manifest
 from workshop_kit.output.previous import PreviousBuild
 from workshop_kit.fingerprints import board_key, build_options, deck_key, faces_key, guide_key, inputs_digest
 from workshop_kit.output.thumbnails import board_thumbnail, deck_thumbnails
-from workshop_kit.problems import ContentError, Problem
+from workshop_kit.problems import ContentError, Problem, did_you_mean
 from workshop_kit.workers import fork_map
 
 MODES = ("home", "shop")
@@ -152,9 +151,8 @@ def select(content: KitContent, only: tuple[str, ...]) -> tuple[list[Deck], list
     for name in only:
         if name not in names and name not in boards:
             known = list(names) + list(boards)
-            hint = difflib.get_close_matches(name, known, n=1)
-            raise UsageError(f"no deck or board named '{name}'" + (f"; did you mean '{hint[0]}'?" if hint else "")
-                             + f" (decks and boards: {', '.join(known)})")
+            raise UsageError(f"no deck or board named '{name}'{did_you_mean(name, known)}"
+                             f" (decks and boards: {', '.join(known)})")
     return [names[n] for n in only if n in names], [boards[n] for n in only if n in boards]
 
 

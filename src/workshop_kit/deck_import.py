@@ -9,7 +9,6 @@ the new deck are reported at their spreadsheet row and column.
 
 from __future__ import annotations
 
-import difflib
 import re
 import textwrap
 from dataclasses import dataclass, field
@@ -18,13 +17,13 @@ from pathlib import Path
 import yaml
 
 from workshop_kit.build import Checked, UsageError, check, lay_out, select
-from workshop_kit.content.model import CARD_MODELS
+from workshop_kit.content.model import CARD_MODELS, is_slug
 from workshop_kit.content.schema import SCHEMA_FOLDER, deck_kind, modeline, schema_file
 from workshop_kit.content.spreadsheet import (
-    SLUG, SPREADSHEET_SUFFIXES, SheetCards, cards_from_table, read_table,
+    SPREADSHEET_SUFFIXES, SheetCards, cards_from_table, read_table,
 )
 from workshop_kit.output.files import Staging
-from workshop_kit.problems import ContentError, Problem
+from workshop_kit.problems import ContentError, Problem, did_you_mean
 
 KEPT_FIELDS = ("description", "card_size", "colour", "qr")  # kept from a deck file replaced
 CARD_FIELD = re.compile(r"^cards\[(?P<index>\d+)\](?: \(id: [^)]*\))?\.?(?P<rest>.*)$")
@@ -46,10 +45,9 @@ def import_deck(sheet: Path, kit: Path, deck: str, card_type: str, name: str | N
                 force: bool = False) -> Imported:
     """Write kit/decks/<deck>.yaml from the sheet; UsageError or ContentError if it cannot."""
     if card_type not in CARD_MODELS:
-        hint = difflib.get_close_matches(card_type, list(CARD_MODELS), n=1)
-        raise UsageError(f"unknown card type '{card_type}'" + (f"; did you mean '{hint[0]}'?" if hint else "")
-                         + f" (types: {', '.join(CARD_MODELS)})")
-    if not SLUG.match(deck):
+        raise UsageError(f"unknown card type '{card_type}'{did_you_mean(card_type, CARD_MODELS)}"
+                         f" (types: {', '.join(CARD_MODELS)})")
+    if not is_slug(deck):
         raise UsageError(f"the deck name '{deck}' must be lowercase a-z, digits and hyphens "
                          "(it is the file name and is used in URLs)")
     if sheet.suffix.lower() not in SPREADSHEET_SUFFIXES:

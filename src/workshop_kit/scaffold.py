@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from workshop_kit.builtin import default_templates_dir, starter_kit
+from workshop_kit.content.model import is_slug
 from workshop_kit.content.schema import SCHEMA_FOLDER, write_schemas
 
 LANGUAGES = ("da", "en")
@@ -64,7 +65,7 @@ def _name_kit(kit_yaml: Path, folder_name: str) -> None:
     """Use the folder's name as the kit's id (it appears in the QR URLs),
     when it is a valid id."""
     slug = folder_name.lower()
-    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug):
+    if not is_slug(slug):
         return
     text = kit_yaml.read_text(encoding="utf-8")
     kit_yaml.write_text(re.sub(r"(?m)^id: *\S+", f"id: {slug}", text, count=1), encoding="utf-8")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-import re
 import string
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -12,13 +10,13 @@ from typing import Any
 
 from workshop_kit.builtin import builtin
 from workshop_kit.content.model import (
-    CARD_MODELS, LINKS, Card, DeckHead, Kit, Size, check_hex,
+    CARD_MODELS, LINKS, is_slug, Card, DeckHead, Kit, Size, check_hex,
 )
 from workshop_kit.content.boards import BOARD_MODELS, filled_in
 from workshop_kit.content.guide import Guide, guide_url, read_guide
 from workshop_kit.content.validate import validate
 from workshop_kit.content.yaml_source import Source, read_yaml
-from workshop_kit.problems import ContentError, Problem, display_path
+from workshop_kit.problems import ContentError, Problem, display_path, did_you_mean
 
 PLACEHOLDER_HOSTS = ("example.org", "example.com", "example.net")
 
@@ -155,8 +153,7 @@ def _placeholder_problem(text: str, allowed: set[str]) -> str | None:
 
 
 def _unknown(what: str, name: str, known) -> str:
-    hint = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return f"unknown {what} '{name}'" + (f"; did you mean '{hint[0]}'?" if hint else "")
+    return f"unknown {what} '{name}'{did_you_mean(name, known)}"
 
 
 def _size(value, source: Source, path: tuple, sizes: dict, problems: list) -> Size | None:
@@ -176,7 +173,7 @@ def _load_deck(path: Path, root: Path, kit: Kit | None, default_size, sizes, pro
     if source is None:
         return None
     slug = path.stem
-    if not _is_slug(slug):
+    if not is_slug(slug):
         problems.append(Problem(shown, None, None, "",
                                 "a deck file name must be lowercase a-z, digits and hyphens (it is used in URLs)"))
     if not isinstance(source.data, dict):
@@ -211,10 +208,6 @@ def _load_deck(path: Path, root: Path, kit: Kit | None, default_size, sizes, pro
     )
     return Deck(slug, shown, head.type, head.name, head.description, size, colour,
                 head.qr.enabled, tuple(cards), urls, source)
-
-
-def _is_slug(text: str) -> bool:
-    return re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", text) is not None
 
 
 def _raw_ids(raw_cards: list) -> list[str]:
@@ -261,7 +254,7 @@ def _load_board(path: Path, root: Path, kit: Kit | None, problems: list) -> Boar
     source = read_yaml(path, shown, problems)
     if source is None:
         return None
-    if not _is_slug(path.stem):
+    if not is_slug(path.stem):
         problems.append(Problem(shown, None, None, "",
                                 "a board file name must be lowercase a-z, digits and hyphens (it is used in URLs)"))
         return None
@@ -355,9 +348,9 @@ def _check_links(decks: list[SimpleNamespace], problems: list) -> None:
                         continue
                     known = ids.get(target, [])
                     message = f"no {target} card has the id '{ref}'"
-                    hint = difflib.get_close_matches(ref, known, n=1, cutoff=0.6)
+                    hint = did_you_mean(ref, known)
                     if hint:
-                        message += f"; did you mean '{hint[0]}'?"
+                        message += hint
                     elif not known:
                         message += f" (the kit has no {target} deck)"
                     problems.append(deck.source.problem(("cards", i, field_name, j), message))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import string
+import unicodedata
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema, field_validator
@@ -14,12 +15,28 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSc
 from workshop_kit.builtin import builtin
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 Slug = Annotated[
     str,
-    StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$"),
+    StringConstraints(pattern=SLUG.pattern),
     Field(description="Lowercase letters a-z, digits and hyphens; used in URLs and file names."),
 ]
 HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def is_slug(text: str) -> bool:
+    """An id or file name as URLs take it: lowercase a-z, digits and hyphens."""
+    return SLUG.match(text) is not None
+
+
+def slug_from(text: str) -> str:
+    """'Frivillige i SFO’en' -> 'frivillige-i-sfo-en'; æ ø å become ae oe aa,
+    other accents are dropped."""
+    text = text.lower()
+    for letter, spelled in (("æ", "ae"), ("ø", "oe"), ("å", "aa")):
+        text = text.replace(letter, spelled)
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 # What the JSON Schema says of a value that is checked in Python
 # (the schema helps the editor; the checks here give the error messages).
 HEX_SCHEMA = {"type": "string", "pattern": HEX.pattern, "examples": ["#1F5C99"]}

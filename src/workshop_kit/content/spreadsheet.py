@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import csv
 import datetime
-import difflib
 import io
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,12 +21,11 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from workshop_kit.content.model import Card
+from workshop_kit.content.model import SLUG, Card, slug_from
 from workshop_kit.content.validate import error_message
-from workshop_kit.problems import ContentError, Problem
+from workshop_kit.problems import ContentError, Problem, did_you_mean
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv")
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 def column_letter(number: int) -> str:
@@ -165,15 +162,6 @@ def split_items(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-def id_from_title(title: str) -> str:
-    """'Frivillige i SFO’en' -> 'frivillige-i-sfo-en'; æ ø å become ae oe aa."""
-    text = title.lower()
-    for letter, spelled in (("æ", "ae"), ("ø", "oe"), ("å", "aa")):
-        text = text.replace(letter, spelled)
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-
-
 # --- the cards ----------------------------------------------------------------
 
 @dataclass
@@ -208,7 +196,7 @@ def cards_from_table(table: Table, model: type[Card], card_type: str) -> SheetCa
         data = _row_data(cells, used, known, model)
         derived = False
         if "id" not in data and isinstance(data.get("title"), str):
-            made = id_from_title(data["title"])
+            made = slug_from(data["title"])
             if made:
                 data = {"id": made, **data}
                 derived = True
@@ -245,10 +233,8 @@ def _header(table: Table, known: dict[str, Column], card_type: str, result: Shee
                                             "this column has values but no header"))
             continue
         if name not in known:
-            hint = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
             message = f"unknown field '{header}'" + (
-                f"; did you mean '{hint[0]}'?" if hint
-                else f"; the fields of a {card_type} card: {', '.join(known)}")
+                did_you_mean(name, known) or f"; the fields of a {card_type} card: {', '.join(known)}")
             problems.append(CellProblem(table.file, table.header_row, i + 1, header, message))
             continue
         if name in result.columns:
@@ -296,8 +282,8 @@ def _row_problems(result: SheetCards, index: int, errors: list[dict]) -> list[Pr
         if error["type"] == "string_pattern_mismatch" and SLUG.pattern == error.get("ctx", {}).get("pattern"):
             given = str(error["input"])
             message = f"'{given}' is not an id: use lowercase a-z, digits and hyphens"
-            if id_from_title(given):
-                message += f", e.g. '{id_from_title(given)}'"
+            if slug_from(given):
+                message += f", e.g. '{slug_from(given)}'"
         if items:
             message = f"item {items[-1] + 1}: {message}"
         problems.append(result.cell(index, name, message))

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from workshop_kit.problems import did_you_mean
 from workshop_kit.content.yaml_source import Source
 
 M = TypeVar("M", bound=BaseModel)
@@ -88,11 +88,9 @@ def _problem(source: Source, model: type[BaseModel], data: Any, prefix: tuple, e
     if kind == "extra_forbidden":
         name = str(loc[-1])
         allowed = _allowed_keys(model, loc[:-1], data)
-        hint = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
-        message = f"unknown field '{name}'"
-        if hint:
-            message += f"; did you mean '{hint[0]}'?"
-        elif allowed:
+        hint = did_you_mean(name, allowed)
+        message = f"unknown field '{name}'" + hint
+        if not hint and allowed:
             message += f"; allowed here: {', '.join(sorted(allowed))}"
         return source.problem(path, message, key=True)
     if kind == "missing" and isinstance(loc[-1], int):

@@ -8,12 +8,12 @@ board is the same fills, texts and QR codes as on a card."""
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 from workshop_kit.builtin import builtin
 from workshop_kit.content import Board, KitContent
 from workshop_kit.content.boards import filled_in
+from workshop_kit.content.model import slug_from
 from workshop_kit.content.yaml_source import field_name
 from workshop_kit.fonts import Family
 from workshop_kit.layout.boxes import Box, Circle, Face, Fill, Group, Stroke, TextRun, moved
@@ -28,11 +28,6 @@ POST_IT_MM = 76  # a standard square post-it, printed at its real size
 TABLE_FIELDS = ("name", "common_interest", "importance", "challenges", "relation", "contact")
 TABLE_LABELS = ("partner", "common_interest", "partner_importance", "challenges", "relation", "contact")
 TABLE_WEIGHTS = (1.35, 1.2, 1.0, 1.2, 1.0, 1.0)
-
-
-def slug(text: str) -> str:
-    table = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "oe", "Å": "aa"})
-    return re.sub(r"[^a-z0-9]+", "-", text.translate(table).lower()).strip("-")
 
 
 def sheet_size(paper: str, orientation: str) -> tuple[float, float]:
@@ -192,12 +187,12 @@ def _rings(builder: FaceBuilder, element: Element, box: Box, subject: BoardSubje
         ring = model.rings[i]
         fill = ring.colour or mix(palette["accent"], 0.08 + 0.30 * (n - 1 - i) / max(n - 1, 1))
         r = radius * (i + 1) / n
-        shapes.append(Group(f"ring-{i + 1}-{slug(ring.name)}",
+        shapes.append(Group(f"ring-{i + 1}-{slug_from(ring.name)}",
                             (Circle(cx, cy, r, fill, rule, 0.35 * subject.scale),)))
     band = radius / n
     for i, ring in enumerate(model.rings):
         label_box = _ring_label_box(cx, cy, band, i)
-        labels.append(Group(f"label-{slug(ring.name)}",
+        labels.append(Group(f"label-{slug_from(ring.name)}",
                             tuple(_label(builder, element, label_box, subject, problems,
                                          ring.name.upper(), colour=palette[element.colour]))))
     items = shapes + labels

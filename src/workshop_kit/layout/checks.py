@@ -3,7 +3,6 @@ the contrast of every text against what lies behind it."""
 
 from __future__ import annotations
 
-import difflib
 import string
 import typing
 
@@ -13,14 +12,9 @@ from workshop_kit.content import KitContent
 from workshop_kit.content.model import CARD_MODELS
 from workshop_kit.layout.colours import MIN_CONTRAST, Palette, contrast
 from workshop_kit.layout.template import LoadedTemplate
-from workshop_kit.problems import Problem
+from workshop_kit.problems import Problem, did_you_mean
 
 PLACEHOLDERS = {"title", "deck", "n", "total", "number", "kit", "organisation", "type", "url", "intro", "whose", "text"}
-
-
-def _hint(name: str, known) -> str:
-    match = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return f"; did you mean '{match[0]}'?" if match else ""
 
 
 def _field_kind(model: type[BaseModel], path: str) -> str | None:
@@ -59,14 +53,14 @@ def check_template(kit: KitContent, card_type: str, loaded: LoadedTemplate,
             continue
         if face.background not in palette:
             problems.append(src.problem((side, "background"),
-                                        f"unknown colour role '{face.background}'" + _hint(face.background, palette.roles())))
+                                        f"unknown colour role '{face.background}'" + did_you_mean(face.background, palette.roles())))
         for i, element in enumerate(face.elements):
             at = (side, "elements", i)
             for role_field in ("fill", "colour", "label_colour"):
                 role = getattr(element, role_field)
                 if role is not None and role not in palette:
                     problems.append(src.problem(at + (role_field,),
-                                                f"unknown colour role '{role}'" + _hint(role, palette.roles())))
+                                                f"unknown colour role '{role}'" + did_you_mean(role, palette.roles())))
             for j, item in enumerate(element.content):
                 item_at = at + ("content", j)
                 if item.field is not None:
@@ -74,13 +68,13 @@ def check_template(kit: KitContent, card_type: str, loaded: LoadedTemplate,
                     if kind is None:
                         names = list(model.model_fields)
                         problems.append(src.problem(item_at + ("field",),
-                                                    f"{card_type} cards have no field '{item.field}'" + _hint(item.field, names)))
+                                                    f"{card_type} cards have no field '{item.field}'" + did_you_mean(item.field, names)))
                     elif kind == "group":
                         problems.append(src.problem(item_at + ("field",),
                                                     f"'{item.field}' is a group; name one of its parts, e.g. {item.field}.…"))
                 if item.label is not None and item.label not in kit.labels:
                     problems.append(src.problem(item_at + ("label",),
-                                                f"unknown label '{item.label}'" + _hint(item.label, kit.labels)))
+                                                f"unknown label '{item.label}'" + did_you_mean(item.label, kit.labels)))
                 if item.text is not None:
                     try:
                         names = {n for _, n, _, _ in string.Formatter().parse(item.text) if n is not None}
@@ -89,7 +83,7 @@ def check_template(kit: KitContent, card_type: str, loaded: LoadedTemplate,
                         continue
                     for name in sorted(names - PLACEHOLDERS):
                         problems.append(src.problem(item_at + ("text",),
-                                                    f"unknown placeholder {{{name}}}" + _hint(name, PLACEHOLDERS)))
+                                                    f"unknown placeholder {{{name}}}" + did_you_mean(name, PLACEHOLDERS)))
     return problems
 
 
