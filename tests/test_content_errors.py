@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kit_helpers import line_col, replace_once, tree_digest
+from kit_helpers import REPO, line_col, replace_once, tree_digest
 
 POLITICIANS = "decks/politikerroller.yaml"
 THEMES = "decks/velfaerdstemaer.yaml"
@@ -256,6 +256,28 @@ def test_template_and_deck_problems_are_reported_together(cli, make_kit, earlier
     run = rejected(cli, kit, earlier)
     files = {m["file"] for m in run.problems()}
     assert {POLITICIANS, "templates/politician-role.yaml"} <= files, run.stderr
+
+
+def test_a_card_template_with_a_board_placeholder_or_element(cli, make_kit, earlier):
+    kit = make_kit()
+    template = kit / "templates/dilemma.yaml"
+    replace_once(template, '"{deck} · {number}"', '"{intro} · {number}"')
+    replace_once(template, "    - kind: text", "    - kind: rings")
+    run = rejected(cli, kit, earlier)
+    text_line, _ = line_col(template, "{intro}")
+    kind_line, _ = line_col(template, "kind: rings")
+    assert "unknown placeholder {intro}" in problem_at(run, "templates/dilemma.yaml", text_line)
+    assert "cannot draw 'rings'" in problem_at(run, "templates/dilemma.yaml", kind_line)
+
+
+def test_a_board_token_with_an_unknown_colour(cli, tmp_path, earlier):
+    kit = tmp_path / "kit"
+    shutil.copytree(REPO, kit, ignore=shutil.ignore_patterns("output", ".git", "tests", "src", "kits", "docs"))
+    template = kit / "templates/boards/influence-circle.yaml"
+    replace_once(template, "token:\n  background: tint", "token:\n  background: tnt")
+    run = rejected(cli, kit, earlier)
+    line, _ = line_col(template, "background: tnt")
+    assert "unknown colour role 'tnt'" in problem_at(run, "templates/boards/influence-circle.yaml", line)
 
 
 def test_a_wrong_only_name_exits_2_with_a_hint(cli, shipped_kit, earlier):

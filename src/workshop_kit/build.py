@@ -22,7 +22,9 @@ from workshop_kit.content.model import CARD_MODELS
 from workshop_kit.draw.raster import png_size, rasterise
 from workshop_kit.draw.svg import render_svg
 from workshop_kit.impose.poster import poster as poster_sheets, needs_tiles, tile
-from workshop_kit.layout.board import BoardLayout, sheet_size, tiles_with_labels
+from workshop_kit.layout.board import (
+    BOARD_KINDS, BOARD_PLACEHOLDERS, BoardLayout, sheet_size, tiles_with_labels,
+)
 from workshop_kit.layout.template import LoadedTemplate, load_board_template, load_template
 from workshop_kit.output.files import Staging
 from workshop_kit.output.index_page import index_page
@@ -101,7 +103,8 @@ def check(root: Path) -> Checked:
 
     def check_board_template(board_type: str, loaded: LoadedTemplate) -> list[Problem]:
         width, height = sheet_size(loaded.template.paper, loaded.template.orientation)
-        return (check_template(content, board_type, loaded, BOARD_MODELS[board_type], ("face",))
+        return (check_template(content, board_type, loaded, BOARD_MODELS[board_type], ("face", "token"),
+                               BOARD_KINDS, BOARD_PLACEHOLDERS)
                 + check_contrast(content, loaded, board_type, None, width, height,
                                  f"board type '{board_type}'", ("face",)))
 

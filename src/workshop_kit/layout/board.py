@@ -50,10 +50,7 @@ class BoardLayout:
     def __init__(self, kit: KitContent, templates: dict[str, LoadedTemplate], family: Family):
         self.kit = kit
         self.templates = templates
-        self.builder = FaceBuilder(kit, family, {
-            "rings": _rings, "matrix": _matrix, "table": _table,
-            "checklist": _checklist, "lines": _lines,
-        })
+        self.builder = FaceBuilder(kit, family, HANDLERS)
 
     def faces(self, board: Board, poster: str, problems: list[Problem]) -> list[BoardFaces]:
         """The blank board, and a filled-in one where the content places things."""
@@ -108,7 +105,6 @@ class BoardLayout:
             "organisation": self.kit.kit.organisation,
             "type": labels.get(board.type, board.type),
             "url": short_url(board.qr_url) if board.qr_url else "",
-            "deck": "", "n": "", "total": "", "number": "",
         }
 
 
@@ -538,3 +534,11 @@ def tiles_with_labels(tiles, layout: BoardLayout, board: Board):
             items.append(Stroke((a, b), palette["muted"], 0.3, dash_mm=2))
         pages.append(replace(page, extras=(Group(f"tile-{t.row}-{t.column}", tuple(items)),)))
     return replace(tiles, sheets=replace(tiles.sheets, pages=tuple(pages)))
+
+
+# What a board template can use: the element kinds (the card's and the
+# board's own, drawn by these handlers) and the {placeholders} of its fixed
+# texts (the keys of BoardLayout._values; a token's text is {text}).
+HANDLERS = {"rings": _rings, "matrix": _matrix, "table": _table, "checklist": _checklist, "lines": _lines}
+BOARD_KINDS = frozenset({"fill", "text", "qr", *HANDLERS})
+BOARD_PLACEHOLDERS = frozenset({"title", "intro", "whose", "kit", "organisation", "type", "url", "text"})

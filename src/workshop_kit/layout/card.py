@@ -11,6 +11,12 @@ from workshop_kit.layout.template import LoadedTemplate
 from workshop_kit.problems import Problem
 
 
+# What a card template can use: the element kinds and the {placeholders}
+# of its fixed texts (the keys of CardLayout._values).
+CARD_KINDS = frozenset({"fill", "text", "qr"})
+CARD_PLACEHOLDERS = frozenset({"title", "deck", "n", "total", "number", "kit", "organisation", "type", "url"})
+
+
 class CardLayout:
     """Lays out the cards of a kit's decks with their templates."""
 

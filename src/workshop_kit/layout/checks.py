@@ -10,12 +10,10 @@ from pydantic import BaseModel
 
 from workshop_kit.content import KitContent
 from workshop_kit.content.model import CARD_MODELS
+from workshop_kit.layout.card import CARD_KINDS, CARD_PLACEHOLDERS
 from workshop_kit.layout.colours import MIN_CONTRAST, Palette, contrast
 from workshop_kit.layout.template import LoadedTemplate
 from workshop_kit.problems import Problem, did_you_mean
-
-PLACEHOLDERS = {"title", "deck", "n", "total", "number", "kit", "organisation", "type", "url", "intro", "whose", "text"}
-
 
 def _field_kind(model: type[BaseModel], path: str) -> str | None:
     """'text', 'list' or 'group' for a field path of a card model; None if unknown."""
@@ -42,7 +40,11 @@ def _field_kind(model: type[BaseModel], path: str) -> str | None:
 
 def check_template(kit: KitContent, card_type: str, loaded: LoadedTemplate,
                    model: type[BaseModel] | None = None,
-                   sides: tuple[str, ...] = ("front", "back")) -> list[Problem]:
+                   sides: tuple[str, ...] = ("front", "back"),
+                   kinds: frozenset[str] = CARD_KINDS,
+                   placeholders: frozenset[str] = CARD_PLACEHOLDERS) -> list[Problem]:
+    """Problems of a template: the fields, labels, colour roles, element
+    kinds and placeholders it names that its layout does not have."""
     problems: list[Problem] = []
     src = loaded.source
     model = model or CARD_MODELS[card_type]
@@ -56,6 +58,9 @@ def check_template(kit: KitContent, card_type: str, loaded: LoadedTemplate,
                                         f"unknown colour role '{face.background}'" + did_you_mean(face.background, palette.roles())))
         for i, element in enumerate(face.elements):
             at = (side, "elements", i)
+            if element.kind not in kinds:
+                problems.append(src.problem(at + ("kind",), f"a {card_type} template cannot draw "
+                                            f"'{element.kind}' elements (it can: {', '.join(sorted(kinds))})"))
             for role_field in ("fill", "colour", "label_colour"):
                 role = getattr(element, role_field)
                 if role is not None and role not in palette:
@@ -81,9 +86,9 @@ def check_template(kit: KitContent, card_type: str, loaded: LoadedTemplate,
                     except ValueError as exc:
                         problems.append(src.problem(item_at + ("text",), f"unbalanced brace: {exc}"))
                         continue
-                    for name in sorted(names - PLACEHOLDERS):
+                    for name in sorted(names - placeholders):
                         problems.append(src.problem(item_at + ("text",),
-                                                    f"unknown placeholder {{{name}}}" + did_you_mean(name, PLACEHOLDERS)))
+                                                    f"unknown placeholder {{{name}}}" + did_you_mean(name, placeholders)))
     return problems
 
 
