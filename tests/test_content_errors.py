@@ -280,6 +280,21 @@ def test_a_board_token_with_an_unknown_colour(cli, tmp_path, earlier):
     assert "unknown colour role 'tnt'" in problem_at(run, "templates/boards/influence-circle.yaml", line)
 
 
+def test_colours_that_are_not_colours_in_the_theme_a_deck_and_a_ring(cli, tmp_path, earlier):
+    kit = tmp_path / "kit"
+    shutil.copytree(REPO, kit, ignore=shutil.ignore_patterns("output", ".git", "tests", "src", "kits", "docs"))
+    replace_once(kit / "kit.yaml", 'dilemma: "#A3361F"', 'dilemma: "#A3361"')
+    replace_once(kit / DILEMMAS, "name: Dilemmaer", "name: Dilemmaer\ncolour: rød")
+    ring = kit / "boards/indflydelsescirkel.yaml"
+    replace_once(ring, "  - {name: Kontrol}", "  - {name: Kontrol, colour: lyseblå}")
+    run = rejected(cli, kit, earlier)
+    for file, needle, value in (("kit.yaml", '"#A3361"', "#A3361"), (DILEMMAS, "colour: rød", "rød"),
+                                ("boards/indflydelsescirkel.yaml", "colour: lyseblå", "lyseblå")):
+        line, _ = line_col(kit / file, needle)
+        assert f"'{value}' is not a colour" in problem_at(run, file, line), run.stderr
+    assert len(run.problems()) == 3, run.stderr
+
+
 def test_a_wrong_only_name_exits_2_with_a_hint(cli, shipped_kit, earlier):
     run = cli("build", shipped_kit, "--out", earlier.out, "--only", "politikerole")
     assert run.code == 2, run.output

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from workshop_kit.content.model import (
-    Colour, QRSettings, Slug, Strict, Text, check_hex,
+    Colour, QRSettings, Slug, Strict, Text,
 )
 
 
@@ -24,11 +24,6 @@ class Ring(Strict):
 
     name: Text = Field(description="Printed on the ring, e.g. Kontrol.")
     colour: Colour | None = Field(None, description="Fill of the ring; by default shades of the accent.")
-
-    @field_validator("colour")
-    @classmethod
-    def _colour(cls, value):
-        return check_hex(value) if isinstance(value, str) else value
 
 
 class Element(Strict):

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
 
-from workshop_kit.content.model import Kit, Strict, Text, UrlTemplate, check_url_template
+from workshop_kit.content.model import Kit, Strict, Text, UrlTemplate
 from workshop_kit.content.validate import validate
 from workshop_kit.content.yaml_source import Source, read_yaml
 from workshop_kit.problems import Problem
@@ -79,11 +79,6 @@ class GuideModel(Strict):
         if not match:
             raise ValueError(f"'{value}' is not a time of day; write it as \"HH:MM\", e.g. \"09:00\"")
         return f"{int(match.group(1)):02d}:{match.group(2)}"
-
-    @field_validator("follow_up_url")
-    @classmethod
-    def _url(cls, value):
-        return None if value is None else check_url_template(value)
 
     def used_tools(self) -> list[str]:
         """The tools named in the programme, in the order of their first use."""

@@ -10,7 +10,7 @@ from typing import Any
 
 from workshop_kit.builtin import builtin
 from workshop_kit.content.model import (
-    CARD_MODELS, LINKS, is_slug, Card, DeckHead, Kit, Size, check_hex,
+    CARD_MODELS, LINKS, is_slug, Card, DeckHead, Kit, Size,
 )
 from workshop_kit.content.boards import BOARD_MODELS, filled_in
 from workshop_kit.content.guide import Guide, guide_url, read_guide
@@ -196,11 +196,6 @@ def _load_deck(path: Path, root: Path, kit: Kit | None, default_size, sizes, pro
     cards = valid if ok else None
     size = _size(head.card_size, source, ("card_size",), sizes, problems) if head.card_size else default_size
     colour = head.colour
-    if isinstance(colour, str):
-        try:
-            colour = check_hex(colour)
-        except ValueError as exc:
-            problems.append(source.problem(("colour",), str(exc)))
     if cards is None or size is None or kit is None:
         return None
     urls = tuple(

@@ -10,7 +10,7 @@ import string
 import unicodedata
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema, field_validator
 
 from workshop_kit.builtin import builtin
 
@@ -78,7 +78,9 @@ def check_hex(value: str) -> str:
     return value.upper()
 
 
-Colour = Union[Annotated[str, StringConstraints(strip_whitespace=True), WithJsonSchema(HEX_SCHEMA)], CMYK]
+HexColour = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(check_hex),
+                      WithJsonSchema(HEX_SCHEMA)]
+Colour = Union[HexColour, CMYK]
 
 
 class Theme(Strict):
@@ -94,14 +96,6 @@ class Theme(Strict):
                     "card or board type, tint-<type>): #RRGGBB or {cmyk: [c, m, y, k]}.",
         examples=[{"dilemma": "#A3361F", "tint-dilemma": "#F7E7E3"}],
     )
-
-    @field_validator("colours")
-    @classmethod
-    def _colours(cls, value):
-        for role, colour in value.items():
-            if isinstance(colour, str):
-                check_hex(colour)
-        return value
 
 
 # --- sizes ------------------------------------------------------------------
@@ -151,7 +145,8 @@ def check_url_template(value: str) -> str:
     return value
 
 
-UrlTemplate = Annotated[str, StringConstraints(strip_whitespace=True), WithJsonSchema(URL_SCHEMA)]
+UrlTemplate = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(check_url_template),
+                        WithJsonSchema(URL_SCHEMA)]
 
 
 class FollowUp(Strict):
@@ -161,8 +156,6 @@ class FollowUp(Strict):
         description="URL template of the follow-up form; placeholders {kit}, {deck}, {card}, {lang}."
     )
 
-    _check = field_validator("url")(classmethod(lambda cls, v: check_url_template(v)))
-
 
 class QRSettings(Strict):
     """The QR code of a deck or a board."""
@@ -170,11 +163,6 @@ class QRSettings(Strict):
     enabled: bool = Field(True, description="Print a QR code (false: no code at all).")
     url: UrlTemplate | None = Field(
         None, description="URL template for this deck or board only, instead of follow_up.url.")
-
-    @field_validator("url")
-    @classmethod
-    def _url(cls, value):
-        return None if value is None else check_url_template(value)
 
 
 # --- the kit ----------------------------------------------------------------
@@ -220,11 +208,6 @@ class Card(Strict):
                      examples=["frivillige-i-sfo"])
     title: Text = Field(description="Title printed on the card.")
     qr_url: UrlTemplate | None = Field(None, description="Follow-up URL for this card only.")
-
-    @field_validator("qr_url")
-    @classmethod
-    def _url(cls, value):
-        return None if value is None else check_url_template(value)
 
 
 Items = Annotated[list[Text], Field(min_length=1)]
