@@ -20,7 +20,6 @@ from workshop_kit.builtin import default_templates_dir, starter_kit
 from workshop_kit.content.model import is_slug
 from workshop_kit.content.schema import SCHEMA_FOLDER, write_schemas
 
-LANGUAGES = ("da", "en")
 KIT_FILES = ("kit.yaml", "guide.yaml")
 KIT_FOLDERS = ("decks", "boards")
 IGNORE = "# What workshop-kit builds; make it again with `workshop-kit build`.\noutput/\n"

@@ -121,5 +121,4 @@ def read_guide(root: Path, problems: list[Problem]) -> tuple[Source, GuideModel 
 
 
 def guide_url(kit: Kit, model: GuideModel) -> str:
-    template = model.follow_up_url or kit.follow_up.url
-    return template.format(kit=kit.id, deck=GUIDE_DECK, card=kit.id, lang=kit.language)
+    return kit.follow_up_url(GUIDE_DECK, kit.id, model.follow_up_url)

@@ -199,7 +199,8 @@ def _load_deck(path: Path, root: Path, kit: Kit | None, default_size, sizes, pro
     if cards is None or size is None or kit is None:
         return None
     urls = tuple(
-        _qr_url(kit, head, slug, card) if head.qr.enabled else None for card in cards
+        kit.follow_up_url(slug, card.id, card.qr_url, head.qr.url) if head.qr.enabled else None
+        for card in cards
     )
     return Deck(slug, shown, head.type, head.name, head.description, size, colour,
                 head.qr.enabled, tuple(cards), urls, source)
@@ -236,11 +237,6 @@ def _validate_cards(source: Source, type_: str, raw_cards: list, problems: list)
     return cards, ok
 
 
-def _qr_url(kit: Kit, head: DeckHead, slug: str, card: Card) -> str:
-    template = card.qr_url or head.qr.url or kit.follow_up.url
-    return template.format(kit=kit.id, deck=slug, card=card.id, lang=kit.language)
-
-
 BOARDS_DECK = "boards"  # what {deck} stands for in a board's follow-up URL; {card} is the board
 
 
@@ -265,8 +261,7 @@ def _load_board(path: Path, root: Path, kit: Kit | None, problems: list) -> Boar
         return None
     url = None
     if model.qr.enabled:
-        template = model.qr.url or kit.follow_up.url
-        url = template.format(kit=kit.id, deck=BOARDS_DECK, card=path.stem, lang=kit.language)
+        url = kit.follow_up_url(BOARDS_DECK, path.stem, model.qr.url)
     return Board(path.stem, shown, kind, model, url, source)
 
 

@@ -199,6 +199,12 @@ class Kit(Strict):
         json_schema_extra=_label_properties,
     )
 
+    def follow_up_url(self, deck: str, card: str, *own: str | None) -> str:
+        """The follow-up URL of a card, board or guide: from its own template
+        (the most specific of `own` that is set), or from follow_up.url."""
+        template = next((t for t in own if t), self.follow_up.url)
+        return template.format(kit=self.id, deck=deck, card=card, lang=self.language)
+
 
 # --- cards ------------------------------------------------------------------
 

@@ -79,14 +79,6 @@ def modeline(kind: str) -> str:
     return f"{MODELINE_START} $schema={'../' * depth}{SCHEMA_FOLDER}/{schema_file(kind)}"
 
 
-def with_modeline(text: str, kind: str) -> str:
-    """YAML text with the modeline of its kind as its first line (replacing an older one)."""
-    lines = text.split("\n", 1)
-    if lines[0].startswith(MODELINE_START):
-        text = lines[1] if len(lines) > 1 else ""
-    return modeline(kind) + "\n" + text
-
-
 def schema_text(kind: str) -> str:
     return json.dumps(KINDS[kind].schema(), indent=2, ensure_ascii=False) + "\n"
 
