@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import string
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import SimpleNamespace
@@ -10,7 +9,7 @@ from typing import Any
 
 from workshop_kit.builtin import builtin
 from workshop_kit.content.model import (
-    CARD_MODELS, LINKS, is_slug, Card, DeckHead, Kit, Size,
+    CARD_MODELS, LINKS, is_slug, placeholders, Card, DeckHead, Kit, Size,
 )
 from workshop_kit.content.boards import BOARD_MODELS, filled_in
 from workshop_kit.content.guide import Guide, guide_url, read_guide
@@ -105,7 +104,7 @@ def load_kit(root: Path) -> KitContent:
             if key not in labels:
                 problems.append(kit_src.problem(("labels", key), _unknown("label", key, labels), key=True))
             else:
-                wrong = _placeholder_problem(text, _placeholders(labels[key]))
+                wrong = _placeholder_problem(text, set(placeholders(labels[key])))
                 if wrong:
                     problems.append(kit_src.problem(("labels", key), wrong))
             labels[key] = text
@@ -135,17 +134,13 @@ def load_kit(root: Path) -> KitContent:
     return KitContent(root, kit, colours, labels, tuple(decks), tuple(boards), kit_src, guide)
 
 
-def _placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
-
-
 def _placeholder_problem(text: str, allowed: set[str]) -> str | None:
     """Why a label's text cannot be filled in, if it cannot."""
     try:
-        used = _placeholders(text)
+        used = placeholders(text)
     except ValueError as exc:
         return f"'{text}' is not a valid label text ({exc}); write a single brace as {{{{ or }}}}"
-    unknown = sorted(used - allowed)
+    unknown = sorted(set(used) - allowed)
     if unknown:
         known = ", ".join(f"{{{name}}}" for name in sorted(allowed)) or "none"
         return f"unknown placeholder {{{unknown[0]}}} in this label (it can use: {known})"

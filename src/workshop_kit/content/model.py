@@ -24,6 +24,11 @@ Slug = Annotated[
 HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
+def placeholders(text: str) -> list[str]:
+    """The {names} of a text to be filled in, in order; ValueError if a brace is unbalanced."""
+    return list(dict.fromkeys(name for _, name, _, _ in string.Formatter().parse(text) if name))
+
+
 def is_slug(text: str) -> bool:
     """An id or file name as URLs take it: lowercase a-z, digits and hyphens."""
     return SLUG.match(text) is not None

@@ -3,13 +3,12 @@ the contrast of every text against what lies behind it."""
 
 from __future__ import annotations
 
-import string
 import typing
 
 from pydantic import BaseModel
 
 from workshop_kit.content import KitContent
-from workshop_kit.content.model import CARD_MODELS
+from workshop_kit.content.model import CARD_MODELS, placeholders
 from workshop_kit.layout.card import CARD_KINDS, CARD_PLACEHOLDERS
 from workshop_kit.layout.colours import MIN_CONTRAST, Palette, contrast
 from workshop_kit.layout.template import LoadedTemplate
@@ -42,7 +41,7 @@ def check_template(kit: KitContent, card_type: str, loaded: LoadedTemplate,
                    model: type[BaseModel] | None = None,
                    sides: tuple[str, ...] = ("front", "back"),
                    kinds: frozenset[str] = CARD_KINDS,
-                   placeholders: frozenset[str] = CARD_PLACEHOLDERS) -> list[Problem]:
+                   allowed: frozenset[str] = CARD_PLACEHOLDERS) -> list[Problem]:
     """Problems of a template: the fields, labels, colour roles, element
     kinds and placeholders it names that its layout does not have."""
     problems: list[Problem] = []
@@ -82,13 +81,13 @@ def check_template(kit: KitContent, card_type: str, loaded: LoadedTemplate,
                                                 f"unknown label '{item.label}'" + did_you_mean(item.label, kit.labels)))
                 if item.text is not None:
                     try:
-                        names = {n for _, n, _, _ in string.Formatter().parse(item.text) if n is not None}
+                        names = set(placeholders(item.text))
                     except ValueError as exc:
                         problems.append(src.problem(item_at + ("text",), f"unbalanced brace: {exc}"))
                         continue
-                    for name in sorted(names - placeholders):
+                    for name in sorted(names - allowed):
                         problems.append(src.problem(item_at + ("text",),
-                                                    f"unknown placeholder {{{name}}}" + did_you_mean(name, placeholders)))
+                                                    f"unknown placeholder {{{name}}}" + did_you_mean(name, allowed)))
     return problems
 
 

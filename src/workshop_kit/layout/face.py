@@ -3,14 +3,13 @@ in boxes. Cards and boards both build their faces here."""
 
 from __future__ import annotations
 
-import string
 from dataclasses import dataclass, field
 from typing import Callable
 
 from pydantic import BaseModel
 
 from workshop_kit.content import KitContent
-from workshop_kit.content.model import LINKS
+from workshop_kit.content.model import LINKS, placeholders
 from workshop_kit.fonts import Family
 from workshop_kit.layout.boxes import Box, Face, Fill, QRSymbol, TextRun
 from workshop_kit.layout.colours import Palette
@@ -117,8 +116,7 @@ class FaceBuilder:
             base = item.font or element.font
             if item.text is not None:
                 blocks.append(Block(tuple(parse_markup(item.text.format(**subject.values), base, colour))))
-                fields += [name for _, name, _, _ in string.Formatter().parse(item.text)
-                           if name in type(subject.model).model_fields]
+                fields += [name for name in placeholders(item.text) if name in type(subject.model).model_fields]
                 continue
             if item.field is None:  # a label alone is a heading
                 blocks.append(Block((Span(labels[item.label], combine(base, bold=True), label_colour),),
