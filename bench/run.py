@@ -123,9 +123,13 @@ def generated_kit(base: Path, cards: int) -> Path:
 
 
 def pdf_bytes(out: Path) -> dict[str, int]:
+    """Bytes of the card-deck PDFs of a build, summed by mode."""
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    return {f["mode"]: (out / f["path"]).stat().st_size for f in manifest["files"]
-            if f["kind"] == "card-deck"}
+    sizes: dict[str, int] = {}
+    for f in manifest["files"]:
+        if f["kind"] == "card-deck":
+            sizes[f["mode"]] = sizes.get(f["mode"], 0) + (out / f["path"]).stat().st_size
+    return sizes
 
 
 def report(name: str, cards: int, wall: float, peak: float, sizes: dict[str, int]) -> None:
@@ -145,16 +149,12 @@ def main() -> None:
         out = tmp / "shipped"
         wall, peak = timed_build(ROOT, out)
         manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-        sizes: dict[str, int] = {}
-        for f in manifest["files"]:
-            if f["kind"] == "card-deck":
-                sizes[f["mode"]] = sizes.get(f["mode"], 0) + (out / f["path"]).stat().st_size
-        report("shipped kit, cold", len(manifest["cards"]), wall, peak, sizes)
+        report("shipped kit, cold", len(manifest["cards"]), wall, peak, pdf_bytes(out))
         print(f"{'':<24} (and {len(manifest['boards'])} boards: {len(manifest['files'])} files in all)")
 
         decks = [arg for d in sorted({c["deck"] for c in manifest["cards"]}) for arg in ("--only", d)]
         wall, peak = timed_build(ROOT, tmp / "decks", *decks)
-        report("shipped decks, cold", len(manifest["cards"]), wall, peak, sizes)
+        report("shipped decks, cold", len(manifest["cards"]), wall, peak, pdf_bytes(tmp / "decks"))
 
         kit = generated_kit(tmp, args.cards)
         out = tmp / "generated"

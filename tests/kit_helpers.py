@@ -206,6 +206,17 @@ def trim_pt(placement: dict) -> tuple[float, float, float, float]:
     return x * MM, y * MM, (x + w) * MM, (y + h) * MM
 
 
+def pdf_text(path: Path) -> str:
+    """All the text of a PDF file, page after page, as pypdfium2 extracts it."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        return "\n".join(page.get_textpage().get_text_range() for page in doc)
+    finally:
+        doc.close()
+
+
 def normalise(text: str) -> str:
     """Extracted text with line breaks and hyphenation at line ends undone."""
     # pdfium reports a hyphen that ends a line as U+0002 or U+FFFE, without

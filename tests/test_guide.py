@@ -19,7 +19,7 @@ import pypdfium2 as pdfium
 import zxingcpp
 
 from kit_helpers import (
-    PAPERS_PT, REPO, STANDALONE, Built, build_into, line_col, load_yaml, normalise, replace_once,
+    PAPERS_PT, REPO, STANDALONE, Built, build_into, line_col, load_yaml, normalise, pdf_text, replace_once,
     tree_digest,
 )
 from workshop_kit.layout.guide import (
@@ -48,11 +48,7 @@ def guide_entry(built: Built) -> dict:
 
 def guide_text(built: Built) -> str:
     """All text of the guide, line breaks and hyphenation undone."""
-    doc = pdfium.PdfDocument(str(built.path(guide_entry(built)["path"])))
-    try:
-        return normalise(" ".join(page.get_textpage().get_text_range() for page in doc))
-    finally:
-        doc.close()
+    return normalise(pdf_text(built.path(guide_entry(built)["path"])))
 
 
 def expected_times(guide: dict) -> list[tuple[str, int, str]]:

@@ -4,18 +4,9 @@ from __future__ import annotations
 
 import json
 
-import pypdfium2 as pdfium
 import pytest
 
-from kit_helpers import REPO, load_yaml, tree_digest
-
-
-def pdf_text(path) -> str:
-    doc = pdfium.PdfDocument(str(path))
-    try:
-        return "\n".join(page.get_textpage().get_text_range() for page in doc)
-    finally:
-        doc.close()
+from kit_helpers import REPO, load_yaml, pdf_text, tree_digest
 
 
 @pytest.mark.parametrize("language", ["da", "en"])

@@ -14,7 +14,6 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 from jsonschema import Draft202012Validator
 from pydantic import ValidationError
 
@@ -233,9 +232,3 @@ def test_a_board_of_one_type_is_rejected_by_the_schema_of_another(written):
     data = load_yaml(REPO / "boards/tjekliste.yaml")
     validator = Draft202012Validator(load_schema(written, "board-partner-matrix.schema.json"))
     assert not validator.is_valid(data)
-
-
-def test_yaml_with_the_modeline_still_loads_the_same():
-    text = (REPO / "decks/dilemmaer.yaml").read_text(encoding="utf-8")
-    body = text.split("\n", 1)[1]
-    assert yaml.safe_load(text) == yaml.safe_load(body)
