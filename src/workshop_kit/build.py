@@ -19,7 +19,7 @@ from workshop_kit.layout.checks import check_contrast, check_template
 from workshop_kit.layout.guide import absent_tools, glyph_problems
 from workshop_kit.content.boards import BOARD_MODELS
 from workshop_kit.content.model import CARD_MODELS
-from workshop_kit.draw.raster import png_size, rasterise
+from workshop_kit.draw.raster import image_size, rasterise
 from workshop_kit.draw.svg import render_svg
 from workshop_kit.impose.poster import poster as poster_sheets, needs_tiles, tile
 from workshop_kit.layout.board import (
@@ -32,7 +32,7 @@ from workshop_kit.output.jobs import Job, file_job
 from workshop_kit.output.manifest import Manifest
 from workshop_kit.output.previous import PreviousBuild
 from workshop_kit.fingerprints import board_key, build_options, deck_key, faces_key, guide_key, inputs_digest
-from workshop_kit.output.thumbnails import board_thumbnail, deck_thumbnails
+from workshop_kit.output.thumbnails import board_path, board_thumbnail, deck_thumbnails
 from workshop_kit.problems import ContentError, Problem, did_you_mean
 from workshop_kit.workers import fork_map
 
@@ -240,7 +240,6 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
         jobs += deck_thumbnails(deck.slug, redraw, deck.size.width, deck.size.height, meta)
     for board, variants in boards_out:
         jobs += board_jobs(board, variants, board_layout, tile_paper, kit.paper, dpi, kit, meta)
-        jobs += [board_thumbnail(board.slug, v.variant, v.face, v.paper, meta) for v in variants]
 
     if progress:
         progress(f"{len(jobs)} jobs")
@@ -351,7 +350,7 @@ def board_jobs(board, variants, board_layout, tile_paper: str, token_paper: str,
 
 
 def _board_variant_jobs(board, v, board_layout, tile_paper: str, dpi: int, kit, meta: dict) -> list[Job]:
-    """Poster PDF and its PNG (rendered once, in one job), the SVG, and the tiles."""
+    """Poster PDF with its PNG and thumbnail (rendered once, in one job), the SVG, and the tiles."""
     face = v.face
     title = f"{board.model.title} – {kit.title}"
     stem = f"boards/{board.slug}" + ("-filled" if v.variant == "filled" else "")
@@ -362,12 +361,15 @@ def _board_variant_jobs(board, v, board_layout, tile_paper: str, dpi: int, kit, 
 
     def make_poster() -> dict[str, bytes]:
         pdf = render(sheets, lambda item, side: face, title=title, **meta)
-        return {pdf_name: pdf, png_name: rasterise(pdf, dpi)}
+        thumb_name, thumb = board_thumbnail(board.slug, v.variant, pdf)
+        return {pdf_name: pdf, png_name: rasterise(pdf, dpi), thumb_name: thumb}
 
     def record_poster(manifest: Manifest, files: dict[str, bytes]) -> None:
         manifest.add_file(path=pdf_name, kind="board-poster", paper=v.paper, pages=1, **common)
         manifest.add_file(path=png_name, kind="board-png", dpi=dpi,
-                          pixels=list(png_size(files[png_name])), **common)
+                          pixels=list(image_size(files[png_name])), **common)
+        thumb = board_path(board.slug, v.variant)
+        manifest.add_board_thumbnail(board.slug, v.variant, thumb, image_size(files[thumb]))
 
     jobs = [Job(make_poster, record_poster),
             file_job(f"{stem}.svg", lambda: render_svg(face, board_layout.builder.family, title),

@@ -19,14 +19,14 @@ from workshop_kit.content.kit import KitContent
 from workshop_kit.draw.pdf import MM, colour, draw_face
 from workshop_kit.fonts import Family
 from workshop_kit.layout.boxes import Box, Face, QRSymbol
-from workshop_kit.layout.face import MIN_MODULE_MM
-from workshop_kit.layout.guide import Materials, Plan, hours_minutes, materials, plan
+from workshop_kit.layout.guide import Materials, Plan, materials, plan
 from workshop_kit.layout.text import parse_markup
 from workshop_kit.qr import encode
 
 MARGIN_MM = 18
 HEADER_MM = 9       # from the top edge to the running header's baseline
 QR_MM = 38          # the follow-up code, quiet zone included
+GUIDE_MODULE_MM = 0.5  # at least: above the cards' floor of 0.4 mm, for a code read off a table
 SECTION_ROOM_MM = 70  # a section starts on a new page when less room than this is left
 HYPHENATION = {"da": "da_DK", "en": "en_GB"}
 
@@ -166,7 +166,7 @@ class _Setter:
         return (paper or "").upper() if paper in ("a0", "a1", "a2", "a3", "a4", "a5") else (paper or "").title()
 
     def duration(self, minutes: int) -> str:
-        hours, rest = hours_minutes(minutes)
+        hours, rest = divmod(minutes, 60)
         if not hours:
             return f"{rest} {self.label('guide_minutes')}"
         return self.label("guide_duration", hours=hours, minutes=rest)
@@ -401,7 +401,7 @@ class QRFlowable(Flowable):
 def _qr_face(url: str, colours: dict) -> Face:
     """A face holding only the QR symbol, big enough for modules of 0.5 mm."""
     matrix = encode(url)
-    size = max(QR_MM, matrix.modules_with_quiet_zone * max(MIN_MODULE_MM, 0.5))
+    size = max(QR_MM, matrix.modules_with_quiet_zone * GUIDE_MODULE_MM)
     symbol = QRSymbol(Box(0, 0, size, size), matrix, colours["ink"], colours["paper"])
     return Face(size, size, colours["paper"], (symbol,))
 

@@ -8,16 +8,16 @@ know, so a PNG from the SVG would fall back to another typeface."""
 from __future__ import annotations
 
 import io
-import struct
 
 import pypdfium2 as pdfium
 from PIL import Image
 
 
-def rasterise(pdf: bytes, dpi: int, page: int = 0) -> bytes:
+def rasterise(pdf: bytes, dpi: int) -> bytes:
+    """The first page as a PNG at `dpi`."""
     document = pdfium.PdfDocument(pdf)
     try:
-        bitmap = document[page].render(scale=dpi / 72)
+        bitmap = document[0].render(scale=dpi / 72)
         image = bitmap.to_pil()
         buffer = io.BytesIO()
         image.save(buffer, format="PNG", dpi=(dpi, dpi), optimize=False, compress_level=6)
@@ -47,9 +47,3 @@ def rasterise_pages(pdf: bytes, width_px: int) -> list[bytes]:
 def image_size(data: bytes) -> tuple[int, int]:
     """Width and height in pixels of a PNG or JPEG (only its header is read)."""
     return Image.open(io.BytesIO(data)).size
-
-
-def png_size(data: bytes) -> tuple[int, int]:
-    """Width and height in pixels, read from the PNG header."""
-    width, height = struct.unpack(">II", data[16:24])
-    return width, height

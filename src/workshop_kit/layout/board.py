@@ -61,7 +61,7 @@ class BoardLayout:
         scale = width / ref_width
         palette = Palette(self.kit.colours, board.type)
         out = []
-        variants = ["blank"] + (["filled"] if _has_placements(board) else [])
+        variants = ["blank"] + (["filled"] if filled_in(board.type, board.model) else [])
         for variant in variants:
             subject = BoardSubject(board.model, board.type, board.qr_url, self._values(board),
                                    _board_problem(board), palette, scale, variant, self, board)
@@ -115,10 +115,6 @@ class BoardSubject(Subject):
     board: Board | None = None
 
 
-def _has_placements(board: Board) -> bool:
-    return filled_in(board.type, board.model)
-
-
 def _token_list(board: Board) -> str:
     return "elements" if board.type == "influence-circle" else "partners"
 
@@ -160,11 +156,9 @@ def _board_problem(board: Board, prefix: tuple = ()):
 
 
 def _label(builder: FaceBuilder, element: Element, box: Box, subject: Subject, problems,
-           text: str, style: str = "bold", colour=None, align="center", valign="middle",
-           size: float | None = None) -> list[TextRun]:
+           text: str, style: str = "bold", colour=None, align="center", valign="middle") -> list[TextRun]:
     """One fitted label in a box, styled from the element."""
-    el = element.model_copy(update={"align": align, "valign": valign,
-                                    **({"size": size, "min_size": min(size, element.min_size)} if size else {})})
+    el = element.model_copy(update={"align": align, "valign": valign})
     colour = colour if colour is not None else subject.palette[element.colour]
     return builder.text(box, el, subject, problems, blocks=[Block((Span(text, style, colour),))])
 
@@ -177,7 +171,7 @@ def _rings(builder: FaceBuilder, element: Element, box: Box, subject: BoardSubje
     n = len(model.rings)
     cx, cy = box.x + box.width / 2, box.y + box.height / 2
     radius = min(box.width, box.height) / 2
-    rule = palette["rule"] if "rule" in palette else palette["ink"]
+    rule = palette["rule"]
     shapes, labels = [], []
     for i in reversed(range(n)):
         ring = model.rings[i]
@@ -296,8 +290,7 @@ def _matrix(builder: FaceBuilder, element: Element, box: Box, subject: BoardSubj
     model = subject.model
     palette = subject.palette
     s = subject.scale
-    ink = palette[element.colour]
-    rule = palette["rule"] if "rule" in palette else ink
+    rule = palette["rule"]
     axis_band = AXIS_BAND * s
     plot = Box(box.x + axis_band, box.y + axis_band, box.width - axis_band, box.height - axis_band)
     qw, qh = plot.width / 2, plot.height / 2
@@ -421,7 +414,7 @@ def _table(builder: FaceBuilder, element: Element, box: Box, subject: BoardSubje
     model = subject.model
     palette = subject.palette
     labels = builder.kit.labels
-    rule = palette["rule"] if "rule" in palette else palette["ink"]
+    rule = palette["rule"]
     partners = []
     if model.partners_from:
         source = builder.kit.board(model.partners_from)

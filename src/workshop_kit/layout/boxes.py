@@ -94,17 +94,6 @@ class QRSymbol:
 Item = Union[Fill, TextRun, QRSymbol, Circle, Stroke, Group]
 
 
-def flatten(items) -> list:
-    """Items with groups opened, in drawing order."""
-    out = []
-    for item in items:
-        if isinstance(item, Group):
-            out.extend(flatten(item.items))
-        else:
-            out.append(item)
-    return out
-
-
 @dataclass(frozen=True)
 class Face:
     """One side of a card (or a whole board): its size and what is on it."""
@@ -113,9 +102,6 @@ class Face:
     height: float
     background: Colour
     items: tuple[Item, ...]
-
-    def texts(self) -> list[TextRun]:
-        return [i for i in flatten(self.items) if isinstance(i, TextRun)]
 
 
 @dataclass(frozen=True)

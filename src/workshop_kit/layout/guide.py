@@ -81,10 +81,6 @@ def plan(start: str, steps: Iterable) -> Plan:
     return Plan(tuple(rows), clock(begin), clock(now), now - begin)
 
 
-def hours_minutes(minutes: int) -> tuple[int, int]:
-    return divmod(minutes, 60)
-
-
 # --- the text ------------------------------------------------------------------
 
 def glyph_problems(source, family: Family) -> list[Problem]:

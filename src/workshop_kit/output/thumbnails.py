@@ -16,8 +16,7 @@ from __future__ import annotations
 from workshop_kit.draw.pdf import render
 from workshop_kit.draw.raster import image_size, rasterise_pages
 from workshop_kit.impose.plan import Page, Placement, Sheets
-from workshop_kit.impose.poster import poster
-from workshop_kit.layout.boxes import CardFaces, Face
+from workshop_kit.layout.boxes import CardFaces
 from workshop_kit.output.jobs import Job
 from workshop_kit.output.manifest import Manifest
 
@@ -60,15 +59,6 @@ def _cards_job(deck: str, cards: list[CardFaces], width: float, height: float,
     return Job(make, record)
 
 
-def board_thumbnail(board: str, variant: str, face: Face, paper: str, meta: dict) -> Job:
-    """What one job makes (the board variant's picture) and how the manifest records it."""
-    name = board_path(board, variant)
-
-    def make() -> dict[str, bytes]:
-        pdf = render(poster(face.width, face.height, paper), lambda item, side: face, title=board, **meta)
-        return {name: rasterise_pages(pdf, BOARD_WIDTH_PX)[0]}
-
-    def record(manifest: Manifest, files: dict[str, bytes]) -> None:
-        manifest.add_board_thumbnail(board, variant, name, image_size(files[name]))
-
-    return Job(make, record)
+def board_thumbnail(board: str, variant: str, poster_pdf: bytes) -> tuple[str, bytes]:
+    """The name and picture of a board variant, from its poster PDF (drawn once, for both)."""
+    return board_path(board, variant), rasterise_pages(poster_pdf, BOARD_WIDTH_PX)[0]
