@@ -20,6 +20,7 @@ from workshop_kit.draw.pdf import MM, colour, draw_face
 from workshop_kit.fonts import Family
 from workshop_kit.layout.boxes import Box, Face, QRSymbol
 from workshop_kit.layout.guide import Materials, Plan, materials, plan
+from workshop_kit.layout.printing import fill_label, paper_name
 from workshop_kit.layout.text import parse_markup
 from workshop_kit.qr import encode
 
@@ -138,10 +139,7 @@ class _Setter:
     def label(self, key: str, **values) -> str:
         """A fixed text with its {placeholders} filled in; a placeholder a
         kit's own label misspells is printed as written."""
-        try:
-            return self.labels[key].format_map(_Kept(values))
-        except (ValueError, IndexError, AttributeError, KeyError):  # a stray brace or a field of a field
-            return self.labels[key]
+        return fill_label(self.labels, key, **values)
 
     def p(self, text: str, style: ParagraphStyle, bullet: str | None = None) -> Paragraph:
         """A paragraph of content text: **bold** and *italic* kept, the rest escaped."""
@@ -163,7 +161,7 @@ class _Setter:
     def paper_name(self, paper: str | None) -> str:
         if paper == "card":
             return self.label("guide_card")
-        return (paper or "").upper() if paper in ("a0", "a1", "a2", "a3", "a4", "a5") else (paper or "").title()
+        return paper_name(paper or "")
 
     def duration(self, minutes: int) -> str:
         hours, rest = divmod(minutes, 60)
@@ -376,11 +374,6 @@ class _Setter:
             canvas.restoreState()
 
         return draw
-
-
-class _Kept(dict):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
 
 
 class QRFlowable(Flowable):

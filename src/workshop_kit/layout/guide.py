@@ -22,16 +22,15 @@ and the files of decks and boards the programme does not use.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from workshop_kit.fonts import Family
+from workshop_kit.layout.printing import SCREEN_KINDS, sheets_of
 from workshop_kit.problems import Problem
 
 MINUTES_A_DAY = 24 * 60
-DIGITAL_KINDS = ("board-png", "board-svg")
 
 
 # --- the programme -----------------------------------------------------------
@@ -179,11 +178,6 @@ def absent_tools(used: Iterable[str], files: Sequence[dict]) -> list[str]:
     return [name for name in used if name not in present]
 
 
-def sheets_of(pages: int, duplex: bool) -> int:
-    """Sheets of paper for one copy: a duplex sheet carries two pages."""
-    return math.ceil(pages / 2) if duplex else pages
-
-
 def materials(files: Sequence[dict], used: Sequence[str], *, groups: int, participants: int,
               post_its_per_participant: int, pens_per_participant: int, extra: Sequence[str],
               paper: str, per_group: Iterable[str] | None = None,
@@ -218,7 +212,7 @@ def materials(files: Sequence[dict], used: Sequence[str], *, groups: int, partic
     for entry in files:
         kind, name = entry.get("kind"), _name(entry)
         key = (name, entry.get("variant"))
-        if kind in DIGITAL_KINDS:
+        if kind in SCREEN_KINDS:
             skip(entry, DIGITAL)
         elif name not in used_set:
             skip(entry, UNUSED)

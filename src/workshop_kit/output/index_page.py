@@ -10,15 +10,14 @@ Every text from the content or the labels is escaped.
 
 from __future__ import annotations
 
-import math
-import string
 from html import escape
 from typing import Any, Iterable
+
+from workshop_kit.layout.printing import SCREEN_KINDS, fill_label, paper_name, sheets_of
 
 CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
 OFFICE_PAPERS = ("a4", "letter")
 KIND_ORDER = ("card-deck", "board-poster", "board-tiles", "token-sheet", "board-png", "board-svg")
-SCREEN_KINDS = ("board-png", "board-svg")  # listed after everything that is printed
 FILE_TYPES = {".pdf": "PDF", ".svg": "SVG", ".png": "PNG"}
 
 
@@ -47,13 +46,7 @@ class _Page:
     def text(self, key: str, **values: Any) -> str:
         """A label with its {placeholders} filled in; a label a kit wrote
         with an unknown or broken placeholder is shown as it is."""
-        template = self.labels.get(key, key)
-        if not values:
-            return template
-        try:
-            return string.Formatter().vformat(template, (), _Known(values))
-        except (ValueError, IndexError, AttributeError):
-            return template
+        return fill_label(self.labels, key, **values)
 
     def number(self, value: float) -> str:
         shown = f"{value:g}"
@@ -230,7 +223,7 @@ class _Page:
         path = entry["path"]
         kind = entry.get("kind", "")
         key = "index_kind_" + kind.replace("-", "_") + (f"_{entry['mode']}" if kind == "card-deck" else "")
-        title = self.text(key, paper=_paper_name(entry.get("paper", "")))
+        title = self.text(key, paper=paper_name(entry.get("paper", "")))
         if title == key:  # a kind of file this page has no words for
             title = path.rsplit("/", 1)[-1]
         badge = FILE_TYPES.get(path[path.rfind("."):].lower(), "")
@@ -265,10 +258,10 @@ class _Page:
                  (t("index_scale"), t("index_actual_size"))]
         if duplex:
             facts.append((t("index_pages"), str(pages)))
-        facts.append((t("index_sheets"), str(math.ceil(pages / 2) if duplex else pages)))
+        facts.append((t("index_sheets"), str(sheets_of(pages, duplex))))
         office = entry.get("paper") in OFFICE_PAPERS
         facts.append((t("index_printer"), t("index_office_printer") if office
-                      else t("index_large_printer", paper=_paper_name(entry.get("paper", "")))))
+                      else t("index_large_printer", paper=paper_name(entry.get("paper", "")))))
         if kind == "card-deck":
             cut = t("index_cut_cards")
         elif kind == "board-tiles":
@@ -282,7 +275,7 @@ class _Page:
         return facts
 
     def paper(self, entry: dict) -> str:
-        name = _paper_name(entry.get("paper", ""))
+        name = paper_name(entry.get("paper", ""))
         size = entry.get("page_size_mm") or (entry.get("size_mm") if entry.get("kind") == "board-poster" else None)
         if not size:
             return name
@@ -296,20 +289,9 @@ class _Page:
         return self.size(*size) if size else ""
 
 
-class _Known(dict):
-    """Placeholders a label may use; an unknown one stays as it was written."""
-
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
 def _kind_rank(entry: dict) -> int:
     kind = entry.get("kind")
     return KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
-
-
-def _paper_name(paper: str) -> str:
-    return paper.upper() if paper[:1] == "a" else paper.capitalize()
 
 
 def _link(href: str, text: str) -> str:

@@ -1,0 +1,38 @@
+"""What the files of a build mean for the people who print them, shared by
+the facilitator guide and index.html: sheets per copy, paper names, which
+files are for screens, and fixed texts with their {placeholders} filled in."""
+
+from __future__ import annotations
+
+import math
+import string
+from typing import Any
+
+SCREEN_KINDS = ("board-png", "board-svg")  # files for screens, never printed
+
+
+def sheets_of(pages: int, duplex: bool) -> int:
+    """Sheets of paper for one copy: a duplex sheet carries two pages."""
+    return math.ceil(pages / 2) if duplex else pages
+
+
+def paper_name(paper: str) -> str:
+    """'a4' -> 'A4', 'letter' -> 'Letter'."""
+    return paper.upper() if paper[:1] == "a" else paper.capitalize()
+
+
+class _Kept(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def fill_label(labels: dict[str, str], key: str, **values: Any) -> str:
+    """A label with its {placeholders} filled in; an unknown placeholder or a
+    stray brace is printed as written rather than stopping the build."""
+    template = labels.get(key, key)
+    if not values:
+        return template
+    try:
+        return string.Formatter().vformat(template, (), _Kept(values))
+    except (ValueError, IndexError, AttributeError, KeyError):
+        return template
