@@ -122,21 +122,20 @@ class _Page:
     def guide_section(self) -> str:
         if not self.guides:
             return ""
-        return (f'<section id="guide" aria-labelledby="guide-title">'
-                f'<h2 id="guide-title">{escape(self.text("index_guide"))}</h2>'
-                f'<p>{escape(self.text("index_guide_intro"))}</p>{self.file_list(self.guides)}</section>')
+        return self.section("guide", "index_guide",
+                            f'<p>{escape(self.text("index_guide_intro"))}</p>{self.file_list(self.guides)}')
+
+    def section(self, anchor: str, heading: str, body: str) -> str:
+        """A part of the page with its heading (nothing when it has nothing to show)."""
+        if not body:
+            return ""
+        return (f'<section id="{anchor}" aria-labelledby="{anchor}-title">'
+                f'<h2 id="{anchor}-title">{escape(self.text(heading))}</h2>{body}</section>')
 
     # --- decks -----------------------------------------------------------------
 
     def deck_sections(self) -> str:
-        if not self.decks:
-            return ""
-        parts = [f'<section id="decks" aria-labelledby="decks-title">'
-                 f'<h2 id="decks-title">{escape(self.text("index_decks"))}</h2>']
-        for deck in self.decks:
-            parts.append(self.deck_section(deck))
-        parts.append("</section>")
-        return "".join(parts)
+        return self.section("decks", "index_decks", "".join(self.deck_section(d) for d in self.decks))
 
     def deck_section(self, deck: dict) -> str:
         name = deck["deck"]
@@ -161,28 +160,15 @@ class _Page:
         width, height = card.get("size_mm", (63, 88))
         faces = []
         for side in ("front", "back"):
-            thumb = thumbs.get(side)
             alt = f"{title} – {self.text('index_' + side)}"
-            if thumb:
-                w, h = thumb["pixels"]
-                faces.append(f'<img src="{escape(thumb["path"])}" alt="{escape(alt)}" width="{w}" height="{h}">')
-            else:
-                faces.append(f'<span class="missing" style="aspect-ratio: {width:g} / {height:g}">'
-                             f'{escape(alt)}</span>')
+            faces.append(_picture(thumbs.get(side), alt, f' style="aspect-ratio: {width:g} / {height:g}"'))
         return (f'<li><figure class="card"><div class="faces">{"".join(faces)}</div>'
                 f"<figcaption>{escape(title)}</figcaption></figure></li>")
 
     # --- boards ----------------------------------------------------------------
 
     def board_sections(self) -> str:
-        if not self.boards:
-            return ""
-        parts = [f'<section id="boards" aria-labelledby="boards-title">'
-                 f'<h2 id="boards-title">{escape(self.text("index_boards"))}</h2>']
-        for board in self.boards:
-            parts.append(self.board_section(board))
-        parts.append("</section>")
-        return "".join(parts)
+        return self.section("boards", "index_boards", "".join(self.board_section(b) for b in self.boards))
 
     def board_section(self, board: dict) -> str:
         name = board["board"]
@@ -198,13 +184,9 @@ class _Page:
             thumb = board.get("thumbnails", {}).get(variant)
             caption = self.text(f"index_{variant}")
             alt = f"{title} – {caption}"
-            if thumb:
-                w, h = thumb["pixels"]
-                picture = f'<img src="{escape(thumb["path"])}" alt="{escape(alt)}" width="{w}" height="{h}">'
-                if variant in pngs:
-                    picture = f'<a href="{escape(pngs[variant])}">{picture}</a>'
-            else:
-                picture = f'<span class="missing">{escape(alt)}</span>'
+            picture = _picture(thumb, alt)
+            if thumb and variant in pngs:
+                picture = f'<a href="{escape(pngs[variant])}">{picture}</a>'
             shape = " portrait" if thumb and thumb["pixels"][1] > thumb["pixels"][0] else ""
             figures.append(f'<figure class="board{shape}">{picture}'
                            f'<figcaption>{escape(caption)}</figcaption></figure>')
@@ -292,6 +274,14 @@ class _Page:
 def _kind_rank(entry: dict) -> int:
     kind = entry.get("kind")
     return KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
+
+
+def _picture(thumb: dict | None, alt: str, missing_style: str = "") -> str:
+    """A thumbnail, or its alt text in a box where the picture is missing."""
+    if not thumb:
+        return f'<span class="missing"{missing_style}>{escape(alt)}</span>'
+    width, height = thumb["pixels"]
+    return f'<img src="{escape(thumb["path"])}" alt="{escape(alt)}" width="{width}" height="{height}">'
 
 
 def _link(href: str, text: str) -> str:
