@@ -9,7 +9,7 @@ and the tests decode every printed code with an independent decoder.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M, ERROR_CORRECT_Q
@@ -32,6 +32,23 @@ class QRMatrix:
     @property
     def modules_with_quiet_zone(self) -> int:
         return self.modules + 2 * QUIET_ZONE
+
+    @cached_property
+    def dark_runs(self) -> tuple[tuple[int, int, int], ...]:
+        """(row, first column, length) of every horizontal run of dark modules:
+        what the PDF and SVG writers fill, one rectangle a run."""
+        runs = []
+        for r, row in enumerate(self.rows):
+            c, n = 0, len(row)
+            while c < n:
+                if row[c]:
+                    start = c
+                    while c < n and row[c]:
+                        c += 1
+                    runs.append((r, start, c - start))
+                else:
+                    c += 1
+        return tuple(runs)
 
 
 @lru_cache(maxsize=4096)

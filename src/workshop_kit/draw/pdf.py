@@ -190,15 +190,4 @@ def _qr(canvas: Canvas, symbol: QRSymbol) -> None:
 @lru_cache(maxsize=2048)
 def _module_path(matrix: QRMatrix) -> str:
     """'x y w 1 re' for every horizontal run of dark modules, row by row."""
-    ops = []
-    for r, row in enumerate(matrix.rows):
-        c, n = 0, len(row)
-        while c < n:
-            if row[c]:
-                start = c
-                while c < n and row[c]:
-                    c += 1
-                ops.append(f"{start} {r} {c - start} 1 re")
-            else:
-                c += 1
-    return " ".join(ops)
+    return " ".join(f"{start} {r} {length} 1 re" for r, start, length in matrix.dark_runs)

@@ -106,17 +106,7 @@ def _qr(dwg, symbol: QRSymbol, height: float):
     m = symbol.module_mm
     group = dwg.g(class_="qr-code")
     group.add(dwg.rect((b.x, height - b.top), (b.width, b.height), fill=_hex(symbol.light)))
-    ops = []
-    for r, row in enumerate(symbol.matrix.rows):
-        c = 0
-        while c < len(row):
-            if row[c]:
-                start = c
-                while c < len(row) and row[c]:
-                    c += 1
-                ops.append(f"M{start} {r}h{c - start}v1h{start - c}z")
-            else:
-                c += 1
+    ops = [f"M{start} {r}h{length}v1h{-length}z" for r, start, length in symbol.matrix.dark_runs]
     x0 = b.x + QUIET_ZONE * m
     y0 = height - b.top + QUIET_ZONE * m
     group.add(dwg.path(d="".join(ops), fill=_hex(symbol.dark),
