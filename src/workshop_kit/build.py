@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from workshop_kit.builtin import builtin
+from workshop_kit.builtin import builtin, paper_size
 from workshop_kit.content import Deck, KitContent, load_kit
 from workshop_kit.draw.pdf import render
 from workshop_kit.fonts import Family, FontMissing, family
@@ -23,7 +23,7 @@ from workshop_kit.draw.raster import image_size, rasterise
 from workshop_kit.draw.svg import render_svg
 from workshop_kit.impose.poster import poster as poster_sheets, needs_tiles, tile
 from workshop_kit.layout.board import (
-    BOARD_KINDS, BOARD_PLACEHOLDERS, BoardLayout, sheet_size, tiles_with_labels,
+    BOARD_KINDS, BOARD_PLACEHOLDERS, BoardLayout, tiles_with_labels,
 )
 from workshop_kit.layout.template import LoadedTemplate, load_board_template, load_template
 from workshop_kit.output.files import Staging
@@ -102,7 +102,7 @@ def check(root: Path) -> Checked:
         problems.extend(_check_sheet(content, deck))
 
     def check_board_template(board_type: str, loaded: LoadedTemplate) -> list[Problem]:
-        width, height = sheet_size(loaded.template.paper, loaded.template.orientation)
+        width, height = paper_size(loaded.template.paper, loaded.template.orientation)
         return (check_template(content, board_type, loaded, BOARD_MODELS[board_type], ("face", "token"),
                                BOARD_KINDS, BOARD_PLACEHOLDERS)
                 + check_contrast(content, loaded, board_type, None, width, height,

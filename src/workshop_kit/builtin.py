@@ -18,6 +18,13 @@ def builtin(name: str) -> Any:
         return yaml.safe_load(fh)
 
 
+def paper_size(paper: str, orientation: str = "portrait") -> tuple[float, float]:
+    """Width and height in mm of a paper from data/papers.yaml."""
+    size = builtin("papers")[paper]
+    width, height = size["width"], size["height"]
+    return (height, width) if orientation == "landscape" else (width, height)
+
+
 def default_templates_dir() -> Path:
     """The card templates used by a kit that has no templates/ of its own."""
     packaged = Path(__file__).resolve().parent / "defaults" / "templates"

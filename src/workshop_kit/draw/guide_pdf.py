@@ -14,7 +14,7 @@ from reportlab.platypus import (
     CondPageBreak, Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle,
 )
 
-from workshop_kit.builtin import builtin
+from workshop_kit.builtin import paper_size
 from workshop_kit.content.kit import KitContent
 from workshop_kit.draw.pdf import MM, colour, draw_face
 from workshop_kit.fonts import Family
@@ -46,8 +46,7 @@ def render_guide(content: KitContent, files: list[dict], paper: str, family: Fam
                       pens_per_participant=guide.materials.pens_per_participant,
                       extra=guide.materials.extra, paper=paper,
                       per_group=guide.printed("per-group"), filled=guide.printed("filled"))
-    size = builtin("papers")[paper]
-    width, height = size["width"] * MM, size["height"] * MM
+    width, height = (side * MM for side in paper_size(paper))
     frame_width = width - 2 * MARGIN_MM * MM
 
     story = (setter.title_block()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workshop_kit.builtin import builtin
+from workshop_kit.builtin import builtin, paper_size
 from workshop_kit.impose.marks import grid_marks
 from workshop_kit.impose.plan import Page, Placement, Segment, Sheets
 
@@ -66,15 +66,14 @@ def fit_grid(paper_w: float, paper_h: float, card_w: float, card_h: float, setti
 
 def home_grid(card_w: float, card_h: float, paper: str) -> Grid:
     """The grid of cards on a sheet of `paper` for office printing (DoesNotFit if none)."""
-    size = builtin("papers")[paper]
-    return fit_grid(size["width"], size["height"], card_w, card_h, builtin("sheets")["home"])
+    return fit_grid(*paper_size(paper), card_w, card_h, builtin("sheets")["home"])
 
 
 def impose_home(count: int, card_w: float, card_h: float, paper: str, duplex: str | None) -> Sheets:
     """Pages for `count` cards: fronts, then (if duplex) the mirrored backs."""
     settings = builtin("sheets")["home"]
     grid = home_grid(card_w, card_h, paper)
-    width, height = builtin("papers")[paper]["width"], builtin("papers")[paper]["height"]
+    width, height = paper_size(paper)
     xs, ys = grid.cut_lines()
     margin = settings["printer_margin"]
     marks = tuple(grid_marks(xs, ys, settings["mark_offset"], settings["mark_length"],

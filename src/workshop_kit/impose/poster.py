@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from workshop_kit.builtin import builtin
+from workshop_kit.builtin import builtin, paper_size
 from workshop_kit.impose.plan import Page, Placement, Segment, Sheets
 from workshop_kit.layout.boxes import Box
 
@@ -42,9 +42,8 @@ def tile(width: float, height: float, paper: str) -> TileSet:
     """Cut a width x height board into pages of `paper`, in whichever
     orientation needs fewer pages. Neighbouring tiles share OVERLAP mm."""
     margin = builtin("sheets")["home"]["printer_margin"]
-    size = builtin("papers")[paper]
     best = None
-    for pw, ph in ((size["width"], size["height"]), (size["height"], size["width"])):
+    for pw, ph in (paper_size(paper), paper_size(paper, "landscape")):
         aw, ah = pw - 2 * margin, ph - 2 * margin - LABEL_BAND
         columns = max(1, math.ceil((width - OVERLAP) / (aw - OVERLAP)))
         rows = max(1, math.ceil((height - OVERLAP) / (ah - OVERLAP)))
@@ -93,7 +92,6 @@ def _marks(area: Box, region: Box, r: int, c: int, rows: int, columns: int) -> t
 
 def needs_tiles(width: float, height: float, paper: str) -> bool:
     """True when a board is larger than one sheet of `paper` in either orientation."""
-    size = builtin("papers")[paper]
-    pw, ph = size["width"], size["height"]
+    pw, ph = paper_size(paper)
     fits = (width <= pw and height <= ph) or (width <= ph and height <= pw)
     return not fits

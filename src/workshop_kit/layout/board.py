@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from workshop_kit.builtin import builtin
+from workshop_kit.builtin import paper_size
 from workshop_kit.content import Board, KitContent
 from workshop_kit.content.boards import filled_in
 from workshop_kit.content.model import slug_from
@@ -28,12 +28,6 @@ POST_IT_MM = 76  # a standard square post-it, printed at its real size
 TABLE_FIELDS = ("name", "common_interest", "importance", "challenges", "relation", "contact")
 TABLE_LABELS = ("partner", "common_interest", "partner_importance", "challenges", "relation", "contact")
 TABLE_WEIGHTS = (1.35, 1.2, 1.0, 1.2, 1.0, 1.0)
-
-
-def sheet_size(paper: str, orientation: str) -> tuple[float, float]:
-    size = builtin("papers")[paper]
-    w, h = size["width"], size["height"]
-    return (h, w) if orientation == "landscape" else (w, h)
 
 
 @dataclass(frozen=True)
@@ -56,8 +50,8 @@ class BoardLayout:
         """The blank board, and a filled-in one where the content places things."""
         template: BoardTemplate = self.templates[board.type].template
         paper = poster if template.scalable else template.paper
-        width, height = sheet_size(paper, template.orientation)
-        ref_width, _ = sheet_size(template.paper, template.orientation)
+        width, height = paper_size(paper, template.orientation)
+        ref_width, _ = paper_size(template.paper, template.orientation)
         scale = width / ref_width
         palette = Palette(self.kit.colours, board.type)
         out = []
