@@ -241,19 +241,16 @@ def _spots(members: list[int], i: int, cx: float, cy: float, band: float, w: flo
             x = cx + radius * math.cos(math.radians(angle)) - w / 2
             y = cy + radius * math.sin(math.radians(angle)) - h / 2
             box = Box(x, y, w, h)
-            if _in_annulus(box, cx, cy, r0, r1):
+            if _in_annulus(box, cx, cy, r0, r1) and not any(_overlap(box, other) for other in taken):
                 candidates.append((angle % 360, box))
-    mine: list[Box] = []
     spots: dict[int, tuple[float, float]] = {}
     for j, k in enumerate(members):
-        ideal = (270 + 360 * (j + 0.5) / len(members)) % 360 if i else 270
-        free = [(abs((angle - ideal + 180) % 360 - 180), box) for angle, box in candidates
-                if not any(_overlap(box, other) for other in taken + mine)]
-        if not free:
+        if not candidates:
             return None
-        _, box = min(free, key=lambda t: t[0])
-        mine.append(box)
+        ideal = (270 + 360 * (j + 0.5) / len(members)) % 360 if i else 270
+        _, box = min(candidates, key=lambda t: abs((t[0] - ideal + 180) % 360 - 180))
         spots[k] = (box.x, box.y)
+        candidates = [(angle, other) for angle, other in candidates if not _overlap(box, other)]
     return spots
 
 
