@@ -47,6 +47,11 @@ class Family:
         unknown = set(text) - _coverage(self.face(style))
         return [c for c in dict.fromkeys(text) if c in unknown and not c.isspace()] if unknown else []
 
+    def missing_message(self, missing: list[str]) -> str:
+        """What to tell the writer of a text with characters the font lacks."""
+        chars = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in dict.fromkeys(missing))
+        return f"the font {self.name} has no {chars}; write it another way"
+
     def files(self) -> dict[str, str]:
         return {style: str(_path(self.name, style)) for style in STYLES}
 

@@ -155,9 +155,8 @@ class FaceBuilder:
             return []
         missing = [c for b in blocks for span in b.spans for c in self.family.missing(span.text, span.style)]
         if missing:
-            chars = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in dict.fromkeys(missing))
             problems.append(subject.problem(tuple(fields[0].split(".")) if fields else (),
-                f"the font {self.family.name} has no {chars}; write it another way"))
+                                            self.family.missing_message(missing)))
             return []
         s = subject.scale
         size, lines = self.setter.fit(blocks, box.width, box.height, element.size * s,

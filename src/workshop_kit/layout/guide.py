@@ -97,9 +97,7 @@ def glyph_problems(source, family: Family) -> list[Problem]:
         elif isinstance(value, str):
             missing = family.missing(value, "regular") + family.missing(value, "bold")
             if missing:
-                chars = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in dict.fromkeys(missing))
-                problems.append(source.problem(path, f"the font {family.name} has no {chars}; "
-                                                     "write it another way"))
+                problems.append(source.problem(path, family.missing_message(missing)))
 
     visit(source.data, ())
     return problems
