@@ -55,6 +55,12 @@ def built(tmp_path_factory, shipped_kit) -> Built:
     return build_into(shipped_kit, out)
 
 
+@pytest.fixture(scope="session")
+def english(tmp_path_factory) -> Built:
+    """The English kit of kits/en, built once for the whole session."""
+    return build_into(REPO / "kits" / "en", tmp_path_factory.mktemp("english") / "out", in_process=True)
+
+
 @pytest.fixture
 def make_kit(tmp_path) -> Callable[..., Path]:
     """make_kit(decks=ALL_DECKS, name=None) -> a fresh copy of the shipped

@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from kit_helpers import REPO, Built, build_into, load_yaml, normalise
+from kit_helpers import REPO, Built, load_yaml, normalise
 from workshop_kit.builtin import builtin, default_templates_dir
 
 KIT = REPO / "kits" / "en"
@@ -21,11 +21,6 @@ EN = builtin("labels/en")
 DA = builtin("labels/da")
 DECKS = {p.stem: load_yaml(p) for p in sorted((KIT / "decks").glob("*.yaml"))}
 BOARDS = {p.stem: load_yaml(p) for p in sorted((KIT / "boards").glob("*.yaml"))}
-
-
-@pytest.fixture(scope="module")
-def english(tmp_path_factory) -> Built:
-    return build_into(KIT, tmp_path_factory.mktemp("english") / "out", in_process=True)
 
 
 def pdf_text(built: Built, path: str) -> str:

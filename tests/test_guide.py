@@ -11,7 +11,6 @@ on their own at the end.
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 from types import SimpleNamespace
 
 import pypdf
@@ -19,7 +18,7 @@ import pypdfium2 as pdfium
 import zxingcpp
 
 from kit_helpers import (
-    PAPERS_PT, REPO, STANDALONE, Built, build_into, line_col, load_yaml, normalise, pdf_text, replace_once,
+    PAPERS_PT, REPO, STANDALONE, Built, line_col, load_yaml, normalise, pdf_text, replace_once,
     tree_digest,
 )
 from workshop_kit.layout.guide import (
@@ -27,15 +26,6 @@ from workshop_kit.layout.guide import (
 )
 
 LABELS = REPO / "src" / "workshop_kit" / "data" / "labels"
-# The English kit of the project names its decks and boards in English.
-ENGLISH_NAMES = {
-    "velfaerdstemaer": "welfare-themes", "dialogformater": "dialogue-formats", "dilemmaer": "dilemmas",
-    "politikerroller": "politician-roles", "indflydelsescirkel": "influence-circle",
-    "indflydelsescirkel-direktion": "influence-circle-executive-board", "partnermatrix": "partner-matrix",
-    "partnerliste": "partner-list", "tjekliste": "checklist",
-}
-
-
 def labels(language: str) -> dict[str, str]:
     return load_yaml(LABELS / f"{language}.yaml")
 
@@ -60,24 +50,6 @@ def expected_times(guide: dict) -> list[tuple[str, int, str]]:
         out.append((f"{now // 60:02d}:{now % 60:02d}", step["minutes"], step["title"]))
         now += step["minutes"]
     return out
-
-
-def english_kit(dest: Path) -> Path:
-    """The shipped kit with language: en, its decks and boards under their
-    English names, and the English guide of kits/en."""
-    dest.mkdir(parents=True)
-    shutil.copytree(REPO / "templates", dest / "templates")
-    text = (REPO / "kit.yaml").read_text(encoding="utf-8")
-    assert "language: da" in text
-    (dest / "kit.yaml").write_text(text.replace("language: da", "language: en"), encoding="utf-8")
-    for folder in ("decks", "boards"):
-        (dest / folder).mkdir()
-        for path in (REPO / folder).glob("*.yaml"):
-            content = path.read_text(encoding="utf-8").replace(
-                "partners_from: partnermatrix", "partners_from: partner-matrix")
-            (dest / folder / f"{ENGLISH_NAMES[path.stem]}.yaml").write_text(content, encoding="utf-8")
-    shutil.copy2(REPO / "kits" / "en" / "guide.yaml", dest / "guide.yaml")
-    return dest
 
 
 # --- the shipped kit's guide ------------------------------------------------------
@@ -288,9 +260,8 @@ def test_only_writes_the_guide_when_the_output_holds_every_tool_of_the_programme
     assert "decks/politikerroller-a4-duplex.pdf" not in text
 
 
-def test_an_english_kit_has_an_english_guide(tmp_path):
-    kit = english_kit(tmp_path / "en")
-    result = build_into(kit, tmp_path / "out", in_process=True)
+def test_an_english_kit_has_an_english_guide(english):
+    result = english
     text = guide_text(result)
     en, da = labels("en"), labels("da")
     for key in ("guide_programme", "guide_tools", "guide_materials", "guide_print", "guide_follow_up",
@@ -298,7 +269,7 @@ def test_an_english_kit_has_an_english_guide(tmp_path):
         assert en[key] in text, key
         assert da[key] not in text, key
     assert en["guide_page"].format(page=1, pages=guide_entry(result)["pages"]) in text
-    guide = load_yaml(kit / "guide.yaml")
+    guide = load_yaml(REPO / "kits" / "en" / "guide.yaml")
     for start, minutes, title in expected_times(guide):
         assert f"{start} {minutes} {en['guide_minutes']} {title}" in text
     lang = pypdf.PdfReader(str(result.path("guide-a4.pdf"))).trailer["/Root"].get("/Lang")
