@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kit_helpers import REPO, line_col, replace_once, tree_digest
+from kit_helpers import REPO, line_col, load_yaml, replace_once, tree_digest
 
 POLITICIANS = "decks/politikerroller.yaml"
 THEMES = "decks/velfaerdstemaer.yaml"
@@ -293,6 +293,20 @@ def test_colours_that_are_not_colours_in_the_theme_a_deck_and_a_ring(cli, tmp_pa
         line, _ = line_col(kit / file, needle)
         assert f"'{value}' is not a colour" in problem_at(run, file, line), run.stderr
     assert len(run.problems()) == 3, run.stderr
+
+
+def test_a_duplicate_partner_id_on_a_board_names_both_lines(cli, tmp_path, earlier):
+    kit = tmp_path / "kit"
+    shutil.copytree(REPO, kit, ignore=shutil.ignore_patterns("output", ".git", "tests", "src", "kits", "docs"))
+    board = kit / "boards/partnermatrix.yaml"
+    first = load_yaml(board)["partners"][0]["id"]
+    second = load_yaml(board)["partners"][1]["id"]
+    first_line, _ = line_col(board, f"id: {first}")
+    replace_once(board, f"id: {second}", f"id: {first}")
+    lines = [n for n, text in enumerate(board.read_text(encoding="utf-8").splitlines(), 1) if f"id: {first}" in text]
+    run = rejected(cli, kit, earlier)
+    rest = problem_at(run, "boards/partnermatrix.yaml", lines[1])
+    assert f"duplicate id '{first}' (first used on line {first_line})" in rest, rest
 
 
 def test_a_wrong_only_name_exits_2_with_a_hint(cli, shipped_kit, earlier):

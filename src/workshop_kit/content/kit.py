@@ -201,6 +201,15 @@ def _load_deck(path: Path, root: Path, kit: Kit | None, default_size, sizes, pro
                 head.qr.enabled, tuple(cards), urls, source)
 
 
+def _duplicate(source: Source, list_name: str, seen: dict[str, int], index: int, item_id: str) -> Problem | None:
+    """The problem of an id used before in the same list (`seen`: id -> first index), if it was."""
+    if item_id not in seen:
+        seen[item_id] = index
+        return None
+    line, _ = source.where((list_name, seen[item_id], "id"))
+    return source.problem((list_name, index, "id"), f"duplicate id '{item_id}' (first used on line {line})")
+
+
 def _raw_ids(raw_cards: list) -> list[str]:
     return [c["id"] for c in raw_cards if isinstance(c, dict) and isinstance(c.get("id"), str)]
 
@@ -222,12 +231,10 @@ def _validate_cards(source: Source, type_: str, raw_cards: list, problems: list)
         if card is None:
             ok = False
             continue
-        if card.id in seen:
-            line, _ = source.where(("cards", seen[card.id], "id"))
-            problems.append(source.problem(("cards", i, "id"),
-                                           f"duplicate id '{card.id}' (first used on line {line})"))
+        duplicate = _duplicate(source, "cards", seen, i, card.id)
+        if duplicate:
+            problems.append(duplicate)
             ok = False
-        seen.setdefault(card.id, i)
         cards.append(card)
     return cards, ok
 
@@ -267,11 +274,9 @@ def _check_boards(boards: list[Board], problems: list) -> None:
         for list_name in ("elements", "partners"):
             seen: dict[str, int] = {}
             for i, item in enumerate(getattr(model, list_name, [])):
-                if item.id in seen:
-                    line, _ = board.source.where((list_name, seen[item.id], "id"))
-                    problems.append(board.source.problem((list_name, i, "id"),
-                                                         f"duplicate id '{item.id}' (first used on line {line})"))
-                seen.setdefault(item.id, i)
+                duplicate = _duplicate(board.source, list_name, seen, i, item.id)
+                if duplicate:
+                    problems.append(duplicate)
         if board.type == "influence-circle":
             names = [r.name for r in model.rings]
             for i, element in enumerate(model.elements):
