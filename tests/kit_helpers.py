@@ -255,3 +255,17 @@ def stroked_segments(page) -> list[tuple[float, float, float, float]]:
                 segments.append((x, y, *start))
                 last = start
     return segments
+
+
+BASE_URL_LINE = "base_url: https://example.org"
+
+
+def use_url_template(kit: Path, template: str = "https://example.org/f/{kit}/{deck}/{card}") -> None:
+    """Make the kit's QR codes follow an explicit follow_up.url instead of base_url."""
+    replace_once(kit / "kit.yaml", BASE_URL_LINE, f"url: {template}")
+
+
+def follow_up_template(kit: dict) -> str:
+    """follow_up.url of a parsed kit.yaml, or the one its base_url gives."""
+    follow_up = kit["follow_up"]
+    return follow_up.get("url") or follow_up["base_url"] + "/f/{kit}/{deck}/{card}"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kit_helpers import REPO, line_col, load_yaml, replace_once, tree_digest
+from kit_helpers import REPO, line_col, load_yaml, replace_once, tree_digest, use_url_template
 
 POLITICIANS = "decks/politikerroller.yaml"
 THEMES = "decks/velfaerdstemaer.yaml"
@@ -157,7 +157,7 @@ def test_text_that_cannot_fit_names_deck_card_and_field(cli, make_kit, earlier):
                                  "example.org/f/{kit}/{deck}/{card}"], ids=["ftp", "no-scheme"])
 def test_bad_follow_up_url(cli, make_kit, earlier, url):
     kit = make_kit()
-    replace_once(kit / "kit.yaml", "url: https://example.org/f/{kit}/{deck}/{card}", f"url: {url}")
+    use_url_template(kit, url)
     line, column = line_col(kit / "kit.yaml", f"url: {url}", at=url)
     run = rejected(cli, kit, earlier)
     rest = problem_at(run, "kit.yaml", line, column)
@@ -166,6 +166,7 @@ def test_bad_follow_up_url(cli, make_kit, earlier, url):
 
 def test_unknown_placeholder_in_the_url_template(cli, make_kit, earlier):
     kit = make_kit()
+    use_url_template(kit)
     replace_once(kit / "kit.yaml", "/{card}", "/{kort}")
     line, column = line_col(kit / "kit.yaml", "{kort}", at="https://")
     run = rejected(cli, kit, earlier)
@@ -329,6 +330,7 @@ def test_an_unknown_option_exits_2(cli, shipped_kit, earlier):
 
 def test_a_format_spec_in_the_url_template_is_a_content_problem(cli, make_kit, earlier):
     kit = make_kit()
+    use_url_template(kit)
     replace_once(kit / "kit.yaml", "/{card}", "/{card:d}")
     line, _ = line_col(kit / "kit.yaml", "{card:d}")
     run = rejected(cli, kit, earlier)
@@ -337,6 +339,7 @@ def test_a_format_spec_in_the_url_template_is_a_content_problem(cli, make_kit, e
 
 def test_a_conversion_in_the_url_template_is_refused(cli, make_kit, earlier):
     kit = make_kit()
+    use_url_template(kit)
     replace_once(kit / "kit.yaml", "/{card}", "/{card!r}")
     run = rejected(cli, kit, earlier, command="validate")
     assert "follow_up.url" in run.stderr

@@ -18,6 +18,7 @@ import pypdfium2 as pdfium
 import zxingcpp
 
 from kit_helpers import (
+    follow_up_template,
     PAPERS_PT, REPO, STANDALONE, Built, line_col, load_yaml, normalise, pdf_text, replace_once,
     tree_digest,
 )
@@ -63,7 +64,7 @@ def test_the_guide_is_in_the_manifest_with_its_pages_paper_and_qr_url(built, shi
     for page in reader.pages:
         width, height = float(page.mediabox.width), float(page.mediabox.height)
         assert abs(width - PAPERS_PT["a4"][0]) < 0.5 and abs(height - PAPERS_PT["a4"][1]) < 0.5
-    url = kit["follow_up"]["url"].format(kit=kit["id"], deck="guide", card=kit["id"], lang=kit["language"])
+    url = follow_up_template(kit).format(kit=kit["id"], deck="guide", card=kit["id"], lang=kit["language"])
     assert entry["qr_urls"] == [url]
     assert reader.metadata.title.startswith(load_yaml(shipped_kit / "guide.yaml")["title"])
 

@@ -12,6 +12,7 @@ import zxingcpp
 from pypdf.generic import ContentStream
 
 from kit_helpers import (
+    follow_up_template,
     MM, PAPERS_PT, STANDALONE, line_col, load_yaml, normalise, replace_once, stroked_segments, tree_digest,
     trim_pt,
 )
@@ -551,7 +552,7 @@ def test_qr_codes_are_only_on_the_backs(built):
 
 def test_every_card_has_a_distinct_follow_up_url(built, shipped_kit):
     kit = load_yaml(shipped_kit / "kit.yaml")
-    template = kit["follow_up"]["url"]
+    template = follow_up_template(kit)
     urls = [c["qr_url"] for c in built.cards]
     assert all(urls) and len(set(urls)) == len(urls) == 54
     decks = {p.stem: load_yaml(p) for p in (shipped_kit / "decks").glob("*.yaml")}

@@ -167,7 +167,8 @@ def new_command(target: Path, language: str) -> None:
     click.echo("Next:")
     click.echo(f"  cd {target}")
     click.echo("  workshop-kit watch       # builds into output/ and rebuilds as you save")
-    click.echo("Set follow_up.url in kit.yaml to your own form before you print; "
+    click.echo("Before you print, set follow_up.base_url in kit.yaml to the address where "
+               "`workshop-kit serve` answers; "
                "output/index.html says what to print and how.")
 
 

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from workshop_kit.content.forms import Form
 from workshop_kit.content.model import (
     Colour, QRSettings, Slug, Strict, Text,
 )
@@ -17,6 +18,7 @@ class BoardBase(Strict):
     title: Text = Field(description="Title printed at the top of the board.")
     intro: str = Field("", description="A short text on what the board is for.")
     qr: QRSettings = Field(default_factory=QRSettings, description="The QR code on the board.")
+    form: Form | None = Field(None, description="The follow-up form of this board, instead of the kit's.")
 
 
 class Ring(Strict):

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
 
+from workshop_kit.content.forms import Form
 from workshop_kit.content.model import Kit, Strict, Text, UrlTemplate
 from workshop_kit.content.validate import validate
 from workshop_kit.content.yaml_source import Source, read_yaml
@@ -68,6 +69,7 @@ class GuideModel(Strict):
     materials: Materials = Field(default_factory=Materials,
                                  description="What to bring besides the printed files.")
     follow_up_url: UrlTemplate | None = Field(None, description="The guide's own follow-up URL template.")
+    form: Form | None = Field(None, description="The guide's own follow-up form, instead of the kit's.")
 
     @field_validator("start", mode="before")
     @classmethod

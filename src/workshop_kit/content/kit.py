@@ -12,6 +12,7 @@ from workshop_kit.content.model import (
     CARD_MODELS, LINKS, is_slug, placeholders, Card, DeckHead, Kit, Size,
 )
 from workshop_kit.content.boards import BOARD_MODELS, filled_in
+from workshop_kit.content.forms import Form
 from workshop_kit.content.guide import Guide, guide_url, read_guide
 from workshop_kit.content.validate import validate
 from workshop_kit.content.yaml_source import Source, read_yaml
@@ -33,6 +34,7 @@ class Deck:
     cards: tuple[Card, ...]
     qr_urls: tuple[str | None, ...]
     source: Source = field(repr=False, compare=False)
+    form: Form | None = None
 
     def card_line(self, index: int, path: tuple = ()) -> tuple[int | None, int | None]:
         return self.source.where(("cards", index) + path)
@@ -198,7 +200,7 @@ def _load_deck(path: Path, root: Path, kit: Kit | None, default_size, sizes, pro
         for card in cards
     )
     return Deck(slug, shown, head.type, head.name, head.description, size, colour,
-                head.qr.enabled, tuple(cards), urls, source)
+                head.qr.enabled, tuple(cards), urls, source, head.form)
 
 
 def _duplicate(source: Source, list_name: str, seen: dict[str, int], index: int, item_id: str) -> Problem | None:

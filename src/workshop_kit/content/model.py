@@ -10,28 +10,18 @@ import string
 import unicodedata
 from typing import Annotated, Literal, Union
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema, field_validator
+from pydantic import AfterValidator, Field, StringConstraints, WithJsonSchema, field_validator, model_validator
 
 from workshop_kit.builtin import builtin
+from workshop_kit.content.basics import SLUG, Slug, Strict, Text, is_slug  # noqa: F401 (re-exported)
+from workshop_kit.content.forms import Form
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-Slug = Annotated[
-    str,
-    StringConstraints(pattern=SLUG.pattern),
-    Field(description="Lowercase letters a-z, digits and hyphens; used in URLs and file names."),
-]
 HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 def placeholders(text: str) -> list[str]:
     """The {names} of a text to be filled in, in order; ValueError if a brace is unbalanced."""
     return list(dict.fromkeys(name for _, name, _, _ in string.Formatter().parse(text) if name))
-
-
-def is_slug(text: str) -> bool:
-    """An id or file name as URLs take it: lowercase a-z, digits and hyphens."""
-    return SLUG.match(text) is not None
 
 
 def slug_from(text: str) -> str:
@@ -50,10 +40,6 @@ URL_SCHEMA = {"type": "string", "pattern": r"^[Hh][Tt][Tt][Pp][Ss]?://[^/\s]\S*$
 PERCENT_SCHEMA = {"type": "number", "minimum": 0, "maximum": 100}
 
 URL_FIELDS = {"kit", "deck", "card", "lang"}
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 # --- colours and theme ------------------------------------------------------
@@ -154,12 +140,43 @@ UrlTemplate = Annotated[str, StringConstraints(strip_whitespace=True), AfterVali
                         WithJsonSchema(URL_SCHEMA)]
 
 
-class FollowUp(Strict):
-    """The follow-up form."""
+def check_base_url(value: str) -> str:
+    """The address a server answers at: http(s), a host, no placeholders, no query."""
+    check_url_template(value)
+    if placeholders(value) or "?" in value or "#" in value:
+        raise ValueError(f"'{value}' must be a plain address, e.g. http://192.168.1.20:8000, "
+                         "without {placeholders}, ? or #")
+    return value.rstrip("/")
 
-    url: UrlTemplate = Field(
-        description="URL template of the follow-up form; placeholders {kit}, {deck}, {card}, {lang}."
+
+BaseUrl = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(check_base_url),
+                    WithJsonSchema(URL_SCHEMA | {"examples": ["http://192.168.1.20:8000"]})]
+FORM_PATH = "/f/{kit}/{deck}/{card}"  # where `serve` puts the forms under base_url by default
+
+
+class FollowUp(Strict):
+    """The follow-up forms and where the QR codes lead."""
+
+    base_url: BaseUrl | None = Field(
+        None, description="The address participants reach `workshop-kit serve` at, e.g. "
+                          "http://192.168.1.20:8000 or https://workshop.kommune.dk. Without url, "
+                          f"the QR codes lead to base_url{FORM_PATH}.")
+    url: UrlTemplate | None = Field(
+        None, description="URL template of the follow-up form; placeholders {kit}, {deck}, {card}, {lang}. "
+                          "Set it for a form served elsewhere; by default it follows base_url."
     )
+    form: Form | None = Field(None, description="The kit's follow-up form; a deck, board, card or the "
+                                                "guide can have its own form instead.")
+
+    @model_validator(mode="after")
+    def _address(self) -> "FollowUp":
+        if self.url is None and self.base_url is None:
+            raise ValueError("give base_url (the address of workshop-kit serve) or url (a form elsewhere)")
+        return self
+
+    @property
+    def template(self) -> str:
+        return self.url or self.base_url + FORM_PATH
 
 
 class QRSettings(Strict):
@@ -207,7 +224,7 @@ class Kit(Strict):
     def follow_up_url(self, deck: str, card: str, *own: str | None) -> str:
         """The follow-up URL of a card, board or guide: from its own template
         (the most specific of `own` that is set), or from follow_up.url."""
-        template = next((t for t in own if t), self.follow_up.url)
+        template = next((t for t in own if t), self.follow_up.template)
         return template.format(kit=self.id, deck=deck, card=card, lang=self.language)
 
 
@@ -219,6 +236,7 @@ class Card(Strict):
                      examples=["frivillige-i-sfo"])
     title: Text = Field(description="Title printed on the card.")
     qr_url: UrlTemplate | None = Field(None, description="Follow-up URL for this card only.")
+    form: Form | None = Field(None, description="A follow-up form for this card only.")
 
 
 Items = Annotated[list[Text], Field(min_length=1)]
@@ -305,4 +323,5 @@ class DeckHead(Strict):
     card_size: CardSize | None = Field(None, description="Overrides the kit's card size. " + CARD_SIZE_HELP)
     colour: Colour | None = Field(None, description="Overrides the theme colour of the card type.")
     qr: QRSettings = Field(default_factory=QRSettings, description="The QR code on the cards.")
+    form: Form | None = Field(None, description="The follow-up form of this deck's cards, instead of the kit's.")
     cards: list = Field(min_length=1, description="The cards of the deck.")

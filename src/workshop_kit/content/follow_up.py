@@ -1,0 +1,103 @@
+"""What each QR code leads to: the card, board or guide behind a follow-up
+URL, with the form a participant answers there."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from workshop_kit.builtin import builtin
+from workshop_kit.content.forms import Form
+from workshop_kit.content.kit import BOARDS_DECK, KitContent
+from workshop_kit.content.guide import GUIDE_DECK
+
+
+@dataclass(frozen=True)
+class Target:
+    """A card, board or the guide, as its follow-up form shows it."""
+
+    url: str
+    deck: str         # the deck's slug, "boards" or "guide"
+    card: str         # the card's id, the board's slug, or the kit id for the guide
+    title: str        # the card's, board's or guide's title
+    group: str        # the deck's name, or the label of boards or the guide
+    colour: object    # hex string or CMYK: the colour of the deck or board
+    form: Form
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.deck, self.card)
+
+
+@lru_cache(maxsize=2)
+def default_form(language: str) -> Form:
+    """The built-in form for a kit that sets none."""
+    return Form.model_validate(builtin(f"forms/{language}"))
+
+
+def targets(content: KitContent) -> list[Target]:
+    """Every card, board and guide that has a QR code, in the order of the kit."""
+    kit = content.kit
+    kit_form = kit.follow_up.form or default_form(kit.language)
+    out: list[Target] = []
+    for deck in content.decks:
+        colour = deck.colour or content.colours.get(deck.type)
+        for card, url in zip(deck.cards, deck.qr_urls):
+            if url:
+                out.append(Target(url, deck.slug, card.id, card.title, deck.name, colour,
+                                  card.form or deck.form or kit_form))
+    for board in content.boards:
+        if board.qr_url:
+            out.append(Target(board.qr_url, BOARDS_DECK, board.slug, board.model.title,
+                              content.labels["form_boards"], content.colours.get(board.type),
+                              board.model.form or kit_form))
+    guide = content.guide
+    if guide and guide.qr_url:
+        out.append(Target(guide.qr_url, GUIDE_DECK, kit.id, guide.model.title, content.labels["form_guide"],
+                          content.colours.get("guide"), guide.model.form or kit_form))
+    return out
+
+
+def dialogue_formats(content: KitContent) -> list[str]:
+    """The choices of the background question on preferred formats: the
+    titles of the kit's dialogue-format cards."""
+    titles = [card.title for deck in content.decks if deck.type == "dialogue-format" for card in deck.cards]
+    return list(dict.fromkeys(titles))
+
+
+def formats_without_choices(content: KitContent) -> bool:
+    """True when a form asks for preferred formats in a kit with no
+    dialogue-format cards to offer (the question is then left out)."""
+    return not dialogue_formats(content) and any("formats" in t.form.background for t in targets(content))
+
+
+def base_url(content: KitContent, given: str | None = None) -> str:
+    """Where the forms are served: the given address, kit.yaml's
+    follow_up.base_url, or the scheme and host of follow_up.url."""
+    chosen = given or content.kit.follow_up.base_url
+    if chosen:
+        return chosen.rstrip("/")
+    parts = urlsplit(content.kit.follow_up.template)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def served_path(url: str, base: str) -> str | None:
+    """The path (and query) a server at `base` answers `url` at; None when
+    `url` leads somewhere else."""
+    target, root = urlsplit(url), urlsplit(base)
+    if (target.scheme.lower(), target.netloc.lower()) != (root.scheme.lower(), root.netloc.lower()):
+        return None
+    prefix = root.path.rstrip("/")
+    if prefix and not (target.path == prefix or target.path.startswith(prefix + "/")):
+        return None
+    path = target.path[len(prefix):] or "/"
+    return path + (f"?{target.query}" if target.query else "")
+
+
+def outside_base(content: KitContent) -> list[Target]:
+    """The QR codes that do not lead under follow_up.base_url (when it is set)."""
+    base = content.kit.follow_up.base_url
+    if not base:
+        return []
+    return [t for t in targets(content) if served_path(t.url, base) is None]
