@@ -4,32 +4,22 @@ every page, the follow-up QR code drawn like the cards' codes."""
 
 from __future__ import annotations
 
-import io
 from xml.sax.saxutils import escape
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase.pdfmetrics import registerFontFamily
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (
-    CondPageBreak, Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle,
-)
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from workshop_kit.builtin import paper_size
 from workshop_kit.content.kit import KitContent
-from workshop_kit.draw.pdf import MM, colour, draw_face
+from workshop_kit.draw.document import DocumentStyle, page_frame, write_document
+from workshop_kit.draw.pdf import MM, draw_face
 from workshop_kit.fonts import Family
 from workshop_kit.layout.boxes import Box, Face, QRSymbol
 from workshop_kit.layout.guide import Materials, Plan, materials, plan
-from workshop_kit.layout.printing import fill_label, paper_name
-from workshop_kit.layout.text import parse_markup
+from workshop_kit.layout.printing import paper_name
 from workshop_kit.qr import encode
 
-MARGIN_MM = 18
-HEADER_MM = 9       # from the top edge to the running header's baseline
 QR_MM = 38          # the follow-up code, quiet zone included
 GUIDE_MODULE_MM = 0.5  # at least: above the cards' floor of 0.4 mm, for a code read off a table
-SECTION_ROOM_MM = 70  # a section starts on a new page when less room than this is left
-HYPHENATION = {"da": "da_DK", "en": "en_GB"}
 
 
 def render_guide(content: KitContent, files: list[dict], paper: str, family: Family, *,
@@ -46,8 +36,7 @@ def render_guide(content: KitContent, files: list[dict], paper: str, family: Fam
                       pens_per_participant=guide.materials.pens_per_participant,
                       extra=guide.materials.extra, paper=paper,
                       per_group=guide.printed("per-group"), filled=guide.printed("filled"))
-    width, height = (side * MM for side in paper_size(paper))
-    frame_width = width - 2 * MARGIN_MM * MM
+    width, height, frame_width = page_frame(paper)
 
     story = (setter.title_block()
              + setter.programme(day, frame_width)
@@ -55,97 +44,17 @@ def render_guide(content: KitContent, files: list[dict], paper: str, family: Fam
              + setter.materials(stuff, frame_width)
              + setter.follow_up(content.guide.qr_url, frame_width))
 
-    buffer = io.BytesIO()
     title = f"{guide.title} – {content.kit.title}"
-    doc = SimpleDocTemplate(
-        buffer, pagesize=(width, height), leftMargin=MARGIN_MM * MM, rightMargin=MARGIN_MM * MM,
-        topMargin=(MARGIN_MM + 4) * MM, bottomMargin=MARGIN_MM * MM, title=title, author=author,
-        creator="workshop-kit", invariant=1, pageCompression=1, initialFontName=font, lang=lang)
-    canvas_class = _numbered_canvas(setter.running(guide.title, width, height))
-    doc.build(story, canvasmaker=canvas_class)
-    return buffer.getvalue(), canvas_class.pages
+    return write_document(story, paper, title, setter.running(guide.title, "guide_page", width, height),
+                          author=author, font=font, lang=lang)
 
 
-def _numbered_canvas(running):
-    """A canvas that holds its pages back until the end, so that each can
-    say 'page n of N' in its running header and footer."""
-
-    class NumberedCanvas(Canvas):
-        pages = 0
-
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._held: list[dict] = []
-
-        def showPage(self):
-            self._held.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            total = len(self._held)
-            type(self).pages = total
-            for number, state in enumerate(self._held, start=1):
-                self.__dict__.update(state)
-                running(self, number, total)
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas
-
-
-class _Setter:
+class _Setter(DocumentStyle):
     """Turns the guide's content into flowables, with the kit's labels,
     fonts and colours."""
 
     def __init__(self, content: KitContent, family: Family, lang: str):
-        self.content = content
-        self.labels = content.labels
-        self.colours = content.colours
-        self.family = family
-        faces = {style: family.face(style) for style in ("regular", "bold", "italic", "bold-italic")}
-        registerFontFamily(faces["regular"], normal=faces["regular"], bold=faces["bold"],
-                           italic=faces["italic"], boldItalic=faces["bold-italic"])
-        self.faces = faces
-        ink, muted, accent = (colour(self.colours[r]) for r in ("ink", "muted", "guide"))
-        self.ink, self.muted, self.accent = ink, muted, accent
-        self.rule = colour(self.colours["rule"])
-        self.tint = colour(self.colours["tint-guide"])
-        base = ParagraphStyle("body", fontName=faces["regular"], fontSize=10, leading=13.5,
-                              textColor=ink, bulletFontName=faces["regular"], spaceAfter=4,
-                              hyphenationLang=HYPHENATION.get(lang, ""), embeddedHyphenation=1)
-        self.body = base
-        self.title = ParagraphStyle("title", base, fontName=faces["bold"], fontSize=24, leading=29,
-                                    textColor=accent, spaceAfter=6, hyphenationLang="")
-        self.subtitle = ParagraphStyle("subtitle", base, fontSize=13, leading=17, spaceAfter=2)
-        self.h2 = ParagraphStyle("h2", base, fontName=faces["bold"], fontSize=16, leading=20,
-                                 textColor=accent, spaceBefore=14, spaceAfter=6)
-        self.h3 = ParagraphStyle("h3", base, fontName=faces["bold"], fontSize=12.5, leading=16,
-                                 spaceBefore=10, spaceAfter=2, keepWithNext=1)
-        self.h4 = ParagraphStyle("h4", base, fontName=faces["bold"], fontSize=10.5, leading=14,
-                                 spaceBefore=5, spaceAfter=2, keepWithNext=1)
-        self.small = ParagraphStyle("small", base, fontSize=9, leading=12, textColor=muted, spaceAfter=2)
-        self.cell = ParagraphStyle("cell", base, fontSize=9, leading=11.5, spaceAfter=0)
-        self.cell_bold = ParagraphStyle("cell-bold", self.cell, fontName=faces["bold"])
-        self.cell_small = ParagraphStyle("cell-small", self.cell, fontSize=8, leading=10, textColor=muted)
-        # file names and addresses are never hyphenated: a hyphen would look like part of the name
-        self.path = ParagraphStyle("path", self.cell_small, hyphenationLang="")
-        self.item = ParagraphStyle("item", base, leftIndent=6 * MM, bulletIndent=0, spaceAfter=2)
-        self.cell_item = ParagraphStyle("cell-item", self.cell, leftIndent=3 * MM, bulletIndent=0,
-                                        spaceAfter=1)
-
-    # --- text -------------------------------------------------------------------
-
-    def label(self, key: str, **values) -> str:
-        """A fixed text with its {placeholders} filled in; a placeholder a
-        kit's own label misspells is printed as written."""
-        return fill_label(self.labels, key, **values)
-
-    def p(self, text: str, style: ParagraphStyle, bullet: str | None = None) -> Paragraph:
-        """A paragraph of content text: **bold** and *italic* kept, the rest escaped."""
-        return Paragraph(_markup(text), style, bulletText=bullet)
-
-    def bullets(self, items, style=None) -> list[Paragraph]:
-        return [self.p(text, style or self.item, "•") for text in items]
+        super().__init__(content, family, lang, "guide", "tint-guide")
 
     def numbered(self, items) -> list[Paragraph]:
         return [self.p(text, self.item, f"{n}.") for n, text in enumerate(items, start=1)]
@@ -168,30 +77,8 @@ class _Setter:
             return f"{rest} {self.label('guide_minutes')}"
         return self.label("guide_duration", hours=hours, minutes=rest)
 
-    def table_style(self, header: bool = True) -> list:
-        style = [
-            ("FONT", (0, 0), (-1, -1), self.faces["regular"], 9),  # for empty cells: no Helvetica
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 1.5 * MM),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 1.5 * MM),
-            ("TOPPADDING", (0, 0), (-1, -1), 1.3 * MM),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 1.6 * MM),
-            ("LINEBELOW", (0, 0), (-1, -1), 0.5, self.rule),
-        ]
-        if header:
-            style += [("BACKGROUND", (0, 0), (-1, 0), self.tint),
-                      ("LINEBELOW", (0, 0), (-1, 0), 0.8, self.accent)]
-        return style
-
-    def section(self, key: str) -> list:
-        """A section's heading, on a new page when the page is nearly full."""
-        return [CondPageBreak(SECTION_ROOM_MM * MM), self.p(self.label(key), self.h2)]
-
     def pages(self, count: int) -> str:
         return self.label("guide_one_page") if count == 1 else self.label("guide_pages", pages=count)
-
-    def head_row(self, *keys: str) -> list[Paragraph]:
-        return [self.p(self.label(k), self.cell_bold) for k in keys]
 
     # --- the parts of the guide -----------------------------------------------------
 
@@ -351,30 +238,6 @@ class _Setter:
                                         ("LEFTPADDING", (0, 0), (0, 0), 0)]), hAlign="LEFT")
         return [KeepTogether([self.p(self.label("guide_follow_up"), self.h2), table])]
 
-    def running(self, title: str, width: float, height: float):
-        """Draws the running header (kit title, guide title) and the footer
-        (organisation, page n of N) on a canvas."""
-        kit = self.content.kit
-        regular, left, right = self.faces["regular"], MARGIN_MM * MM, width - MARGIN_MM * MM
-
-        def draw(canvas: Canvas, page: int, pages: int) -> None:
-            canvas.saveState()
-            canvas.setFont(regular, 8.5)
-            canvas.setFillColor(self.muted)
-            top = height - HEADER_MM * MM - 8.5
-            canvas.drawString(left, top, kit.title)
-            canvas.drawRightString(right, top, title)
-            canvas.setStrokeColor(self.rule)
-            canvas.setLineWidth(0.5)
-            canvas.line(left, top - 2.2 * MM, right, top - 2.2 * MM)
-            bottom = (MARGIN_MM - 9) * MM
-            canvas.drawString(left, bottom, kit.organisation)
-            canvas.drawRightString(right, bottom, self.label("guide_page", page=page, pages=pages))
-            canvas.restoreState()
-
-        return draw
-
-
 class QRFlowable(Flowable):
     """The follow-up code, drawn by the same routine as the cards' codes."""
 
@@ -396,16 +259,3 @@ def _qr_face(url: str, colours: dict) -> Face:
     size = max(QR_MM, matrix.modules_with_quiet_zone * GUIDE_MODULE_MM)
     symbol = QRSymbol(Box(0, 0, size, size), matrix, colours["ink"], colours["paper"])
     return Face(size, size, colours["paper"], (symbol,))
-
-
-def _markup(text: str) -> str:
-    """'**bold**' and '*italic*' as ReportLab paragraph markup, the rest escaped."""
-    out = []
-    for span in parse_markup(text, "regular"):
-        piece = escape(span.text)
-        if "bold" in span.style:
-            piece = f"<b>{piece}</b>"
-        if "italic" in span.style:
-            piece = f"<i>{piece}</i>"
-        out.append(piece)
-    return "".join(out)
