@@ -23,6 +23,24 @@ BACKGROUND = ("age", "area", "formats")
 CONTACT_FIELDS = ("name", "email", "phone")
 
 
+def age_band_values() -> list[str]:
+    """How an answer to the age question is stored: "0-17", "18-29", ..., "65+"."""
+    return [f"{low or 0}-{high}" if high is not None else f"{low}+" for low, high in AGE_BANDS]
+
+
+def age_band_label(value: str, labels: dict[str, str]) -> str:
+    """An age band as the form shows it ("Under 18 år", "18–29 år", "65 år
+    eller derover"), from its stored value; an unknown value as it is."""
+    for (low, high), stored in zip(AGE_BANDS, age_band_values()):
+        if value == stored:
+            if low is None:
+                return labels["form_age_under"].format(age=high + 1)
+            if high is None:
+                return labels["form_age_over"].format(age=low)
+            return labels["form_age_band"].format(low=low, high=high)
+    return value
+
+
 def _unique(values: list[str], what: str) -> list[str]:
     seen: set[str] = set()
     for value in values:
