@@ -1,0 +1,384 @@
+"""What came out of it: the stored answers to the follow-up forms, counted
+against the kit's cards, boards and guide, for the report to the council.
+
+Pure: records in, tallies out; nothing is read or drawn here. Every answer
+is kept somewhere: an answer to a question the form no longer asks is
+tallied under its id, and the answers to a card that left the kit under
+that card. Contact details are never carried over, only the number of
+people who agreed to be contacted.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Iterable
+
+from workshop_kit.content.follow_up import Target, default_form, dialogue_formats, targets
+from workshop_kit.content.forms import Form, age_band_values
+from workshop_kit.content.kit import KitContent
+from workshop_kit.store.records import Contact, StoredResponse
+
+BACKGROUND = "background."           # prefix of the background answers' question ids
+SCALE = ("1", "2", "3", "4", "5")
+MAX_COLUMNS = 6                      # values of a breakdown shown side by side; the rest are pooled
+
+# The kinds of column of a breakdown
+ALL, VALUE, OTHER, NOT_GIVEN = "all", "value", "other", "not-given"
+
+
+@dataclass
+class Tally:
+    """The answers to one question."""
+
+    id: str
+    text: str            # the question as the form asks it; its id when the form no longer has it
+    kind: str            # single, multiple, scale, text, or former (no longer in the form)
+    answered: int = 0    # responses with an answer to it
+    counts: list[tuple[str, int]] = field(default_factory=list)  # every option in order, then other values
+    texts: list[str] = field(default_factory=list)  # free text, oldest first
+    mean: float | None = None                       # scale: the mean of the answers 1 to 5
+    low: str | None = None                          # scale: what 1 and 5 mean
+    high: str | None = None
+
+
+@dataclass
+class CardAnswers:
+    """The answers given to one card, board or the guide."""
+
+    deck: str
+    card: str
+    title: str
+    group: str
+    colour: object
+    responses: int
+    questions: list[Tally]
+    in_kit: bool = True
+
+
+@dataclass
+class Column:
+    kind: str            # ALL, VALUE, OTHER or NOT_GIVEN
+    value: str = ""      # the stored value of a VALUE column
+    responses: int = 0
+
+
+@dataclass
+class ScaleRow:
+    card: CardAnswers | None    # None: every card together
+    cells: list[tuple[float | None, int]]  # (mean, answers) per column
+
+
+@dataclass
+class ScaleTable:
+    id: str
+    text: str
+    rows: list[ScaleRow]
+
+
+@dataclass
+class ChoiceTable:
+    id: str
+    text: str
+    answered: list[int]                     # per column: responses that answered the question
+    rows: list[tuple[str, list[int]]]       # option, responses that chose it per column
+
+
+@dataclass
+class Breakdown:
+    """The answers split by one background question, e.g. by age band."""
+
+    by: str                                    # age or area
+    columns: list[Column]
+    groups: list[tuple[str, list[int]]]        # deck (or boards, guide): responses per column
+    scales: list[ScaleTable]
+    choices: list[ChoiceTable]
+
+
+@dataclass
+class Summary:
+    responses: int
+    first: datetime | None
+    last: datetime | None
+    contacts: int                 # people who agreed to be contacted
+    cards: list[CardAnswers]      # every card, board and guide of the kit, in the kit's order
+    former: list[CardAnswers]     # cards no longer in the kit that have answers
+    background: list[Tally]       # who answered: age, area, formats (and any other background id)
+    breakdowns: list[Breakdown]
+
+    @property
+    def answered_cards(self) -> list[CardAnswers]:
+        return [c for c in self.cards if c.responses]
+
+    def groups(self) -> list[tuple[str, list[CardAnswers]]]:
+        """The kit's cards by deck (then boards, then the guide), in order."""
+        out: dict[str, list[CardAnswers]] = {}
+        for card in self.cards:
+            out.setdefault(card.group, []).append(card)
+        return list(out.items())
+
+
+def summarise(content: KitContent, responses: Iterable[StoredResponse]) -> Summary:
+    """Every response counted against the kit's targets."""
+    records = sorted(responses, key=lambda r: (r.received_at, r.id))
+    kit_targets = targets(content)
+    by_key: dict[tuple[str, str], list[StoredResponse]] = {}
+    for record in records:
+        by_key.setdefault((record.deck, record.card), []).append(record)
+    known = {t.key for t in kit_targets}
+    cards = [_card(t, by_key.get(t.key, [])) for t in kit_targets]
+    former = [_former_card(content, deck, card, found) for (deck, card), found in sorted(by_key.items())
+              if (deck, card) not in known]
+    target_of = {t.key: t for t in kit_targets}
+    answered_by = {t.key: c for t, c in zip(kit_targets, cards)}
+    background = _background(content, kit_targets, records)
+    breakdowns = [b for b in (_breakdown(by, content, kit_targets, target_of, answered_by, records)
+                              for by in ("age", "area")) if b]
+    return Summary(len(records), records[0].received_at if records else None,
+                   records[-1].received_at if records else None, _contacts(records), cards, former,
+                   background, breakdowns)
+
+
+# --- one card's answers -------------------------------------------------------
+
+def _card(target: Target, records: list[StoredResponse], in_kit: bool = True) -> CardAnswers:
+    return CardAnswers(target.deck, target.card, target.title, target.group, target.colour, len(records),
+                       _tallies(target.form, records), in_kit)
+
+
+def _tallies(form: Form, records: list[StoredResponse]) -> list[Tally]:
+    """A tally of each question of the form, then of each question answered
+    that the form no longer asks."""
+    tallies = [_tally(q.id, q.text, q.type, getattr(q, "options", None), records,
+                      getattr(q, "low", None), getattr(q, "high", None))
+               for q in form.questions]
+    asked = {q.id for q in form.questions}
+    return tallies + [_tally(qid, qid, "former", None, records) for qid in _ids(records) if qid not in asked]
+
+
+def _former_card(content: KitContent, deck_slug: str, card: str, records: list[StoredResponse]) -> CardAnswers:
+    """The answers to a card that left the kit, counted against the form
+    its deck (or else the kit) asks now."""
+    deck = next((d for d in content.decks if d.slug == deck_slug), None)
+    kit_form = content.kit.follow_up.form or default_form(content.kit.language)
+    form = (deck.form if deck else None) or kit_form
+    colour = (deck.colour or content.colours.get(deck.type)) if deck else None
+    target = Target("", deck_slug, card, f"{deck_slug}/{card}", deck.name if deck else deck_slug, colour, form)
+    return _card(target, records, in_kit=False)
+
+
+def _ids(records: list[StoredResponse]) -> list[str]:
+    """The question ids answered, in the order first seen; background ids apart."""
+    return list(dict.fromkeys(qid for r in records for qid, _ in r.answers if not qid.startswith(BACKGROUND)))
+
+
+def _values(record: StoredResponse, qid: str) -> list[str]:
+    """The answers of one response to one question: one per chosen option, each once."""
+    return list(dict.fromkeys(value for key, value in record.answers if key == qid and value.strip()))
+
+
+def _tally(qid: str, text: str, kind: str, options: list[str] | None, records: list[StoredResponse],
+           low: str | None = None, high: str | None = None) -> Tally:
+    tally = Tally(qid, text, kind, low=low, high=high)
+    counted: Counter[str] = Counter()
+    for record in records:
+        values = _values(record, qid)
+        if not values:
+            continue
+        tally.answered += 1
+        if kind == "text":
+            tally.texts += [v.strip() for v in values]
+        else:
+            counted.update(values)
+    expected = list(SCALE) if kind == "scale" else list(options or [])
+    tally.counts = _in_order(counted, expected)
+    if kind == "scale":
+        tally.mean = scale_mean(tally.counts)[0]
+    return tally
+
+
+def scale_mean(counts: Iterable[tuple[str, int]]) -> tuple[float | None, int]:
+    """The mean of the answers 1 to 5 among (value, count) pairs, and how
+    many answers it is made of; values outside the scale are left out."""
+    total = given = 0
+    for value, count in counts:
+        if value in SCALE:
+            total += int(value) * count
+            given += count
+    return (total / given if given else None), given
+
+
+def _in_order(counted: Counter[str], expected: list[str]) -> list[tuple[str, int]]:
+    """The expected values in their order (zeros too), then any other value
+    given, most often first."""
+    others = sorted((v for v in counted if v not in expected), key=lambda v: (-counted[v], v))
+    return [(v, counted[v]) for v in expected] + [(v, counted[v]) for v in others]
+
+
+# --- who answered ---------------------------------------------------------------
+
+def _background_options(content: KitContent, kit_targets: list[Target]) -> dict[str, list[str]]:
+    """The choices of each background question, as the forms offer them."""
+    areas = [a for t in kit_targets for a in t.form.areas]
+    return {"age": age_band_values(), "area": list(dict.fromkeys(areas)), "formats": dialogue_formats(content)}
+
+
+def _background(content: KitContent, kit_targets: list[Target], records: list[StoredResponse]) -> list[Tally]:
+    """A tally of every background question asked by a form or answered."""
+    options = _background_options(content, kit_targets)
+    asked = [b for b in ("age", "area", "formats") if any(b in t.form.background for t in kit_targets)]
+    given = [qid[len(BACKGROUND):] for r in records for qid, _ in r.answers if qid.startswith(BACKGROUND)]
+    out = []
+    for name in dict.fromkeys(asked + given):
+        kind = {"formats": "multiple", "age": "single", "area": "single"}.get(name, "former")
+        out.append(_tally(BACKGROUND + name, name, kind, options.get(name), records))
+    return out
+
+
+def _contacts(records: list[StoredResponse]) -> int:
+    """How many people agreed to be contacted: the same email, phone or name
+    given on several cards counts once."""
+    seen: set[str] = set()
+    anonymous = 0
+    for record in records:
+        contact = record.contact
+        if contact is None:
+            continue
+        key = _person(contact)
+        if key is None:
+            anonymous += 1
+        else:
+            seen.add(key)
+    return len(seen) + anonymous
+
+
+def _person(contact: Contact) -> str | None:
+    if contact.email.strip():
+        return "email:" + contact.email.strip().casefold()
+    digits = "".join(c for c in contact.phone if c.isdigit())
+    if digits:
+        return "phone:" + digits
+    if contact.name.strip():
+        return "name:" + " ".join(contact.name.casefold().split())
+    return None
+
+
+# --- answers by age band or area ----------------------------------------------------
+
+def _breakdown(by: str, content: KitContent, kit_targets: list[Target], target_of: dict,
+               answered_by: dict, records: list[StoredResponse]) -> Breakdown | None:
+    """The answers split by the background question `by`; None when nobody answered it."""
+    qid = BACKGROUND + by
+    given = Counter(v for r in records for v in _values(r, qid)[:1])
+    if not given:
+        return None
+    expected = _background_options(content, kit_targets)[by]
+    if by == "age":
+        shown = expected + [v for v, _ in given.most_common() if v not in expected]
+    else:
+        ranked = [v for v in expected if v in given] + [v for v, _ in given.most_common() if v not in expected]
+        shown = ranked[:MAX_COLUMNS]
+    columns = [Column(ALL, responses=len(records))] + [Column(VALUE, v, given[v]) for v in shown]
+    pooled = sum(n for v, n in given.items() if v not in shown)
+    if pooled:
+        columns.append(Column(OTHER, responses=pooled))
+    silent = sum(1 for r in records if not _values(r, qid))
+    if silent:
+        columns.append(Column(NOT_GIVEN, responses=silent))
+
+    def column_of(record: StoredResponse) -> int:
+        values = _values(record, qid)
+        if not values:
+            return len(columns) - 1
+        value = values[0]
+        return shown.index(value) + 1 if value in shown else len(columns) - 1 - bool(silent)
+
+    in_columns = [(r, (0, column_of(r))) for r in records]
+    group_rows: dict[str, list[int]] = {}
+    for record, cols in in_columns:
+        target = target_of.get((record.deck, record.card))
+        if target is None:
+            continue
+        row = group_rows.setdefault(target.group, [0] * len(columns))
+        for c in cols:
+            row[c] += 1
+    groups = [(g, group_rows[g]) for g in dict.fromkeys(t.group for t in kit_targets) if g in group_rows]
+    return Breakdown(by, columns, groups, _scale_tables(kit_targets, target_of, answered_by, in_columns, len(columns)),
+                     _choice_tables(content, kit_targets, target_of, in_columns, len(columns)))
+
+
+def _questions(kit_targets: list[Target], kinds: tuple[str, ...]) -> dict[str, str]:
+    """The ids and texts of the questions of these kinds, across the kit's forms."""
+    found: dict[str, str] = {}
+    for target in kit_targets:
+        for question in target.form.questions:
+            if question.type in kinds:
+                found.setdefault(question.id, question.text)
+    return found
+
+
+def _asks(target: Target | None, qid: str, kinds: tuple[str, ...]) -> bool:
+    return target is not None and any(q.id == qid and q.type in kinds for q in target.form.questions)
+
+
+def _scale_tables(kit_targets, target_of, answered_by, in_columns, width: int) -> list[ScaleTable]:
+    tables = []
+    for qid, text in _questions(kit_targets, ("scale",)).items():
+        sums: dict[tuple[str, str] | None, list[list[int]]] = {}
+        for record, cols in in_columns:
+            key = (record.deck, record.card)
+            if not _asks(target_of.get(key), qid, ("scale",)):
+                continue
+            scores = [int(v) for v in _values(record, qid) if v in SCALE]
+            if not scores:
+                continue
+            for row in (key, None):
+                cells = sums.setdefault(row, [[0, 0] for _ in range(width)])
+                for c in cols:
+                    cells[c][0] += scores[0]
+                    cells[c][1] += 1
+        if not sums:
+            continue
+        rows = [ScaleRow(answered_by[t.key], _means(sums[t.key])) for t in kit_targets if t.key in sums]
+        rows.append(ScaleRow(None, _means(sums[None])))
+        tables.append(ScaleTable(qid, text, rows))
+    return tables
+
+
+def _means(cells: list[list[int]]) -> list[tuple[float | None, int]]:
+    return [(total / n if n else None, n) for total, n in cells]
+
+
+def _choice_tables(content, kit_targets, target_of, in_columns, width: int) -> list[ChoiceTable]:
+    questions = _questions(kit_targets, ("single", "multiple"))
+    options: dict[str, list[str]] = {}
+    for target in kit_targets:
+        for question in target.form.questions:
+            if question.id in questions and question.type in ("single", "multiple"):
+                options.setdefault(question.id, []).extend(question.options)
+    asked_formats = any("formats" in t.form.background for t in kit_targets)
+    wanted = [(qid, text, list(dict.fromkeys(options[qid])), ("single", "multiple")) for qid, text in questions.items()]
+    if asked_formats:
+        wanted.append((BACKGROUND + "formats", "formats", dialogue_formats(content), ()))
+    tables = []
+    for qid, text, expected, kinds in wanted:
+        answered = [0] * width
+        counted: dict[str, list[int]] = {}
+        for record, cols in in_columns:
+            if kinds and not _asks(target_of.get((record.deck, record.card)), qid, kinds):
+                continue
+            values = _values(record, qid)
+            if not values:
+                continue
+            for c in cols:
+                answered[c] += 1
+            for value in values:
+                row = counted.setdefault(value, [0] * width)
+                for c in cols:
+                    row[c] += 1
+        if not any(answered):
+            continue
+        order = _in_order(Counter({v: row[0] for v, row in counted.items()}), expected)
+        tables.append(ChoiceTable(qid, text, answered, [(v, counted.get(v, [0] * width)) for v, _ in order]))
+    return tables
