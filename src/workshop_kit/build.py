@@ -98,11 +98,7 @@ def check(root: Path) -> Checked:
             if loaded is not None:
                 problems.extend(check_template(defaults, card_type, loaded))
         raise ContentError(problems) from None
-    try:
-        fam = family(content.kit.theme.font)
-    except FontMissing as exc:
-        line, column = content.kit_source.where(("theme", "font"))
-        raise ContentError([Problem("kit.yaml", line, column, "theme.font", str(exc))]) from None
+    fam = kit_family(content)
     templates = _checked_templates(
         content, {d.type for d in content.decks}, problems,
         lambda t: load_template(content.root, t, problems),
@@ -128,6 +124,15 @@ def check(root: Path) -> Checked:
     if problems:
         raise ContentError(problems)
     return Checked(content, templates, fam, board_templates)
+
+
+def kit_family(content: KitContent) -> Family:
+    """The kit's font; ContentError at theme.font when it is not installed."""
+    try:
+        return family(content.kit.theme.font)
+    except FontMissing as exc:
+        line, column = content.kit_source.where(("theme", "font"))
+        raise ContentError([Problem("kit.yaml", line, column, "theme.font", str(exc))]) from None
 
 
 def _checked_templates(content: KitContent, types: set[str], problems: list[Problem],

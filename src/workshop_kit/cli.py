@@ -234,6 +234,46 @@ def schema_command(kit_dir: Path, out: Path | None) -> None:
     click.echo(f"Wrote {len(names)} schemas to {out}.")
 
 
+@main.command("report")
+@KIT_DIR
+@click.option("--db", default=None, metavar="URL",
+              help="The database of the responses (default: the kit's own, as `serve` uses it).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The PDF to write (default: KIT_DIR/output/report.pdf, which a build leaves alone).")
+def report_command(kit_dir: Path, db: str | None, output: Path | None) -> None:
+    """Write the report for the council: the responses to the follow-up forms, as a PDF."""
+    from workshop_kit.report import default_output, load, stored_responses, write_report
+    from workshop_kit.store.database import DatabaseError
+
+    try:
+        kit = load(kit_dir)
+    except ContentError as error:
+        _report(error, "No report was written.")
+        sys.exit(1)
+    try:
+        responses = stored_responses(kit, db)
+    except DatabaseError as error:
+        click.secho(f"cannot read the responses: {error}", fg="red", err=True)
+        click.echo("No report was written.", err=True)
+        sys.exit(1)
+    try:
+        report = write_report(kit, responses, output or default_output(kit_dir))
+    except OSError as error:
+        click.secho(f"cannot write the report: {error}", fg="red", err=True)
+        sys.exit(1)
+    summary = report.summary
+    pages = f"{report.pages} page{'s' if report.pages != 1 else ''}"
+    if not summary.responses:
+        click.echo(f"Wrote {report.path} ({pages}): no responses yet.")
+        return
+    done = (f"Wrote {report.path} ({pages}): {summary.responses} responses from "
+            f"{summary.first.astimezone():%Y-%m-%d} to {summary.last.astimezone():%Y-%m-%d}, to {len(summary.answered_cards)} "
+            f"of {len(summary.cards)} cards and boards")
+    if summary.former:
+        done += f", and {sum(c.responses for c in summary.former)} to {len(summary.former)} no longer in the kit"
+    click.echo(f"{done}; {summary.contacts} people agreed to be contacted.")
+
+
 @main.command("import")
 @click.argument("sheet", metavar="FILE.xlsx|FILE.csv",
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))

@@ -1,0 +1,78 @@
+"""The report for the council, stage after stage: the kit, its stored
+responses, the summary (layout/report.py), the PDF (draw/report_pdf.py),
+and the file, written atomically.
+
+The report's default place is `output/report.pdf` of the kit: a build
+removes only the files its own manifest listed, so the report stays when
+the kit is built again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, tzinfo
+from pathlib import Path
+from typing import Iterable
+
+from workshop_kit.build import kit_family
+from workshop_kit.content import KitContent, load_kit
+from workshop_kit.fonts import Family
+from workshop_kit.layout.report import Summary, summarise
+from workshop_kit.output.files import Staging
+from workshop_kit.store.records import StoredResponse
+
+REPORT_NAME = "report.pdf"
+
+
+@dataclass
+class Report:
+    path: Path
+    summary: Summary
+    pages: int
+
+
+@dataclass(frozen=True)
+class LoadedKit:
+    content: KitContent
+    family: Family
+
+
+def default_output(kit_dir: Path) -> Path:
+    return Path(kit_dir) / "output" / REPORT_NAME
+
+
+def load(kit_dir: Path) -> LoadedKit:
+    """The kit and its font; ContentError lists every problem."""
+    content = load_kit(kit_dir)
+    return LoadedKit(content, kit_family(content))
+
+
+def stored_responses(kit: LoadedKit, db: str | None) -> list[StoredResponse]:
+    """The kit's responses in the database at `db` (by default the kit's
+    own); DatabaseError when it cannot be read."""
+    from workshop_kit.store.database import database_url, open_database
+
+    database = open_database(database_url(db, kit.content.root), migrate=False)
+    try:
+        return database.responses(kit.content.kit.id)
+    finally:
+        database.dispose()
+
+
+def write_report(kit: LoadedKit, responses: Iterable[StoredResponse], output: Path, *,
+                 made: date | None = None, tz: tzinfo | None = None) -> Report:
+    """Summarise the responses, draw the PDF and put it at `output`
+    atomically: a report that fails leaves the previous one as it was."""
+    # Imported here: ReportLab's platypus is only needed once the summary is made.
+    from workshop_kit.draw.report_pdf import render_report
+
+    content = kit.content
+    summary = summarise(content, responses)
+    pdf, pages = render_report(content, summary, kit.family, content.kit.paper, made=made or date.today(), tz=tz,
+                               author=content.kit.organisation, font=kit.family.face("regular"),
+                               lang=content.kit.language)
+    output = Path(output)
+    with Staging(output.parent) as staging:
+        staging.write(output.name, pdf)
+        staging.commit()
+    return Report(output, summary, pages)
