@@ -195,7 +195,7 @@ class _Setter(DocumentStyle):
                 out += note
                 continue
             scales = _scale_questions(cards)[:MEAN_COLUMNS]
-            fixed = [16 * MM, 40 * MM] + [24 * MM] * len(scales)
+            fixed = [22 * MM, 40 * MM] + [24 * MM] * len(scales)
             widths = [width - sum(fixed)] + fixed
             rows = [[self.p(self.label("report_col_card"), self.cell_bold),
                      self.p(self.label("report_col_responses"), self.number_bold), ""]
@@ -209,7 +209,6 @@ class _Setter(DocumentStyle):
                          self.plain(f"{sum(c.responses for c in cards)}", self.number_bold), ""]
                         + [self.mean_cell(_scale_counts(cards, qid), bold=True) for qid, _ in scales])
             style = self.table_style() + [("VALIGN", (0, 1), (-1, -1), "MIDDLE"),
-                                          ("SPAN", (1, 0), (2, 0)),
                                           ("LINEABOVE", (0, -1), (-1, -1), 0.8, self.accent)]
             out += [Table(rows, colWidths=widths, repeatRows=1, style=TableStyle(style), hAlign="LEFT"),
                     Spacer(0, 1.5 * MM)] + note
@@ -291,11 +290,11 @@ class _Setter(DocumentStyle):
     def scale_table(self, scale: ScaleTable, table, total) -> list:
         rows, spans, group = [], [], None
         for row in scale.rows[:-1]:
-            if row.card.group != group:
-                group = row.card.group
+            if row.card.deck != group:
+                group = row.card.deck
                 spans += [("SPAN", (0, len(rows) + 1), (-1, len(rows) + 1)),
                           ("BACKGROUND", (0, len(rows) + 1), (-1, len(rows) + 1), self.track)]
-                rows.append([self.p(group, self.tab_bold)] + [""] * len(row.cells))
+                rows.append([self.p(row.card.group, self.tab_bold)] + [""] * len(row.cells))
             rows.append([self.p(row.card.title, self.tab)] + [self.scale_cell(c, self.tab_number) for c in row.cells])
         rows.append([self.p(self.label("report_all_cards"), self.tab_bold)]
                     + [self.scale_cell(c, self.tab_head) for c in scale.rows[-1].cells])

@@ -112,11 +112,12 @@ class Summary:
         return [c for c in self.cards if c.responses]
 
     def groups(self) -> list[tuple[str, list[CardAnswers]]]:
-        """The kit's cards by deck (then boards, then the guide), in order."""
+        """The kit's cards by deck (then boards, then the guide), in order,
+        each with the deck's name."""
         out: dict[str, list[CardAnswers]] = {}
         for card in self.cards:
-            out.setdefault(card.group, []).append(card)
-        return list(out.items())
+            out.setdefault(card.deck, []).append(card)
+        return [(cards[0].group, cards) for cards in out.values()]
 
 
 def summarise(content: KitContent, responses: Iterable[StoredResponse]) -> Summary:
@@ -300,10 +301,11 @@ def _breakdown(by: str, content: KitContent, kit_targets: list[Target], target_o
         target = target_of.get((record.deck, record.card))
         if target is None:
             continue
-        row = group_rows.setdefault(target.group, [0] * len(columns))
+        row = group_rows.setdefault(target.deck, [0] * len(columns))
         for c in cols:
             row[c] += 1
-    groups = [(g, group_rows[g]) for g in dict.fromkeys(t.group for t in kit_targets) if g in group_rows]
+    names = {t.deck: t.group for t in kit_targets}
+    groups = [(names[deck], group_rows[deck]) for deck in names if deck in group_rows]
     return Breakdown(by, columns, groups, _scale_tables(kit_targets, target_of, answered_by, in_columns, len(columns)),
                      _choice_tables(content, kit_targets, target_of, in_columns, len(columns)))
 
