@@ -24,10 +24,8 @@ import pytest
 import sqlalchemy
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from click.testing import CliRunner
 from sqlalchemy import Column, MetaData, String, text
 
-from workshop_kit.cli import main
 from workshop_kit.store import (
     Contact, DatabaseError, Response, StoredResponse, database_url, open_database,
 )
@@ -379,15 +377,6 @@ def test_a_wrong_password_is_one_line_without_the_password(postgres_url, tmp_pat
 
 # --- `workshop-kit responses delete` --------------------------------------------------
 
-def invoke(*args, input: str | None = None):
-    try:
-        runner = CliRunner(mix_stderr=False)  # click < 8.2
-    except TypeError:
-        runner = CliRunner()  # click >= 8.2 keeps stderr apart
-    result = runner.invoke(main, [str(a) for a in args], input=input, catch_exceptions=False)
-    return result
-
-
 @pytest.fixture
 def kit_with_responses(make_kit, db_arg):
     """A kit (id: temadag) and a database holding save_kits()'s responses."""
@@ -398,49 +387,49 @@ def kit_with_responses(make_kit, db_arg):
     database.dispose()
 
 
-def test_delete_asks_first_and_deletes_nothing_when_told_no(kit_with_responses, db_arg):
+def test_delete_asks_first_and_deletes_nothing_when_told_no(kit_with_responses, db_arg, invoke):
     kit, database = kit_with_responses
     result = invoke("responses", "delete", kit, "--db", db_arg, input="n\n")
-    assert result.exit_code == 1
+    assert result.code == 1
     assert "Delete every response of kit 'temadag' from " in result.stdout
     assert len(database.responses("temadag")) == 3
 
 
-def test_delete_when_told_yes_deletes_every_response_of_the_kit(kit_with_responses, db_arg):
+def test_delete_when_told_yes_deletes_every_response_of_the_kit(kit_with_responses, db_arg, invoke):
     kit, database = kit_with_responses
     result = invoke("responses", "delete", kit, "--db", db_arg, input="y\n")
-    assert result.exit_code == 0, result.output
+    assert result.code == 0, result.output
     assert "Deleted 3 responses of kit 'temadag'." in result.stdout
     assert database.responses("temadag") == [] and len(database.responses("anden")) == 1
     assert scalar(database, "SELECT count(*) FROM answers") == 1
 
 
-def test_delete_before_a_day_with_yes_asks_nothing(kit_with_responses, db_arg):
+def test_delete_before_a_day_with_yes_asks_nothing(kit_with_responses, db_arg, invoke):
     kit, database = kit_with_responses
     result = invoke("responses", "delete", kit, "--db", db_arg, "--before", "2025-06-03", "--yes")
-    assert result.exit_code == 0, result.output
+    assert result.code == 0, result.output
     assert "?" not in result.stdout  # no question
     assert "Deleted 2 responses of kit 'temadag' received before 2025-06-03 (UTC)." in result.stdout
     assert [s.submission for s in database.responses("temadag")] == ["a3"]
 
 
-def test_delete_uses_the_database_beside_the_kit_by_default(make_kit, monkeypatch):
+def test_delete_uses_the_database_beside_the_kit_by_default(make_kit, monkeypatch, invoke):
     kit = make_kit(("politikerroller",))
     with open_database(database_url(None, kit)) as database:
         save_kits(database)
         monkeypatch.chdir(kit)
         result = invoke("responses", "delete", "--yes")
-        assert result.exit_code == 0, result.output
+        assert result.code == 0, result.output
         assert "Deleted 3 responses" in result.stdout
         assert database.responses("temadag") == []
 
 
-def test_delete_with_a_bad_date_or_url_is_a_usage_error(make_kit, tmp_path):
+def test_delete_with_a_bad_date_or_url_is_a_usage_error(make_kit, invoke):
     kit = make_kit(("politikerroller",))
     result = invoke("responses", "delete", kit, "--before", "3.6.2025", "--yes")
-    assert result.exit_code == 2 and "'3.6.2025' does not match the format '%Y-%m-%d'" in result.stderr
+    assert result.code == 2 and "'3.6.2025' does not match the format '%Y-%m-%d'" in result.stderr
     result = invoke("responses", "delete", kit, "--db", "mysql://u:p@h/svar", "--yes")
-    assert result.exit_code == 2 and "'mysql://' is not a database" in result.stderr
+    assert result.code == 2 and "'mysql://' is not a database" in result.stderr
 
 
 def test_delete_from_a_database_that_cannot_be_opened_is_one_line_and_exit_1(make_kit, cli, tmp_path):
