@@ -297,8 +297,8 @@ def responses_delete_command(kit_dir: Path, db: str | None, before, yes: bool) -
     try:
         with open_database(url, create=False) as database:
             if not yes:
-                click.confirm(f"Delete {'the responses' + since if before else 'every response'} of kit "
-                              f"'{kit}' from {database.display_url}?", abort=True)
+                click.confirm(f"Delete {'the responses' if before else 'every response'} of kit '{kit}'{since} "
+                              f"from {database.display_url}?", abort=True)
             deleted = database.delete(kit, before.replace(tzinfo=timezone.utc) if before else None)
     except DatabaseError as error:
         raise click.ClickException(str(error)) from None
