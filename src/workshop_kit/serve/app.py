@@ -191,6 +191,8 @@ class FormsApp:
                         tuple(sent.answers), contact)
         try:
             await run_in_threadpool(self.db.save, answer)
+        except ValueError:  # what the store refuses to keep
+            return self.message(400, refused, self.labels["form_refused"], served, again=path)
         except Exception:  # the database is away: say so, and do not acknowledge
             log.exception("an answer to %s/%s could not be stored", target.deck, target.card)
             response = self.message(503, refused, self.labels["form_not_stored"], served, again=path)
