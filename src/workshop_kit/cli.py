@@ -302,3 +302,86 @@ def import_command(sheet: Path, deck: str, card_type: str, kit_dir: Path, name: 
         click.echo(f"note: {note}", err=True)
     _warn(result.checked.warnings)
     click.echo(f"Imported {result.cards} cards from {sheet.name} into {result.deck_file}; the kit validates.")
+
+
+@main.command("serve")
+@KIT_DIR
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 to be reachable from phones on the network.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--db", default=None, metavar="URL",
+              help="Database: a file path or sqlite:///file, or postgresql://user:password@host/name "
+                   "(default: KIT_DIR/responses.db).")
+@click.option("--base-url", default=None, metavar="URL",
+              help="The address the QR codes lead to (default: follow_up.base_url in kit.yaml).")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Worker processes (several need a database that takes them, such as PostgreSQL).")
+@click.option("--rate-limit", default="30/minute", show_default=True, metavar="N/PERIOD",
+              help="Answers one client may send, e.g. 30/minute.")
+def serve_command(kit_dir: Path, host: str, port: int, db: str | None, base_url: str | None,
+                  workers: int, rate_limit: str) -> None:
+    """Serve the follow-up forms at the addresses the QR codes carry, and
+    store the answers."""
+    from workshop_kit.content.model import check_base_url
+    from workshop_kit.serve.app import Settings
+    from workshop_kit.serve.security import check_rate
+    from workshop_kit.serve.server import announce, run
+    from workshop_kit.store.database import DatabaseError, database_url
+
+    try:
+        base = check_base_url(base_url) if base_url else None
+        check_rate(rate_limit)
+        url = database_url(db, kit_dir)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    settings = Settings(kit=str(kit_dir), db=url, base_url=base, rate=rate_limit)
+    try:
+        announce(settings, host, port, click.echo, lambda m: _warn([m]))
+    except ContentError as error:
+        _report(error, closing="The forms are not served until the content is right.")
+        sys.exit(1)
+    except DatabaseError as error:
+        click.secho(f"error: {error}", fg="red", err=True)
+        sys.exit(1)
+    run(settings, host, port, workers)
+
+@main.group("responses")
+def responses_group() -> None:
+    """The answers participants gave in the follow-up forms."""
+
+
+@responses_group.command("delete")
+@KIT_DIR
+@click.option("--db", "db", metavar="URL", default=None,
+              help="The database: a file path (SQLite) or postgresql://user:password@host/database "
+                   "(default: KIT_DIR/responses.db).")
+@click.option("--before", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD", default=None,
+              help="Delete only the responses received before the start of this day (UTC).")
+@click.option("--yes", is_flag=True, help="Delete without asking first.")
+def responses_delete_command(kit_dir: Path, db: str | None, before, yes: bool) -> None:
+    """Delete the kit's responses and their answers, all of them or those
+    received before a day."""
+    from datetime import timezone
+
+    from workshop_kit.content.kit import load_kit
+    from workshop_kit.store import DatabaseError, database_url, open_database
+
+    try:
+        kit = load_kit(kit_dir).kit.id
+    except ContentError as error:
+        _report(error, "Nothing was deleted.")
+        sys.exit(1)
+    try:
+        url = database_url(db, kit_dir)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="'--db'") from None
+    since = f" received before {before:%Y-%m-%d} (UTC)" if before else ""
+    try:
+        with open_database(url, create=False) as database:
+            if not yes:
+                click.confirm(f"Delete {'the responses' if before else 'every response'} of kit '{kit}'{since} "
+                              f"from {database.display_url}?", abort=True)
+            deleted = database.delete(kit, before.replace(tzinfo=timezone.utc) if before else None)
+    except DatabaseError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Deleted {deleted} response{'s' if deleted != 1 else ''} of kit '{kit}'{since}.")

@@ -61,6 +61,8 @@ def _user_path(data: Any, loc: tuple) -> tuple:
     current = data
     for i, part in enumerate(loc):
         if isinstance(current, dict) and isinstance(part, str):
+            if part not in current and current.get("type") == part:
+                continue  # the tag of a union told apart by its type field
             if part in current:
                 out.append(part)
                 current = current[part]

@@ -1,0 +1,293 @@
+"""The web app of `workshop-kit serve`: each card's, board's and the guide's
+follow-up form at the path its QR code carries, and the facilitator's view."""
+
+from __future__ import annotations
+
+import json
+import logging
+from contextlib import asynccontextmanager
+import os
+import secrets
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from workshop_kit.content.follow_up import Target, base_url, dialogue_formats, served_path, targets
+from workshop_kit.content.kit import KitContent, load_kit
+from workshop_kit.layout.colours import contrast, rgb
+from workshop_kit.serve import export
+from workshop_kit.serve.answers import AREA_MAX, CONTACT_MAX, TOKEN_FIELD, Page, Refused, age_bands, read
+from workshop_kit.serve.security import (
+    COOKIE, TOKEN_AGE, FormTokens, RateLimits, SecurityHeaders, content_policy, security_headers,
+)
+from workshop_kit.store.database import open_database
+from workshop_kit.store.records import Contact, Response as Answer
+
+TEMPLATES = Path(__file__).parent / "templates"
+CSS = (TEMPLATES / "page.css").read_text(encoding="utf-8")
+MAX_BODY = 64 * 1024       # bytes of one submitted form
+MAX_FIELDS = 400
+ENVIRONMENT = "WORKSHOP_KIT_SERVE"  # the settings, for worker processes
+ADMIN = "/_admin/"
+
+log = logging.getLogger("workshop_kit.serve")
+
+
+@dataclass(frozen=True)
+class Settings:
+    kit: str                 # the kit folder
+    db: str                  # database URL
+    base_url: str | None = None
+    rate: str = "30/minute"  # answers one client may send
+
+
+@dataclass(frozen=True)
+class Served:
+    """A form at its path."""
+
+    target: Target
+    page: Page
+    accent_css: str
+
+
+def routes_of(content: KitContent, base: str) -> dict[str, Target]:
+    """Path (and query) -> target, for every QR code that leads under `base`.
+    The path is taken both with and without the base URL's own path, so the
+    app answers behind a proxy that keeps or strips that prefix."""
+    prefix = urlsplit(base).path.rstrip("/")
+    out: dict[str, Target] = {}
+    for target in targets(content):
+        path = served_path(target.url, base)
+        if path is not None:
+            out.setdefault(path, target)
+            if prefix:
+                out.setdefault(prefix + path, target)
+    return out
+
+
+def _hex(colour) -> str:
+    r, g, b = rgb(colour) if colour else (0.12, 0.36, 0.6)
+    return "#{:02X}{:02X}{:02X}".format(round(r * 255), round(g * 255), round(b * 255))
+
+
+def _accent_css(colour) -> str:
+    accent = _hex(colour)
+    on = "#FFFFFF" if contrast(accent, "#FFFFFF") >= contrast(accent, "#1D2330") else "#1D2330"
+    return f":root{{--accent:{accent};--on-accent:{on}}}"
+
+
+class FormsApp:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.content = load_kit(Path(settings.kit))
+        self.kit = self.content.kit
+        self.labels = self.content.labels
+        self.base = base_url(self.content, settings.base_url)
+        self.https = self.base.lower().startswith("https://")
+        self.db = open_database(settings.db, migrate=False)
+        self.tokens = FormTokens(self.db.setting("form_secret", lambda: secrets.token_urlsafe(32)))
+        self.admin_token = self.db.setting("admin_token", lambda: secrets.token_urlsafe(18))
+        self.limits = RateLimits(settings.rate)
+        formats = tuple(dialogue_formats(self.content))
+        ages = tuple(age_bands(self.labels))
+        self.forms = {path: Served(t, Page(t.form, formats, ages), _accent_css(t.colour))
+                      for path, t in routes_of(self.content, self.base).items()}
+        self.jinja = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
+                                 trim_blocks=True, lstrip_blocks=True)
+        self.jinja.filters["pair"] = lambda value: (value, value)
+        self.default_css = _accent_css(None)
+
+    # --- pages ---------------------------------------------------------------
+
+    def render(self, name: str, status: int = 200, accent_css: str | None = None, **context) -> HTMLResponse:
+        accent_css = accent_css or self.default_css
+        html = self.jinja.get_template(name).render(
+            lang=self.kit.language, kit_title=self.kit.title, labels=self.labels, css=CSS,
+            accent_css=accent_css, **context)
+        response = HTMLResponse(html, status_code=status)
+        response.headers["content-security-policy"] = content_policy(CSS, accent_css)
+        return response
+
+    def message(self, status: int, heading: str, text: str, served: Served | None = None,
+                again: str | None = None) -> HTMLResponse:
+        return self.render("message.html", status, served.accent_css if served else None,
+                           heading=heading, text=text, target=served.target if served else None, again=again)
+
+    def form_page(self, request: Request, served: Served, path: str, status: int = 200,
+                  errors: dict | None = None, values: dict | None = None) -> HTMLResponse:
+        issued = self.tokens.issue(path, request.cookies.get(COOKIE))
+        page = served.page
+        names = {f"q-{q.id}": q.text for q in page.form.questions}
+        names |= {f"b-{k}": self.labels["form_area" if k == "area" else f"form_{k}"] for k in page.background}
+        names |= {f"c-{f}": self.labels[f"form_contact_{f}"] for f in CONTACT_MAX}
+        names["c-consent"] = self.labels["form_contact"]
+        response = self.render(
+            "form.html", status, served.accent_css, target=served.target, form=page.form,
+            background=page.background, formats=page.formats, ages=page.ages,
+            scale=[(str(n), str(n)) for n in range(1, 6)], action=self._action(request),
+            token=issued.token, errors=errors or {}, values=values or {}, names=names,
+            area_max=AREA_MAX, contact_max=CONTACT_MAX)
+        response.set_cookie(COOKIE, issued.cookie, max_age=TOKEN_AGE, httponly=True, samesite="lax",
+                            secure=self.https, path="/")
+        return response
+
+    @staticmethod
+    def _action(request: Request) -> str:
+        return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+
+    def lookup(self, request: Request) -> tuple[str, Served | None]:
+        path = self._action(request)
+        return path, self.forms.get(path)
+
+    # --- endpoints -----------------------------------------------------------
+
+    async def form(self, request: Request) -> Response:
+        path, served = self.lookup(request)
+        if served is None:
+            return self.message(404, self.labels["form_refused"], self.labels["form_not_found"])
+        if request.method == "GET":
+            return self.form_page(request, served, path)
+        return await self.answer(request, served, path)
+
+    async def answer(self, request: Request, served: Served, path: str) -> Response:
+        refused = self.labels["form_refused"]
+        client = request.client.host if request.client else "unknown"
+        if not self.limits.answer(client):
+            response = self.message(429, refused, self.labels["form_too_many"], served)
+            response.headers["retry-after"] = "60"
+            return response
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if kind != "application/x-www-form-urlencoded":
+            return self.message(415, refused, self.labels["form_not_found"], served, again=path)
+        body = await _body(request)
+        if body is None:
+            return self.message(413, refused, self.labels["form_error_too_long"].format(max=MAX_BODY), served,
+                                again=path)
+        try:
+            fields = parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False,
+                               max_num_fields=MAX_FIELDS)
+        except (UnicodeDecodeError, ValueError):
+            return self.message(400, refused, self.labels["form_refused"], served, again=path)
+        tokens = [v for k, v in fields if k == TOKEN_FIELD]
+        submission = self.tokens.check(tokens[0] if len(tokens) == 1 else None, path, request.cookies.get(COOKIE))
+        if submission is None:
+            return self.form_page(request, served, path, 403, errors={"token": self.labels["form_expired"]})
+        try:
+            sent = read(served.page, [(k, v) for k, v in fields if k != TOKEN_FIELD], self.labels)
+        except Refused:
+            return self.message(400, refused, self.labels["form_refused"], served, again=path)
+        if sent.errors:
+            return self.form_page(request, served, path, 422, sent.errors, sent.values)
+        target = served.target
+        contact = Contact(**sent.contact) if sent.contact else None
+        answer = Answer(submission, self.kit.id, target.deck, target.card, self.kit.language,
+                        tuple(sent.answers), contact)
+        try:
+            await run_in_threadpool(self.db.save, answer)
+        except ValueError:  # what the store refuses to keep
+            return self.message(400, refused, self.labels["form_refused"], served, again=path)
+        except Exception:  # the database is away: say so, and do not acknowledge
+            log.exception("an answer to %s/%s could not be stored", target.deck, target.card)
+            response = self.message(503, refused, self.labels["form_not_stored"], served, again=path)
+            response.headers["retry-after"] = "10"
+            return response
+        return self.render("thanks.html", 200, served.accent_css, target=target, form=served.page.form,
+                           action=path)
+
+    def _admin_allowed(self, request: Request) -> Response | None:
+        """None when the token is right; else the answer a stranger gets."""
+        client = request.client.host if request.client else "unknown"
+        given = request.path_params.get("token", "")
+        if self.limits.admin_blocked(client):
+            return self.message(429, self.labels["form_refused"], self.labels["form_too_many"])
+        if secrets.compare_digest(given.encode(), self.admin_token.encode()):
+            return None
+        self.limits.admin_miss(client)
+        return self.message(404, self.labels["form_refused"], self.labels["form_not_found"])
+
+    async def admin(self, request: Request) -> Response:
+        refused = self._admin_allowed(request)
+        if refused:
+            return refused
+        counts = await run_in_threadpool(self.db.counts, self.kit.id)
+        groups: dict[str, list] = {}
+        seen = set()
+        for target in targets(self.content):
+            if target.key in seen:
+                continue
+            seen.add(target.key)
+            groups.setdefault(target.group, []).append(
+                (target.title, "/".join(target.key), counts.get(target.key, 0)))
+        for key, n in counts.items():
+            if key not in seen:  # answers to a card no longer in the kit
+                groups.setdefault(self.labels["admin_other"], []).append(("/".join(key), "/".join(key), n))
+        return self.render("admin.html", groups=list(groups.items()), total=sum(counts.values()),
+                           export=f"{request.url.path.rstrip('/')}/responses")
+
+    async def download(self, request: Request) -> Response:
+        refused = self._admin_allowed(request)
+        if refused:
+            return refused
+        kind = request.path_params["kind"]
+        if kind not in ("csv", "xlsx"):
+            return self.message(404, self.labels["form_refused"], self.labels["form_not_found"])
+        responses = await run_in_threadpool(self.db.responses, self.kit.id)
+        rows = export.table(targets(self.content), responses, self.labels)
+        if kind == "csv":
+            body, media = export.to_csv(rows, self.kit.language), "text/csv; charset=utf-8"
+        else:
+            body = await run_in_threadpool(export.to_xlsx, rows, self.kit.id)
+            media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return Response(body, media_type=media, headers={
+            "content-disposition": f'attachment; filename="{self.kit.id}-responses.{kind}"'})
+
+    async def health(self, request: Request) -> Response:
+        return PlainTextResponse("ok")
+
+    @asynccontextmanager
+    async def lifespan(self, app):
+        yield
+        self.db.dispose()
+
+    def asgi(self):
+        app = Starlette(routes=[
+            Route("/_health", self.health),
+            Route(ADMIN + "{token}", self.admin),
+            Route(ADMIN + "{token}/responses.{kind:str}", self.download),
+            Route("/{path:path}", self.form, methods=["GET", "POST"]),
+        ], lifespan=self.lifespan)
+        return SecurityHeaders(app, security_headers(CSS, self.https))
+
+
+async def _body(request: Request) -> bytes | None:
+    """The request body, or None when it is longer than MAX_BODY."""
+    length = request.headers.get("content-length")
+    if length and (not length.isdigit() or int(length) > MAX_BODY):
+        return None
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def create_app(settings: Settings):
+    return FormsApp(settings).asgi()
+
+
+def app_from_environment():
+    """The app of a worker process; the settings come from the parent."""
+    return create_app(Settings(**json.loads(os.environ[ENVIRONMENT])))
+
+
+def settings_environment(settings: Settings) -> str:
+    return json.dumps(asdict(settings))

@@ -1,0 +1,56 @@
+"""Start the forms server: migrate the database once, say where everything
+is, then run uvicorn with one or several worker processes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+import secrets
+from typing import Callable
+
+import uvicorn
+
+from workshop_kit.content.follow_up import base_url, served_path, targets
+from workshop_kit.content.kit import PLACEHOLDER_HOSTS, load_kit
+from workshop_kit.serve.app import ADMIN, ENVIRONMENT, Settings, create_app, settings_environment
+from workshop_kit.store.database import open_database
+
+GRACE = 15  # seconds a stopping server gives the answers being sent
+
+
+def announce(settings: Settings, host: str, port: int, say: Callable[[str], None],
+             warn: Callable[[str], None]) -> None:
+    """Migrate the database and print the forms' and the admin view's addresses."""
+    content = load_kit(Path(settings.kit))
+    base = base_url(content, settings.base_url)
+    database = open_database(settings.db, migrate=True)
+    try:
+        admin = database.setting("admin_token", lambda: secrets.token_urlsafe(18))
+        database.setting("form_secret", lambda: secrets.token_urlsafe(32))
+        shown_db = database.display_url
+    finally:
+        database.dispose()
+    every = targets(content)
+    served = [t for t in every if served_path(t.url, base) is not None]
+    say(f"Serving {len(served)} follow-up forms of '{content.kit.title}' for {base}")
+    if served:
+        say(f"  e.g. {served[0].url}")
+    say(f"Listening on http://{host}:{port} (database: {shown_db})")
+    say(f"Facilitator view, keep it private: {base}{ADMIN}{admin}")
+    if len(served) < len(every):
+        warn(f"{len(every) - len(served)} QR code(s) lead outside {base} and are not answered here; "
+             "set follow_up.base_url in kit.yaml (or --base-url) to this server's address")
+    host_name = base.split("://", 1)[1].split("/", 1)[0].split(":", 1)[0].lower()
+    if host_name.removeprefix("www.") in PLACEHOLDER_HOSTS:
+        warn(f"the base URL {base} is a placeholder: phones cannot reach it. Set follow_up.base_url "
+             "in kit.yaml to this machine's address, build and print again")
+
+
+def run(settings: Settings, host: str, port: int, workers: int) -> None:
+    common = dict(host=host, port=port, access_log=False, log_level="warning",
+                  timeout_graceful_shutdown=GRACE, proxy_headers=True, server_header=False)
+    if workers == 1:
+        uvicorn.run(create_app(settings), **common)
+        return
+    os.environ[ENVIRONMENT] = settings_environment(settings)
+    uvicorn.run("workshop_kit.serve.app:app_from_environment", factory=True, workers=workers, **common)
