@@ -20,7 +20,7 @@ import pytest
 from kit_helpers import REPO, STANDALONE, build_into, load_yaml, normalise, pdf_text
 from workshop_kit.content.forms import age_band_label, age_band_values
 from workshop_kit.report import default_output, load, write_report
-from workshop_kit.store.records import Contact, StoredResponse
+from workshop_kit.store import Contact, Response, StoredResponse, database_url, open_database
 
 LABELS = REPO / "src" / "workshop_kit" / "data" / "labels"
 THEME = load_yaml(REPO / "src" / "workshop_kit" / "data" / "theme.yaml")["colours"]
@@ -439,40 +439,53 @@ def test_the_summary_counts_each_chosen_option_once_per_response(shipped_kit):
     assert [v for v, _ in tally.counts] == multiple["options"] + ["Andre"]
 
 
-# --- the command (with the store) ---------------------------------------------------------------
+# --- the command, with the response store ---------------------------------------------------------
 
-def test_the_command_writes_the_report_of_the_kits_database(make_kit, cli, invoke, monkeypatch):
-    pytest.importorskip("workshop_kit.store.database")
-    from workshop_kit.store.database import database_url, open_database
-
+def test_the_command_writes_the_report_of_the_kits_database(make_kit, cli):
     kit = make_kit(decks=STANDALONE)
-    open_database(database_url(None, kit), migrate=True).dispose()
+    open_database(database_url(None, kit)).dispose()                  # as serve makes it
     run = cli("report", kit)
     assert run.code == 0 and "Traceback" not in run.output, run.output
     assert "no responses yet" in run.stdout
     assert DA["report_none"] in text_of(kit / "output" / "report.pdf")
 
-    records = [response(card(kit, STANDALONE[0]), [(form(kit)["scale"]["id"], "4")], contact=Contact("ja", "X"))]
-    monkeypatch.setattr("workshop_kit.report.stored_responses", lambda loaded, db: records)
+    scale, text_q = form(kit)["scale"]["id"], form(kit)["text"]["id"]
+    first, second = card(kit, STANDALONE[0]), card(kit, STANDALONE[1], 2)
+    saved = [(first, [(scale, "5"), (text_q, "Mere af det her")], Contact("ja", "Ulla Hemmelig", "ulla@x.example"), 4),
+             (first, [(scale, "3")], None, 6),
+             (second, [(scale, "4"), ("background.age", "50-64")], None, 9)]
+    with open_database(database_url(None, kit)) as database:
+        for n, (target, answers, contact, day) in enumerate(saved):
+            assert database.save(Response(f"{n:032x}", "temadag", target["deck"], target["card"], "da",
+                                          tuple(answers), contact, datetime(2025, 3, day, 12, tzinfo=timezone.utc)))
     out = kit / "elsewhere" / "council.pdf"
-    run = invoke("report", kit, "-o", out)
-    assert run.code == 0, run.output
-    assert f"Wrote {out}" in run.stdout and "1 responses" in run.stdout and "1 people" in run.stdout
-    assert out.is_file()
+    run = cli("report", kit, "-o", out)
+    assert run.code == 0 and "Traceback" not in run.output, run.output
+    assert f"Wrote {out}" in run.stdout
+    assert "3 responses from 2025-03-04 to 2025-03-09, to 2 of" in run.stdout
+    assert "1 people agreed to be contacted" in run.stdout
+    text = text_of(out)
+    assert "Svarene kom ind 4. marts 2025 – 9. marts 2025." in text
+    assert "Mere af det her" in after(text, DA["report_cards"])
+    assert "Ulla" not in text and "ulla@x.example" not in text
+    assert DA["report_by_age"] in text
 
 
-def test_the_command_shows_content_problems_and_unreadable_databases(make_kit, cli, tmp_path):
-    pytest.importorskip("workshop_kit.store.database")
+def test_the_command_shows_content_problems_and_databases_it_cannot_read(make_kit, cli, tmp_path):
     kit = make_kit(decks=STANDALONE)
     text = (kit / "kit.yaml").read_text(encoding="utf-8")
     (kit / "kit.yaml").write_text(text.replace("language: da", "language: fr"), encoding="utf-8")
     run = cli("report", kit)
-    assert run.code == 1 and "Traceback" not in run.output
+    assert run.code == 1 and "Traceback" not in run.output, run.output
     assert run.problems() and run.problems()[0]["file"] == "kit.yaml"
     assert "No report was written." in run.stderr
     (kit / "kit.yaml").write_text(text, encoding="utf-8")
 
-    run = cli("report", kit, "--db", f"sqlite:///{tmp_path / 'missing' / 'none.db'}")
+    run = cli("report", kit)                                 # serve has not made the kit's database yet
     assert run.code == 1 and "Traceback" not in run.output, run.output
-    assert "No report was written." in run.stderr
+    assert "no database at" in run.stderr and "No report was written." in run.stderr
+    assert not (kit / "responses.db").exists()                  # the report makes no database
+
+    run = cli("report", kit, "--db", "ftp://example.org/answers")
+    assert run.code == 2 and "Traceback" not in run.output and "--db" in run.stderr, run.output
     assert not (kit / "output" / "report.pdf").exists()

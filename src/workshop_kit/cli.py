@@ -237,13 +237,14 @@ def schema_command(kit_dir: Path, out: Path | None) -> None:
 @main.command("report")
 @KIT_DIR
 @click.option("--db", default=None, metavar="URL",
-              help="The database of the responses (default: the kit's own, as `serve` uses it).")
+              help="The database of the responses: a file path (SQLite) or postgresql://user:password@host/database "
+                   "(default: KIT_DIR/responses.db, where `serve` stores them).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The PDF to write (default: KIT_DIR/output/report.pdf, which a build leaves alone).")
 def report_command(kit_dir: Path, db: str | None, output: Path | None) -> None:
     """Write the report for the council: the responses to the follow-up forms, as a PDF."""
     from workshop_kit.report import default_output, load, stored_responses, write_report
-    from workshop_kit.store.database import DatabaseError
+    from workshop_kit.store import DatabaseError, database_url
 
     try:
         kit = load(kit_dir)
@@ -251,7 +252,11 @@ def report_command(kit_dir: Path, db: str | None, output: Path | None) -> None:
         _report(error, "No report was written.")
         sys.exit(1)
     try:
-        responses = stored_responses(kit, db)
+        url = database_url(db, kit_dir)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="'--db'") from None
+    try:
+        responses = stored_responses(kit, url)
     except DatabaseError as error:
         click.secho(f"cannot read the responses: {error}", fg="red", err=True)
         click.echo("No report was written.", err=True)

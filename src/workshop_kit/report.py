@@ -47,16 +47,13 @@ def load(kit_dir: Path) -> LoadedKit:
     return LoadedKit(content, kit_family(content))
 
 
-def stored_responses(kit: LoadedKit, db: str | None) -> list[StoredResponse]:
-    """The kit's responses in the database at `db` (by default the kit's
-    own); DatabaseError when it cannot be read."""
-    from workshop_kit.store.database import database_url, open_database
+def stored_responses(kit: LoadedKit, url: str) -> list[StoredResponse]:
+    """The kit's responses in the database at `url` (see database_url),
+    which must exist and be up to date; DatabaseError when it cannot be read."""
+    from workshop_kit.store import open_database
 
-    database = open_database(database_url(db, kit.content.root), migrate=False)
-    try:
+    with open_database(url, migrate=False, create=False) as database:
         return database.responses(kit.content.kit.id)
-    finally:
-        database.dispose()
 
 
 def write_report(kit: LoadedKit, responses: Iterable[StoredResponse], output: Path, *,
