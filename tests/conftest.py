@@ -7,6 +7,7 @@ into the repository's output/, and nothing depends on the current directory.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from collections.abc import Callable
@@ -18,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from kit_helpers import (  # noqa: E402
     ALL_DECKS, REPO, Built, Run, build_into, copy_kit, run_cli, run_in_process,
 )
+from postgres_schema import fresh_schema  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -71,3 +73,19 @@ def make_kit(tmp_path) -> Callable[..., Path]:
         return copy_kit(tmp_path / (name or f"kit{next(names)}"), decks)
 
     return make
+
+
+@pytest.fixture
+def postgres_url():
+    """postgresql://... of an empty schema of its own on the server that
+    WORKSHOP_KIT_TEST_POSTGRES names (.ci/postgres starts one). Without
+    that variable the test is skipped, or fails when
+    WORKSHOP_KIT_TEST_POSTGRES_REQUIRED=1 (as in CI)."""
+    server = os.environ.get("WORKSHOP_KIT_TEST_POSTGRES")
+    if not server:
+        message = "no PostgreSQL server: set WORKSHOP_KIT_TEST_POSTGRES (`source .ci/postgres` does)"
+        if os.environ.get("WORKSHOP_KIT_TEST_POSTGRES_REQUIRED") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    with fresh_schema(server) as url:
+        yield url

@@ -74,10 +74,11 @@ def run_cli(*args, cwd: Path | None = None, timeout: float = 120) -> Run:
     return Run(proc.returncode, proc.stdout, proc.stderr)
 
 
-def run_in_process(*args) -> Run:
+def run_in_process(*args, input: str | None = None) -> Run:
     """The same command through click's CliRunner, in this interpreter: no
     start-up cost, for checks of what a command does rather than of how the
-    process ends. An exception other than SystemExit is raised here."""
+    process ends. `input` is what is typed at its prompts. An exception
+    other than SystemExit is raised here."""
     from click.testing import CliRunner
 
     from workshop_kit.cli import main
@@ -86,7 +87,7 @@ def run_in_process(*args) -> Run:
         runner = CliRunner(mix_stderr=False)  # click < 8.2
     except TypeError:
         runner = CliRunner()  # click >= 8.2 keeps stderr apart
-    result = runner.invoke(main, [str(a) for a in args], catch_exceptions=True)
+    result = runner.invoke(main, [str(a) for a in args], input=input, catch_exceptions=True)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return Run(result.exit_code, result.stdout, result.stderr)

@@ -304,3 +304,44 @@ def serve_command(kit_dir: Path, host: str, port: int, db: str | None, base_url:
         click.secho(f"error: {error}", fg="red", err=True)
         sys.exit(1)
     run(settings, host, port, workers)
+
+@main.group("responses")
+def responses_group() -> None:
+    """The answers participants gave in the follow-up forms."""
+
+
+@responses_group.command("delete")
+@KIT_DIR
+@click.option("--db", "db", metavar="URL", default=None,
+              help="The database: a file path (SQLite) or postgresql://user:password@host/database "
+                   "(default: KIT_DIR/responses.db).")
+@click.option("--before", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD", default=None,
+              help="Delete only the responses received before the start of this day (UTC).")
+@click.option("--yes", is_flag=True, help="Delete without asking first.")
+def responses_delete_command(kit_dir: Path, db: str | None, before, yes: bool) -> None:
+    """Delete the kit's responses and their answers, all of them or those
+    received before a day."""
+    from datetime import timezone
+
+    from workshop_kit.content.kit import load_kit
+    from workshop_kit.store import DatabaseError, database_url, open_database
+
+    try:
+        kit = load_kit(kit_dir).kit.id
+    except ContentError as error:
+        _report(error, "Nothing was deleted.")
+        sys.exit(1)
+    try:
+        url = database_url(db, kit_dir)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="'--db'") from None
+    since = f" received before {before:%Y-%m-%d} (UTC)" if before else ""
+    try:
+        with open_database(url, create=False) as database:
+            if not yes:
+                click.confirm(f"Delete {'the responses' if before else 'every response'} of kit '{kit}'{since} "
+                              f"from {database.display_url}?", abort=True)
+            deleted = database.delete(kit, before.replace(tzinfo=timezone.utc) if before else None)
+    except DatabaseError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Deleted {deleted} response{'s' if deleted != 1 else ''} of kit '{kit}'{since}.")

@@ -22,7 +22,9 @@ from workshop_kit.content.schema import SCHEMA_FOLDER, write_schemas
 
 KIT_FILES = ("kit.yaml", "guide.yaml")
 KIT_FOLDERS = ("decks", "boards")
-IGNORE = "# What workshop-kit builds; make it again with `workshop-kit build`.\noutput/\n"
+IGNORE = ("# What workshop-kit builds; make it again with `workshop-kit build`.\noutput/\n"
+          "# The participants' answers (`workshop-kit serve`): never commit them.\n"
+          "responses.db*\n")
 
 
 class FolderInUse(Exception):

@@ -77,6 +77,8 @@ def read(page: Page, fields: list[tuple[str, str]], labels: dict[str, str]) -> S
     for name, value in fields:
         if name not in known:
             raise Refused(f"unknown field {name[:40]!r}")
+        if "\x00" in value:
+            raise Refused(f"a NUL character in {name}")
         values.setdefault(name, []).append(value.replace("\r\n", "\n").strip())
     out = Submitted(values=values)
 

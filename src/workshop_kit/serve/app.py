@@ -4,6 +4,7 @@ follow-up form at the path its QR code carries, and the facilitator's view."""
 from __future__ import annotations
 
 import json
+import logging
 from contextlib import asynccontextmanager
 import os
 import secrets
@@ -35,6 +36,8 @@ MAX_BODY = 64 * 1024       # bytes of one submitted form
 MAX_FIELDS = 400
 ENVIRONMENT = "WORKSHOP_KIT_SERVE"  # the settings, for worker processes
 ADMIN = "/_admin/"
+
+log = logging.getLogger("workshop_kit.serve")
 
 
 @dataclass(frozen=True)
@@ -186,7 +189,15 @@ class FormsApp:
         contact = Contact(**sent.contact) if sent.contact else None
         answer = Answer(submission, self.kit.id, target.deck, target.card, self.kit.language,
                         tuple(sent.answers), contact)
-        await run_in_threadpool(self.db.save, answer)
+        try:
+            await run_in_threadpool(self.db.save, answer)
+        except ValueError:  # what the store refuses to keep
+            return self.message(400, refused, self.labels["form_refused"], served, again=path)
+        except Exception:  # the database is away: say so, and do not acknowledge
+            log.exception("an answer to %s/%s could not be stored", target.deck, target.card)
+            response = self.message(503, refused, self.labels["form_not_stored"], served, again=path)
+            response.headers["retry-after"] = "10"
+            return response
         return self.render("thanks.html", 200, served.accent_css, target=target, form=served.page.form,
                            action=path)
 

@@ -27,7 +27,7 @@ def announce(settings: Settings, host: str, port: int, say: Callable[[str], None
     try:
         admin = database.setting("admin_token", lambda: secrets.token_urlsafe(18))
         database.setting("form_secret", lambda: secrets.token_urlsafe(32))
-        shown_db = database.url
+        shown_db = database.display_url
     finally:
         database.dispose()
     every = targets(content)

@@ -1,0 +1,353 @@
+"""The response store's database: SQLite in a file beside the kit, or a
+PostgreSQL server.
+
+Every method is one short transaction and safe to call from many threads
+and several processes at once. A process opens its own `Database` (after a
+fork too): an engine's connections are not shared between processes.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlalchemy
+from alembic.util import CommandError
+from sqlalchemy import Column, Connection, Engine, and_, create_engine, delete, event, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import URL, make_url
+
+from workshop_kit.store.migrate import current_revision, head_revision, upgrade
+from workshop_kit.store.records import Contact, Response, StoredResponse
+from workshop_kit.store.tables import answers, responses, settings
+
+SQLITE_TIMEOUT = 30  # seconds a connection waits for a lock
+SQLITE_PRAGMAS = (f"busy_timeout={SQLITE_TIMEOUT * 1000}", "journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON")
+# Held while migrating a PostgreSQL database, so that two processes that
+# open it at once do not both create the tables (any fixed number will do).
+MIGRATION_LOCK = 0x776B5F7374  # "wk_st"
+HEX = re.compile(r"[0-9a-fA-F]+")
+
+
+class DatabaseError(Exception):
+    """The database cannot be reached, opened or used; the message is one line."""
+
+
+def database_url(value: str | None, kit_root: Path) -> str:
+    """The SQLAlchemy URL for a --db value.
+
+    None: the SQLite file responses.db in the kit's folder. A value without
+    "://": a SQLite file, relative to the current folder. postgresql:// and
+    postgres:// URLs are PostgreSQL, through psycopg 3."""
+    if value is None:
+        return _sqlite_url(Path(kit_root) / "responses.db")
+    if "://" not in value:
+        return _sqlite_url(Path(value))
+    scheme, rest = value.split("://", 1)
+    if scheme.lower() in ("postgresql", "postgres", "postgresql+psycopg"):
+        url = f"postgresql+psycopg://{rest}"
+    elif scheme.lower() == "sqlite":
+        url = value
+    else:
+        raise ValueError(f"'{scheme}://' is not a database workshop-kit can use: give a file path for "
+                         "SQLite, or postgresql://user:password@host/database")
+    try:
+        parsed = make_url(url)
+    except (sqlalchemy.exc.ArgumentError, ValueError) as error:  # the message does not show the URL
+        raise ValueError(f"the database URL cannot be read: {error}") from None
+    if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
+        raise ValueError("an SQLite database in memory would lose every response: give a file path")
+    return url
+
+
+def _sqlite_url(path: Path) -> str:
+    return URL.create("sqlite", database=str(path.absolute())).render_as_string(hide_password=False)
+
+
+def open_database(url: str, *, migrate: bool = True, create: bool = True) -> Database:
+    """Open the database at `url` (see database_url).
+
+    migrate=True first brings the schema up to date (`alembic upgrade
+    head`; nothing happens when it is): `serve` does this once in its main
+    process and opens with migrate=False in each worker, where the schema
+    is only checked. create=False: a SQLite file that does not exist is an
+    error instead of a new database. DatabaseError when the database cannot
+    be reached or opened."""
+    try:
+        engine = _engine(url, create)
+    except (sqlalchemy.exc.ArgumentError, ValueError) as error:
+        raise DatabaseError(f"the database URL cannot be read: {error}") from None
+    database = Database(url, engine)
+    try:
+        with database._transaction(write=migrate) as connection:
+            if migrate:
+                if connection.dialect.name == "postgresql":
+                    connection.execute(select(func.pg_advisory_xact_lock(MIGRATION_LOCK)))
+                upgrade(connection)
+            else:
+                _check_schema(database, connection)
+    except BaseException as error:
+        engine.dispose()
+        if isinstance(error, DatabaseError):
+            raise
+        if isinstance(error, sqlalchemy.exc.DBAPIError):
+            raise database._error(error) from None
+        if isinstance(error, CommandError):  # e.g. a revision these scripts do not know
+            raise DatabaseError(f"cannot migrate the database {database.display_url}: {_one_line(error)} "
+                                "(was it made by a newer workshop-kit?)") from None
+        raise
+    return database
+
+
+def _engine(url: str, create: bool) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(parsed, pool_pre_ping=True)
+    path = Path(parsed.database or "")
+    shown = parsed.render_as_string(hide_password=True)
+    if not path.parent.is_dir():
+        raise DatabaseError(f"cannot open the database {shown}: the folder {path.parent} does not exist")
+    if path.is_dir():
+        raise DatabaseError(f"cannot open the database {shown}: {path} is a folder")
+    if not create and not path.exists():
+        raise DatabaseError(f"no database at {path}")
+    engine = create_engine(parsed, connect_args={"timeout": SQLITE_TIMEOUT, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def set_pragmas(dbapi_connection, _record) -> None:
+        # The driver's own transaction handling is off: "begin" below says
+        # when a transaction starts, and how.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in SQLITE_PRAGMAS:
+            _pragma(cursor, pragma)
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def begin(connection: Connection) -> None:
+        # A writer takes the write lock at the start (waiting up to the busy
+        # timeout for it), never halfway through, where SQLite would fail
+        # at once instead of waiting.
+        immediate = connection.get_execution_options().get("write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def _pragma(cursor, pragma: str) -> None:
+    """Run a pragma, waiting while the database is locked. Turning on WAL in
+    a new file needs the database to itself, and SQLite answers "locked"
+    at once, without the busy timeout, while another process is doing the
+    same: so this waits here, as long as the busy timeout would."""
+    wanted = pragma.split("=", 1)[1].lower()
+    deadline = time.monotonic() + SQLITE_TIMEOUT
+    while True:
+        try:
+            row = cursor.execute(f"PRAGMA {pragma}").fetchone()
+            if row is None or str(row[0]).lower() == wanted:  # journal_mode answers the mode it is in
+                return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+        if time.monotonic() > deadline:
+            raise sqlite3.OperationalError(f"PRAGMA {pragma} did not take effect")
+        time.sleep(0.01)
+
+
+def _check_schema(database: Database, connection: Connection) -> None:
+    found, head = current_revision(connection), head_revision()
+    if found is None:
+        raise DatabaseError(f"the database {database.display_url} has no tables yet: open it with migrations first")
+    if found != head:
+        raise DatabaseError(f"the database {database.display_url} is at schema revision {found}, "
+                            f"this workshop-kit expects {head}")
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(getattr(error, "orig", None) or error).split())
+
+
+class Database:
+    """The responses of every kit, in one database."""
+
+    def __init__(self, url: str, engine: Engine):
+        self.url = url
+        self.engine = engine
+
+    @property
+    def display_url(self) -> str:
+        """The URL with the password hidden, for messages."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def __repr__(self) -> str:
+        return f"Database({self.display_url!r})"
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.dispose()
+
+    # --- writing ---------------------------------------------------------------
+
+    def save(self, response: Response) -> bool:
+        """Store a response: True when it is stored now, False when its
+        submission id was stored before (then nothing changes). It is
+        committed when this returns. ValueError when a field is empty, too
+        long, or received_at has no time zone."""
+        _check(response)
+        received_at = response.received_at or datetime.now(timezone.utc)
+        contact = response.contact
+        row = dict(
+            submission=response.submission, kit=response.kit, deck=response.deck, card=response.card,
+            lang=response.lang, received_at=received_at,
+            contact_consent=contact.consent if contact else None,
+            contact_name=(contact.name or None) if contact else None,
+            contact_email=(contact.email or None) if contact else None,
+            contact_phone=(contact.phone or None) if contact else None,
+        )
+        # The submission id decides: a second save of it, even one that runs
+        # at the same moment in another process, inserts nothing.
+        insert = self._insert(responses).values(**row).on_conflict_do_nothing(
+            index_elements=[responses.c.submission]).returning(responses.c.id)
+        with self._transaction(write=True) as connection:
+            response_id = connection.execute(insert).scalar_one_or_none()
+            if response_id is None:
+                return False
+            if response.answers:
+                connection.execute(answers.insert(), [
+                    dict(response_id=response_id, position=position, question=question, value=value)
+                    for position, (question, value) in enumerate(response.answers)
+                ])
+        return True
+
+    def delete(self, kit: str, before: datetime | None = None) -> int:
+        """Delete the kit's responses (those received before `before`, an
+        aware datetime, when given) and their answers; the number deleted."""
+        condition = responses.c.kit == kit
+        if before is not None:
+            _check_aware(before, "before")
+            condition = and_(condition, responses.c.received_at < before)
+        with self._transaction(write=True) as connection:
+            return connection.execute(delete(responses).where(condition)).rowcount
+
+    def setting(self, key: str, make: Callable[[], str]) -> str:
+        """The value stored under `key`; when there is none, make() makes it
+        and it is stored. When several processes make one at once, the first
+        stored wins and every one of them gets that value."""
+        query = select(settings.c.value).where(settings.c.key == key)
+        with self._transaction(write=False) as connection:
+            value = connection.execute(query).scalar_one_or_none()
+        if value is not None:
+            return value
+        made = make()
+        insert = self._insert(settings).values(key=key, value=made).on_conflict_do_nothing(
+            index_elements=[settings.c.key])
+        with self._transaction(write=True) as connection:
+            connection.execute(insert)
+            return connection.execute(query).scalar_one()
+
+    # --- reading ---------------------------------------------------------------
+
+    def counts(self, kit: str) -> dict[tuple[str, str], int]:
+        """How many responses each (deck, card) of the kit has."""
+        query = (select(responses.c.deck, responses.c.card, func.count())
+                 .where(responses.c.kit == kit).group_by(responses.c.deck, responses.c.card))
+        with self._transaction(write=False) as connection:
+            return {(deck, card): count for deck, card, count in connection.execute(query)}
+
+    def responses(self, kit: str) -> list[StoredResponse]:
+        """The kit's responses, oldest first, each with its answers in order."""
+        query = (select(responses, answers.c.question, answers.c.value)
+                 .outerjoin(answers, answers.c.response_id == responses.c.id)
+                 .where(responses.c.kit == kit)
+                 .order_by(responses.c.received_at, responses.c.id, answers.c.position))
+        found: list[StoredResponse] = []
+        rows: dict[int, tuple] = {}
+        pairs: dict[int, list[tuple[str, str]]] = {}
+        with self._transaction(write=False) as connection:
+            for row in connection.execute(query):
+                if row.id not in rows:
+                    rows[row.id] = row
+                    pairs[row.id] = []
+                if row.question is not None:
+                    pairs[row.id].append((row.question, row.value))
+        for response_id, row in rows.items():  # in the query's order
+            contact = None if row.contact_consent is None else Contact(
+                row.contact_consent, row.contact_name or "", row.contact_email or "", row.contact_phone or "")
+            found.append(StoredResponse(
+                id=response_id, submission=row.submission, kit=row.kit, deck=row.deck, card=row.card,
+                lang=row.lang, answers=tuple(pairs[response_id]), contact=contact,
+                received_at=row.received_at))
+        return found
+
+    def dispose(self) -> None:
+        """Close every connection of this process's pool."""
+        self.engine.dispose()
+
+    # --- the parts -------------------------------------------------------------
+
+    def _insert(self, table):
+        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
+        return dialect.insert(table)
+
+    @contextmanager
+    def _transaction(self, write: bool) -> Iterator[Connection]:
+        """One transaction, committed at the end; a database that cannot be
+        reached or is locked for too long raises DatabaseError."""
+        try:
+            with self.engine.connect() as connection:
+                connection.execution_options(write=write)
+                with connection.begin():
+                    yield connection
+        except (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError) as error:
+            raise self._error(error) from None
+
+    def _error(self, error: sqlalchemy.exc.DBAPIError) -> DatabaseError:
+        return DatabaseError(f"cannot use the database {self.display_url}: {_one_line(error)}")
+
+
+def _check(response: Response) -> None:
+    """ValueError for a response the database would refuse or garble."""
+    if not HEX.fullmatch(response.submission or ""):
+        raise ValueError(f"submission id {response.submission!r} is not hexadecimal")
+    required = [(responses.c.submission, response.submission), (responses.c.kit, response.kit),
+                (responses.c.deck, response.deck), (responses.c.card, response.card),
+                (responses.c.lang, response.lang)]
+    optional = []
+    for question, value in response.answers:
+        required.append((answers.c.question, question))
+        optional.append((answers.c.value, value))
+    if response.contact is not None:
+        contact = response.contact
+        required.append((responses.c.contact_consent, contact.consent))
+        optional += [(responses.c.contact_name, contact.name), (responses.c.contact_email, contact.email),
+                     (responses.c.contact_phone, contact.phone)]
+    for column, value in required + optional:
+        _check_text(column, value)
+    for column, value in required:
+        if not value:
+            raise ValueError(f"{column.table.name}.{column.name} is empty")
+    if response.received_at is not None:
+        _check_aware(response.received_at, "received_at")
+
+
+def _check_aware(value: datetime, what: str) -> None:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{what} {value.isoformat()} has no time zone: give an aware datetime")
+
+
+def _check_text(column: Column, value) -> None:
+    where = f"{column.table.name}.{column.name}"
+    if not isinstance(value, str):
+        raise ValueError(f"{where} must be text, not {type(value).__name__}")
+    if "\x00" in value:
+        raise ValueError(f"{where} contains a NUL character")
+    length = getattr(column.type, "length", None)
+    if length is not None and len(value) > length:
+        raise ValueError(f"{where} is {len(value)} characters long; at most {length} fit")
