@@ -84,7 +84,8 @@ def browser():
 
 @pytest.fixture
 def new_page(browser):
-    """new_page(phone=True, javascript=True) -> a page in a context of its own."""
+    """new_page(phone=True, javascript=True) -> a page in a context of its own;
+    page.console collects what the browser logs (such as refused styles)."""
     contexts = []
 
     def open_(phone: bool = True, javascript: bool = True):
