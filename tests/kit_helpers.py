@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +30,9 @@ ALL_DECKS = ("dialogformater", "dilemmaer", "politikerroller", "velfaerdstemaer"
 # Decks that link to no other deck, so each builds alone.
 STANDALONE = ("politikerroller", "velfaerdstemaer")
 PAPERS_PT = {"a4": (595.28, 841.89), "letter": (612.0, 792.0), "a3": (841.89, 1190.55)}
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 # "decks/x.yaml:12:7:" at the start of a reported problem
 WHERE = re.compile(r"^\s*(?P<file>\S+?\.yaml):(?P<line>\d+):(?P<col>\d+):(?P<rest>.*)$", re.MULTILINE)
@@ -270,3 +274,23 @@ def follow_up_template(kit: dict) -> str:
     """follow_up.url of a parsed kit.yaml, or the one its base_url gives."""
     follow_up = kit["follow_up"]
     return follow_up.get("url") or follow_up["base_url"] + "/f/{kit}/{deck}/{card}"
+
+
+# --- a real browser -----------------------------------------------------------
+
+@contextmanager
+def chromium():
+    """The system Chromium, headless, driven by Playwright (whose own browser
+    download is not used)."""
+    import pytest
+
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install '.[test]' installs playwright")
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"these tests drive the system Chromium at {CHROMIUM}: "
+                    "apt-get install chromium (Debian) or see the README")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -20,11 +20,8 @@ from urllib.parse import unquote, urlparse
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
-from kit_helpers import REPO, STANDALONE, Built, build_into, copy_kit, replace_once
+from kit_helpers import REPO, STANDALONE, Built, build_into, chromium, copy_kit, replace_once
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
 ESCAPED_TITLE = "Sikkerhedsvagten <b>&amp;</b>"  # a card title that looks like markup
 
@@ -39,14 +36,8 @@ FACTS_JS = """items => Object.fromEntries(items.map(li => [
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install '.[test]' installs playwright")
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(f"these tests drive the system Chromium at {CHROMIUM}: "
-                    "apt-get install chromium (Debian) or see the README")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 class Opened:

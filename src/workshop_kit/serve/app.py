@@ -259,6 +259,7 @@ class FormsApp:
     def asgi(self):
         app = Starlette(routes=[
             Route("/_health", self.health),
+            Route("/favicon.ico", lambda request: Response(status_code=204)),
             Route(ADMIN + "{token}", self.admin),
             Route(ADMIN + "{token}/responses.{kind:str}", self.download),
             Route("/{path:path}", self.form, methods=["GET", "POST"]),

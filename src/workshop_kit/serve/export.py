@@ -73,7 +73,11 @@ def to_xlsx(rows: list[list[str]], sheet: str) -> bytes:
     ws = book.active
     ws.title = sheet[:31]
     for row in rows:
-        ws.append([_safe(c) for c in row])
+        ws.append(row)
+    for line in ws.iter_rows():
+        for cell in line:
+            if cell.data_type == "f":  # text that starts with '=' stays text
+                cell.data_type = "s"
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws.freeze_panes = "A2"
