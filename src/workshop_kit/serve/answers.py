@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from workshop_kit.content.forms import AGE_BANDS, Form
+from workshop_kit.content.forms import Form, age_band_label, age_band_values
 
 AREA_MAX = 100
 CONTACT_MAX = {"name": 200, "email": 254, "phone": 40}
@@ -19,23 +19,9 @@ PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,}$")
 TOKEN_FIELD = "token"
 
 
-def age_band_value(low: int | None, high: int | None) -> str:
-    """'18-29', '0-17', '65+': how an age band is stored."""
-    return f"{low}+" if high is None else f"{low or 0}-{high}"
-
-
 def age_bands(labels: dict[str, str]) -> list[tuple[str, str]]:
     """(stored value, shown name) of each age band."""
-    out = []
-    for low, high in AGE_BANDS:
-        if low is None:
-            name = labels["form_age_under"].format(age=high + 1)
-        elif high is None:
-            name = labels["form_age_over"].format(age=low)
-        else:
-            name = labels["form_age_band"].format(low=low, high=high)
-        out.append((age_band_value(low, high), name))
-    return out
+    return [(value, age_band_label(value, labels)) for value in age_band_values()]
 
 
 @dataclass(frozen=True)
