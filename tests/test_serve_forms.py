@@ -420,10 +420,6 @@ def test_a_boards_and_the_guides_qr_codes_open_their_own_forms(site, new_page):
 
 def test_the_report_for_the_council_shows_the_answers(site, new_page, tmp_path):
     """An answer sent from the phone's form is in `workshop-kit report`'s PDF."""
-    from workshop_kit.cli import main
-
-    if "report" not in main.commands:  # until the report command is merged
-        pytest.skip("this workshop-kit has no report command yet")
     form = site.content.kit.follow_up.form
     card = load_yaml(site.kit / "decks" / "dilemmaer.yaml")["cards"][1]
     given = Answers(unique("Lad borgerrådet følge sagen helt til byrådsmødet"))
