@@ -74,6 +74,12 @@ def test_served_path(url, base, path):
     assert served_path(url, base) == path
 
 
+def test_a_server_answers_the_path_whatever_host_led_there():
+    assert served_path("https://example.org/f/k/d/c", "http://192.168.1.20:8000", any_host=True) == "/f/k/d/c"
+    assert served_path("https://example.org/app/f/k", "http://10.0.0.5/app", any_host=True) == "/f/k"
+    assert served_path("https://example.org/other/f/k", "http://10.0.0.5/app", any_host=True) is None
+
+
 def test_build_warns_when_a_qr_code_leads_outside_the_base_url(invoke, make_kit):
     kit = make_kit()
     replace_once(kit / "decks" / "dilemmaer.yaml", "cards:\n", "qr:\n  url: https://forms.example.com/{card}\ncards:\n")

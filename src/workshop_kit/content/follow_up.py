@@ -82,11 +82,18 @@ def base_url(content: KitContent, given: str | None = None) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def served_path(url: str, base: str) -> str | None:
-    """The path (and query) a server at `base` answers `url` at; None when
-    `url` leads somewhere else."""
+def same_origin(url: str, base: str) -> bool:
+    """True when `url` leads to the scheme, host and port of `base`."""
     target, root = urlsplit(url), urlsplit(base)
-    if (target.scheme.lower(), target.netloc.lower()) != (root.scheme.lower(), root.netloc.lower()):
+    return (target.scheme.lower(), target.netloc.lower()) == (root.scheme.lower(), root.netloc.lower())
+
+
+def served_path(url: str, base: str, any_host: bool = False) -> str | None:
+    """The path (and query) a server at `base` answers `url` at; None when
+    `url` leads somewhere else. With `any_host`, only the path counts: the
+    server answers whatever name or address led the phone to it."""
+    target, root = urlsplit(url), urlsplit(base)
+    if not any_host and not same_origin(url, base):
         return None
     prefix = root.path.rstrip("/")
     if prefix and not (target.path == prefix or target.path.startswith(prefix + "/")):

@@ -64,7 +64,7 @@ def routes_of(content: KitContent, base: str) -> dict[str, Target]:
     prefix = urlsplit(base).path.rstrip("/")
     out: dict[str, Target] = {}
     for target in targets(content):
-        path = served_path(target.url, base)
+        path = served_path(target.url, base, any_host=True)
         if path is not None:
             out.setdefault(path, target)
             if prefix:
@@ -128,6 +128,7 @@ class FormsApp:
         names |= {f"b-{k}": self.labels["form_area" if k == "area" else f"form_{k}"] for k in page.background}
         names |= {f"c-{f}": self.labels[f"form_contact_{f}"] for f in CONTACT_MAX}
         names["c-consent"] = self.labels["form_contact"]
+        names["token"] = self.labels["form_refused"]
         response = self.render(
             "form.html", status, served.accent_css, target=served.target, form=page.form,
             background=page.background, formats=page.formats, ages=page.ages,
@@ -165,7 +166,7 @@ class FormsApp:
             return response
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if kind != "application/x-www-form-urlencoded":
-            return self.message(415, refused, self.labels["form_not_found"], served, again=path)
+            return self.message(415, refused, refused, served, again=path)
         body = await _body(request)
         if body is None:
             return self.message(413, refused, self.labels["form_error_too_long"].format(max=MAX_BODY), served,

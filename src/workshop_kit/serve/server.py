@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 import secrets
 from typing import Callable
 
 import uvicorn
 
-from workshop_kit.content.follow_up import base_url, served_path, targets
+from workshop_kit.content.follow_up import base_url, same_origin, served_path, targets
 from workshop_kit.content.kit import PLACEHOLDER_HOSTS, load_kit
 from workshop_kit.serve.app import ADMIN, ENVIRONMENT, Settings, create_app, settings_environment
 from workshop_kit.store.database import open_database
@@ -31,15 +32,20 @@ def announce(settings: Settings, host: str, port: int, say: Callable[[str], None
     finally:
         database.dispose()
     every = targets(content)
-    served = [t for t in every if served_path(t.url, base) is not None]
+    served = [t for t in every if served_path(t.url, base, any_host=True) is not None]
+    elsewhere = {urlsplit(t.url).netloc for t in served if not same_origin(t.url, base)}
     say(f"Serving {len(served)} follow-up forms of '{content.kit.title}' for {base}")
     if served:
-        say(f"  e.g. {served[0].url}")
+        say(f"  e.g. {base}{served_path(served[0].url, base, any_host=True)}")
     say(f"Listening on http://{host}:{port} (database: {shown_db})")
     say(f"Facilitator view, keep it private: {base}{ADMIN}{admin}")
     if len(served) < len(every):
-        warn(f"{len(every) - len(served)} QR code(s) lead outside {base} and are not answered here; "
-             "set follow_up.base_url in kit.yaml (or --base-url) to this server's address")
+        warn(f"{len(every) - len(served)} QR code(s) lead to other paths than {base}/... and are not "
+             "answered here")
+    if elsewhere:
+        warn(f"the printed QR codes lead to {', '.join(sorted(elsewhere))}, not to {base}: phones reach "
+             "this server only if that address leads here; else set follow_up.base_url in kit.yaml "
+             "to this server's address, build and print again")
     host_name = base.split("://", 1)[1].split("/", 1)[0].split(":", 1)[0].lower()
     if host_name.removeprefix("www.") in PLACEHOLDER_HOSTS:
         warn(f"the base URL {base} is a placeholder: phones cannot reach it. Set follow_up.base_url "
