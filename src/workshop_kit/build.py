@@ -19,7 +19,7 @@ from workshop_kit.layout.checks import check_contrast, check_template
 from workshop_kit.layout.guide import absent_tools, glyph_problems
 from workshop_kit.content.boards import BOARD_MODELS
 from workshop_kit.content.model import CARD_MODELS
-from workshop_kit.content.follow_up import formats_without_choices, outside_base
+from workshop_kit.content.follow_up import formats_without_choices, outside_base, targets
 from workshop_kit.draw.raster import image_size, rasterise
 from workshop_kit.draw.svg import render_svg
 from workshop_kit.impose.poster import poster as poster_sheets, needs_tiles, tile
@@ -61,13 +61,14 @@ class Checked:
             found.append("the follow-up URL points at a placeholder host (example.org): the QR codes "
                          "lead nowhere until you set follow_up.base_url in kit.yaml to the address "
                          "where `workshop-kit serve` answers")
-        elsewhere = outside_base(self.content)
+        found_targets = targets(self.content)
+        elsewhere = outside_base(self.content, found_targets)
         if elsewhere:
             shown = ", ".join(f"{t.deck}/{t.card}" for t in elsewhere[:3]) + (", ..." if len(elsewhere) > 3 else "")
             found.append(f"{len(elsewhere)} QR code(s) lead outside follow_up.base_url "
                          f"({self.content.kit.follow_up.base_url}), so `workshop-kit serve` will not "
                          f"answer them: {shown}")
-        if formats_without_choices(self.content):
+        if formats_without_choices(self.content, found_targets):
             found.append("a follow-up form asks for preferred dialogue formats (background: formats), "
                          "and the kit has no dialogue-format cards to offer; the question is left out")
         return found

@@ -29,6 +29,30 @@ def _warn(messages: list[str]) -> None:
         click.secho(f"warning: {message}", fg="yellow", err=True)
 
 
+DB_OPTION = click.option(
+    "--db", default=None, metavar="URL",
+    help="The database of the answers: a file path (SQLite) or postgresql://user:password@host/database "
+         "(default: KIT_DIR/responses.db).")
+
+
+def _database_url(db: str | None, kit_dir: Path) -> str:
+    """The database URL of a --db value; a value the store cannot use is a usage error."""
+    from workshop_kit.store import database_url
+
+    try:
+        return database_url(db, kit_dir)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="'--db'") from None
+
+
+def _database_failed(error: Exception, closing: str | None = None) -> None:
+    """Say, on one line, that the database cannot be used, and exit 1."""
+    click.secho(f"Error: {error}", fg="red", err=True)
+    if closing:
+        click.echo(closing, err=True)
+    sys.exit(1)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="workshop-kit")
 def main() -> None:
@@ -236,31 +260,24 @@ def schema_command(kit_dir: Path, out: Path | None) -> None:
 
 @main.command("report")
 @KIT_DIR
-@click.option("--db", default=None, metavar="URL",
-              help="The database of the responses: a file path (SQLite) or postgresql://user:password@host/database "
-                   "(default: KIT_DIR/responses.db, where `serve` stores them).")
+@DB_OPTION
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The PDF to write (default: KIT_DIR/output/report.pdf, which a build leaves alone).")
 def report_command(kit_dir: Path, db: str | None, output: Path | None) -> None:
     """Write the report for the council: the responses to the follow-up forms, as a PDF."""
     from workshop_kit.report import default_output, load, stored_responses, write_report
-    from workshop_kit.store import DatabaseError, database_url
+    from workshop_kit.store import DatabaseError
 
     try:
         kit = load(kit_dir)
     except ContentError as error:
         _report(error, "No report was written.")
         sys.exit(1)
-    try:
-        url = database_url(db, kit_dir)
-    except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="'--db'") from None
+    url = _database_url(db, kit_dir)
     try:
         responses = stored_responses(kit, url)
     except DatabaseError as error:
-        click.secho(f"cannot read the responses: {error}", fg="red", err=True)
-        click.echo("No report was written.", err=True)
-        sys.exit(1)
+        _database_failed(error, "No report was written.")
     try:
         report = write_report(kit, responses, output or default_output(kit_dir))
     except OSError as error:
@@ -314,9 +331,7 @@ def import_command(sheet: Path, deck: str, card_type: str, kit_dir: Path, name: 
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; 0.0.0.0 to be reachable from phones on the network.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-@click.option("--db", default=None, metavar="URL",
-              help="Database: a file path or sqlite:///file, or postgresql://user:password@host/name "
-                   "(default: KIT_DIR/responses.db).")
+@DB_OPTION
 @click.option("--base-url", default=None, metavar="URL",
               help="The address the QR codes lead to (default: follow_up.base_url in kit.yaml).")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
@@ -331,24 +346,23 @@ def serve_command(kit_dir: Path, host: str, port: int, db: str | None, base_url:
     from workshop_kit.serve.app import Settings
     from workshop_kit.serve.security import check_rate
     from workshop_kit.serve.server import announce, run
-    from workshop_kit.store.database import DatabaseError, database_url
+    from workshop_kit.store import DatabaseError
 
     try:
         base = check_base_url(base_url) if base_url else None
         check_rate(rate_limit)
-        url = database_url(db, kit_dir)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
-    settings = Settings(kit=str(kit_dir), db=url, base_url=base, rate=rate_limit)
+    settings = Settings(kit=str(kit_dir), db=_database_url(db, kit_dir), base_url=base, rate=rate_limit)
     try:
-        announce(settings, host, port, click.echo, lambda m: _warn([m]))
+        content = announce(settings, host, port, click.echo, lambda m: _warn([m]))
     except ContentError as error:
         _report(error, closing="The forms are not served until the content is right.")
         sys.exit(1)
     except DatabaseError as error:
-        click.secho(f"error: {error}", fg="red", err=True)
-        sys.exit(1)
-    run(settings, host, port, workers)
+        _database_failed(error)
+    run(settings, host, port, workers, content)
+
 
 @main.group("responses")
 def responses_group() -> None:
@@ -357,9 +371,7 @@ def responses_group() -> None:
 
 @responses_group.command("delete")
 @KIT_DIR
-@click.option("--db", "db", metavar="URL", default=None,
-              help="The database: a file path (SQLite) or postgresql://user:password@host/database "
-                   "(default: KIT_DIR/responses.db).")
+@DB_OPTION
 @click.option("--before", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD", default=None,
               help="Delete only the responses received before the start of this day (UTC).")
 @click.option("--yes", is_flag=True, help="Delete without asking first.")
@@ -369,17 +381,14 @@ def responses_delete_command(kit_dir: Path, db: str | None, before, yes: bool) -
     from datetime import timezone
 
     from workshop_kit.content.kit import load_kit
-    from workshop_kit.store import DatabaseError, database_url, open_database
+    from workshop_kit.store import DatabaseError, open_database
 
     try:
         kit = load_kit(kit_dir).kit.id
     except ContentError as error:
         _report(error, "Nothing was deleted.")
         sys.exit(1)
-    try:
-        url = database_url(db, kit_dir)
-    except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="'--db'") from None
+    url = _database_url(db, kit_dir)
     since = f" received before {before:%Y-%m-%d} (UTC)" if before else ""
     try:
         with open_database(url, create=False) as database:
@@ -388,5 +397,5 @@ def responses_delete_command(kit_dir: Path, db: str | None, before, yes: bool) -
                               f"from {database.display_url}?", abort=True)
             deleted = database.delete(kit, before.replace(tzinfo=timezone.utc) if before else None)
     except DatabaseError as error:
-        raise click.ClickException(str(error)) from None
+        _database_failed(error)
     click.echo(f"Deleted {deleted} response{'s' if deleted != 1 else ''} of kit '{kit}'{since}.")

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from workshop_kit.builtin import builtin
 from workshop_kit.content.forms import Form
-from workshop_kit.content.kit import BOARDS_DECK, KitContent
+from workshop_kit.content.kit import BOARDS_DECK, Deck, KitContent
 from workshop_kit.content.guide import GUIDE_DECK
 
 
@@ -36,26 +36,36 @@ def default_form(language: str) -> Form:
     return Form.model_validate(builtin(f"forms/{language}"))
 
 
+def kit_form(content: KitContent) -> Form:
+    """The form of every QR code that has none of its own."""
+    return content.kit.follow_up.form or default_form(content.kit.language)
+
+
+def deck_colour(content: KitContent, deck: Deck):
+    """The deck's own colour, or its card type's in the theme."""
+    return deck.colour or content.colours.get(deck.type)
+
+
 def targets(content: KitContent) -> list[Target]:
     """Every card, board and guide that has a QR code, in the order of the kit."""
     kit = content.kit
-    kit_form = kit.follow_up.form or default_form(kit.language)
+    form = kit_form(content)
     out: list[Target] = []
     for deck in content.decks:
-        colour = deck.colour or content.colours.get(deck.type)
+        colour = deck_colour(content, deck)
         for card, url in zip(deck.cards, deck.qr_urls):
             if url:
                 out.append(Target(url, deck.slug, card.id, card.title, deck.name, colour,
-                                  card.form or deck.form or kit_form))
+                                  card.form or deck.form or form))
     for board in content.boards:
         if board.qr_url:
             out.append(Target(board.qr_url, BOARDS_DECK, board.slug, board.model.title,
                               content.labels["form_boards"], content.colours.get(board.type),
-                              board.model.form or kit_form))
+                              board.model.form or form))
     guide = content.guide
     if guide and guide.qr_url:
         out.append(Target(guide.qr_url, GUIDE_DECK, kit.id, guide.model.title, content.labels["form_guide"],
-                          content.colours.get("guide"), guide.model.form or kit_form))
+                          content.colours.get("guide"), guide.model.form or form))
     return out
 
 
@@ -66,10 +76,11 @@ def dialogue_formats(content: KitContent) -> list[str]:
     return list(dict.fromkeys(titles))
 
 
-def formats_without_choices(content: KitContent) -> bool:
-    """True when a form asks for preferred formats in a kit with no
-    dialogue-format cards to offer (the question is then left out)."""
-    return not dialogue_formats(content) and any("formats" in t.form.background for t in targets(content))
+def formats_without_choices(content: KitContent, found: list[Target]) -> bool:
+    """True when a form of `found` (the kit's targets) asks for preferred
+    formats in a kit with no dialogue-format cards to offer (the question
+    is then left out)."""
+    return not dialogue_formats(content) and any("formats" in t.form.background for t in found)
 
 
 def base_url(content: KitContent, given: str | None = None) -> str:
@@ -102,9 +113,10 @@ def served_path(url: str, base: str, any_host: bool = False) -> str | None:
     return path + (f"?{target.query}" if target.query else "")
 
 
-def outside_base(content: KitContent) -> list[Target]:
-    """The QR codes that do not lead under follow_up.base_url (when it is set)."""
+def outside_base(content: KitContent, found: list[Target]) -> list[Target]:
+    """The QR codes of `found` (the kit's targets) that do not lead under
+    follow_up.base_url (when it is set)."""
     base = content.kit.follow_up.base_url
     if not base:
         return []
-    return [t for t in targets(content) if served_path(t.url, base) is None]
+    return [t for t in found if served_path(t.url, base) is None]

@@ -20,7 +20,9 @@ MAX_TEXT = 5000  # the longest free-text answer a form may allow
 AGE_BANDS: tuple[tuple[int | None, int | None], ...] = (
     (None, 17), (18, 29), (30, 49), (50, 64), (65, None))
 BACKGROUND = ("age", "area", "formats")
+BACKGROUND_ID = "background."  # the stored answers' question ids: background.age, ...
 CONTACT_FIELDS = ("name", "email", "phone")
+SCALE = ("1", "2", "3", "4", "5")  # the answers of a scale question
 
 
 def age_band_values() -> list[str]:
@@ -57,25 +59,22 @@ class QuestionBase(Strict):
     required: bool = Field(False, description="true: the form cannot be sent without an answer.")
 
 
-Options = Annotated[list[Text], Field(min_length=2, description="The choices, in order (at least two).")]
+class ChoiceQuestion(QuestionBase):
+    options: list[Text] = Field(min_length=2, description="The choices, in order (at least two).")
+
+    _options = field_validator("options")(lambda cls, v: _unique(v, "option"))
 
 
-class SingleChoice(QuestionBase):
+class SingleChoice(ChoiceQuestion):
     """One answer from a list."""
 
     type: Literal["single"] = Field(description="single: one of the options.")
-    options: Options
-
-    _options = field_validator("options")(lambda cls, v: _unique(v, "option"))
 
 
-class MultipleChoice(QuestionBase):
+class MultipleChoice(ChoiceQuestion):
     """Any number of answers from a list."""
 
     type: Literal["multiple"] = Field(description="multiple: any of the options.")
-    options: Options
-
-    _options = field_validator("options")(lambda cls, v: _unique(v, "option"))
 
 
 class Scale(QuestionBase):

@@ -77,12 +77,13 @@ class KitContent:
         """True while any follow-up URL still points at a documentation host."""
         urls = [u for d in self.decks for u in d.qr_urls] + [b.qr_url for b in self.boards]
         urls += [self.guide.qr_url] if self.guide else []
-        return any(url and _host(url) in PLACEHOLDER_HOSTS for url in urls)
+        return any(url and is_placeholder(url) for url in urls)
 
 
-def _host(url: str) -> str:
+def is_placeholder(url: str) -> bool:
+    """True when a URL leads to a documentation host such as example.org."""
     host = url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].lower()
-    return host[4:] if host.startswith("www.") else host
+    return host.removeprefix("www.") in PLACEHOLDER_HOSTS
 
 
 def load_kit(root: Path) -> KitContent:

@@ -16,20 +16,19 @@ from datetime import date, datetime, tzinfo
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from workshop_kit.content.forms import age_band_label
+from workshop_kit.content.forms import BACKGROUND, BACKGROUND_ID, SCALE, age_band_label
 from workshop_kit.content.kit import KitContent
 from workshop_kit.draw.document import DocumentStyle, page_frame, write_document
 from workshop_kit.draw.pdf import MM, colour
 from workshop_kit.fonts import Family
 from workshop_kit.layout.report import (
-    ALL, BACKGROUND, NOT_GIVEN, OTHER, SCALE, Breakdown, CardAnswers, ChoiceTable, ScaleTable, Summary,
+    ALL, NOT_GIVEN, OTHER, Breakdown, CardAnswers, ChoiceTable, ScaleTable, Summary,
     Tally, scale_mean,
 )
 
 DECIMAL_MARK = {"da": ","}       # "3,8" in Danish; a point otherwise
 BAR_HEIGHT_MM = 3.6
 GROUP_ROOM_MM = 45               # a deck's heading starts a new page when less room than this is left
-BACKGROUND_TITLES = {"age": "form_age", "area": "form_area", "formats": "form_formats"}
 UNPRINTABLE = "[?]"
 MEAN_COLUMNS = 3                 # scale questions shown as columns of a deck's overview; all are in its cards
 
@@ -222,8 +221,8 @@ class _Setter(DocumentStyle):
     def background(self, summary: Summary, width: float) -> list:
         out = self.section("report_background")
         for tally in summary.background:
-            name = tally.id[len(BACKGROUND):]
-            heading = self.label(BACKGROUND_TITLES[name]) if name in BACKGROUND_TITLES else name
+            name = tally.id[len(BACKGROUND_ID):]
+            heading = self.label(f"form_{name}") if name in BACKGROUND else name
             note = self.plain(self.label("report_given", answered=tally.answered, responses=summary.responses),
                               self.small)
             label = (lambda v: age_band_label(v, self.labels)) if name == "age" else None
@@ -306,7 +305,7 @@ class _Setter(DocumentStyle):
         return self.plain("–" if mean is None else f"{self.decimal(mean)} ({n})", style)
 
     def choice_table(self, choice: ChoiceTable, table, total) -> list:
-        is_formats = choice.id == BACKGROUND + "formats"
+        is_formats = choice.id == BACKGROUND_ID + "formats"
         text = self.label("form_formats") if is_formats else choice.text
         rows = [[self.words(option, self.tab)]
                 + [self.plain(f"{self.percent(n, a)} ({n})" if a else "–", self.tab_number)

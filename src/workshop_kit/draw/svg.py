@@ -8,17 +8,10 @@ from functools import lru_cache
 
 import svgwrite
 
-from workshop_kit.content.model import CMYK
 from workshop_kit.fonts import Family
 from workshop_kit.layout.boxes import Circle, Face, Fill, Group, QRSymbol, Stroke, TextRun
-from workshop_kit.layout.colours import rgb
+from workshop_kit.layout.colours import hex_colour
 from workshop_kit.qr import QUIET_ZONE
-
-
-def _hex(colour) -> str:
-    if isinstance(colour, CMYK):
-        return "#" + "".join(f"{round(v * 255):02X}" for v in rgb(colour))
-    return colour
 
 
 @lru_cache(maxsize=8)
@@ -40,7 +33,7 @@ def render_svg(face: Face, family: Family, title: str) -> bytes:
     dwg = svgwrite.Drawing(size=(f"{w}mm", f"{h}mm"), viewBox=f"0 0 {w} {h}", profile="full", debug=False)
     dwg.set_desc(title=title)
     dwg.defs.add(dwg.style(_font_css(family)))
-    dwg.add(dwg.rect((0, 0), (w, h), fill=_hex(face.background), id="background"))
+    dwg.add(dwg.rect((0, 0), (w, h), fill=hex_colour(face.background), id="background"))
     _add(dwg, dwg, face.items, h, family, {})
     return dwg.tostring().encode("utf-8")
 
@@ -53,16 +46,16 @@ def _add(dwg, parent, items, height: float, family: Family, ids: dict[str, int])
             _add(dwg, group, item.items, height, family, ids)
         elif isinstance(item, Fill):
             b = item.box
-            parent.add(dwg.rect((b.x, height - b.top), (b.width, b.height), fill=_hex(item.colour)))
+            parent.add(dwg.rect((b.x, height - b.top), (b.width, b.height), fill=hex_colour(item.colour)))
         elif isinstance(item, Circle):
             parent.add(dwg.circle((item.cx, height - item.cy), item.r,
-                                  fill=_hex(item.fill) if item.fill is not None else "none",
-                                  stroke=_hex(item.stroke) if item.stroke is not None else "none",
+                                  fill=hex_colour(item.fill) if item.fill is not None else "none",
+                                  stroke=hex_colour(item.stroke) if item.stroke is not None else "none",
                                   stroke_width=item.stroke_mm))
         elif isinstance(item, Stroke):
             points = [(x, height - y) for x, y in item.points]
             shape = dwg.polygon(points) if item.closed else dwg.polyline(points)
-            shape.update({"fill": "none", "stroke": _hex(item.colour), "stroke-width": item.width_mm})
+            shape.update({"fill": "none", "stroke": hex_colour(item.colour), "stroke-width": item.width_mm})
             if item.dash_mm:
                 shape.update({"stroke-dasharray": f"{item.dash_mm} {item.dash_mm}"})
             parent.add(shape)
@@ -85,7 +78,7 @@ def _text(dwg, run: TextRun, height: float, family: Family):
     attrs = {
         "font-family": f"'{family.name}', sans-serif",
         "font-size": f"{size_mm:.3f}",
-        "fill": _hex(run.colour),
+        "fill": hex_colour(run.colour),
         "xml:space": "preserve",
     }
     if "bold" in style:
@@ -105,10 +98,10 @@ def _qr(dwg, symbol: QRSymbol, height: float):
     b = symbol.box
     m = symbol.module_mm
     group = dwg.g(class_="qr-code")
-    group.add(dwg.rect((b.x, height - b.top), (b.width, b.height), fill=_hex(symbol.light)))
+    group.add(dwg.rect((b.x, height - b.top), (b.width, b.height), fill=hex_colour(symbol.light)))
     ops = [f"M{start} {r}h{length}v1h{-length}z" for r, start, length in symbol.matrix.dark_runs]
     x0 = b.x + QUIET_ZONE * m
     y0 = height - b.top + QUIET_ZONE * m
-    group.add(dwg.path(d="".join(ops), fill=_hex(symbol.dark),
+    group.add(dwg.path(d="".join(ops), fill=hex_colour(symbol.dark),
                        transform=f"translate({x0:.4f} {y0:.4f}) scale({m:.5f})"))
     return group

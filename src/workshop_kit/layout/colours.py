@@ -34,6 +34,14 @@ def rgb(colour) -> tuple[float, float, float]:
     return tuple(int(value[i:i + 2], 16) / 255 for i in (0, 2, 4))
 
 
+def hex_colour(colour) -> str:
+    """#RRGGBB of a colour: a hex string as it is, CMYK converted plainly,
+    for the screen (SVG, web pages)."""
+    if isinstance(colour, CMYK):
+        return "#" + "".join(f"{round(v * 255):02X}" for v in rgb(colour))
+    return colour
+
+
 def _luminance(colour) -> float:
     def channel(v: float) -> float:
         return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4

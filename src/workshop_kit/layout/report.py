@@ -15,13 +15,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterable
 
-from workshop_kit.content.follow_up import Target, default_form, dialogue_formats, targets
-from workshop_kit.content.forms import Form, age_band_values
+from workshop_kit.content.follow_up import Target, deck_colour, dialogue_formats, kit_form, targets
+from workshop_kit.content.forms import BACKGROUND, BACKGROUND_ID, SCALE, Form, age_band_values
 from workshop_kit.content.kit import KitContent
 from workshop_kit.store.records import Contact, StoredResponse
 
-BACKGROUND = "background."           # prefix of the background answers' question ids
-SCALE = ("1", "2", "3", "4", "5")
 MAX_COLUMNS = 6                      # values of a breakdown shown side by side; the rest are pooled
 
 # The kinds of column of a breakdown
@@ -162,16 +160,15 @@ def _former_card(content: KitContent, deck_slug: str, card: str, records: list[S
     """The answers to a card that left the kit, counted against the form
     its deck (or else the kit) asks now."""
     deck = next((d for d in content.decks if d.slug == deck_slug), None)
-    kit_form = content.kit.follow_up.form or default_form(content.kit.language)
-    form = (deck.form if deck else None) or kit_form
-    colour = (deck.colour or content.colours.get(deck.type)) if deck else None
+    form = (deck.form if deck else None) or kit_form(content)
+    colour = deck_colour(content, deck) if deck else None
     target = Target("", deck_slug, card, f"{deck_slug}/{card}", deck.name if deck else deck_slug, colour, form)
     return _card(target, records, in_kit=False)
 
 
 def _ids(records: list[StoredResponse]) -> list[str]:
     """The question ids answered, in the order first seen; background ids apart."""
-    return list(dict.fromkeys(qid for r in records for qid, _ in r.answers if not qid.startswith(BACKGROUND)))
+    return list(dict.fromkeys(qid for r in records for qid, _ in r.answers if not qid.startswith(BACKGROUND_ID)))
 
 
 def _values(record: StoredResponse, qid: str) -> list[str]:
@@ -228,12 +225,12 @@ def _background_options(content: KitContent, kit_targets: list[Target]) -> dict[
 def _background(content: KitContent, kit_targets: list[Target], records: list[StoredResponse]) -> list[Tally]:
     """A tally of every background question asked by a form or answered."""
     options = _background_options(content, kit_targets)
-    asked = [b for b in ("age", "area", "formats") if any(b in t.form.background for t in kit_targets)]
-    given = [qid[len(BACKGROUND):] for r in records for qid, _ in r.answers if qid.startswith(BACKGROUND)]
+    asked = [b for b in BACKGROUND if any(b in t.form.background for t in kit_targets)]
+    given = [qid[len(BACKGROUND_ID):] for r in records for qid, _ in r.answers if qid.startswith(BACKGROUND_ID)]
     out = []
     for name in dict.fromkeys(asked + given):
         kind = {"formats": "multiple", "age": "single", "area": "single"}.get(name, "former")
-        out.append(_tally(BACKGROUND + name, name, kind, options.get(name), records))
+        out.append(_tally(BACKGROUND_ID + name, name, kind, options.get(name), records))
     return out
 
 
@@ -270,7 +267,7 @@ def _person(contact: Contact) -> str | None:
 def _breakdown(by: str, content: KitContent, kit_targets: list[Target], target_of: dict,
                answered_by: dict, records: list[StoredResponse]) -> Breakdown | None:
     """The answers split by the background question `by`; None when nobody answered it."""
-    qid = BACKGROUND + by
+    qid = BACKGROUND_ID + by
     given = Counter(v for r in records for v in _values(r, qid)[:1])
     if not given:
         return None
@@ -362,7 +359,7 @@ def _choice_tables(content, kit_targets, target_of, in_columns, width: int) -> l
     asked_formats = any("formats" in t.form.background for t in kit_targets)
     wanted = [(qid, text, list(dict.fromkeys(options[qid])), ("single", "multiple")) for qid, text in questions.items()]
     if asked_formats:
-        wanted.append((BACKGROUND + "formats", "formats", dialogue_formats(content), ()))
+        wanted.append((BACKGROUND_ID + "formats", "formats", dialogue_formats(content), ()))
     tables = []
     for qid, text, expected, kinds in wanted:
         answered = [0] * width

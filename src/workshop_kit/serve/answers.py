@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from workshop_kit.content.forms import Form, age_band_label, age_band_values
+from workshop_kit.content.forms import BACKGROUND_ID, SCALE, Form, age_band_label, age_band_values
 
 AREA_MAX = 100
 CONTACT_MAX = {"name": 200, "email": 254, "phone": 40}
@@ -88,7 +88,7 @@ def read(page: Page, fields: list[tuple[str, str]], labels: dict[str, str]) -> S
             if chosen and len(chosen[0]) > question.max_length:
                 out.errors[name] = labels["form_error_too_long"].format(max=question.max_length)
         elif question.type == "scale":
-            chosen = choose(name, {"1", "2", "3", "4", "5"}, many=False)
+            chosen = choose(name, SCALE, many=False)
         else:
             chosen = choose(name, question.options, many=question.type == "multiple")
         if question.required and not chosen and name not in out.errors:
@@ -107,7 +107,7 @@ def read(page: Page, fields: list[tuple[str, str]], labels: dict[str, str]) -> S
             chosen = [one(name)] if one(name) else []
             if chosen and len(chosen[0]) > AREA_MAX:
                 out.errors[name] = labels["form_error_too_long"].format(max=AREA_MAX)
-        out.answers += [(f"background.{kind}", value) for value in chosen]
+        out.answers += [(BACKGROUND_ID + kind, value) for value in chosen]
 
     if page.form.contact:
         out.contact = _contact(page, one, labels, out.errors)

@@ -21,7 +21,8 @@ from starlette.routing import Route
 
 from workshop_kit.content.follow_up import Target, base_url, dialogue_formats, served_path, targets
 from workshop_kit.content.kit import KitContent, load_kit
-from workshop_kit.layout.colours import contrast, rgb
+from workshop_kit.content.forms import SCALE
+from workshop_kit.layout.colours import contrast, hex_colour
 from workshop_kit.serve import export
 from workshop_kit.serve.answers import AREA_MAX, CONTACT_MAX, TOKEN_FIELD, Page, Refused, age_bands, read
 from workshop_kit.serve.security import (
@@ -55,15 +56,16 @@ class Served:
     target: Target
     page: Page
     accent_css: str
+    names: dict[str, str]  # field name -> what the error summary calls it
 
 
-def routes_of(content: KitContent, base: str) -> dict[str, Target]:
+def routes_of(every: list[Target], base: str) -> dict[str, Target]:
     """Path (and query) -> target, for every QR code that leads under `base`.
     The path is taken both with and without the base URL's own path, so the
     app answers behind a proxy that keeps or strips that prefix."""
     prefix = urlsplit(base).path.rstrip("/")
     out: dict[str, Target] = {}
-    for target in targets(content):
+    for target in every:
         path = served_path(target.url, base, any_host=True)
         if path is not None:
             out.setdefault(path, target)
@@ -72,37 +74,49 @@ def routes_of(content: KitContent, base: str) -> dict[str, Target]:
     return out
 
 
-def _hex(colour) -> str:
-    r, g, b = rgb(colour) if colour else (0.12, 0.36, 0.6)
-    return "#{:02X}{:02X}{:02X}".format(round(r * 255), round(g * 255), round(b * 255))
-
-
 def _accent_css(colour) -> str:
-    accent = _hex(colour)
+    accent = hex_colour(colour)
     on = "#FFFFFF" if contrast(accent, "#FFFFFF") >= contrast(accent, "#1D2330") else "#1D2330"
     return f":root{{--accent:{accent};--on-accent:{on}}}"
 
 
+def server_secrets(db) -> tuple[str, str]:
+    """The key that signs the form tokens and the admin token: made once,
+    kept in the database, so that every worker and every restart share them."""
+    return (db.setting("form_secret", lambda: secrets.token_urlsafe(32)),
+            db.setting("admin_token", lambda: secrets.token_urlsafe(18)))
+
+
 class FormsApp:
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, content: KitContent | None = None):
         self.settings = settings
-        self.content = load_kit(Path(settings.kit))
+        self.content = content or load_kit(Path(settings.kit))
         self.kit = self.content.kit
         self.labels = self.content.labels
         self.base = base_url(self.content, settings.base_url)
         self.https = self.base.lower().startswith("https://")
         self.db = open_database(settings.db, migrate=False)
-        self.tokens = FormTokens(self.db.setting("form_secret", lambda: secrets.token_urlsafe(32)))
-        self.admin_token = self.db.setting("admin_token", lambda: secrets.token_urlsafe(18))
+        form_secret, self.admin_token = server_secrets(self.db)
+        self.tokens = FormTokens(form_secret)
         self.limits = RateLimits(settings.rate)
+        self.targets = targets(self.content)
         formats = tuple(dialogue_formats(self.content))
         ages = tuple(age_bands(self.labels))
-        self.forms = {path: Served(t, Page(t.form, formats, ages), _accent_css(t.colour))
-                      for path, t in routes_of(self.content, self.base).items()}
+        self.forms = {path: Served(t, Page(t.form, formats, ages), _accent_css(t.colour), self._names(t.form))
+                      for path, t in routes_of(self.targets, self.base).items()}
         self.jinja = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                                  trim_blocks=True, lstrip_blocks=True)
         self.jinja.filters["pair"] = lambda value: (value, value)
-        self.default_css = _accent_css(None)
+        self.default_css = _accent_css(self.content.colours["guide"])
+
+    def _names(self, form) -> dict[str, str]:
+        """What the error summary calls each field of a form."""
+        names = {f"q-{q.id}": q.text for q in form.questions}
+        names |= {f"b-{k}": self.labels[f"form_{k}"] for k in form.background}
+        names |= {f"c-{f}": self.labels[f"form_contact_{f}"] for f in CONTACT_MAX}
+        names["c-consent"] = self.labels["form_contact"]
+        names["token"] = self.labels["form_refused"]
+        return names
 
     # --- pages ---------------------------------------------------------------
 
@@ -124,16 +138,11 @@ class FormsApp:
                   errors: dict | None = None, values: dict | None = None) -> HTMLResponse:
         issued = self.tokens.issue(path, request.cookies.get(COOKIE))
         page = served.page
-        names = {f"q-{q.id}": q.text for q in page.form.questions}
-        names |= {f"b-{k}": self.labels["form_area" if k == "area" else f"form_{k}"] for k in page.background}
-        names |= {f"c-{f}": self.labels[f"form_contact_{f}"] for f in CONTACT_MAX}
-        names["c-consent"] = self.labels["form_contact"]
-        names["token"] = self.labels["form_refused"]
         response = self.render(
             "form.html", status, served.accent_css, target=served.target, form=page.form,
             background=page.background, formats=page.formats, ages=page.ages,
-            scale=[(str(n), str(n)) for n in range(1, 6)], action=self._action(request),
-            token=issued.token, errors=errors or {}, values=values or {}, names=names,
+            scale=[(v, v) for v in SCALE], action=self._action(request),
+            token=issued.token, errors=errors or {}, values=values or {}, names=served.names,
             area_max=AREA_MAX, contact_max=CONTACT_MAX)
         response.set_cookie(COOKIE, issued.cookie, max_age=TOKEN_AGE, httponly=True, samesite="lax",
                             secure=self.https, path="/")
@@ -219,15 +228,12 @@ class FormsApp:
             return refused
         counts = await run_in_threadpool(self.db.counts, self.kit.id)
         groups: dict[str, list] = {}
-        seen = set()
-        for target in targets(self.content):
-            if target.key in seen:
-                continue
-            seen.add(target.key)
+        for target in self.targets:
             groups.setdefault(target.group, []).append(
                 (target.title, "/".join(target.key), counts.get(target.key, 0)))
+        known = {target.key for target in self.targets}
         for key, n in counts.items():
-            if key not in seen:  # answers to a card no longer in the kit
+            if key not in known:  # answers to a card no longer in the kit
                 groups.setdefault(self.labels["admin_other"], []).append(("/".join(key), "/".join(key), n))
         return self.render("admin.html", groups=list(groups.items()), total=sum(counts.values()),
                            export=f"{request.url.path.rstrip('/')}/responses")
@@ -240,7 +246,7 @@ class FormsApp:
         if kind not in ("csv", "xlsx"):
             return self.message(404, self.labels["form_refused"], self.labels["form_not_found"])
         responses = await run_in_threadpool(self.db.responses, self.kit.id)
-        rows = export.table(targets(self.content), responses, self.labels)
+        rows = export.table(self.targets, responses, self.labels)
         if kind == "csv":
             body, media = export.to_csv(rows, self.kit.language), "text/csv; charset=utf-8"
         else:
@@ -282,8 +288,9 @@ async def _body(request: Request) -> bytes | None:
     return b"".join(chunks)
 
 
-def create_app(settings: Settings):
-    return FormsApp(settings).asgi()
+def create_app(settings: Settings, content: KitContent | None = None):
+    """The app; `content`: the kit when it is loaded already."""
+    return FormsApp(settings, content).asgi()
 
 
 def app_from_environment():

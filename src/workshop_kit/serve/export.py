@@ -11,9 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from workshop_kit.content.follow_up import Target
-
-BACKGROUND = ("age", "area", "formats")
-CONTACT = ("consent", "name", "email", "phone")
+from workshop_kit.content.forms import BACKGROUND, BACKGROUND_ID, CONTACT_FIELDS
 
 
 def table(targets: list[Target], responses: list, labels: dict[str, str]) -> list[list[str]]:
@@ -26,16 +24,16 @@ def table(targets: list[Target], responses: list, labels: dict[str, str]) -> lis
             questions.setdefault(question.id, question.text)
     for response in responses:  # answers to questions no form asks any more
         for qid, _ in response.answers:
-            if not qid.startswith("background."):
+            if not qid.startswith(BACKGROUND_ID):
                 questions.setdefault(qid, qid)
     contact = any(t.form.contact for t in targets) or any(r.contact for r in responses)
 
     header = [labels["export_id"], labels["export_received"], labels["admin_deck"], labels["export_card"],
               labels["admin_card"]]
     header += list(questions.values())
-    header += [labels[f"form_{kind}" if kind != "age" else "form_age"] for kind in BACKGROUND]
+    header += [labels[f"form_{kind}"] for kind in BACKGROUND]
     if contact:
-        header += [labels["export_consent"]] + [labels[f"form_contact_{f}"] for f in CONTACT[1:]]
+        header += [labels["export_consent"]] + [labels[f"form_contact_{f}"] for f in CONTACT_FIELDS]
     rows = [header]
     for response in responses:
         given: dict[str, list[str]] = defaultdict(list)
@@ -46,10 +44,10 @@ def table(targets: list[Target], responses: list, labels: dict[str, str]) -> lis
                target.group if target else response.deck, response.card,
                target.title if target else ""]
         row += ["; ".join(given.get(qid, [])) for qid in questions]
-        row += ["; ".join(given.get(f"background.{kind}", [])) for kind in BACKGROUND]
+        row += ["; ".join(given.get(BACKGROUND_ID + kind, [])) for kind in BACKGROUND]
         if contact:
             c = response.contact
-            row += [c.consent, c.name, c.email, c.phone] if c else ["", "", "", ""]
+            row += [c.consent] + [getattr(c, f) for f in CONTACT_FIELDS] if c else [""] * (1 + len(CONTACT_FIELDS))
         rows.append(row)
     return rows
 

@@ -6,28 +6,27 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
-import secrets
 from typing import Callable
 
 import uvicorn
 
 from workshop_kit.content.follow_up import base_url, same_origin, served_path, targets
-from workshop_kit.content.kit import PLACEHOLDER_HOSTS, load_kit
-from workshop_kit.serve.app import ADMIN, ENVIRONMENT, Settings, create_app, settings_environment
+from workshop_kit.content.kit import KitContent, is_placeholder, load_kit
+from workshop_kit.serve.app import ADMIN, ENVIRONMENT, Settings, create_app, server_secrets, settings_environment
 from workshop_kit.store.database import open_database
 
 GRACE = 15  # seconds a stopping server gives the answers being sent
 
 
 def announce(settings: Settings, host: str, port: int, say: Callable[[str], None],
-             warn: Callable[[str], None]) -> None:
-    """Migrate the database and print the forms' and the admin view's addresses."""
+             warn: Callable[[str], None]) -> KitContent:
+    """Migrate the database and print the forms' and the admin view's
+    addresses; the kit's content, checked."""
     content = load_kit(Path(settings.kit))
     base = base_url(content, settings.base_url)
     database = open_database(settings.db, migrate=True)
     try:
-        admin = database.setting("admin_token", lambda: secrets.token_urlsafe(18))
-        database.setting("form_secret", lambda: secrets.token_urlsafe(32))
+        _, admin = server_secrets(database)
         shown_db = database.display_url
     finally:
         database.dispose()
@@ -46,17 +45,19 @@ def announce(settings: Settings, host: str, port: int, say: Callable[[str], None
         warn(f"the printed QR codes lead to {', '.join(sorted(elsewhere))}, not to {base}: phones reach "
              "this server only if that address leads here; else set follow_up.base_url in kit.yaml "
              "to this server's address, build and print again")
-    host_name = base.split("://", 1)[1].split("/", 1)[0].split(":", 1)[0].lower()
-    if host_name.removeprefix("www.") in PLACEHOLDER_HOSTS:
+    if is_placeholder(base):
         warn(f"the base URL {base} is a placeholder: phones cannot reach it. Set follow_up.base_url "
              "in kit.yaml to this machine's address, build and print again")
+    return content
 
 
-def run(settings: Settings, host: str, port: int, workers: int) -> None:
+def run(settings: Settings, host: str, port: int, workers: int, content: KitContent | None = None) -> None:
+    """Serve until stopped; `content`: the kit as `announce` loaded it (one
+    worker uses it, several load it each)."""
     common = dict(host=host, port=port, access_log=False, log_level="warning",
                   timeout_graceful_shutdown=GRACE, proxy_headers=True, server_header=False)
     if workers == 1:
-        uvicorn.run(create_app(settings), **common)
+        uvicorn.run(create_app(settings, content), **common)
         return
     os.environ[ENVIRONMENT] = settings_environment(settings)
     uvicorn.run("workshop_kit.serve.app:app_from_environment", factory=True, workers=workers, **common)
