@@ -94,6 +94,29 @@ def test_an_edited_deck_is_rebuilt_with_the_decks_that_show_its_titles(kit_and_b
     assert now["build"] == whole["build"]
 
 
+def test_linked_titles_are_keyed_as_the_cards_show_them(kit_and_build, cli):
+    """Two dilemma decks share card ids: a dialogue-format card shows the
+    title from the first deck, so an edit there rebuilds it."""
+    kit, out = kit_and_build
+    shutil.copy(kit / "decks" / "dilemmaer.yaml", kit / "decks" / "zz-dilemmaer.yaml")
+    assert cli("build", kit, "--out", out).code == 0
+    replace_once(kit / "decks" / "dilemmaer.yaml", OLD_TITLE, NEW_TITLE)
+    run = cli("build", kit, "--out", out)
+    assert run.code == 0, run.output
+    assert NEW_TITLE in pdf_text(out / "decks" / "dialogformater-a4-duplex.pdf")
+
+
+def test_a_deleted_index_page_or_thumbnail_is_made_again(kit_and_build, cli):
+    kit, out = kit_and_build
+    before = tree_digest(out)
+    (out / "index.html").unlink()
+    (out / "thumbs" / "decks" / "dilemmaer" / "frivillige-i-sfo-front.jpg").unlink()
+    run = cli("build", kit, "--out", out)
+    assert run.code == 0, run.output
+    assert "Up to date" not in run.stdout
+    assert tree_digest(out) == before
+
+
 def test_a_kit_setting_rebuilds_every_deck(kit_and_build, cli):
     kit, out = kit_and_build
     times = stamps(out)

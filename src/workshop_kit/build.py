@@ -31,7 +31,7 @@ from workshop_kit.output.files import Staging
 from workshop_kit.output.index_page import index_page
 from workshop_kit.output.jobs import Job, file_job
 from workshop_kit.output.manifest import Manifest
-from workshop_kit.output.previous import PreviousBuild
+from workshop_kit.output.previous import INDEX, PreviousBuild
 from workshop_kit.fingerprints import board_key, build_options, deck_key, faces_key, guide_key, inputs_digest
 from workshop_kit.output.thumbnails import board_path, board_thumbnail, deck_thumbnails
 from workshop_kit.problems import ContentError, Problem, did_you_mean
@@ -307,12 +307,12 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
                 sizes[name] = len(pdf)
                 earlier = {**entry, "bytes": len(pdf), "inputs": key}
             manifest.add_file(**earlier)
-        staging.write("index.html", index_page(manifest.data(), content.labels).encode("utf-8"))
+        staging.write(INDEX, index_page(manifest.data(), content.labels).encode("utf-8"))
         staging.write("manifest.json", manifest.to_json())
         staging.commit(last="manifest.json")
     for name in previous.stale({f["path"] for f in manifest.files}):
         (out / name).unlink(missing_ok=True)
-    result.files = [f["path"] for f in manifest.files] + ["index.html", "manifest.json"]
+    result.files = [f["path"] for f in manifest.files] + [INDEX, "manifest.json"]
     result.written = sorted(sizes)
     result.cards = sum(len(d.cards) for d in decks)
     result.boards = len(boards)

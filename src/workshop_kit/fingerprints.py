@@ -108,10 +108,8 @@ def deck_key(checked, deck, options: dict[str, Any]) -> str:
     links to, its template, the kit's settings, labels and theme, the options."""
     from workshop_kit.content.model import LINKS
 
-    content = checked.content
-    linked = {kind: {card.id: card.title for other in content.decks if other.type == kind
-                     for card in other.cards}
-              for kind in LINKS.get(deck.type, {}).values()}
+    titles = checked.content.card_titles
+    linked = {kind: titles.get(kind, {}) for kind in LINKS.get(deck.type, {}).values()}
     return digest(_kit_part(checked), "deck", deck.slug, deck.type, deck.name, deck.description,
                   deck.size, deck.colour, deck.qr_urls, deck.cards, linked,
                   checked.templates[deck.type].template, options)

@@ -75,6 +75,11 @@ def _path(name: str, style: str):
         ) from exc
 
 
+def style_of(face_name: str) -> str:
+    """The style of a registered face name (FamilyName-bold-italic -> bold-italic)."""
+    return next(style for style in sorted(STYLES, key=len, reverse=True) if face_name.endswith(f"-{style}"))
+
+
 @cache
 def _register(name: str, style: str) -> str:
     face_name = f"{name.replace(' ', '')}-{style}"

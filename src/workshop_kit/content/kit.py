@@ -64,13 +64,23 @@ class KitContent:
     def board(self, slug: str) -> Board | None:
         return next((b for b in self.boards if b.slug == slug), None)
 
+    def deck(self, slug: str) -> Deck | None:
+        return next((d for d in self.decks if d.slug == slug), None)
+
     @property
     def cards_by_type(self) -> dict[str, dict[str, Card]]:
+        """Type -> card id -> card; where decks of one type share an id, the first deck's card."""
         out: dict[str, dict[str, Card]] = {}
         for deck in self.decks:
             for card in deck.cards:
                 out.setdefault(deck.type, {}).setdefault(card.id, card)
         return out
+
+    @property
+    def card_titles(self) -> dict[str, dict[str, str]]:
+        """Type -> card id -> title: what a linking card prints of the cards it names."""
+        return {kind: {cid: card.title for cid, card in cards.items()}
+                for kind, cards in self.cards_by_type.items()}
 
     @property
     def placeholder_urls(self) -> bool:

@@ -60,7 +60,7 @@ class _Setter(DocumentStyle):
         return [self.p(text, self.item, f"{n}.") for n, text in enumerate(items, start=1)]
 
     def tool_name(self, slug: str) -> str:
-        deck = next((d for d in self.content.decks if d.slug == slug), None)
+        deck = self.content.deck(slug)
         if deck:
             return deck.name
         board = self.content.board(slug)
@@ -127,7 +127,7 @@ class _Setter(DocumentStyle):
         guide = self.content.guide.model
         out = self.section("guide_tools")
         for slug in used:
-            deck = next((d for d in self.content.decks if d.slug == slug), None)
+            deck = self.content.deck(slug)
             board = self.content.board(slug)
             own = guide.tools.get(slug)
             times = ", ".join(r.start for r in day.rows if r.tool == slug)

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import svgwrite
 
-from workshop_kit.fonts import Family
+from workshop_kit.fonts import STYLES, Family, style_of
 from workshop_kit.layout.boxes import Circle, Face, Fill, Group, QRSymbol, Stroke, TextRun
 from workshop_kit.layout.colours import hex_colour
 from workshop_kit.qr import QUIET_ZONE
@@ -73,7 +73,7 @@ def _unique(seen: dict[str, int], name: str) -> str:
 
 
 def _text(dwg, run: TextRun, height: float, family: Family):
-    style = run.font.rsplit("-", 1)[-1]
+    weight, slant = STYLES[style_of(run.font)]
     size_mm = run.size_pt * 25.4 / 72
     attrs = {
         "font-family": f"'{family.name}', sans-serif",
@@ -81,10 +81,10 @@ def _text(dwg, run: TextRun, height: float, family: Family):
         "fill": hex_colour(run.colour),
         "xml:space": "preserve",
     }
-    if "bold" in style:
-        attrs["font-weight"] = "bold"
-    if "italic" in style:
-        attrs["font-style"] = "italic"
+    if weight != 400:
+        attrs["font-weight"] = str(weight)
+    if slant != "normal":
+        attrs["font-style"] = slant
     x, y = run.x, height - run.baseline
     text = dwg.text(run.text, insert=(x, y), **{k.replace("-", "_"): v for k, v in attrs.items()
                                                 if k != "xml:space"})

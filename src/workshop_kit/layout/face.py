@@ -67,8 +67,7 @@ class FaceBuilder:
 
     def __post_init__(self):
         self.setter = Typesetter(self.family, self.kit.kit.language)
-        self.titles = {t: {cid: c.title for cid, c in cards.items()}
-                       for t, cards in self.kit.cards_by_type.items()}
+        self.titles = self.kit.card_titles
 
     def face(self, spec: FaceTemplate, width: float, height: float, subject: Subject,
              problems: list[Problem]) -> Face:

@@ -159,7 +159,7 @@ def _tallies(form: Form, records: list[StoredResponse]) -> list[Tally]:
 def _former_card(content: KitContent, deck_slug: str, card: str, records: list[StoredResponse]) -> CardAnswers:
     """The answers to a card that left the kit, counted against the form
     its deck (or else the kit) asks now."""
-    deck = next((d for d in content.decks if d.slug == deck_slug), None)
+    deck = content.deck(deck_slug)
     form = (deck.form if deck else None) or kit_form(content)
     colour = deck_colour(content, deck) if deck else None
     target = Target("", deck_slug, card, f"{deck_slug}/{card}", deck.name if deck else deck_slug, colour, form)

@@ -16,6 +16,8 @@ from typing import Any
 
 from workshop_kit.fingerprints import build_options, files_intact, inputs_digest
 
+INDEX = "index.html"
+
 
 @dataclass
 class PreviousBuild:
@@ -43,8 +45,10 @@ class PreviousBuild:
         return self.data.get("files", [])
 
     def up_to_date(self, inputs: str) -> bool:
-        """Nothing changed since the last build, and its files are all there."""
-        return bool(self.data) and self.build.get("inputs") == inputs and files_intact(self.out, self.files)
+        """Nothing changed since the last build, and its files are all
+        there: the listed files intact, index.html and every thumbnail."""
+        return (bool(self.data) and self.build.get("inputs") == inputs and files_intact(self.out, self.files)
+                and (self.out / INDEX).is_file() and self._thumbnails_present(self._pictured()))
 
     @cached_property
     def _files_of(self) -> dict[str | None, list[dict[str, Any]]]:
@@ -58,10 +62,19 @@ class PreviousBuild:
         return {(c.get("deck"), c.get("id")): c for c in self.data.get("cards", [])}
 
     def fresh(self, part: str, key: str) -> bool:
-        """The deck or board was built from the same inputs, and its files are intact."""
+        """The deck or board was built from the same inputs, and its files
+        and thumbnails are intact."""
         files = self._files_of.get(part, [])
         return (self.build.get("parts", {}).get(part) == key and bool(files)
-                and files_intact(self.out, files))
+                and files_intact(self.out, files) and self._thumbnails_present(self._pictured(part)))
+
+    def _pictured(self, part: str | None = None) -> list[dict[str, Any]]:
+        """The manifest's cards and boards (of one deck or board), each with its thumbnails."""
+        entries = [*self.data.get("cards", []), *self.data.get("boards", [])]
+        return [e for e in entries if part is None or _part(e) == part]
+
+    def _thumbnails_present(self, entries: list[dict[str, Any]]) -> bool:
+        return all((self.out / t["path"]).is_file() for e in entries for t in e.get("thumbnails", {}).values())
 
     def carried_over(self, rebuilt: set[str]) -> dict[str, Any]:
         """The manifest's entries of every part that is not rebuilt now
