@@ -6,14 +6,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 DATA = Path(__file__).resolve().parent / "data"
 
 
 @cache
 def builtin(name: str) -> Any:
     """The parsed content of data/<name>.yaml."""
+    import yaml  # here: a rebuild with nothing to do needs the paths of this module, not YAML
+
     with open(DATA / f"{name}.yaml", encoding="utf-8") as fh:
         return yaml.safe_load(fh)
 

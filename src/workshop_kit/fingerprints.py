@@ -6,7 +6,7 @@ Two kinds of fingerprint let a rebuild skip work:
   options and the toolkit itself. When it equals the last build's, nothing
   can have changed, and the build is done before the content model is even
   imported.
-* `part_key`: what one deck's or one board's files depend on, computed
+* `deck_key`, `board_key`: what one deck's or board's files depend on, computed
   from the checked content. A deck whose key equals the last build's keeps
   its files, and only the decks and boards that changed are laid out and
   drawn again.

@@ -21,7 +21,6 @@ LEVELS = {"M": ERROR_CORRECT_M, "Q": ERROR_CORRECT_Q}
 
 @dataclass(frozen=True)
 class QRMatrix:
-    data: str
     rows: tuple[tuple[bool, ...], ...]
 
     @property
@@ -56,4 +55,4 @@ def encode(data: str, level: str = "M") -> QRMatrix:
     code = qrcode.QRCode(error_correction=LEVELS[level], border=0, mask_pattern=MASK)
     code.add_data(data)
     code.make(fit=True)
-    return QRMatrix(data, tuple(tuple(bool(m) for m in row) for row in code.get_matrix()))
+    return QRMatrix(tuple(tuple(bool(m) for m in row) for row in code.get_matrix()))

@@ -214,9 +214,7 @@ class _Setter(DocumentStyle):
         return out
 
     def mean_cell(self, counts: list[tuple[str, int]], bold: bool = False) -> Paragraph:
-        mean, given = scale_mean(counts)
-        text = "–" if mean is None else f"{self.decimal(mean)} ({given})"
-        return self.plain(text, self.number_bold if bold else self.number)
+        return self.scale_cell(scale_mean(counts), self.number_bold if bold else self.number)
 
     def background(self, summary: Summary, width: float) -> list:
         out = self.section("report_background")

@@ -36,7 +36,6 @@ class Tally:
     answered: int = 0    # responses with an answer to it
     counts: list[tuple[str, int]] = field(default_factory=list)  # every option in order, then other values
     texts: list[str] = field(default_factory=list)  # free text, oldest first
-    mean: float | None = None                       # scale: the mean of the answers 1 to 5
     low: str | None = None                          # scale: what 1 and 5 mean
     high: str | None = None
 
@@ -191,8 +190,6 @@ def _tally(qid: str, text: str, kind: str, options: list[str] | None, records: l
             counted.update(values)
     expected = list(SCALE) if kind == "scale" else list(options or [])
     tally.counts = _in_order(counted, expected)
-    if kind == "scale":
-        tally.mean = scale_mean(tally.counts)[0]
     return tally
 
 

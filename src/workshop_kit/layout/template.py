@@ -138,9 +138,6 @@ class LoadedTemplate:
     def face(self, side: str) -> FaceTemplate:
         return getattr(self.template, side)
 
-    def where(self, side: str, index: int) -> tuple[int | None, int | None]:
-        return self.source.where((side, "elements", index))
-
 
 def template_path(kit_root: Path, name: str) -> Path:
     own = kit_root / "templates" / f"{name}.yaml"

@@ -69,7 +69,6 @@ class PlacedSpan:
 class Line:
     spans: tuple[PlacedSpan, ...]
     width_pt: float
-    indent_pt: float
     gap_before: float  # extra space above the line, as a fraction of the size
 
 
@@ -218,7 +217,7 @@ class Typesetter:
                 x += (space if sep else 0.0) + self.family.width(text, style, size)
         if pending:
             spans.append(PlacedSpan(text_start, pending, *key))
-        return Line(tuple(spans), x, indent, gap)
+        return Line(tuple(spans), x, gap)
 
     def height_pt(self, lines: list[Line], size: float, leading: float) -> float:
         gaps = sum(line.gap_before for line in lines)
@@ -240,7 +239,7 @@ class Typesetter:
         if lines is not None:
             return largest, lines
         steps = int(round((largest - smallest) / SIZE_STEP))
-        lo, hi = 0, steps  # candidate i means largest - i*step; find smallest i that fits
+        lo, hi = 1, steps  # candidate i means largest - i*step (0 did not fit); find the smallest i that fits
         best = None
         while lo <= hi:
             mid = (lo + hi) // 2
