@@ -270,10 +270,8 @@ def use_url_template(kit: Path, template: str = "https://example.org/f/{kit}/{de
     replace_once(kit / "kit.yaml", BASE_URL_LINE, f"url: {template}")
 
 
-def follow_up_template(kit: dict) -> str:
-    """follow_up.url of a parsed kit.yaml, or the one its base_url gives."""
-    follow_up = kit["follow_up"]
-    return follow_up.get("url") or follow_up["base_url"] + "/f/{kit}/{deck}/{card}"
+# Where the shipped kit's QR codes lead (its base_url, then /f/{kit}/{deck}/{card}).
+SHIPPED_QR_URL = "https://example.org/f/{kit}/{deck}/{card}"
 
 
 # --- a real browser -----------------------------------------------------------

@@ -14,6 +14,7 @@ import threading
 import time
 from pathlib import Path
 
+import pypdf
 import pytest
 
 from kit_helpers import copy_kit, pdf_text, replace_once, run_cli, tree_digest
@@ -125,6 +126,7 @@ def test_a_kit_setting_rebuilds_every_deck(kit_and_build, cli):
     assert run.code == 0, run.output
     pdfs = [name for name in times if name.endswith(".pdf")]
     assert len(pdfs) == 8 and all(stamps(out)[name] != times[name] for name in pdfs)
+    assert all(pypdf.PdfReader(out / name).metadata.author == "Roskilde Kommune" for name in pdfs)
     # the organisation is in each PDF's properties, not on the cards: their pictures stay
     assert all(stamps(out)[name] == stamp for name, stamp in times.items() if name.startswith("thumbs/"))
 
@@ -239,7 +241,13 @@ def test_watch_rebuilds_on_save_and_survives_a_broken_file(make_kit, tmp_path):
         deck.write_text(good.replace(NEW_TITLE, OLD_TITLE), encoding="utf-8")
         watcher.wait_for("Built")
         assert OLD_TITLE in pdf_text(pdf)
+        # a file that is not part of the kit, then a real save: only the save is reported
         (kit / "notes.txt").write_text("not part of the kit", encoding="utf-8")
+        time.sleep(0.5)
+        replace_once(deck, OLD_TITLE, NEW_TITLE)
+        changed = watcher.wait_for("changed:")
+        assert "decks/dilemmaer.yaml" in changed and "notes.txt" not in changed, changed
+        watcher.wait_for("Built")
     finally:
         code, log = watcher.stop()
     assert code == 0, log

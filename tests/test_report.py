@@ -311,7 +311,7 @@ def test_scale_means_by_age_band_for_each_card(shipped_kit, tmp_path):
     by_age = after(text_of(write(shipped_kit, records, tmp_path / "r.pdf").path), DA["report_by_age"])
     by_age = by_age[:by_age.index(DA["report_cards"])]
 
-    bands = " ".join(age_band_label(v, DA) for v in age_band_values())
+    bands = "Under 18 år 18–29 år 30–49 år 50–64 år 65 år eller derover"
     assert f"{DA['report_all']} {bands} {DA['report_not_given']}" in by_age
     assert f"{target['title']} 3,0 (4) – 1,0 (1) – – 4,5 (2) 2,0 (1)" in by_age
     assert f"{target['group']} 4 0 1 0 0 2 1" in by_age                       # responses per deck

@@ -11,7 +11,7 @@ from kit_helpers import REPO
 from serve_helpers import HIGH_RATE, Server, answer, client, free_port, kit_served_at, question_of, stored, thanked
 from workshop_kit.content.follow_up import targets
 from workshop_kit.content.kit import load_kit
-from workshop_kit.store.database import database_url
+from workshop_kit.store.database import database_url, open_database
 
 
 def test_responses_delete_before_a_day_removes_the_answers_sent_before_it(tmp_path, cli):
@@ -46,7 +46,14 @@ def test_responses_delete_before_a_day_removes_the_answers_sent_before_it(tmp_pa
         assert content.labels["admin_total"].format(n=0) in admin.text
         export = http.get(server.admin_url + "/responses.csv").content.decode("utf-8-sig")
         assert len(export.splitlines()) == 1  # the header, no answers
+        # while the server still has the database open, neither the file nor its log holds them
+        log = db_file.with_name(db_file.name + "-wal")
+        for value in ("Mere tid til snak", "Vestbyen", "deltager@example.org"):
+            assert value.encode() not in db_file.read_bytes()
+            assert not log.exists() or value.encode() not in log.read_bytes()
 
+    with open_database(db, migrate=False) as database, database.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA secure_delete").scalar() == 1  # not left to how SQLite was built
     with sqlite3.connect(db_file) as connection:  # what they said went with them, and who they are
         assert connection.execute("SELECT count(*) FROM answers").fetchone() == (0,)
         assert connection.execute("SELECT count(*) FROM responses").fetchone() == (0,)

@@ -27,7 +27,9 @@ from workshop_kit.store.records import Contact, Response, StoredResponse
 from workshop_kit.store.tables import answers, responses, settings
 
 SQLITE_TIMEOUT = 30  # seconds a connection waits for a lock
-SQLITE_PRAGMAS = (f"busy_timeout={SQLITE_TIMEOUT * 1000}", "journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON")
+# secure_delete: deleted answers are overwritten in the file, not only unlinked.
+SQLITE_PRAGMAS = (f"busy_timeout={SQLITE_TIMEOUT * 1000}", "journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON",
+                  "secure_delete=1")
 # Held while migrating a PostgreSQL database, so that two processes that
 # open it at once do not both create the tables (any fixed number will do).
 MIGRATION_LOCK = 0x776B5F7374  # "wk_st"
@@ -234,7 +236,13 @@ class Database:
             _check_aware(before, "before")
             condition = and_(condition, responses.c.received_at < before)
         with self._transaction(write=True) as connection:
-            return connection.execute(delete(responses).where(condition)).rowcount
+            deleted = connection.execute(delete(responses).where(condition)).rowcount
+        if deleted and self.engine.dialect.name == "sqlite":
+            # The write-ahead log still holds the pages as they were: move
+            # them into the file, where secure_delete has overwritten them.
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        return deleted
 
     def setting(self, key: str, make: Callable[[], str]) -> str:
         """The value stored under `key`; when there is none, make() makes it
