@@ -17,7 +17,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from kit_helpers import (  # noqa: E402
-    ALL_DECKS, REPO, Built, Run, build_into, copy_kit, run_cli, run_in_process,
+    ALL_DECKS, REPO, Built, Run, build_into, chromium, copy_kit, run_cli, run_in_process,
 )
 from postgres_schema import fresh_schema  # noqa: E402
 
@@ -89,3 +89,10 @@ def postgres_url():
         pytest.skip(message)
     with fresh_schema(server) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """The system Chromium, started once for every test that drives a page."""
+    with chromium() as browser:
+        yield browser

@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlparse
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
-from kit_helpers import REPO, STANDALONE, Built, build_into, chromium, copy_kit, replace_once
+from kit_helpers import REPO, STANDALONE, Built, build_into, copy_kit, replace_once
 
 CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
 ESCAPED_TITLE = "Sikkerhedsvagten <b>&amp;</b>"  # a card title that looks like markup
@@ -33,12 +33,6 @@ FACTS_JS = """items => Object.fromEntries(items.map(li => [
 
 
 # --- fixtures -------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
-
 
 class Opened:
     """A page opened in the browser, with every request it made."""
@@ -87,7 +81,7 @@ def danish(browser, built) -> Opened:
 
 
 @pytest.fixture(scope="module")
-def english(tmp_path_factory) -> Built:
+def english_markup(tmp_path_factory) -> Built:
     """A kit in English, flipping on the short edge, with one index label of
     its own, a card title that looks like markup, and two boards."""
     kit = copy_kit(tmp_path_factory.mktemp("english") / "kit", STANDALONE)
@@ -329,12 +323,12 @@ def test_print_stylesheet_hides_the_navigation(built, open_page):
 
 # --- language, labels, escaping -------------------------------------------------------
 
-def test_danish_and_english_builds_speak_their_language(danish, english, open_page):
+def test_danish_and_english_builds_speak_their_language(danish, english_markup, open_page):
     assert danish.page.locator("html").get_attribute("lang") == "da"
     assert danish.page.locator("#decks-title").inner_text() == "Kortspil"
     assert danish.page.locator("#before-title").inner_text() == "Før du printer"
 
-    opened = open_page(english)
+    opened = open_page(english_markup)
     page = opened.page
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("#decks-title").inner_text() == "The decks of this kit"  # the kit's own label
@@ -343,30 +337,30 @@ def test_danish_and_english_builds_speak_their_language(danish, english, open_pa
     for danish_word in ("Kortspil", "Plancher", "Dobbeltsidet", "Skalering", "forside"):
         assert danish_word not in text, danish_word
     every = opened.facts()
-    for entry in english.files_of("home"):
+    for entry in english_markup.files_of("home"):
         facts = every[entry["path"]]
         assert facts["Printing"] == "Both sides (duplex), flip on short edge", facts
         assert facts["Sheets"] == str(entry["pages"] // 2)
         assert "actual size" in facts["Scale"] and "fit to page" in facts["Scale"]
     assert "duplex: long-edge" in page.locator("#before").inner_text()  # the other edge, to try
-    tokens = [f for f in english.files if f.get("kind") == "token-sheet"]
+    tokens = [f for f in english_markup.files if f.get("kind") == "token-sheet"]
     assert tokens and f"Cut the {tokens[0]['tokens']} tokens" in every[tokens[0]["path"]]["Cutting"]
 
 
-def test_content_is_escaped(english, open_page):
-    page = open_page(english).page
+def test_content_is_escaped(english_markup, open_page):
+    page = open_page(english_markup).page
     assert page.locator("figcaption", has_text=ESCAPED_TITLE).count() == 1
     assert page.locator("figcaption b").count() == 0
-    html = english.path("index.html").read_text(encoding="utf-8")
+    html = english_markup.path("index.html").read_text(encoding="utf-8")
     assert "Sikkerhedsvagten &lt;b&gt;&amp;amp;&lt;/b&gt;" in html
 
 
-def test_a_label_with_a_broken_placeholder_does_not_break_the_page(english):
+def test_a_label_with_a_broken_placeholder_does_not_break_the_page(english_markup):
     from workshop_kit.builtin import builtin
     from workshop_kit.output.index_page import index_page
 
     labels = dict(builtin("labels/en"), index_cut_tokens="Cut {oops} and {", index_card_size="{0}")
-    html = index_page(english.manifest, labels)
+    html = index_page(english_markup.manifest, labels)
     assert "Cut {oops} and {" in html and "<h1>" in html
 
 
