@@ -17,7 +17,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from kit_helpers import (  # noqa: E402
-    ALL_DECKS, REPO, Built, Run, build_into, chromium, copy_kit, run_cli, run_in_process,
+    ALL_DECKS, REPO, Built, Run, build_into, chromium, copy_kit, missing, run_cli, run_in_process,
 )
 from postgres_schema import fresh_schema  # noqa: E402
 
@@ -83,10 +83,8 @@ def postgres_url():
     WORKSHOP_KIT_TEST_POSTGRES_REQUIRED=1 (as in CI)."""
     server = os.environ.get("WORKSHOP_KIT_TEST_POSTGRES")
     if not server:
-        message = "no PostgreSQL server: set WORKSHOP_KIT_TEST_POSTGRES (`source .ci/postgres` does)"
-        if os.environ.get("WORKSHOP_KIT_TEST_POSTGRES_REQUIRED") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
+        missing("no PostgreSQL server: set WORKSHOP_KIT_TEST_POSTGRES (`source .ci/postgres` installs "
+                "and starts one on Debian, Ubuntu)", "WORKSHOP_KIT_TEST_POSTGRES_REQUIRED")
     with fresh_schema(server) as url:
         yield url
 

@@ -30,7 +30,7 @@ ALL_DECKS = ("dialogformater", "dilemmaer", "politikerroller", "velfaerdstemaer"
 # Decks that link to no other deck, so each builds alone.
 STANDALONE = ("politikerroller", "velfaerdstemaer")
 PAPERS_PT = {"a4": (595.28, 841.89), "letter": (612.0, 792.0), "a3": (841.89, 1190.55)}
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("WORKSHOP_KIT_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -274,6 +274,18 @@ def use_url_template(kit: Path, template: str = "https://example.org/f/{kit}/{de
 SHIPPED_QR_URL = "https://example.org/f/{kit}/{deck}/{card}"
 
 
+# --- services a test needs -----------------------------------------------------
+
+def missing(reason: str, required_variable: str) -> None:
+    """Skip the test for want of a system service, saying what to install;
+    fail instead where `required_variable` is 1 (as in CI)."""
+    import pytest
+
+    if os.environ.get(required_variable) == "1":
+        pytest.fail(f"{reason} ({required_variable}=1)")
+    pytest.skip(reason)
+
+
 # --- a real browser -----------------------------------------------------------
 
 @contextmanager
@@ -284,8 +296,8 @@ def chromium():
 
     sync_api = pytest.importorskip("playwright.sync_api", reason="pip install '.[test]' installs playwright")
     if not Path(CHROMIUM).is_file():
-        pytest.fail(f"these tests drive the system Chromium at {CHROMIUM}: "
-                    "apt-get install chromium (Debian) or see the README")
+        missing(f"no Chromium at {CHROMIUM}: these tests drive the system browser; "
+                "apt-get install chromium (Debian, Ubuntu), or see the README", "WORKSHOP_KIT_TEST_BROWSER_REQUIRED")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
