@@ -399,3 +399,40 @@ def responses_delete_command(kit_dir: Path, db: str | None, before, yes: bool) -
     except DatabaseError as error:
         _database_failed(error)
     click.echo(f"Deleted {deleted} response{'s' if deleted != 1 else ''} of kit '{kit}'{since}.")
+
+
+@main.command("labels")
+@KIT_DIR
+@click.option("--lang", "language", type=click.Choice(["da", "en"]), default=None,
+              help="The built-in labels of this language (default: the kit's language).")
+@click.option("--colours", is_flag=True, help="List the theme's colour roles instead.")
+def labels_command(kit_dir: Path, language: str | None, colours: bool) -> None:
+    """List the fixed texts workshop-kit prints (or the theme's colours), as
+    YAML to copy under `labels:` (or `theme: colours:`) in kit.yaml.
+
+    Inside a kit folder, its own overrides from kit.yaml are shown; outside
+    one, or with --lang, the built-in ones."""
+    import yaml
+
+    from workshop_kit.builtin import builtin
+
+    kit = None
+    if language is None and (kit_dir / "kit.yaml").is_file():
+        from workshop_kit.content.kit import load_kit
+
+        try:
+            kit = load_kit(kit_dir)
+        except ContentError as error:
+            _report(error, "Fix these, or give --lang to list the built-in labels.")
+            sys.exit(1)
+    language = kit.kit.language if kit else language or "da"
+    if colours:
+        heading = "Colour roles of the theme; give any of them under theme: colours: in kit.yaml."
+        values = kit.colours if kit else builtin("theme")["colours"]
+    else:
+        heading = f"Labels in '{language}'; give any of them under labels: in kit.yaml to print another text."
+        values = kit.labels if kit else builtin(f"labels/{language}")
+    click.echo(f"# {heading}")
+    plain = {k: v if isinstance(v, str) else {"cmyk": list(v.cmyk)} for k, v in values.items()}
+    click.echo(yaml.safe_dump(plain,
+                              allow_unicode=True, sort_keys=False, width=1000), nl=False)

@@ -123,7 +123,8 @@ def _dump(data) -> str:
 def deck_yaml(card_type: str, head: dict, cards: list[dict], source: str) -> str:
     """The deck file: modeline, head, and the cards with a blank line between them."""
     lines = [modeline(deck_kind(card_type)),
-             f"# Imported from {source} with `workshop-kit import`. Every field is in the README.",
+             f"# Imported from {source} with `workshop-kit import`. "
+             "Every field is described in the README, section \"The content model\".",
              _dump(head).rstrip("\n"),
              "cards:"]
     body = "\n".join(textwrap.indent(_dump([card]), "  ") for card in cards)
