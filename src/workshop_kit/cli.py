@@ -345,7 +345,7 @@ def serve_command(kit_dir: Path, host: str, port: int, db: str | None, base_url:
     from workshop_kit.content.model import check_base_url
     from workshop_kit.serve.app import Settings
     from workshop_kit.serve.security import check_rate
-    from workshop_kit.serve.server import announce, run
+    from workshop_kit.serve.server import CannotListen, announce, run
     from workshop_kit.store import DatabaseError
 
     try:
@@ -356,6 +356,9 @@ def serve_command(kit_dir: Path, host: str, port: int, db: str | None, base_url:
     settings = Settings(kit=str(kit_dir), db=_database_url(db, kit_dir), base_url=base, rate=rate_limit)
     try:
         content = announce(settings, host, port, click.echo, lambda m: _warn([m]))
+    except CannotListen as error:  # before anything says it listens
+        click.secho(f"Error: {error}", fg="red", err=True)
+        sys.exit(2)
     except ContentError as error:
         _report(error, closing="The forms are not served until the content is right.")
         sys.exit(1)
