@@ -76,13 +76,16 @@ class Checked:
 
 @dataclass
 class BuildResult:
+    # The files manifest.json lists under "files" (decks, boards, guide): the
+    # count of "Built ... N files" and "Up to date ... N files". index.html,
+    # manifest.json and the thumbnails are not counted.
     files: list[str] = field(default_factory=list)
     cards: int = 0
     boards: int = 0
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     kept: list[str] = field(default_factory=list)  # decks and boards whose files were up to date
-    written: list[str] = field(default_factory=list)  # files written by this build
+    written: list[str] = field(default_factory=list)  # those of `files` written by this build
 
 
 def check(root: Path) -> Checked:
@@ -227,9 +230,10 @@ def _in_process(fn, args):
 
 def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | None = None,
           modes: tuple[str, ...] = MODES, poster: str = "a3", tile_paper: str = "a4", dpi: int = 150,
-          progress: Callable[[str], None] | None = None, force: bool = False) -> BuildResult:
+          progress: Callable[[int, int], None] | None = None, force: bool = False) -> BuildResult:
     """Build the kit into `out`. Decks and boards whose inputs have not
-    changed since the last build keep their files (unless `force`)."""
+    changed since the last build keep their files (unless `force`).
+    `progress(done, total)` is told how many of the files to draw are drawn."""
     started = time.perf_counter()
     inputs = inputs_digest(root, build_options(only, paper, modes, poster, tile_paper, dpi))
     checked = check(root)
@@ -259,9 +263,16 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
     for board, variants in boards_out:
         jobs += board_jobs(board, variants, board_layout, tile_paper, kit.paper, dpi, kit, meta)
 
+    total, drawn = sum(job.files for job in jobs), 0
+
+    def finished(index: int) -> None:
+        nonlocal drawn
+        drawn += jobs[index].files
+        progress(drawn, total)
+
     if progress:
-        progress(f"{len(jobs)} jobs")
-    outputs = fork_map(lambda i: jobs[i].make(), range(len(jobs)))
+        progress(0, total)
+    outputs = fork_map(lambda i: jobs[i].make(), range(len(jobs)), finished if progress else None)
 
     rebuilt = {d.slug for d in decks_now} | {b.slug for b in boards_now}
     if not only:  # decks and boards that left the kit leave the output too
@@ -312,8 +323,8 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
         staging.commit(last="manifest.json")
     for name in previous.stale({f["path"] for f in manifest.files}):
         (out / name).unlink(missing_ok=True)
-    result.files = [f["path"] for f in manifest.files] + [INDEX, "manifest.json"]
-    result.written = sorted(sizes)
+    result.files = [f["path"] for f in manifest.files]
+    result.written = [name for name in result.files if name in sizes]
     result.cards = sum(len(d.cards) for d in decks)
     result.boards = len(boards)
     result.seconds = time.perf_counter() - started
@@ -389,7 +400,7 @@ def _board_variant_jobs(board, v, board_layout, tile_paper: str, dpi: int, kit, 
         thumb = board_path(board.slug, v.variant)
         manifest.add_board_thumbnail(board.slug, v.variant, thumb, image_size(files[thumb]))
 
-    jobs = [Job(make_poster, record_poster),
+    jobs = [Job(make_poster, record_poster, files=3),
             file_job(f"{stem}.svg", lambda: render_svg(face, board_layout.builder.family, title),
                      kind="board-svg", **common)]
     if v.variant == "blank" and needs_tiles(face.width, face.height, tile_paper):

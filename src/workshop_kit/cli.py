@@ -10,7 +10,8 @@ from pathlib import Path
 import click
 
 from workshop_kit import __version__
-from workshop_kit.problems import ContentError
+from workshop_kit.problems import ContentError, Problem
+from workshop_kit.terminal import ProgressLine, colour
 
 KIT_DIR = click.argument("kit_dir", default=".", type=click.Path(file_okay=False, path_type=Path))
 
@@ -27,6 +28,26 @@ def _report(error: ContentError, closing: str = "Nothing was written; the previo
 def _warn(messages: list[str]) -> None:
     for message in messages:
         click.secho(f"warning: {message}", fg="yellow", err=True)
+
+
+JSON_OPTION = click.option("--json", "as_json", is_flag=True,
+                           help="Print the problems, warnings and files as JSON on stdout, and nothing else.")
+
+
+def _json_result(ok: bool, problems: list[Problem] = (), warnings: list[str] = (), files: list[str] = (),
+                 kept: list[str] = ()) -> None:
+    """The outcome of validate or build for tools: files written, and files
+    left as they were, by their paths in the output folder."""
+    click.echo(json.dumps({"ok": ok, "problems": [vars(p) for p in problems], "warnings": list(warnings),
+                           "files": list(files), "kept": list(kept)}, ensure_ascii=False, indent=2))
+
+
+def _kit_folder(kit_dir: Path) -> None:
+    """A usage error (exit 2) when KIT_DIR is not a kit's folder."""
+    if not kit_dir.is_dir():
+        raise click.UsageError(f"no folder '{kit_dir}'")
+    if not (kit_dir / "kit.yaml").is_file():
+        raise click.UsageError(f"no kit.yaml in {kit_dir}; is this a workshop-kit folder?")
 
 
 DB_OPTION = click.option(
@@ -57,6 +78,7 @@ def _database_failed(error: Exception, closing: str | None = None) -> None:
 @click.version_option(__version__, prog_name="workshop-kit")
 def main() -> None:
     """Turn YAML content into print-ready workshop material."""
+    click.get_current_context().color = colour()  # NO_COLOR and TERM=dumb
 
 
 BUILD_OPTIONS = [
@@ -89,37 +111,40 @@ def _settings(kit_dir: Path, out: Path | None, only, paper, mode, poster, tile_p
                 tile_paper=tile_paper, dpi=dpi)
 
 
-def _build(kit_dir: Path, settings: dict, force: bool, quiet_if_current: bool = False) -> bool:
-    """Build and tell what happened; False when the content has problems."""
+def _build(kit_dir: Path, settings: dict, force: bool, quiet_if_current: bool = False,
+           as_json: bool = False) -> bool:
+    """Build and tell what happened; False when the content has problems.
+    "N files" counts the files manifest.json lists under "files"."""
     out = settings["out"]
     if not force:
         from workshop_kit.output.previous import unchanged
         previous = unchanged(kit_dir, out, {k: v for k, v in settings.items() if k != "out"})
         if previous is not None:  # nothing to do: answer before the pipeline is even imported
-            if not quiet_if_current:
+            if as_json:
+                _json_result(True, warnings=previous.build.get("warnings", []),
+                             kept=[f["path"] for f in previous.files])
+            elif not quiet_if_current:
                 _warn(previous.build.get("warnings", []))
                 click.echo(f"Up to date: nothing changed since the last build of {out} "
-                           f"({len(previous.files) + 1} files).")
+                           f"({len(previous.files)} files).")
             return True
     from workshop_kit.build import UsageError, build
 
-    interactive = sys.stderr.isatty()
-
-    def progress(step: str) -> None:
-        if interactive:
-            click.echo(f"\r\033[K  building {step}", nl=False, err=True)
-
     try:
-        result = build(kit_dir, progress=progress, force=force, **settings)
+        with ProgressLine("files") as progress:  # on a terminal only
+            result = build(kit_dir, progress=progress, force=force, **settings)
     except ContentError as error:
-        if interactive:
-            click.echo("\r\033[K", nl=False, err=True)
-        _report(error)
+        if as_json:
+            _json_result(False, error.problems)
+        else:
+            _report(error)
         return False
     except UsageError as error:
         raise click.UsageError(str(error)) from None
-    if interactive:
-        click.echo("\r\033[K", nl=False, err=True)
+    if as_json:
+        _json_result(True, warnings=result.warnings, files=result.written,
+                     kept=[name for name in result.files if name not in result.written])
+        return True
     _warn(result.warnings)
     done = f"Built {result.cards} cards and {result.boards} boards into {len(result.files)} files in {out}"
     if result.kept:
@@ -133,14 +158,16 @@ def _build(kit_dir: Path, settings: dict, force: bool, quiet_if_current: bool = 
 @main.command("build")
 @KIT_DIR
 @with_build_options
+@JSON_OPTION
 def build_command(kit_dir: Path, out: Path | None, only: tuple[str, ...], paper: str | None, mode: str,
-                  poster: str, tile_paper: str, dpi: int, force: bool) -> None:
+                  poster: str, tile_paper: str, dpi: int, force: bool, as_json: bool) -> None:
     """Build PDFs and the manifest into the output folder.
 
     Decks and boards that have not changed since the last build keep their
     files; --force builds everything anew."""
+    _kit_folder(kit_dir)
     settings = _settings(kit_dir, out, only, paper, mode, poster, tile_paper, dpi)
-    if not _build(kit_dir, settings, force):
+    if not _build(kit_dir, settings, force, as_json=as_json):
         sys.exit(1)
 
 
@@ -157,8 +184,7 @@ def watch_command(kit_dir: Path, out: Path | None, only: tuple[str, ...], paper:
     from workshop_kit.watch import KitChanges
 
     settings = _settings(kit_dir, out, only, paper, mode, poster, tile_paper, dpi)
-    if not (kit_dir / "kit.yaml").is_file():
-        raise click.UsageError(f"no kit.yaml in {kit_dir}; is this a workshop-kit folder?")
+    _kit_folder(kit_dir)
     try:
         changes = KitChanges(kit_dir, settings["out"])
         _build(kit_dir, settings, force)
@@ -198,16 +224,24 @@ def new_command(target: Path, language: str) -> None:
 
 @main.command("validate")
 @KIT_DIR
-def validate_command(kit_dir: Path) -> None:
+@JSON_OPTION
+def validate_command(kit_dir: Path, as_json: bool) -> None:
     """Check the kit's content, templates and theme without writing anything."""
     from workshop_kit.build import check, lay_out, select
 
+    _kit_folder(kit_dir)
     try:
         checked = check(kit_dir)
         lay_out(checked, *select(checked.content, ()))
     except ContentError as error:
-        _report(error)
+        if as_json:
+            _json_result(False, error.problems)
+        else:
+            _report(error)
         sys.exit(1)
+    if as_json:
+        _json_result(True, warnings=checked.warnings)
+        return
     _warn(checked.warnings)
     cards = sum(len(d.cards) for d in checked.content.decks)
     click.echo(f"OK: {len(checked.content.decks)} decks, {cards} cards, {len(checked.content.boards)} boards.")
@@ -220,6 +254,7 @@ def list_command(kit_dir: Path, as_json: bool) -> None:
     """List the decks and cards of the kit."""
     from workshop_kit.build import check, select
 
+    _kit_folder(kit_dir)
     try:
         checked = check(kit_dir)
     except ContentError as error:
@@ -345,7 +380,7 @@ def serve_command(kit_dir: Path, host: str, port: int, db: str | None, base_url:
     from workshop_kit.content.model import check_base_url
     from workshop_kit.serve.app import Settings
     from workshop_kit.serve.security import check_rate
-    from workshop_kit.serve.server import announce, run
+    from workshop_kit.serve.server import CannotListen, announce, run
     from workshop_kit.store import DatabaseError
 
     try:
@@ -356,6 +391,9 @@ def serve_command(kit_dir: Path, host: str, port: int, db: str | None, base_url:
     settings = Settings(kit=str(kit_dir), db=_database_url(db, kit_dir), base_url=base, rate=rate_limit)
     try:
         content = announce(settings, host, port, click.echo, lambda m: _warn([m]))
+    except CannotListen as error:  # before anything says it listens
+        click.secho(f"Error: {error}", fg="red", err=True)
+        sys.exit(2)
     except ContentError as error:
         _report(error, closing="The forms are not served until the content is right.")
         sys.exit(1)

@@ -17,8 +17,9 @@ R = TypeVar("R")
 _job: Callable | None = None
 
 
-def _call(arg):
-    return _job(arg)
+def _call(indexed):
+    index, arg = indexed
+    return index, _job(arg)
 
 
 def cores() -> int:
@@ -28,15 +29,26 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def fork_map(fn: Callable[[A], R], args: Sequence[A]) -> list[R]:
-    """[fn(a) for a in args], on several cores where that can help."""
+def fork_map(fn: Callable[[A], R], args: Sequence[A],
+             finished: Callable[[int], None] | None = None) -> list[R]:
+    """[fn(a) for a in args], on several cores where that can help;
+    `finished(i)` is called as soon as the i-th result is in."""
     global _job
     workers = min(len(args), cores())
+    results: list = [None] * len(args)
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [fn(a) for a in args]
+        for index, arg in enumerate(args):
+            results[index] = fn(arg)
+            if finished:
+                finished(index)
+        return results
     _job = fn
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return pool.map(_call, args, chunksize=1)
+            for index, result in pool.imap_unordered(_call, enumerate(args), chunksize=1):
+                results[index] = result
+                if finished:
+                    finished(index)
+        return results
     finally:
         _job = None

@@ -13,10 +13,12 @@ from workshop_kit.output.manifest import Manifest
 @dataclass
 class Job:
     """`make` returns the files' bytes by name; `record` adds their entries to
-    the manifest once they are made (some entries depend on the bytes)."""
+    the manifest once they are made (some entries depend on the bytes);
+    `files`: how many files `make` returns, for the progress of a build."""
 
     make: Callable[[], dict[str, bytes]]
     record: Callable[[Manifest, dict[str, bytes]], None]
+    files: int = 1
 
 
 def file_job(name: str, make: Callable[[], bytes], **entry) -> Job:

@@ -56,7 +56,7 @@ def _cards_job(deck: str, cards: list[CardFaces], width: float, height: float,
         for card_id, side, name in names:
             manifest.add_card_thumbnail(deck, card_id, side, name, image_size(files[name]))
 
-    return Job(make, record)
+    return Job(make, record, files=len(names))
 
 
 def board_thumbnail(board: str, variant: str, poster_pdf: bytes) -> tuple[str, bytes]:

@@ -3,7 +3,9 @@ is, then run uvicorn with one or several worker processes."""
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
 from pathlib import Path
 from urllib.parse import urlsplit
 from typing import Callable
@@ -18,10 +20,37 @@ from workshop_kit.store.database import open_database
 GRACE = 15  # seconds a stopping server gives the answers being sent
 
 
+class CannotListen(Exception):
+    """The server cannot listen on the address and port it was given."""
+
+
+def check_port(host: str, port: int) -> None:
+    """Listen on the address as the server will, and let go again;
+    CannotListen says why that is not possible (the port is in use)."""
+    try:
+        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as error:
+        raise CannotListen(f"cannot listen on {host}:{port}: {error.strerror}") from None
+    for family, kind, proto, _, address in addresses:
+        with socket.socket(family, kind, proto) as sock:
+            # As uvicorn (asyncio) does: a port left in TIME_WAIT by a stopped server is free.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            try:
+                sock.bind(address)
+                sock.listen()
+            except OSError as error:
+                reason = ("the port is in use; choose another with --port" if error.errno == errno.EADDRINUSE
+                          else error.strerror)
+                raise CannotListen(f"cannot listen on {host}:{port}: {reason}") from None
+
+
 def announce(settings: Settings, host: str, port: int, say: Callable[[str], None],
              warn: Callable[[str], None]) -> KitContent:
-    """Migrate the database and print the forms' and the admin view's
-    addresses; the kit's content, checked."""
+    """Check that the port is free, migrate the database and print the
+    forms' and the admin view's addresses; the kit's content, checked."""
+    check_port(host, port)
     content = load_kit(Path(settings.kit))
     base = base_url(content, settings.base_url)
     database = open_database(settings.db, migrate=True)
