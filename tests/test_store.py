@@ -446,6 +446,5 @@ def test_delete_from_a_database_that_cannot_be_opened_is_one_line_and_exit_1(mak
 
 def test_delete_in_a_folder_that_is_no_kit_reports_it(tmp_path, cli):
     code, _, stderr = cli("responses", "delete", tmp_path, "--yes")
-    assert code == 1 and "Traceback" not in stderr
-    assert "kit.yaml: no kit.yaml here; is this a workshop-kit folder?" in stderr
-    assert "Nothing was deleted." in stderr
+    assert code == 2 and "Traceback" not in stderr
+    assert f"no kit.yaml in {tmp_path}; is this a workshop-kit folder?" in stderr

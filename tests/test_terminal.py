@@ -176,9 +176,12 @@ def test_validate_json_of_a_good_kit_has_the_warnings_validate_prints(make_kit):
 
 def test_a_missing_kit_folder_is_a_usage_error(tmp_path):
     missing = tmp_path / "no-such-kit"
-    for command in ("build", "validate", "list"):
+    commands = {"build": ["--json"], "validate": ["--json"], "list": [], "report": [],
+                "serve": ["--port", "1"], "responses": ["--yes"]}
+    for command, options in commands.items():
         for folder in (missing, tmp_path):  # no folder; a folder without kit.yaml
-            run = run_cli(command, folder, *(["--json"] if command != "list" else []))
+            words = ["responses", "delete"] if command == "responses" else [command]
+            run = run_cli(*words, folder, *options)
             assert run.code == 2 and run.stdout == "", (command, folder, run.output)
             assert "Traceback" not in run.stderr
             assert f"no folder '{missing}'" in run.stderr if folder == missing else \

@@ -300,6 +300,7 @@ def schema_command(kit_dir: Path, out: Path | None) -> None:
               help="The PDF to write (default: KIT_DIR/output/report.pdf, which a build leaves alone).")
 def report_command(kit_dir: Path, db: str | None, output: Path | None) -> None:
     """Write the report for the council: the responses to the follow-up forms, as a PDF."""
+    _kit_folder(kit_dir)
     from workshop_kit.report import default_output, load, stored_responses, write_report
     from workshop_kit.store import DatabaseError
 
@@ -377,6 +378,7 @@ def serve_command(kit_dir: Path, host: str, port: int, db: str | None, base_url:
                   workers: int, rate_limit: str) -> None:
     """Serve the follow-up forms at the addresses the QR codes carry, and
     store the answers."""
+    _kit_folder(kit_dir)
     from workshop_kit.content.model import check_base_url
     from workshop_kit.serve.app import Settings
     from workshop_kit.serve.security import check_rate
@@ -416,6 +418,7 @@ def responses_group() -> None:
 def responses_delete_command(kit_dir: Path, db: str | None, before, yes: bool) -> None:
     """Delete the kit's responses and their answers, all of them or those
     received before a day."""
+    _kit_folder(kit_dir)
     from datetime import timezone
 
     from workshop_kit.content.kit import load_kit
