@@ -165,7 +165,7 @@ def test_document_properties_name_the_deck_kit_organisation_and_language(built, 
         pdf = reader(built, entry["path"])
         deck = load_yaml(shipped_kit / "decks" / f"{entry['deck']}.yaml")
         info = pdf.metadata
-        assert deck["name"] in info.title and kit["title"] in info.title, (entry["path"], info.title)
+        assert deck["name"] in info.title and kit["title"] in info.subject, (entry["path"], info.title)
         assert info.author == kit["organisation"]
         assert pdf.trailer["/Root"].get("/Lang") == kit.get("language", "da")
 

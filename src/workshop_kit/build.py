@@ -17,6 +17,7 @@ from workshop_kit.impose.shop import impose_shop
 from workshop_kit.layout.card import CardLayout
 from workshop_kit.layout.checks import check_contrast, check_template
 from workshop_kit.layout.guide import absent_tools, glyph_problems
+from workshop_kit.layout.printing import file_about, paper_name
 from workshop_kit.content.boards import BOARD_MODELS
 from workshop_kit.content.model import CARD_MODELS
 from workshop_kit.content.follow_up import formats_without_choices, outside_base, targets
@@ -180,9 +181,10 @@ def select(content: KitContent, only: tuple[str, ...]) -> tuple[list[Deck], list
     return [names[n] for n in only if n in names], [boards[n] for n in only if n in boards]
 
 
-def lay_out(checked: Checked, decks: list[Deck], boards: list, poster: str = "a3"):
-    """Faces of every card and board; ContentError if any text does not
-    fit or a QR code would be too small."""
+def lay_out(checked: Checked, decks: list[Deck], boards: list, poster: str = "a3", paper: str | None = None):
+    """Faces of every card and board, the worksheets on the office `paper`
+    (the kit's by default); ContentError if any text does not fit or a QR
+    code would be too small."""
     content = checked.content
     problems: list[Problem] = []
     layout = CardLayout(content, checked.templates, checked.family)
@@ -201,7 +203,8 @@ def lay_out(checked: Checked, decks: list[Deck], boards: list, poster: str = "a3
                 problems.extend(found)
         laid_out.append((deck, cards))
     board_layout = BoardLayout(content, checked.board_templates, checked.family)
-    boards_out = [(board, board_layout.faces(board, poster, problems)) for board in boards]
+    office = paper or content.kit.paper
+    boards_out = [(board, board_layout.faces(board, poster, office, problems)) for board in boards]
     if problems:
         raise ContentError(problems)
     return laid_out, boards_out, board_layout
@@ -221,7 +224,8 @@ def prime(root: Path) -> None:
         if cards:
             sheets = impose_shop(1, deck.size.width, deck.size.height, checked.content.kit.bleed)
             render(sheets, lambda item, side: cards[0].front if side == "front" else cards[0].back,
-                   title="", author="", font=checked.family.face("regular"), lang=checked.content.kit.language)
+                   title="", subject="", author="", font=checked.family.face("regular"),
+                   lang=checked.content.kit.language)
 
 
 def _in_process(fn, args):
@@ -229,11 +233,14 @@ def _in_process(fn, args):
 
 
 def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | None = None,
-          modes: tuple[str, ...] = MODES, poster: str = "a3", tile_paper: str = "a4", dpi: int = 150,
+          modes: tuple[str, ...] = MODES, poster: str = "a3", tile_paper: str | None = None, dpi: int = 150,
           progress: Callable[[int, int], None] | None = None, force: bool = False) -> BuildResult:
-    """Build the kit into `out`. Decks and boards whose inputs have not
-    changed since the last build keep their files (unless `force`).
-    `progress(done, total)` is told how many of the files to draw are drawn."""
+    """Build the kit into `out`. The office paper (`paper`, the kit's by
+    default) takes the card sheets, worksheets, token sheets and the guide,
+    and the tiles unless `tile_paper` is given. Decks and boards whose
+    inputs have not changed since the last build keep their files (unless
+    `force`). `progress(done, total)` is told how many of the files to draw
+    are drawn."""
     started = time.perf_counter()
     inputs = inputs_digest(root, build_options(only, paper, modes, poster, tile_paper, dpi))
     checked = check(root)
@@ -241,27 +248,31 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
     kit = content.kit
     decks, boards = select(content, only)
     paper = paper or kit.paper
+    tile_paper = tile_paper or paper
     meta = dict(author=kit.organisation, font=checked.family.face("regular"), lang=kit.language)
+
+    def about(kind: str, **values) -> dict[str, str]:
+        return file_about(content.labels, kind, kit=kit.title, **values)
 
     previous = PreviousBuild.read(out, kit.id)
     keys = {d.slug: deck_key(checked, d, {"paper": paper, "modes": list(modes)}) for d in decks}
-    keys.update({b.slug: board_key(checked, b, {"poster": poster, "tile": tile_paper, "dpi": dpi})
-                 for b in boards})
+    keys.update({b.slug: board_key(checked, b, {"poster": poster, "paper": paper, "tile": tile_paper,
+                                                "dpi": dpi}) for b in boards})
     kept = set() if force else {part for part, key in keys.items() if previous.fresh(part, key)}
     decks_now = [d for d in decks if d.slug not in kept]
     boards_now = [b for b in boards if b.slug not in kept]
-    laid_out, boards_out, board_layout = lay_out(checked, decks_now, boards_now, poster)
+    laid_out, boards_out, board_layout = lay_out(checked, decks_now, boards_now, poster, paper)
 
     jobs: list[Job] = []
     faces = {(deck.slug, card.card_id): faces_key(card) for deck, cards in laid_out for card in cards}
     same_faces = {} if force else {
         card: found for card, key in faces.items() if (found := previous.card_thumbnails(*card, key))}
     for deck, cards in laid_out:
-        jobs += deck_jobs(deck, cards, modes, paper, kit, meta)
+        jobs += deck_jobs(deck, cards, modes, paper, kit, meta, about)
         redraw = [card for card in cards if (deck.slug, card.card_id) not in same_faces]
         jobs += deck_thumbnails(deck.slug, redraw, deck.size.width, deck.size.height, meta)
     for board, variants in boards_out:
-        jobs += board_jobs(board, variants, board_layout, tile_paper, kit.paper, dpi, kit, meta)
+        jobs += board_jobs(board, variants, board_layout, tile_paper, paper, dpi, kit, meta, about)
 
     total, drawn = sum(job.files for job in jobs), 0
 
@@ -344,11 +355,12 @@ def guide_file(checked: Checked, files: list[dict], paper: str, meta: dict) -> t
                        "qr_urls": [guide.qr_url]}
 
 
-def deck_jobs(deck: Deck, cards: list, modes, paper: str, kit, meta: dict) -> list[Job]:
-    return [_deck_job(deck, cards, mode, paper, kit, meta) for mode in modes]
+def deck_jobs(deck: Deck, cards: list, modes, paper: str, kit, meta: dict, about: Callable) -> list[Job]:
+    """The card files of a deck; `about(kind, **values)` gives a file's title and subject."""
+    return [_deck_job(deck, cards, mode, paper, kit, meta, about) for mode in modes]
 
 
-def _deck_job(deck: Deck, cards: list, mode: str, paper: str, kit, meta: dict) -> Job:
+def _deck_job(deck: Deck, cards: list, mode: str, paper: str, kit, meta: dict, about: Callable) -> Job:
     if mode == "home":
         try:
             sheets = impose_home(len(cards), deck.size.width, deck.size.height, paper, kit.duplex)
@@ -360,28 +372,33 @@ def _deck_job(deck: Deck, cards: list, mode: str, paper: str, kit, meta: dict) -
         name = f"decks/{deck.slug}-print-shop.pdf"
     faces = [(c.front, c.back) for c in cards]
     keys = [(deck.slug, c.card_id) for c in cards]
+    described = about(mode, name=deck.name, paper=paper_name(paper), bleed=f"{kit.bleed:g}")
 
     def make() -> dict[str, bytes]:
-        return {name: render(sheets, lambda item, side: faces[item][side == "back"],
-                             title=f"{deck.name} – {kit.title}", **meta)}
+        return {name: render(sheets, lambda item, side: faces[item][side == "back"], **described, **meta)}
 
     return Job(make, lambda manifest, _: manifest.add_sheets(name, "card-deck", deck.slug, sheets, keys))
 
 
 def board_jobs(board, variants, board_layout, tile_paper: str, token_paper: str, dpi: int,
-               kit, meta: dict) -> list[Job]:
+               kit, meta: dict, about: Callable) -> list[Job]:
+    """The files of a board; `about(kind, **values)` gives a file's title and subject."""
     jobs = []
     for v in variants:
-        jobs += _board_variant_jobs(board, v, board_layout, tile_paper, dpi, kit, meta)
+        jobs += _board_variant_jobs(board, v, board_layout, tile_paper, dpi, kit, meta, about)
         if v.tokens:
-            jobs.append(_token_job(board, v, token_paper, kit, meta))
+            jobs.append(_token_job(board, v, token_paper, meta, about))
     return jobs
 
 
-def _board_variant_jobs(board, v, board_layout, tile_paper: str, dpi: int, kit, meta: dict) -> list[Job]:
+def _board_variant_jobs(board, v, board_layout, tile_paper: str, dpi: int, kit, meta: dict,
+                        about: Callable) -> list[Job]:
     """Poster PDF with its PNG and thumbnail (rendered once, in one job), the SVG, and the tiles."""
     face = v.face
-    title = f"{board.model.title} – {kit.title}"
+    title = board.model.title
+    svg_title = f"{title} – {kit.title}"
+    kind = "worksheet" if v.worksheet else "filled" if v.variant == "filled" else "poster"
+    described = about(kind, name=title, paper=paper_name(v.paper))
     stem = f"boards/{board.slug}" + ("-filled" if v.variant == "filled" else "")
     common = {"board": board.slug, "variant": v.variant, "qr_urls": [board.qr_url] if board.qr_url else [],
               "size_mm": [round(face.width, 3), round(face.height, 3)]}
@@ -389,7 +406,7 @@ def _board_variant_jobs(board, v, board_layout, tile_paper: str, dpi: int, kit, 
     sheets = poster_sheets(face.width, face.height, v.paper)
 
     def make_poster() -> dict[str, bytes]:
-        pdf = render(sheets, lambda item, side: face, title=title, **meta)
+        pdf = render(sheets, lambda item, side: face, **described, **meta)
         thumb_name, thumb = board_thumbnail(board.slug, v.variant, pdf)
         return {pdf_name: pdf, png_name: rasterise(pdf, dpi), thumb_name: thumb}
 
@@ -401,27 +418,28 @@ def _board_variant_jobs(board, v, board_layout, tile_paper: str, dpi: int, kit, 
         manifest.add_board_thumbnail(board.slug, v.variant, thumb, image_size(files[thumb]))
 
     jobs = [Job(make_poster, record_poster, files=3),
-            file_job(f"{stem}.svg", lambda: render_svg(face, board_layout.builder.family, title),
+            file_job(f"{stem}.svg", lambda: render_svg(face, board_layout.builder.family, svg_title),
                      kind="board-svg", **common)]
     if v.variant == "blank" and needs_tiles(face.width, face.height, tile_paper):
         tiles = tiles_with_labels(tile(face.width, face.height, tile_paper), board_layout, board)
         regions = [{"page": i + 1, "row": t.row, "column": t.column,
                     "region_mm": [round(n, 3) for n in (t.region.x, t.region.y, t.region.width, t.region.height)]}
                    for i, t in enumerate(tiles.tiles)]
+        tiled = about("tiles", name=title, poster=paper_name(v.paper), paper=paper_name(tile_paper))
         jobs.append(file_job(f"{stem}-{v.paper}-tiles-{tile_paper}.pdf",
-                             lambda: render(tiles.sheets, lambda item, side: face, title=title, **meta),
+                             lambda: render(tiles.sheets, lambda item, side: face, **tiled, **meta),
                              kind="board-tiles", paper=tile_paper, pages=len(tiles.tiles),
                              rows=tiles.rows, columns=tiles.columns, overlap_mm=tiles.overlap,
                              tiles=regions, **common))
     return jobs
 
 
-def _token_job(board, v, paper: str, kit, meta: dict) -> Job:
+def _token_job(board, v, paper: str, meta: dict, about: Callable) -> Job:
     w, h = v.token_size
     sheets = impose_home(len(v.tokens), w, h, paper, None)
-    title = f"{board.model.title} – {kit.title}"
+    described = about("tokens", name=board.model.title, paper=paper_name(paper))
     return file_job(f"boards/{board.slug}-tokens-{paper}.pdf",
-                    lambda: render(sheets, lambda item, side: v.tokens[item], title=title, **meta),
+                    lambda: render(sheets, lambda item, side: v.tokens[item], **described, **meta),
                     kind="token-sheet", board=board.slug, variant=v.variant,
                     qr_urls=[board.qr_url] if board.qr_url else [], paper=paper,
                     pages=len(sheets.pages), tokens=len(v.tokens), token_size_mm=[w, h],

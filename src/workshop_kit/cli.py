@@ -91,8 +91,8 @@ BUILD_OPTIONS = [
                  help="home: n-up duplex sheets with crop marks; shop: one card a page with bleed."),
     click.option("--poster", type=click.Choice(["a3", "a2", "a1", "a0"]), default="a3", show_default=True,
                  help="Poster size of the boards."),
-    click.option("--tile", "tile_paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
-                 help="Paper the boards are tiled onto for office printers."),
+    click.option("--tile", "tile_paper", type=click.Choice(["a4", "letter"]), default=None,
+                 help="Paper the boards are tiled onto for office printers (default: the office paper)."),
     click.option("--dpi", type=click.IntRange(36, 600), default=150, show_default=True,
                  help="Resolution of the boards' PNG images."),
     click.option("--force", is_flag=True, help="Rebuild every file, even those that are up to date."),
@@ -160,7 +160,7 @@ def _build(kit_dir: Path, settings: dict, force: bool, quiet_if_current: bool = 
 @with_build_options
 @JSON_OPTION
 def build_command(kit_dir: Path, out: Path | None, only: tuple[str, ...], paper: str | None, mode: str,
-                  poster: str, tile_paper: str, dpi: int, force: bool, as_json: bool) -> None:
+                  poster: str, tile_paper: str | None, dpi: int, force: bool, as_json: bool) -> None:
     """Build PDFs and the manifest into the output folder.
 
     Decks and boards that have not changed since the last build keep their
@@ -175,7 +175,7 @@ def build_command(kit_dir: Path, out: Path | None, only: tuple[str, ...], paper:
 @KIT_DIR
 @with_build_options
 def watch_command(kit_dir: Path, out: Path | None, only: tuple[str, ...], paper: str | None, mode: str,
-                  poster: str, tile_paper: str, dpi: int, force: bool) -> None:
+                  poster: str, tile_paper: str | None, dpi: int, force: bool) -> None:
     """Build, then rebuild whatever a saved change affects, until Ctrl-C.
 
     Problems in the content are shown as `validate` shows them, and the

@@ -16,7 +16,7 @@ from reportlab.platypus import CondPageBreak, Paragraph, SimpleDocTemplate
 
 from workshop_kit.builtin import paper_size
 from workshop_kit.content.kit import KitContent
-from workshop_kit.draw.pdf import MM, colour
+from workshop_kit.draw.pdf import MM, colour, describe
 from workshop_kit.fonts import Family
 from workshop_kit.layout.printing import fill_label
 from workshop_kit.layout.text import parse_markup
@@ -136,24 +136,25 @@ def page_frame(paper: str) -> tuple[float, float, float]:
     return width, height, width - 2 * MARGIN_MM * MM
 
 
-def write_document(story: list, paper: str, title: str, running: Callable, *, author: str, font: str,
-                   lang: str) -> tuple[bytes, int]:
+def write_document(story: list, paper: str, title: str, running: Callable, *, subject: str, author: str,
+                   font: str, lang: str) -> tuple[bytes, int]:
     """The PDF bytes and page count of a story set on the paper, with
-    `running(canvas, page, pages)` drawn on every page."""
+    `running(canvas, page, pages)` drawn on every page; printed single-sided."""
     width, height, _ = page_frame(paper)
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer, pagesize=(width, height), leftMargin=MARGIN_MM * MM, rightMargin=MARGIN_MM * MM,
-        topMargin=(MARGIN_MM + 4) * MM, bottomMargin=MARGIN_MM * MM, title=title, author=author,
-        creator="workshop-kit", invariant=1, pageCompression=1, initialFontName=font, lang=lang)
-    canvas_class = _numbered_canvas(running)
+        topMargin=(MARGIN_MM + 4) * MM, bottomMargin=MARGIN_MM * MM,
+        invariant=1, pageCompression=1, initialFontName=font, lang=lang)
+    canvas_class = _numbered_canvas(running, dict(title=title, subject=subject, author=author))
     doc.build(story, canvasmaker=canvas_class)
     return buffer.getvalue(), canvas_class.pages
 
 
-def _numbered_canvas(running):
+def _numbered_canvas(running, about: dict):
     """A canvas that holds its pages back until the end, so that each can
-    say 'page n of N' in its running header and footer."""
+    say 'page n of N' in its running header and footer, and that describes
+    the document (`about`: title, subject, author) as it is saved."""
 
     class NumberedCanvas(Canvas):
         pages = 0
@@ -173,6 +174,7 @@ def _numbered_canvas(running):
                 self.__dict__.update(state)
                 running(self, number, total)
                 super().showPage()
+            describe(self, **about)
             super().save()
 
     return NumberedCanvas

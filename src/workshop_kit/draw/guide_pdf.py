@@ -46,6 +46,7 @@ def render_guide(content: KitContent, files: list[dict], paper: str, family: Fam
 
     title = f"{guide.title} – {content.kit.title}"
     return write_document(story, paper, title, setter.running(guide.title, "guide_page", width, height),
+                          subject=setter.label("pdf_subject_guide", kit=content.kit.title),
                           author=author, font=font, lang=lang)
 
 

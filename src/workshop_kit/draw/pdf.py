@@ -9,6 +9,7 @@ from typing import Callable
 
 from reportlab import rl_config
 from reportlab.lib.colors import CMYKColor, HexColor
+from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName
 from reportlab.pdfgen.canvas import Canvas
 
 from workshop_kit.content.model import CMYK
@@ -18,6 +19,7 @@ from workshop_kit.qr import QUIET_ZONE, QRMatrix
 
 MM = 72 / 25.4
 REGISTRATION = CMYKColor(1, 1, 1, 1)  # crop marks print on every plate
+DUPLEX = {None: "Simplex", "long-edge": "DuplexFlipLongEdge", "short-edge": "DuplexFlipShortEdge"}
 
 # Compressed streams are written as binary rather than ASCII85 text:
 # smaller files and less work.
@@ -36,8 +38,27 @@ def _box(box: Box) -> list[float]:
     return [box.x * MM, box.y * MM, box.right * MM, box.top * MM]
 
 
-def render(sheets: Sheets, face_of: Callable[[int, str], Face], *, title: str, author: str,
-           font: str, lang: str) -> bytes:
+def describe(canvas: Canvas, *, title: str, subject: str, author: str, office: bool = True,
+             duplex: str | None = None) -> None:
+    """Set what every PDF of the kit says about itself: its title, what it
+    is for and who made it, and the viewer preferences that start the print
+    dialog right: 100 % scale, and for office files the sides to print
+    (`duplex`: "long-edge", "short-edge" or None for single-sided) and the
+    tray chosen by page size. A print-shop file gets the scale only."""
+    canvas.setTitle(title)
+    canvas.setSubject(subject)
+    canvas.setAuthor(author)
+    canvas.setCreator("workshop-kit")
+    preferences = {"PrintScaling": PDFName("None")}
+    if office:
+        preferences.update(Duplex=PDFName(DUPLEX[duplex]), PickTrayByPDFSize="true")
+    # ReportLab's setViewerPreference refuses PickTrayByPDFSize (PDF 1.7),
+    # so the dictionary is set as a whole.
+    canvas.setCatalogEntry("ViewerPreferences", PDFDictionary(preferences))
+
+
+def render(sheets: Sheets, face_of: Callable[[int, str], Face], *, title: str, subject: str,
+           author: str, font: str, lang: str) -> bytes:
     """The PDF bytes of all pages; face_of(item, side) gives what to draw.
 
     `font` is the registered face the canvas starts with, so that no
@@ -46,9 +67,8 @@ def render(sheets: Sheets, face_of: Callable[[int, str], Face], *, title: str, a
     first = sheets.pages[0]
     canvas = Canvas(buffer, pagesize=(first.width * MM, first.height * MM),
                     pageCompression=1, invariant=1, initialFontName=font, lang=lang)
-    canvas.setTitle(title)
-    canvas.setAuthor(author)
-    canvas.setCreator("workshop-kit")
+    describe(canvas, title=title, subject=subject, author=author, office=sheets.mode != "shop",
+             duplex=sheets.duplex)
     for page in sheets.pages:
         canvas.setPageSize((page.width * MM, page.height * MM))
         canvas.setTrimBox(_box(page.trim_box) if page.trim_box else None)

@@ -49,6 +49,7 @@ def render_report(content: KitContent, summary: Summary, family: Family, paper: 
     title = setter.label("report_title")
     return write_document(story, paper, f"{title} – {content.kit.title}",
                           setter.running(title, "report_page", width, height),
+                          subject=setter.label("pdf_subject_report", kit=content.kit.title),
                           author=author, font=font, lang=lang)
 
 

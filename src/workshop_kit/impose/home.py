@@ -86,7 +86,7 @@ def impose_home(count: int, card_w: float, card_h: float, paper: str, duplex: st
         if duplex:
             backs = tuple(back_of(p, width, height, card_w, card_h, duplex) for p in fronts)
             pages.append(Page(width, height, backs, tuple(_mirror(m, width, height, duplex) for m in marks)))
-    return Sheets("home", paper, tuple(pages), settings["mark_width_pt"], grid.per_sheet)
+    return Sheets("home", paper, tuple(pages), settings["mark_width_pt"], grid.per_sheet, duplex)
 
 
 def back_of(front: Placement, sheet_w: float, sheet_h: float, card_w: float, card_h: float,

@@ -45,3 +45,4 @@ class Sheets:
     pages: tuple[Page, ...]
     mark_width_pt: float
     per_sheet: int = 1
+    duplex: str | None = None       # "long-edge" or "short-edge" when printed on both sides

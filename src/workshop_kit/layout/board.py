@@ -38,6 +38,7 @@ class BoardFaces:
     paper: str
     tokens: tuple[Face, ...] = ()
     token_size: tuple[float, float] | None = None
+    worksheet: bool = False  # on the office paper, not a poster
 
 
 class BoardLayout:
@@ -46,13 +47,17 @@ class BoardLayout:
         self.templates = templates
         self.builder = FaceBuilder(kit, family, HANDLERS)
 
-    def faces(self, board: Board, poster: str, problems: list[Problem]) -> list[BoardFaces]:
-        """The blank board, and a filled-in one where the content places things."""
+    def faces(self, board: Board, poster: str, paper: str, problems: list[Problem]) -> list[BoardFaces]:
+        """The blank board, and a filled-in one where the content places
+        things: a poster of size `poster`, or a worksheet (a template that
+        is not scalable) on the office `paper`. The template's layout on its
+        own paper is scaled to fit."""
         template: BoardTemplate = self.templates[board.type].template
-        paper = poster if template.scalable else template.paper
+        worksheet = not template.scalable
+        paper = paper if worksheet else poster
         width, height = paper_size(paper, template.orientation)
-        ref_width, _ = paper_size(template.paper, template.orientation)
-        scale = width / ref_width
+        ref_width, ref_height = paper_size(template.paper, template.orientation)
+        scale = min(width / ref_width, height / ref_height)
         palette = Palette(self.kit.colours, board.type)
         out = []
         variants = ["blank"] + (["filled"] if filled_in(board.type, board.model) else [])
@@ -60,13 +65,13 @@ class BoardLayout:
             subject = BoardSubject(board.model, board.type, board.qr_url, self._values(board),
                                    _board_problem(board), palette, scale, variant, self, board)
             face = self.builder.face(template.face, width, height, subject, problems)
-            out.append(BoardFaces(board.slug, variant, face, paper))
+            out.append(BoardFaces(board.slug, variant, face, paper, worksheet=worksheet))
         box = _placement_box(template, width, height, scale)
         size = _token_size(board, box, scale) if box else None
         if size:
             faces = self.token_faces(board, size, scale, problems)
             tokens = tuple(faces[i] for i in sorted(faces))
-            out[0] = BoardFaces(board.slug, "blank", out[0].face, paper, tokens, size)
+            out[0] = BoardFaces(board.slug, "blank", out[0].face, paper, tokens, size, worksheet)
         return out
 
     def token_faces(self, board: Board, size: tuple[float, float], scale: float,

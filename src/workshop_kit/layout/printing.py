@@ -1,6 +1,7 @@
 """What the files of a build mean for the people who print them, shared by
-the facilitator guide and index.html: sheets per copy, paper names, which
-files are for screens, and fixed texts with their {placeholders} filled in."""
+the facilitator guide, index.html and the PDFs' own titles: sheets per
+copy, paper names, which files are for screens, and fixed texts with their
+{placeholders} filled in."""
 
 from __future__ import annotations
 
@@ -19,6 +20,13 @@ def sheets_of(pages: int, duplex: bool) -> int:
 def paper_name(paper: str) -> str:
     """'a4' -> 'A4', 'letter' -> 'Letter'."""
     return paper.upper() if paper[:1] == "a" else paper.capitalize()
+
+
+def file_about(labels: dict[str, str], kind: str, **values: Any) -> dict[str, str]:
+    """The title and subject a PDF of this kind gives in its document
+    information: the labels pdf_title_<kind> and pdf_subject_<kind>."""
+    return {"title": fill_label(labels, f"pdf_title_{kind}", **values),
+            "subject": fill_label(labels, f"pdf_subject_{kind}", **values)}
 
 
 class _Kept(dict):

@@ -49,7 +49,7 @@ def _cards_job(deck: str, cards: list[CardFaces], width: float, height: float,
 
     def make() -> dict[str, bytes]:
         pdf = render(Sheets("thumbnails", "card", pages, 0.0), lambda item, side: getattr(cards[item], side),
-                     title=deck, **meta)
+                     title=deck, subject="thumbnails", **meta)
         return {name: image for (_, _, name), image in zip(names, rasterise_pages(pdf, CARD_WIDTH_PX))}
 
     def record(manifest: Manifest, files: dict[str, bytes]) -> None:
