@@ -4,7 +4,7 @@ in boxes. Cards and boards both build their faces here."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from statistics import median
 from typing import Callable
 
@@ -229,6 +229,8 @@ class FaceBuilder:
         if not fields:
             noun, name = subject.found_on
             where = f"'{_clip(text)}' on {noun} {name}" if name else f"'{_clip(text)}'"
+            if why.word is not None:
+                why = replace(why, word=_clip(why.word, 40))
             if "url" in used:
                 return subject.shared("url", "url-text", over,
                     f"the printed follow-up URL does not fit its box: {where} {why}{cut}, "
@@ -238,6 +240,10 @@ class FaceBuilder:
             return subject.shared("card_size", f"fixed-text {fixed}", over,
                 f"a fixed text of the {subject.type} template does not fit at this card size: "
                 f"{where} {why}; choose a larger card size{name_hint} or enlarge the box in the template")
+        if why.word is not None:  # at the field with the word
+            owner = next((o for b, o in zip(blocks, owners) if o and any(why.word in sp.text for sp in b.spans)),
+                         fields[0])
+            return subject.problem(tuple(owner.split(".")), f"{owner} does not fit ({why}); shorten it")
         shares = self.shares(blocks, owners, box.width, element.min_size * subject.scale, element.leading)
         grown = self.grown(fields, subject)
         order = sorted(fields, key=lambda f: (-grown.get(f, (0, 0))[0], -shares.get(f, 0)))

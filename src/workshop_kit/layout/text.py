@@ -52,8 +52,7 @@ class Misfit:
 
     def __str__(self) -> str:
         if self.word is not None:
-            word = self.word if len(self.word) <= 40 else self.word[:39] + "…"
-            return f"the word '{word}' is wider than the box even at {self.size:g} pt"
+            return f"the word '{self.word}' is wider than the box even at {self.size:g} pt"
         return (f"needs {self.needed_mm:.1f} mm of height at {self.size:g} pt, "
                 f"the box has {self.height_mm:.1f} mm")
 
