@@ -14,13 +14,14 @@ from workshop_kit.draw.pdf import render
 from workshop_kit.fonts import Family, FontMissing, family
 from workshop_kit.impose.home import DoesNotFit, home_grid, impose_home
 from workshop_kit.impose.shop import impose_shop
-from workshop_kit.layout.card import CardLayout
+from workshop_kit.layout.card import CardLayout, card_size_setting
 from workshop_kit.layout.checks import check_contrast, check_template
+from workshop_kit.layout.face import too_long
 from workshop_kit.layout.guide import absent_tools, glyph_problems
 from workshop_kit.layout.printing import file_about, paper_name
 from workshop_kit.content.boards import BOARD_MODELS
 from workshop_kit.content.model import CARD_MODELS
-from workshop_kit.content.follow_up import formats_without_choices, outside_base, targets
+from workshop_kit.content.follow_up import formats_without_choices, outside_base, targets, url_setting
 from workshop_kit.draw.raster import image_size, rasterise
 from workshop_kit.draw.svg import render_svg
 from workshop_kit.impose.poster import poster as poster_sheets, needs_tiles, tile
@@ -35,7 +36,8 @@ from workshop_kit.output.manifest import Manifest
 from workshop_kit.output.previous import INDEX, PreviousBuild
 from workshop_kit.fingerprints import board_key, build_options, deck_key, faces_key, guide_key, inputs_digest
 from workshop_kit.output.thumbnails import board_path, board_thumbnail, deck_thumbnails
-from workshop_kit.problems import ContentError, Problem, did_you_mean
+from workshop_kit.problems import ContentError, Problem, Shared, did_you_mean
+from workshop_kit.qr import capacity
 from workshop_kit.workers import fork_map
 
 MODES = ("home", "shop")
@@ -110,16 +112,15 @@ def check(root: Path) -> Checked:
         lambda t, loaded: check_template(content, t, loaded))
     for deck in content.decks:
         if deck.type in templates:
-            problems.extend(check_contrast(content, templates[deck.type], deck.type, deck.colour,
-                                           deck.size.width, deck.size.height, f"deck '{deck.slug}'"))
+            problems.extend(check_contrast(content, templates[deck.type], deck.type, deck,
+                                           deck.size.width, deck.size.height))
         problems.extend(_check_sheet(content, deck))
 
     def check_board_template(board_type: str, loaded: LoadedTemplate) -> list[Problem]:
         width, height = paper_size(loaded.template.paper, loaded.template.orientation)
         return (check_template(content, board_type, loaded, BOARD_MODELS[board_type], ("face", "token"),
                                BOARD_KINDS, BOARD_PLACEHOLDERS)
-                + check_contrast(content, loaded, board_type, None, width, height,
-                                 f"board type '{board_type}'", ("face",)))
+                + check_contrast(content, loaded, board_type, None, width, height, ("face",)))
 
     board_templates = _checked_templates(
         content, {b.type for b in content.boards}, problems,
@@ -161,9 +162,19 @@ def _check_sheet(content: KitContent, deck: Deck) -> list[Problem]:
         home_grid(deck.size.width, deck.size.height, content.kit.paper)
         return []
     except DoesNotFit as exc:
-        own = "card_size" in deck.source.data
-        source = deck.source if own else content.kit_source
-        return [source.problem(("card_size",), f"{exc}; choose a smaller card or a larger paper")]
+        source, path = card_size_setting(content, deck)
+        return [source.problem(path, f"{exc}; choose a smaller card or a larger paper")]
+
+
+def _guide_qr(content: KitContent) -> list[Shared]:
+    """The guide's follow-up URL must fit a QR code (the guide prints the
+    code as large as it needs), reported where the URL is set."""
+    length, limit = len(content.guide.qr_url.encode("utf-8")), capacity()
+    if length <= limit:
+        return []
+    source, path = url_setting(content, (content.guide.source, ("follow_up_url",)))
+    return [Shared(source.problem(path, too_long(" of the guide", length, limit)),
+                   "qr-too-long", ("guide", content.guide.file), length)]
 
 
 def select(content: KitContent, only: tuple[str, ...]) -> tuple[list[Deck], list]:
@@ -205,6 +216,8 @@ def lay_out(checked: Checked, decks: list[Deck], boards: list, poster: str = "a3
     board_layout = BoardLayout(content, checked.board_templates, checked.family)
     office = paper or content.kit.paper
     boards_out = [(board, board_layout.faces(board, poster, office, problems)) for board in boards]
+    if content.guide:
+        problems.extend(_guide_qr(content))
     if problems:
         raise ContentError(problems)
     return laid_out, boards_out, board_layout

@@ -28,12 +28,61 @@ class Problem:
         return f"{where}:{field} {self.message}"
 
 
-class ContentError(Exception):
-    """Raised with every problem of a run, so all of them are shown at once."""
+@dataclass(frozen=True)
+class Shared:
+    """One case of a problem caused by a setting that many cards, boards or
+    templates share (a follow-up URL, a theme colour, the card size).
+    `at` is the setting's place and what is wrong; ContentError shows all
+    cases of one setting as one problem: the worst case's message of each
+    kind, and what they were found on."""
 
-    def __init__(self, problems: list[Problem]):
+    at: Problem
+    kind: str                # cases of one kind at one setting are counted together
+    found_on: tuple[str, str]  # ("card", "dilemmaer/x"), ("template", "dilemma")
+    worst: float = 0.0       # the case with the largest value is the one shown
+
+
+def _merged(cases: list[Shared]) -> list[Problem]:
+    """One problem per setting: each kind's worst case, with what it affects."""
+    by_place: dict[tuple, dict[str, list[Shared]]] = {}
+    for case in cases:
+        a = case.at
+        by_place.setdefault((a.file, a.line, a.column, a.field), {}).setdefault(case.kind, []).append(case)
+    merged = []
+    for kinds in by_place.values():
+        parts = []
+        for group in kinds.values():
+            worst = max(group, key=lambda c: c.worst)
+            parts.append(worst.at.message + _affects(group))
+        first = next(iter(kinds.values()))[0].at
+        merged.append(Problem(first.file, first.line, first.column, first.field, "; ".join(parts)))
+    return merged
+
+
+def _affects(cases: list[Shared]) -> str:
+    """" (on 108 cards: a, b, c, …)" for more than one thing."""
+    things: dict[str, list[str]] = {}
+    for case in cases:
+        names = things.setdefault(case.found_on[0], [])
+        if case.found_on[1] not in names:
+            names.append(case.found_on[1])
+    if sum(len(n) for n in things.values()) < 2:
+        return ""
+    counts = [f"{len(n)} {noun}s" if len(n) > 1 else f"1 {noun}" for noun, n in things.items()]
+    counts = ", ".join(counts[:-1]) + " and " + counts[-1] if len(counts) > 1 else counts[0]
+    shown = [name for names in things.values() for name in names]
+    return f" (on {counts}: {', '.join(shown[:3])}{', …' if len(shown) > 3 else ''})"
+
+
+class ContentError(Exception):
+    """Raised with every problem of a run, so all of them are shown at once.
+    Shared cases of one setting become one problem at that setting."""
+
+    def __init__(self, problems: list[Problem | Shared]):
+        own = [p for p in problems if isinstance(p, Problem)]
+        own += _merged([p for p in problems if isinstance(p, Shared)])
         self.problems = sorted(
-            set(problems), key=lambda p: (p.file, p.line or 0, p.column or 0, p.field, p.message)
+            set(own), key=lambda p: (p.file, p.line or 0, p.column or 0, p.field, p.message)
         )
         super().__init__("\n".join(str(p) for p in self.problems))
 

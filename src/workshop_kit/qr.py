@@ -12,11 +12,35 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 import qrcode
+from qrcode import util
 from qrcode.constants import ERROR_CORRECT_M, ERROR_CORRECT_Q
 
 QUIET_ZONE = 4  # modules of light margin on every side, as the standard requires
 MASK = 4
 LEVELS = {"M": ERROR_CORRECT_M, "Q": ERROR_CORRECT_Q}
+LARGEST_VERSION = 40
+
+
+class TooLong(ValueError):
+    """The text does not fit even the largest QR code."""
+
+    def __init__(self, length: int, limit: int):
+        super().__init__(f"{length} bytes, a QR code holds at most {limit}")
+        self.length, self.limit = length, limit
+
+
+def capacity(level: str = "M", version: int = LARGEST_VERSION) -> int:
+    """Bytes of text (8-bit mode) that a QR code of this version holds: the
+    longest URL that surely fits it."""
+    if version < 1:
+        return 0
+    bits = util.BIT_LIMIT_TABLE[LEVELS[level]][version] - 4 - util.length_in_bits(util.MODE_8BIT_BYTE, version)
+    return bits // 8
+
+
+def largest_version(modules: int) -> int:
+    """The largest version with at most this many modules across (0 if none)."""
+    return max(0, min(LARGEST_VERSION, (modules - 17) // 4))
 
 
 @dataclass(frozen=True)
@@ -54,5 +78,8 @@ class QRMatrix:
 def encode(data: str, level: str = "M") -> QRMatrix:
     code = qrcode.QRCode(error_correction=LEVELS[level], border=0, mask_pattern=MASK)
     code.add_data(data)
-    code.make(fit=True)
+    try:
+        code.make(fit=True)
+    except ValueError:  # qrcode: "Invalid version (was 41, expected 1 to 40)"
+        raise TooLong(len(data.encode("utf-8")), capacity(level)) from None
     return QRMatrix(tuple(tuple(bool(m) for m in row) for row in code.get_matrix()))

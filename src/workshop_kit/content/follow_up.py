@@ -69,6 +69,30 @@ def targets(content: KitContent) -> list[Target]:
     return out
 
 
+def url_setting(content: KitContent, *own: tuple) -> tuple:
+    """(source, path) of where a follow-up URL is set: the most specific of
+    `own` ((source, path) of a URL template that may be set) that is set,
+    else follow_up.url or follow_up.base_url in kit.yaml; the same choice
+    as Kit.follow_up_url makes."""
+    for source, path in own:
+        value = source.data
+        for part in path:
+            if isinstance(value, dict):
+                value = value.get(part)
+            elif isinstance(value, list) and isinstance(part, int) and part < len(value):
+                value = value[part]
+            else:
+                value = None
+        if value:
+            return source, path
+    return content.kit_source, ("follow_up", "url" if content.kit.follow_up.url else "base_url")
+
+
+def deck_url_setting(content: KitContent, deck: Deck, index: int) -> tuple:
+    """Where the follow-up URL of a deck's card is set: its qr_url, the deck's qr.url or kit.yaml."""
+    return url_setting(content, (deck.source, ("cards", index, "qr_url")), (deck.source, ("qr", "url")))
+
+
 def dialogue_formats(content: KitContent) -> list[str]:
     """The choices of the background question on preferred formats: the
     titles of the kit's dialogue-format cards."""

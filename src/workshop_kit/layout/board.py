@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from workshop_kit.builtin import paper_size
 from workshop_kit.content import Board, KitContent
 from workshop_kit.content.boards import filled_in
+from workshop_kit.content.follow_up import url_setting
 from workshop_kit.content.model import slug_from
 from workshop_kit.content.yaml_source import field_name
 from workshop_kit.fonts import Family
@@ -63,7 +64,9 @@ class BoardLayout:
         variants = ["blank"] + (["filled"] if filled_in(board.type, board.model) else [])
         for variant in variants:
             subject = BoardSubject(board.model, board.type, board.qr_url, self._values(board),
-                                   _board_problem(board), palette, scale, variant, self, board)
+                                   _board_problem(board), palette, scale, found_on=("board", board.slug),
+                                   setting=_board_setting(self.kit, board), variant=variant,
+                                   layout=self, board=board)
             face = self.builder.face(template.face, width, height, subject, problems)
             out.append(BoardFaces(board.slug, variant, face, paper, worksheet=worksheet))
         box = _placement_box(template, width, height, scale)
@@ -143,6 +146,17 @@ def _placement_box(template: BoardTemplate, width: float, height: float, scale: 
         if element.kind in ("rings", "matrix"):
             return scaled_box(element, width, height, scale)
     return None
+
+
+def _board_setting(kit: KitContent, board: Board):
+    """Where a board's follow-up URL is set: its qr.url or kit.yaml."""
+    def setting(name: str, message: str) -> Problem | None:
+        if name != "url":
+            return None
+        source, path = url_setting(kit, (board.source, ("qr", "url")))
+        return source.problem(path, message)
+
+    return setting
 
 
 def _board_problem(board: Board, prefix: tuple = ()):

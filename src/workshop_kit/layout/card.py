@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from workshop_kit.content import Deck, KitContent
+from workshop_kit.content.follow_up import deck_url_setting
 from workshop_kit.fonts import Family
 from workshop_kit.layout.boxes import CardFaces
 from workshop_kit.layout.colours import Palette
@@ -36,7 +37,8 @@ class CardLayout:
         for i in range(start, len(deck.cards) if end is None else end):
             card = deck.cards[i]
             subject = Subject(card, deck.type, deck.qr_urls[i], self._values(deck, i),
-                              _card_problem(deck, i), palette)
+                              _card_problem(deck, i), palette, found_on=("card", f"{deck.slug}/{card.id}"),
+                              setting=_card_setting(self.kit, deck, i), peers=deck.cards)
             front, back = (self.builder.face(template.face(side), width, height, subject, problems)
                            for side in ("front", "back"))
             out.append(CardFaces(deck.slug, card.id, card.title, subject.url, front, back))
@@ -55,6 +57,26 @@ class CardLayout:
             "type": self.kit.labels.get(deck.type, deck.type),
             "url": short_url(url) if url else "",
         }
+
+
+def card_size_setting(kit: KitContent, deck: Deck) -> tuple:
+    """(source, path) of where a deck's card size is set: the deck or kit.yaml."""
+    if isinstance(deck.source.data, dict) and "card_size" in deck.source.data:
+        return deck.source, ("card_size",)
+    return kit.kit_source, ("card_size",)
+
+
+def _card_setting(kit: KitContent, deck: Deck, index: int):
+    def setting(name: str, message: str) -> Problem | None:
+        if name == "url":
+            source, path = deck_url_setting(kit, deck, index)
+        elif name == "card_size":
+            source, path = card_size_setting(kit, deck)
+        else:
+            return None
+        return source.problem(path, message)
+
+    return setting
 
 
 def _card_problem(deck: Deck, index: int):

@@ -7,12 +7,12 @@ import typing
 
 from pydantic import BaseModel
 
-from workshop_kit.content import KitContent
+from workshop_kit.content import Deck, KitContent
 from workshop_kit.content.model import CARD_MODELS, placeholders
 from workshop_kit.layout.card import CARD_KINDS, CARD_PLACEHOLDERS
 from workshop_kit.layout.colours import MIN_CONTRAST, Palette, contrast
 from workshop_kit.layout.template import LoadedTemplate
-from workshop_kit.problems import Problem, did_you_mean
+from workshop_kit.problems import Problem, Shared, did_you_mean
 
 def _field_kind(model: type[BaseModel], path: str) -> str | None:
     """'text', 'list' or 'group' for a field path of a card model; None if unknown."""
@@ -91,12 +91,17 @@ def check_template(kit: KitContent, card_type: str, loaded: LoadedTemplate,
     return problems
 
 
-def check_contrast(kit: KitContent, loaded: LoadedTemplate, card_type: str, accent,
-                   width: float, height: float, where: str,
-                   sides: tuple[str, ...] = ("front", "back")) -> list[Problem]:
-    """Every text colour against the fill it sits on (or the face background)."""
-    problems: list[Problem] = []
-    palette = Palette(kit.colours, card_type, accent)
+def check_contrast(kit: KitContent, loaded: LoadedTemplate, card_type: str, deck: Deck | None,
+                   width: float, height: float, sides: tuple[str, ...] = ("front", "back")
+                   ) -> list[Problem | Shared]:
+    """Every text colour against the fill it sits on (or the face
+    background). A pair too close is reported at the colour that kit.yaml's
+    theme (or the deck) sets, once for every template it affects; at the
+    template only when both colours are the built-in theme's."""
+    problems: list[Problem | Shared] = []
+    palette = Palette(kit.colours, card_type, deck.colour if deck else None)
+    where = f"deck '{deck.slug}'" if deck else f"board type '{card_type}'"
+    found_on = ("deck", deck.slug) if deck else ("board type", card_type)
     src = loaded.source
     for side in sides:
         face = loaded.face(side)
@@ -119,8 +124,32 @@ def check_contrast(kit: KitContent, loaded: LoadedTemplate, card_type: str, acce
                 if role not in palette:
                     continue
                 ratio = contrast(palette[role], palette[behind])
-                if ratio < MIN_CONTRAST:
+                if ratio >= MIN_CONTRAST:
+                    continue
+                pair = f"text colour '{role}' on '{behind}' has a contrast of {ratio:.2f}:1, below {MIN_CONTRAST}:1"
+                for blamed in (role, behind):
+                    setting = colour_setting(kit, card_type, deck, blamed)
+                    if setting is not None:
+                        source, path = setting
+                        problems.append(Shared(source.problem(path,
+                            f"{pair} (in {src.file}, {side}); darken or lighten this colour"),
+                            f"contrast-{blamed}", found_on, -ratio))
+                        break
+                else:
                     problems.append(src.problem((side, "elements", i, "colour"),
-                        f"{where}: text colour '{role}' on '{behind}' has a contrast of {ratio:.2f}:1, "
-                        f"below {MIN_CONTRAST}:1; darken or lighten one of them in the theme"))
+                        f"{where}: {pair}; darken or lighten one of them in the theme"))
     return problems
+
+
+def colour_setting(kit: KitContent, card_type: str, deck: Deck | None, role: str) -> tuple | None:
+    """(source, path) of where a colour role of a deck or board type is set:
+    the deck's colour, or kit.yaml's theme; None for the built-in theme."""
+    if role == "accent":
+        if deck is not None and deck.colour is not None:
+            return deck.source, ("colour",)
+        role = card_type
+    elif role == "tint":
+        role = f"tint-{card_type}" if kit.colours.get(f"tint-{card_type}") is not None else "paper"
+    if role in kit.kit.theme.colours:
+        return kit.kit_source, ("theme", "colours", role)
+    return None

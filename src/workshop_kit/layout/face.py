@@ -3,7 +3,9 @@ in boxes. Cards and boards both build their faces here."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass, field, replace
+from statistics import median
 from typing import Callable
 
 from pydantic import BaseModel
@@ -14,9 +16,9 @@ from workshop_kit.fonts import Family
 from workshop_kit.layout.boxes import Box, Face, Fill, QRSymbol, TextRun
 from workshop_kit.layout.colours import Palette
 from workshop_kit.layout.template import Element, FaceTemplate
-from workshop_kit.layout.text import PT_TO_MM, Block, Span, Typesetter, combine, parse_markup
-from workshop_kit.problems import Problem
-from workshop_kit.qr import encode
+from workshop_kit.layout.text import PT_TO_MM, Block, Misfit, Span, Typesetter, combine, parse_markup
+from workshop_kit.problems import Problem, Shared
+from workshop_kit.qr import QUIET_ZONE, TooLong, capacity, encode, largest_version
 
 MIN_MODULE_MM = 0.4
 
@@ -34,6 +36,12 @@ def field_value(model: BaseModel, path: str):
         if value is None:
             return None
     return value
+
+
+def too_long(of: str, length: int, limit: int) -> str:
+    """Why a follow-up URL (`of` " of card x") cannot be a QR code."""
+    return (f"the follow-up URL{of} has {length} characters, more than any QR code holds "
+            f"(at most {limit} characters); shorten it by at least {length - limit} characters")
 
 
 def scaled_box(element: Element, width: float, height: float, scale: float) -> Box:
@@ -54,6 +62,21 @@ class Subject:
     problem: Callable[[tuple, str], Problem]
     palette: Palette
     scale: float = 1.0
+    # ("card", "deck/id"): what a problem caused by a shared setting was found on
+    found_on: tuple[str, str] = ("", "")
+    # (setting, message) -> the problem at the place that sets it ("url",
+    # "card_size"); None where the subject has no such setting
+    setting: Callable[[str, str], Problem | None] = lambda name, message: None
+    # the cards of its deck: how long a field usually is
+    peers: tuple = ()
+
+    def shared(self, setting: str, kind: str, worst: float, message: str, path: tuple = ()) -> Problem | Shared:
+        """A problem caused by a setting, reported at that setting once for
+        every subject it affects; at the subject when it has no such setting."""
+        at = self.setting(setting, message)
+        if at is None:
+            return self.problem(path, message)
+        return Shared(at, kind, self.found_on, worst)
 
 
 Handler = Callable[["FaceBuilder", Element, Box, Subject, list], list]
@@ -68,6 +91,7 @@ class FaceBuilder:
     def __post_init__(self):
         self.setter = Typesetter(self.family, self.kit.kit.language)
         self.titles = self.kit.card_titles
+        self.typical: dict[tuple[int, str], int] = {}  # (deck's cards, field) -> usual length
 
     def face(self, spec: FaceTemplate, width: float, height: float, subject: Subject,
              problems: list[Problem]) -> Face:
@@ -92,39 +116,60 @@ class FaceBuilder:
     def qr(self, box: Box, subject: Subject, element: Element, problems) -> list:
         if not subject.url:
             return []
-        matrix = encode(subject.url, element.level)
+        noun, name = subject.found_on
+        of = f" of {noun} {name}" if name else ""
+        length = len(subject.url.encode("utf-8"))
+        try:
+            matrix = encode(subject.url, element.level)
+        except TooLong as exc:
+            problems.append(subject.shared("url", "qr-too-long", length,
+                too_long(of, length, exc.limit), ("qr_url",)))
+            return []
         size = min(box.width, box.height)
         symbol = QRSymbol(Box(box.right - size, box.y, size, size), matrix,
                           subject.palette["ink"], subject.palette["paper"])
         if symbol.module_mm < MIN_MODULE_MM:
-            problems.append(subject.problem(("qr_url",),
-                f"the QR code's modules would be {symbol.module_mm:.2f} mm, below {MIN_MODULE_MM} mm, "
-                f"and would not scan from arm's length; shorten the follow-up URL "
-                f"({len(subject.url)} characters) or enlarge the QR box in the template"))
+            modules = math.floor(size / MIN_MODULE_MM + 1e-9) - 2 * QUIET_ZONE
+            limit = capacity(element.level, largest_version(modules))
+            message = (f"the QR code's modules would be {symbol.module_mm:.2f} mm, below {MIN_MODULE_MM} mm, "
+                       f"and would not scan from arm's length: ")
+            if limit == 0:
+                problems.append(subject.problem(("qr_url",), message +
+                    f"the QR box of {size:g} mm is too small for any QR code; enlarge it in the template"))
+            else:
+                problems.append(subject.shared("url", "qr-dense", length,
+                    message + f"the follow-up URL{of} has {length} characters, and the {size:g} mm QR box "
+                    f"holds at most {limit} at {MIN_MODULE_MM} mm a module; shorten it by at least "
+                    f"{length - limit} characters, or enlarge the QR box in the template", ("qr_url",)))
         return [symbol]
 
-    def blocks(self, element: Element, subject: Subject) -> tuple[list[Block], list[str]]:
-        """Paragraphs of a text element and the fields they show."""
+    def blocks(self, element: Element, subject: Subject) -> tuple[list[Block], list[str], set[str]]:
+        """Paragraphs of a text element, the field each shows ("" for a
+        fixed text or a heading alone), and the placeholders of its fixed texts."""
         labels = self.kit.labels
         palette = subject.palette
         colour = palette[element.colour]
         label_colour = palette[element.label_colour or element.colour]
         blocks: list[Block] = []
-        fields: list[str] = []
+        owners: list[str] = []
+        used: set[str] = set()
         for item in element.content:
             base = item.font or element.font
             if item.text is not None:
+                names = placeholders(item.text)
+                own = [name for name in names if name in type(subject.model).model_fields]
+                used.update(name for name in names if name not in own)
                 blocks.append(Block(tuple(parse_markup(item.text.format(**subject.values), base, colour))))
-                fields += [name for name in placeholders(item.text) if name in type(subject.model).model_fields]
+                owners.append(own[0] if own else "")
                 continue
             if item.field is None:  # a label alone is a heading
                 blocks.append(Block((Span(labels[item.label], combine(base, bold=True), label_colour),),
                                     keep_with_next=True))
+                owners.append("")
                 continue
             value = field_value(subject.model, item.field)
             if value in (None, "", []):
                 continue
-            fields.append(item.field)
             link_type = LINKS.get(subject.type, {}).get(item.field)
             if link_type:
                 titles = self.titles.get(link_type, {})
@@ -134,24 +179,29 @@ class FaceBuilder:
             if label and not item.inline:
                 blocks.append(Block((Span(label, combine(base, bold=True), label_colour),),
                                     keep_with_next=True))
+                owners.append(item.field)
             if isinstance(value, str):
                 spans = parse_markup(value, base, colour)
                 blocks.append(Block(tuple(([head] if head else []) + spans)))
+                owners.append(item.field)
             else:
                 for n, entry in enumerate(value):
                     spans = parse_markup(entry, base, colour)
                     if head and n == 0:
                         spans = [head] + spans
                     blocks.append(Block(tuple(spans), bullet=len(value) > 1, tight=n > 0))
-        return blocks, fields
+                    owners.append(item.field)
+        return blocks, owners, used
 
     def text(self, box: Box, element: Element, subject: Subject, problems,
              blocks: list[Block] | None = None) -> list[TextRun]:
-        fields: list[str] = []
+        owners: list[str] = []
+        used: set[str] = set()
         if blocks is None:
-            blocks, fields = self.blocks(element, subject)
+            blocks, owners, used = self.blocks(element, subject)
         if not blocks:
             return []
+        fields = list(dict.fromkeys(o for o in owners if o))
         missing = [c for b in blocks for span in b.spans for c in self.family.missing(span.text, span.style)]
         if missing:
             problems.append(subject.problem(tuple(fields[0].split(".")) if fields else (),
@@ -161,11 +211,75 @@ class FaceBuilder:
         size, lines = self.setter.fit(blocks, box.width, box.height, element.size * s,
                                       element.min_size * s, element.leading)
         if size is None:
-            what = ", ".join(fields) or "text"
-            problems.append(subject.problem(tuple(fields[0].split(".")) if fields else (),
-                f"{what} does not fit ({lines}); shorten it"))
+            problems.append(self.misfit(lines, blocks, owners, used, box, element, subject))
             return []
         return self.runs(lines, size, element, box, subject.palette)
+
+    def misfit(self, why: Misfit, blocks: list[Block], owners: list[str], used: set[str], box: Box,
+               element: Element, subject: Subject) -> Problem | Shared:
+        """The problem of a text that does not fit: at the fields that take
+        the box, with each one's share and how much to shorten; at the
+        setting that fills it when it shows no field (the follow-up URL, or
+        the card size for a fixed text such as the card number)."""
+        text = " ".join(span.text for b in blocks for span in b.spans)
+        over = 1.0 if why.word is not None else why.needed_mm / why.height_mm
+        shorten = _round_up(len(text) * (1 - 1 / over), 5) if why.word is None else 0
+        cut = f"; shorten by about {shorten} characters" if shorten else "; shorten it"
+        fields = list(dict.fromkeys(o for o in owners if o))
+        if not fields:
+            noun, name = subject.found_on
+            where = f"'{_clip(text)}' on {noun} {name}" if name else f"'{_clip(text)}'"
+            if why.word is not None:
+                why = replace(why, word=_clip(why.word, 40))
+            if "url" in used:
+                return subject.shared("url", "url-text", over,
+                    f"the printed follow-up URL does not fit its box: {where} {why}{cut}, "
+                    f"or enlarge the box in the template")
+            name_hint = ", shorten the deck's name" if "deck" in used else ""
+            fixed = " ".join(item.text for item in element.content if item.text)
+            return subject.shared("card_size", f"fixed-text {fixed}", over,
+                f"a fixed text of the {subject.type} template does not fit at this card size: "
+                f"{where} {why}; choose a larger card size{name_hint} or enlarge the box in the template")
+        if why.word is not None:  # at the field with the word
+            owner = next((o for b, o in zip(blocks, owners) if o and any(why.word in sp.text for sp in b.spans)),
+                         fields[0])
+            return subject.problem(tuple(owner.split(".")), f"{owner} does not fit ({why}); shorten it")
+        shares = self.shares(blocks, owners, box.width, element.min_size * subject.scale, element.leading)
+        grown = self.grown(fields, subject)
+        order = sorted(fields, key=lambda f: (-grown.get(f, (0, 0))[0], -shares.get(f, 0)))
+        named = ", ".join(f"{f} {shares.get(f, 0):.0%}".replace("%", " %") for f in order)
+        usual = "".join(f"; {f} is longer than on most cards of the deck ({grown[f][1]} characters, "
+                        f"usually about {grown[f][2]})" for f in order if f in grown)
+        if len(order) == 1:
+            head = f"{order[0]} does not fit ({why})"
+        else:
+            head = f"{', '.join(order[:-1])} and {order[-1]} do not fit together ({why}): {named} of the text"
+        return subject.problem(tuple(order[0].split(".")), head + usual + cut)
+
+    def shares(self, blocks: list[Block], owners: list[str], width_mm: float, size: float,
+               leading: float) -> dict[str, float]:
+        """Each field's part of the text's height at the smallest size."""
+        heights: dict[str, float] = {}
+        for block, owner in zip(blocks, owners):
+            lines = self.setter.break_lines([block], width_mm / PT_TO_MM, size) or []
+            heights[owner] = heights.get(owner, 0.0) + self.setter.height_pt(lines, size, leading)
+        total = sum(heights.values()) or 1.0
+        return {owner: h / total for owner, h in heights.items() if owner}
+
+    def grown(self, fields: list[str], subject: Subject) -> dict[str, tuple[int, int, int]]:
+        """Fields clearly longer here than on most cards of the deck:
+        field -> (characters over the usual, characters, usual characters)."""
+        out = {}
+        if len(subject.peers) < 3:
+            return out
+        for f in fields:
+            key = (id(subject.peers), f)
+            if key not in self.typical:
+                self.typical[key] = round(median(_length(field_value(peer, f)) for peer in subject.peers))
+            typical, now = self.typical[key], _length(field_value(subject.model, f))
+            if now > typical * 1.2 + 10:
+                out[f] = (now - typical, now, typical)
+        return out
 
     def runs(self, lines, size: float, element: Element, box: Box, palette: Palette) -> list[TextRun]:
         lead = size * element.leading
@@ -191,6 +305,23 @@ class FaceBuilder:
                                     span.colour if span.colour is not None else palette[element.colour]))
             y_pt += lead
         return runs
+
+
+def _length(value) -> int:
+    """Characters of a field's text (all items of a list)."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, (list, tuple)):
+        return sum(len(str(v)) for v in value)
+    return 0
+
+
+def _clip(text: str, most: int = 60) -> str:
+    return text if len(text) <= most else text[:most - 1] + "…"
+
+
+def _round_up(value: float, step: int) -> int:
+    return max(step, math.ceil(value / step) * step)
 
 
 def _edges(box: Box, width: float, height: float, eps: float = 1e-6) -> frozenset[str]:
