@@ -21,6 +21,9 @@ def _report(error: ContentError, closing: str = "Nothing was written; the previo
     click.secho(f"{count} problem{'s' if count != 1 else ''} in {where}:", fg="red", err=True)
     for problem in error.problems:
         click.echo(f"  {problem}", err=True)
+    if error.held_back:
+        click.echo(f"{error.held_back} problem{'s' if error.held_back != 1 else ''} that follow from this "
+                   "were held back; they are checked again once it is fixed.", err=True)
     click.echo(closing, err=True)
 
 
