@@ -10,37 +10,16 @@ from __future__ import annotations
 
 import re
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from kit_helpers import REPO, line_col, load_yaml, replace_once, tree_digest, use_url_template
+from kit_helpers import REPO, Earlier, line_col, load_yaml, replace_once, tree_digest, use_url_template
 
 POLITICIANS = "decks/politikerroller.yaml"
 THEMES = "decks/velfaerdstemaer.yaml"
 DILEMMAS = "decks/dilemmaer.yaml"
 FIRST_TAGLINE = "    tagline: Bestiller lige en ekstra analyse"
-
-
-@dataclass
-class Earlier:
-    """A copy of an earlier, successful build and the hashes of its files."""
-
-    out: Path
-    digest: dict[str, str]
-
-    def assert_unchanged(self) -> None:
-        assert tree_digest(self.out) == self.digest, "the earlier output was changed"
-
-
-@pytest.fixture
-def earlier(built, tmp_path) -> Earlier:
-    out = tmp_path / "out"
-    shutil.copytree(built.out, out)
-    digest = tree_digest(out)
-    assert "manifest.json" in digest and sum(v != "<dir>" for v in digest.values()) >= 9
-    return Earlier(out, digest)
 
 
 def field_pattern(*parts) -> str:

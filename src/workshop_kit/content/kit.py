@@ -9,7 +9,7 @@ from typing import Any
 
 from workshop_kit.builtin import builtin
 from workshop_kit.content.model import (
-    CARD_MODELS, LINKS, is_slug, placeholders, Card, DeckHead, Kit, Size,
+    CARD_MODELS, LINKS, is_slug, placeholders, slug_from, Card, DeckHead, Kit, Size,
 )
 from workshop_kit.content.boards import BOARD_MODELS, filled_in
 from workshop_kit.content.forms import Form
@@ -187,8 +187,8 @@ def _load_deck(path: Path, root: Path, kit: Kit | None, default_size, sizes, pro
         return None
     slug = path.stem
     if not is_slug(slug):
-        problems.append(Problem(shown, None, None, "",
-                                "a deck file name must be lowercase a-z, digits and hyphens (it is used in URLs)"))
+        problems.append(Problem(shown, None, None, "", "a deck file name must be lowercase a-z, digits and "
+                                "hyphens (it is used in URLs)" + _rename_hint(path)))
     if not isinstance(source.data, dict):
         problems.append(source.problem((), "a deck file must be a mapping with type, name and cards"))
         return None
@@ -217,6 +217,11 @@ def _load_deck(path: Path, root: Path, kit: Kit | None, default_size, sizes, pro
     )
     return Deck(slug, shown, head.type, head.name, head.description, size, colour,
                 head.qr.enabled, tuple(cards), urls, source, head.form)
+
+
+def _rename_hint(path: Path) -> str:
+    slug = slug_from(path.stem)
+    return f"; rename it {slug}.yaml" if slug else ""
 
 
 def _duplicate(source: Source, list_name: str, seen: dict[str, int], index: int, item_id: str) -> Problem | None:
@@ -266,8 +271,8 @@ def _load_board(path: Path, root: Path, kit: Kit | None, problems: list) -> Boar
     if source is None:
         return None
     if not is_slug(path.stem):
-        problems.append(Problem(shown, None, None, "",
-                                "a board file name must be lowercase a-z, digits and hyphens (it is used in URLs)"))
+        problems.append(Problem(shown, None, None, "", "a board file name must be lowercase a-z, digits and "
+                                "hyphens (it is used in URLs)" + _rename_hint(path)))
         return None
     data = source.data
     kind = data.get("type") if isinstance(data, dict) else None

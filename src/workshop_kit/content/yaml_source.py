@@ -31,7 +31,8 @@ Path_ = tuple[str | int, ...]
 MAX_BYTES = 5 * 1024 * 1024  # no kit file comes near this; a larger one is a mistake
 MAX_VALUES = 200_000  # values built from one file, aliases expanded: bounds an alias bomb
 MAX_DEPTH = 100  # levels of nesting
-_COLOUR_COMMENT = re.compile(r"\s*:\s+(#[0-9A-Fa-f]{6}|#[0-9A-Fa-f]{3})\b")
+_COMMENT_AFTER = re.compile(r"\s*:\s+(#\S*)")
+_HEX_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}|#[0-9A-Fa-f]{3}")
 
 
 @dataclass
@@ -136,18 +137,23 @@ class _Builder:
             self.source.keys[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             out[key] = self.build(value_node, child)
             if out[key] is None and value_node.value == "":
-                self._colour_comment(key_node, child)
+                self._comment_after(key_node, child)
         return out
 
-    def _colour_comment(self, key_node: yaml.Node, path: Path_) -> None:
-        """`colour: #A3361F` is an empty value and a comment: say so."""
+    def _comment_after(self, key_node: yaml.Node, path: Path_) -> None:
+        """`title: #1` or `colour: #A3361F` is an empty value and a comment:
+        the value stands at the '#', and a colour there is a problem."""
         mark = key_node.end_mark
         lines = self.source.lines
         rest = lines[mark.line][mark.column:] if mark.line < len(lines) else ""
-        found = _COLOUR_COMMENT.match(rest)
-        if found:
+        found = _COMMENT_AFTER.match(rest)
+        if not found:
+            return
+        column = mark.column + found.start(1) + 1
+        self.source.values[path] = (mark.line + 1, column)
+        if _HEX_COLOUR.fullmatch(found[1]):
             self.problems.append(Problem(
-                self.source.file, mark.line + 1, mark.column + found.start(1) + 1, field_name(path),
+                self.source.file, mark.line + 1, column, field_name(path),
                 f"'#' starts a comment in YAML, so this value is empty: put the colour in quotes, "
                 f"{path[-1]}: \"{found[1]}\""))
 
