@@ -21,7 +21,7 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from workshop_kit.content.model import Card, slug_from
+from workshop_kit.content.model import SLUG, Card, slug_from
 from workshop_kit.content.validate import error_message
 from workshop_kit.problems import ContentError, Problem, did_you_mean
 
