@@ -65,7 +65,7 @@ class Source:
         if not 0 < line <= len(self.lines):
             return None
         text = self.lines[line - 1][column - 1:]
-        return text.split(" #", 1)[0].strip()
+        return re.split(r" #|[,\]}]", text, maxsplit=1)[0].strip()
 
     def problem(self, path: Path_, message: str, *, key: bool = False) -> Problem:
         line, column = self.where(path, key=key)
@@ -201,6 +201,9 @@ def read_yaml(path: Path, shown_as: str, problems: list[Problem], *, root: Path 
         return None
     if path.is_dir():
         fail("is a folder, not a file; a folder's name must not end in .yaml")
+        return None
+    if path.exists() and not path.is_file():
+        fail("is not a file that can be read (a device or a pipe?)")
         return None
     try:
         with open(path, "rb") as fh:
