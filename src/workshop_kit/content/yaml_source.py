@@ -83,7 +83,7 @@ def field_name(path: Path_) -> str:
     return out
 
 
-class _TooLarge(Exception):
+class _Unbounded(Exception):
     def __init__(self, node: yaml.Node, message: str):
         self.node = node
         self.message = message
@@ -100,15 +100,15 @@ class _Builder:
     def build(self, node: yaml.Node, path: Path_) -> Any:
         self.count += 1
         if self.count > MAX_VALUES:
-            raise _TooLarge(node, f"the file holds more than {MAX_VALUES:,} values once its aliases (*name) "
+            raise _Unbounded(node, f"the file holds more than {MAX_VALUES:,} values once its aliases (*name) "
                                   "are filled in; use fewer aliases")
         if len(path) > MAX_DEPTH:
-            raise _TooLarge(node, f"the values are nested more than {MAX_DEPTH} levels deep")
+            raise _Unbounded(node, f"the values are nested more than {MAX_DEPTH} levels deep")
         self.source.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, yaml.ScalarNode):
             return self.constructor.construct_object(node, deep=True)
         if id(node) in self.open:
-            raise _TooLarge(node, "an alias (*name) stands inside the value it names, so it never ends")
+            raise _Unbounded(node, "an alias (*name) stands inside the value it names, so it never ends")
         self.open.add(id(node))
         try:
             if isinstance(node, yaml.MappingNode):
@@ -119,7 +119,7 @@ class _Builder:
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict:
         if _merged_size(node, {}) > MAX_VALUES:
-            raise _TooLarge(node, f"the merge keys (<<) of this mapping give more than {MAX_VALUES:,} "
+            raise _Unbounded(node, f"the merge keys (<<) of this mapping give more than {MAX_VALUES:,} "
                                   "values; use fewer of them")
         self.constructor.flatten_mapping(node)
         out: dict[Any, Any] = {}
@@ -245,7 +245,7 @@ def read_yaml(path: Path, shown_as: str, problems: list[Problem], *, root: Path 
         fail(f"YAML syntax error: {exc}")
         return None
     except RecursionError:
-        fail(f"the values are nested too deep to read")
+        fail("the values are nested too deep to read")
         return None
     if node is None:
         fail("the file is empty", 1, 1)
@@ -253,10 +253,14 @@ def read_yaml(path: Path, shown_as: str, problems: list[Problem], *, root: Path 
     before = len(problems)
     try:
         source.data = _Builder(source, problems).build(node, ())
-    except _TooLarge as exc:
+    except _Unbounded as exc:
         mark = exc.node.start_mark
         del problems[before:]
         fail(exc.message, mark.line + 1, mark.column + 1)
+        return None
+    except RecursionError:
+        del problems[before:]
+        fail("the values are nested too deep to read")
         return None
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
