@@ -13,17 +13,18 @@ ids that are not ids get a hint in words.
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
-from kit_helpers import Earlier, build_into, line_col, load_yaml, replace_once, run_cli, tree_digest
+from kit_helpers import REPO, Earlier, build_into, line_col, load_yaml, replace_once, run_cli, tree_digest
 
 DILEMMAS = "decks/dilemmaer.yaml"
 POLITICIANS = "decks/politikerroller.yaml"
 TITLE = "    title: Frivillige i SFO’en"
 SECRET = "hemmelig-adgangskode: 1234\n"
-HELD_BACK = re.compile(r"^(\d+) problems? that follow from this were held back", re.MULTILINE)
+HELD_BACK = re.compile(r"^(\d+) problems? that follows? from this (?:were|was) held back", re.MULTILINE)
 
 
 def problem_lines(run) -> list[str]:
@@ -99,6 +100,18 @@ def test_a_syntax_error_is_the_one_problem_at_its_place(make_kit, earlier, slip)
     assert problem.startswith(f"{DILEMMAS}:{line}:{column}:"), problem
     assert hint in problem, problem
     assert held == expected
+
+
+def test_a_board_that_cannot_be_read_holds_back_the_board_that_takes_its_partners(make_kit, earlier):
+    kit = make_kit()
+    shutil.copytree(REPO / "boards", kit / "boards")
+    takers = [p for p in (kit / "boards").glob("*.yaml") if load_yaml(p).get("partners_from") == "partnermatrix"]
+    assert takers
+    path = kit / "boards" / "partnermatrix.yaml"
+    path.write_text("\t" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    problem, held = refused(kit, earlier)
+    assert problem.startswith("boards/partnermatrix.yaml:1:1:") and "spaces, not tabs" in problem, problem
+    assert held == len(takers)
 
 
 def test_a_windows_file_is_told_to_be_saved_as_utf8(make_kit, earlier):

@@ -22,8 +22,10 @@ def _report(error: ContentError, closing: str = "Nothing was written; the previo
     for problem in error.problems:
         click.echo(f"  {problem}", err=True)
     if error.held_back:
-        click.echo(f"{error.held_back} problem{'s' if error.held_back != 1 else ''} that follow from this "
-                   "were held back; they are checked again once it is fixed.", err=True)
+        several = error.held_back != 1
+        click.echo(f"{error.held_back} problem{'s' if several else ''} that follow{'' if several else 's'} "
+                   f"from this {'were' if several else 'was'} held back; "
+                   f"{'they are' if several else 'it is'} checked again once it is fixed.", err=True)
     click.echo(closing, err=True)
 
 
