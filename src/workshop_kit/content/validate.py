@@ -141,7 +141,8 @@ def error_message(error: dict) -> str:
     given = error.get("input")
     if error["type"] == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == SLUG.pattern:
         msg = f"'{given}' is not an id: use lowercase a-z, digits and hyphens"
-        return msg + (f", e.g. '{slug_from(given)}'" if slug_from(str(given)) else "")
+        made = slug_from(str(given))
+        return msg + (f", e.g. '{made}'" if made else "")
     if error["type"].endswith("_type") and not isinstance(given, (dict, list)):
         msg += f" (got {given!r})"
     return msg[0].lower() + msg[1:] if msg else msg
