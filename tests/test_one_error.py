@@ -176,6 +176,13 @@ def test_a_folder_named_yaml_is_a_problem_for_build_as_for_validate(make_kit, tm
         (kit / folder).rmdir()
     again = run_cli("build", kit, "--out", out, "--mode", "shop")
     assert again.code == 0 and "Up to date" in again.stdout, again.output
+    # the same bytes, now a link to a copy outside the kit: not up to date, refused
+    copy = tmp_path / "copy.yaml"
+    copy.write_bytes((kit / POLITICIANS).read_bytes())
+    (kit / POLITICIANS).unlink()
+    (kit / POLITICIANS).symlink_to(copy)
+    problem, _ = refused(kit, earlier, "--mode", "shop")
+    assert problem.startswith(f"{POLITICIANS}: links outside the kit folder"), problem
 
 
 @pytest.mark.parametrize("name", ["templates/dilemma.yaml", DILEMMAS, "guide.yaml"])
