@@ -8,6 +8,7 @@ into the repository's output/, and nothing depends on the current directory.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 from collections.abc import Callable
@@ -17,7 +18,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from kit_helpers import (  # noqa: E402
-    ALL_DECKS, REPO, Built, Run, build_into, chromium, copy_kit, missing, run_cli, run_in_process,
+    ALL_DECKS, REPO, Built, Earlier, Run, build_into, chromium, copy_kit, missing, run_cli, run_in_process,
+    tree_digest,
 )
 from postgres_schema import fresh_schema  # noqa: E402
 
@@ -61,6 +63,17 @@ def built(tmp_path_factory, shipped_kit) -> Built:
 def english(tmp_path_factory) -> Built:
     """The English kit of kits/en, built once for the whole session."""
     return build_into(REPO / "kits" / "en", tmp_path_factory.mktemp("english") / "out", in_process=True)
+
+
+@pytest.fixture
+def earlier(built, tmp_path) -> Earlier:
+    """A copy of the session's build of the shipped kit, to build into: a
+    build that fails must leave it as it was."""
+    out = tmp_path / "out"
+    shutil.copytree(built.out, out)
+    digest = tree_digest(out)
+    assert "manifest.json" in digest and sum(v != "<dir>" for v in digest.values()) >= 9
+    return Earlier(out, digest)
 
 
 @pytest.fixture

@@ -172,6 +172,17 @@ def copy_kit(dest: Path, decks=ALL_DECKS) -> Path:
     return dest
 
 
+@dataclass
+class Earlier:
+    """A copy of an earlier, successful build and the hashes of its files."""
+
+    out: Path
+    digest: dict[str, str]
+
+    def assert_unchanged(self) -> None:
+        assert tree_digest(self.out) == self.digest, "the earlier output was changed"
+
+
 def replace_once(path: Path, old: str, new: str) -> None:
     """Replace the first occurrence of `old`, which must be in the file."""
     text = path.read_text(encoding="utf-8")

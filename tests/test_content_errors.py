@@ -10,37 +10,16 @@ from __future__ import annotations
 
 import re
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from kit_helpers import REPO, line_col, load_yaml, replace_once, tree_digest, use_url_template
+from kit_helpers import REPO, Earlier, line_col, load_yaml, replace_once, tree_digest, use_url_template
 
 POLITICIANS = "decks/politikerroller.yaml"
 THEMES = "decks/velfaerdstemaer.yaml"
 DILEMMAS = "decks/dilemmaer.yaml"
 FIRST_TAGLINE = "    tagline: Bestiller lige en ekstra analyse"
-
-
-@dataclass
-class Earlier:
-    """A copy of an earlier, successful build and the hashes of its files."""
-
-    out: Path
-    digest: dict[str, str]
-
-    def assert_unchanged(self) -> None:
-        assert tree_digest(self.out) == self.digest, "the earlier output was changed"
-
-
-@pytest.fixture
-def earlier(built, tmp_path) -> Earlier:
-    out = tmp_path / "out"
-    shutil.copytree(built.out, out)
-    digest = tree_digest(out)
-    assert "manifest.json" in digest and sum(v != "<dir>" for v in digest.values()) >= 9
-    return Earlier(out, digest)
 
 
 def field_pattern(*parts) -> str:
@@ -55,10 +34,10 @@ def field_pattern(*parts) -> str:
     return out
 
 
-def rejected(cli, kit: Path, earlier: Earlier, command: str = "build"):
+def rejected(cli, kit: Path, earlier: Earlier, command: str = "build", code: int = 1):
     args = ["--out", earlier.out] if command == "build" else []
     run = cli(command, kit, *args)
-    assert run.code == 1, run.output
+    assert run.code == code, run.output
     assert "Traceback" not in run.output, run.output
     assert "Traceback" not in run.stderr
     earlier.assert_unchanged()
@@ -195,8 +174,8 @@ def test_a_label_with_an_unknown_placeholder(cli, make_kit, earlier):
 def test_missing_kit_yaml(cli, make_kit, earlier):
     kit = make_kit()
     (kit / "kit.yaml").unlink()
-    run = rejected(cli, kit, earlier)
-    assert "kit.yaml" in run.stderr
+    run = rejected(cli, kit, earlier, code=2)  # not a kit's folder: a usage error
+    assert f"no kit.yaml in {kit}" in run.stderr
 
 
 def test_empty_deck(cli, make_kit, earlier):

@@ -104,7 +104,7 @@ def check(root: Path) -> Checked:
             loaded = load_template(Path(root), card_type, problems)
             if loaded is not None:
                 problems.extend(check_template(defaults, card_type, loaded))
-        raise ContentError(problems) from None
+        raise ContentError(problems, error.held_back) from None
     fam = kit_family(content)
     templates = _checked_templates(
         content, {d.type for d in content.decks}, problems,

@@ -22,6 +22,11 @@ def _report(error: ContentError, closing: str = "Nothing was written; the previo
     click.secho(f"{count} problem{'s' if count != 1 else ''} in {where}:", fg="red", err=True)
     for problem in error.problems:
         click.echo(f"  {problem}", err=True)
+    if error.held_back:
+        several = error.held_back != 1
+        click.echo(f"{error.held_back} problem{'s' if several else ''} that follow{'' if several else 's'} "
+                   f"from this {'were' if several else 'was'} held back; "
+                   f"{'they are' if several else 'it is'} checked again once it is fixed.", err=True)
     click.echo(closing, err=True)
 
 
@@ -205,7 +210,7 @@ def watch_command(kit_dir: Path, out: Path | None, only: tuple[str, ...], paper:
               help="Language of the content and of the printed labels.")
 def new_command(target: Path, language: str) -> None:
     """Start a new kit in TARGET: decks, boards, guide and templates that build at once."""
-    from workshop_kit.scaffold import FolderInUse, new_kit
+    from workshop_kit.scaffold import FolderInUse, kit_id_for, new_kit
 
     try:
         written = new_kit(target, language)
@@ -214,6 +219,10 @@ def new_command(target: Path, language: str) -> None:
     decks = sum(1 for name in written if name.startswith("decks/"))
     boards = sum(1 for name in written if name.startswith("boards/"))
     click.echo(f"Made a new kit in {target}: {decks} decks, {boards} boards, templates and kit.yaml.")
+    kit_id = kit_id_for(target)
+    if kit_id and kit_id != target.resolve().name:
+        click.echo(f"Its id is '{kit_id}', made from the folder's name (it is part of the QR codes' "
+                   "addresses; change it in kit.yaml).")
     click.echo("Next:")
     click.echo(f"  cd {target}")
     click.echo("  workshop-kit watch       # builds into output/ and rebuilds as you save")

@@ -67,10 +67,12 @@ def toolkit() -> str:
 
 
 def kit_files(root: Path) -> list[Path]:
-    """Every YAML file a build of the kit reads."""
+    """Every YAML file a build of the kit reads, and whatever else stands
+    under those names (a folder, a link out of the kit), which the build
+    reports as a problem."""
     found: set[Path] = set()
     for pattern in KIT_PATTERNS:
-        found.update(p for p in root.glob(pattern) if p.is_file())
+        found.update(p for p in root.glob(pattern) if p.exists())
     return sorted(found)
 
 
@@ -85,9 +87,16 @@ def inputs_digest(root: Path, options: dict[str, Any]) -> str:
     hasher = hashlib.sha256()
     hasher.update(toolkit().encode())
     hasher.update(digest(options).encode())
+    inside = os.path.realpath(root) + os.sep
     for path in kit_files(root):
         hasher.update(str(path.relative_to(root)).encode() + b"\0")
-        hasher.update(path.read_bytes() + b"\0")
+        if not path.is_file() or not os.path.realpath(path).startswith(inside):
+            hasher.update(b"not a file of the kit\0")  # a folder or a link out of the kit: not read here
+            continue
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                hasher.update(block)
+        hasher.update(b"\0")
     return hasher.hexdigest()[:24]
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
@@ -17,6 +18,9 @@ class Problem:
     column: int | None
     field: str
     message: str
+    # The file could not be read at all: told first, and what only follows
+    # from it (links into it, say) is held back.
+    unreadable: bool = field(default=False, compare=False)
 
     def __str__(self) -> str:
         where = self.file
@@ -78,21 +82,26 @@ class ContentError(Exception):
     """Raised with every problem of a run, so all of them are shown at once.
     Shared cases of one setting become one problem at that setting."""
 
-    def __init__(self, problems: list[Problem | Shared]):
+    def __init__(self, problems: list[Problem | Shared], held_back: int = 0):
         own = [p for p in problems if isinstance(p, Problem)]
         own += _merged([p for p in problems if isinstance(p, Shared)])
         self.problems = sorted(
-            set(own), key=lambda p: (p.file, p.line or 0, p.column or 0, p.field, p.message)
+            set(own),
+            key=lambda p: (not p.unreadable, p.file, p.line or 0, p.column or 0, p.field, p.message),
         )
+        self.held_back = held_back  # problems left out because they follow from an unreadable file
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
 def display_path(path: Path, root: Path) -> str:
     """A path as the user would type it: relative to the kit when inside it."""
-    try:
-        return str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        return str(path)
+    for inside, kit in ((Path(os.path.abspath(path)), Path(os.path.abspath(root))),
+                        (path.resolve(), root.resolve())):
+        try:  # a link in the kit is named as it stands there, not as where it leads
+            return inside.relative_to(kit).as_posix()
+        except ValueError:
+            pass
+    return str(path)
 
 
 def did_you_mean(name: str, known: Iterable[str]) -> str:

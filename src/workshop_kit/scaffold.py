@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 from workshop_kit.builtin import default_templates_dir, starter_kit
-from workshop_kit.content.model import is_slug
+from workshop_kit.content.model import is_slug, slug_from
 from workshop_kit.content.schema import SCHEMA_FOLDER, write_schemas
 
 KIT_FILES = ("kit.yaml", "guide.yaml")
@@ -50,7 +50,7 @@ def new_kit(target: Path, language: str) -> list[str]:
         shutil.copytree(default_templates_dir(), staging / "templates",
                         ignore=shutil.ignore_patterns("__pycache__"))
         write_schemas(staging / SCHEMA_FOLDER)  # the files' first lines point here
-        _name_kit(staging / "kit.yaml", target.resolve().name)
+        _name_kit(staging / "kit.yaml", target)
         (staging / ".gitignore").write_text(IGNORE, encoding="utf-8")
         written = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file())
         staging.chmod(0o777 & ~_umask())  # mkdtemp made it private to its owner
@@ -62,11 +62,17 @@ def new_kit(target: Path, language: str) -> list[str]:
     return written
 
 
-def _name_kit(kit_yaml: Path, folder_name: str) -> None:
-    """Use the folder's name as the kit's id (it appears in the QR URLs),
-    when it is a valid id."""
-    slug = folder_name.lower()
-    if not is_slug(slug):
+def kit_id_for(folder: Path) -> str | None:
+    """The kit's id made from its folder's name as `import` makes card ids
+    ('Ærø Kommune' -> 'aeroe-kommune'); None when nothing of it is left."""
+    slug = slug_from(Path(folder).resolve().name)
+    return slug if is_slug(slug) else None
+
+
+def _name_kit(kit_yaml: Path, folder: Path) -> None:
+    """Use the folder's name as the kit's id (it appears in the QR URLs)."""
+    slug = kit_id_for(folder)
+    if slug is None:
         return
     text = kit_yaml.read_text(encoding="utf-8")
     kit_yaml.write_text(re.sub(r"(?m)^id: *\S+", f"id: {slug}", text, count=1), encoding="utf-8")

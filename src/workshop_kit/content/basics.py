@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -19,6 +20,16 @@ Slug = Annotated[
 def is_slug(text: str) -> bool:
     """An id or file name as URLs take it: lowercase a-z, digits and hyphens."""
     return SLUG.match(text) is not None
+
+
+def slug_from(text: str) -> str:
+    """'Frivillige i SFO’en' -> 'frivillige-i-sfo-en'; æ ø å become ae oe aa,
+    other accents are dropped."""
+    text = text.lower()
+    for letter, spelled in (("æ", "ae"), ("ø", "oe"), ("å", "aa")):
+        text = text.replace(letter, spelled)
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
 class Strict(BaseModel):

@@ -109,7 +109,7 @@ def read_guide(root: Path, problems: list[Problem]) -> tuple[Source, GuideModel 
     path = Path(root) / GUIDE_FILE
     if not path.is_file():
         return None
-    source = read_yaml(path, GUIDE_FILE, problems)
+    source = read_yaml(path, GUIDE_FILE, problems, root=root)
     if source is None:
         return None
     if not isinstance(source.data, dict):

@@ -9,7 +9,7 @@ from typing import Any
 
 from workshop_kit.builtin import builtin
 from workshop_kit.content.model import (
-    CARD_MODELS, LINKS, is_slug, placeholders, Card, DeckHead, Kit, Size,
+    CARD_MODELS, LINKS, is_slug, placeholders, slug_from, Card, DeckHead, Kit, Size,
 )
 from workshop_kit.content.boards import BOARD_MODELS, filled_in
 from workshop_kit.content.forms import Form
@@ -104,7 +104,7 @@ def load_kit(root: Path) -> KitContent:
     if not kit_file.is_file():
         raise ContentError([Problem(display_path(kit_file, Path.cwd()), None, None, "",
                                     "no kit.yaml here; is this a workshop-kit folder?")])
-    kit_src = read_yaml(kit_file, "kit.yaml", problems)
+    kit_src = read_yaml(kit_file, "kit.yaml", problems, root=root)
     kit = validate(kit_src, Kit, problems) if kit_src else None
 
     sizes = builtin("card_sizes")
@@ -139,10 +139,15 @@ def load_kit(root: Path) -> KitContent:
         _check_guide_tools(read[0], [p.stem for p in deck_files], [p.stem for p in board_files],
                            {b.slug: filled_in(b.type, b.model) for b in boards}, problems)
 
-    _check_links(linked, problems)
-    _check_boards(boards, problems)
+    # While a deck or board file cannot be read, what it holds is unknown:
+    # a link into it or a board that names it is not a problem of its own.
+    unread = {Path(p.file).stem for p in problems if p.unreadable and p.file.startswith("boards/")}
+    following: list[Problem] = []
+    deck_unread = any(p.unreadable and p.file.startswith("decks/") for p in problems)
+    _check_links(linked, following if deck_unread else problems)
+    _check_boards(boards, problems, unread, following)
     if problems:
-        raise ContentError(problems)
+        raise ContentError(problems, held_back=len(following))
     guide = Guide(read[0].file, read[1], guide_url(kit, read[1]), read[0]) if read else None  # valid here
     return KitContent(root, kit, colours, labels, tuple(decks), tuple(boards), kit_src, guide)
 
@@ -177,13 +182,13 @@ def _size(value, source: Source, path: tuple, sizes: dict, problems: list) -> Si
 def _load_deck(path: Path, root: Path, kit: Kit | None, default_size, sizes, problems,
                linked: list) -> Deck | None:
     shown = display_path(path, root)
-    source = read_yaml(path, shown, problems)
+    source = read_yaml(path, shown, problems, root=root)
     if source is None:
         return None
     slug = path.stem
     if not is_slug(slug):
-        problems.append(Problem(shown, None, None, "",
-                                "a deck file name must be lowercase a-z, digits and hyphens (it is used in URLs)"))
+        problems.append(Problem(shown, None, None, "", "a deck file name must be lowercase a-z, digits and "
+                                "hyphens (it is used in URLs)" + _rename_hint(path)))
     if not isinstance(source.data, dict):
         problems.append(source.problem((), "a deck file must be a mapping with type, name and cards"))
         return None
@@ -212,6 +217,11 @@ def _load_deck(path: Path, root: Path, kit: Kit | None, default_size, sizes, pro
     )
     return Deck(slug, shown, head.type, head.name, head.description, size, colour,
                 head.qr.enabled, tuple(cards), urls, source, head.form)
+
+
+def _rename_hint(path: Path) -> str:
+    slug = slug_from(path.stem)
+    return f"; rename it {slug}.yaml" if slug else ""
 
 
 def _duplicate(source: Source, list_name: str, seen: dict[str, int], index: int, item_id: str) -> Problem | None:
@@ -257,12 +267,12 @@ BOARDS_DECK = "boards"  # what {deck} stands for in a board's follow-up URL; {ca
 
 def _load_board(path: Path, root: Path, kit: Kit | None, problems: list) -> Board | None:
     shown = display_path(path, root)
-    source = read_yaml(path, shown, problems)
+    source = read_yaml(path, shown, problems, root=root)
     if source is None:
         return None
     if not is_slug(path.stem):
-        problems.append(Problem(shown, None, None, "",
-                                "a board file name must be lowercase a-z, digits and hyphens (it is used in URLs)"))
+        problems.append(Problem(shown, None, None, "", "a board file name must be lowercase a-z, digits and "
+                                "hyphens (it is used in URLs)" + _rename_hint(path)))
         return None
     data = source.data
     kind = data.get("type") if isinstance(data, dict) else None
@@ -280,7 +290,8 @@ def _load_board(path: Path, root: Path, kit: Kit | None, problems: list) -> Boar
     return Board(path.stem, shown, kind, model, url, source)
 
 
-def _check_boards(boards: list[Board], problems: list) -> None:
+def _check_boards(boards: list[Board], problems: list, unread: set[str] = frozenset(),
+                  following: list | None = None) -> None:
     by_slug = {b.slug: b for b in boards}
     for board in boards:
         model = board.model
@@ -300,7 +311,7 @@ def _check_boards(boards: list[Board], problems: list) -> None:
             target = by_slug.get(model.partners_from)
             if target is None or target.type != "partner-matrix":
                 matrices = [b.slug for b in boards if b.type == "partner-matrix"]
-                problems.append(board.source.problem(("partners_from",),
+                (following if model.partners_from in unread else problems).append(board.source.problem(("partners_from",),
                     _unknown("partner-matrix board", model.partners_from, matrices)))
 
 

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import re
 import string
-import unicodedata
 from typing import Annotated, Literal, Union
 
 from pydantic import AfterValidator, Field, StringConstraints, WithJsonSchema, field_validator, model_validator
 
 from workshop_kit.builtin import builtin
-from workshop_kit.content.basics import SLUG, Slug, Strict, Text, is_slug  # noqa: F401 (re-exported)
+from workshop_kit.content.basics import SLUG, Slug, Strict, Text, is_slug, slug_from  # noqa: F401 (re-exported)
 from workshop_kit.content.forms import Form
 
 HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -24,14 +23,6 @@ def placeholders(text: str) -> list[str]:
     return list(dict.fromkeys(name for _, name, _, _ in string.Formatter().parse(text) if name))
 
 
-def slug_from(text: str) -> str:
-    """'Frivillige i SFO’en' -> 'frivillige-i-sfo-en'; æ ø å become ae oe aa,
-    other accents are dropped."""
-    text = text.lower()
-    for letter, spelled in (("æ", "ae"), ("ø", "oe"), ("å", "aa")):
-        text = text.replace(letter, spelled)
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 # What the JSON Schema says of a value that is checked in Python
 # (the schema helps the editor; the checks here give the error messages).
 HEX_SCHEMA = {"type": "string", "pattern": HEX.pattern, "examples": ["#1F5C99"]}

@@ -279,11 +279,6 @@ def _row_problems(result: SheetCards, index: int, errors: list[dict]) -> list[Pr
         if error["type"] == "missing" and name not in result.columns and name != "id":
             continue  # reported once, as a missing column
         message = error_message(error)
-        if error["type"] == "string_pattern_mismatch" and SLUG.pattern == error.get("ctx", {}).get("pattern"):
-            given = str(error["input"])
-            message = f"'{given}' is not an id: use lowercase a-z, digits and hyphens"
-            if slug_from(given):
-                message += f", e.g. '{slug_from(given)}'"
         if items:
             message = f"item {items[-1] + 1}: {message}"
         problems.append(result.cell(index, name, message))

@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from workshop_kit.content.basics import SLUG, slug_from
 from workshop_kit.problems import did_you_mean
 from workshop_kit.content.yaml_source import Source
 
@@ -99,7 +100,28 @@ def _problem(source: Source, model: type[BaseModel], data: Any, prefix: tuple, e
         return source.problem(path[:-1], f"too few values: value {loc[-1] + 1} is missing")
     if kind == "missing":
         return source.problem(path[:-1], f"missing required field '{loc[-1]}'")
-    return source.problem(path, error_message(error))
+    return source.problem(path, error_message(error) + _yaml_trap(source, path, error))
+
+
+def _yaml_trap(source: Source, path: tuple, error: dict) -> str:
+    """Words on how YAML read a value other than as the text it looks like."""
+    given = error.get("input")
+    if given is None:
+        line, _ = source.where(path, key=True)
+        text = source.lines[line - 1] if line and 0 < line <= len(source.lines) else ""
+        if text.partition(":")[2].lstrip().startswith("#"):
+            return "; '#' starts a comment in YAML, so the value is empty: put the text in quotes"
+        return ""
+    if error["type"] != "string_type":
+        return ""
+    written = source.written(path) or str(given)
+    if isinstance(given, bool):
+        return f"; YAML reads {written} as {str(given).lower()}: put the text in quotes, \"{written}\""
+    if isinstance(given, (int, float)):
+        return f"; YAML reads {written} as a number: put the text in quotes, \"{written}\""
+    if isinstance(given, dict) and len(given) == 1:
+        return "; a ': ' in the text made YAML read it as a field: put the text in quotes"
+    return ""
 
 
 def _is_union_tag(part: Any) -> bool:
@@ -117,6 +139,10 @@ def error_message(error: dict) -> str:
     if msg.startswith("Assertion failed, "):
         msg = msg[len("Assertion failed, "):]
     given = error.get("input")
+    if error["type"] == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == SLUG.pattern:
+        msg = f"'{given}' is not an id: use lowercase a-z, digits and hyphens"
+        made = slug_from(str(given))
+        return msg + (f", e.g. '{made}'" if made else "")
     if error["type"].endswith("_type") and not isinstance(given, (dict, list)):
         msg += f" (got {given!r})"
     return msg[0].lower() + msg[1:] if msg else msg

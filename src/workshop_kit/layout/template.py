@@ -154,7 +154,8 @@ def load_board_template(kit_root: Path, board_type: str, problems: list[Problem]
 
 def _load(kit_root: Path, name: str, model, problems: list[Problem]) -> LoadedTemplate | None:
     path = template_path(kit_root, name)
-    source = read_yaml(path, display_path(path, kit_root), problems)
+    own = path.is_relative_to(kit_root)  # the kit's own template, not the built-in one: kept to the kit
+    source = read_yaml(path, display_path(path, kit_root), problems, root=kit_root if own else None)
     if source is None:
         return None
     template = validate(source, model, problems)
