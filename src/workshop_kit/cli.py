@@ -306,15 +306,18 @@ def report_command(kit_dir: Path, db: str | None, output: Path | None) -> None:
               help="The kit's folder (default: the current folder).")
 @click.option("--name", default=None, help="Deck name printed on every card.")
 @click.option("--force", is_flag=True, help="Replace decks/NAME.yaml if it exists.")
+@click.option("--sheet", "sheet_name", default=None, metavar="SHEET",
+              help="The workbook's sheet to read (default: its first).")
 def import_command(sheet: Path, deck: str, card_type: str, kit_dir: Path, name: str | None,
-                   force: bool) -> None:
+                   force: bool, sheet_name: str | None) -> None:
     """Make a deck file from a spreadsheet: one row per card, the first row names the fields."""
     from workshop_kit.build import UsageError
     from workshop_kit.deck_import import KitProblems, import_deck
 
     try:
-        result = import_deck(sheet, kit_dir, deck, card_type, name, force)
+        result = import_deck(sheet, kit_dir, deck, card_type, name, force, sheet_name)
     except ContentError as error:
+        _warn(getattr(error, "warnings", []))
         where = f"the kit with the cards of {sheet.name}" if isinstance(error, KitProblems) else sheet.name
         _report(error, f"Nothing was written; decks/{deck}.yaml is as it was.", where)
         sys.exit(1)
@@ -322,7 +325,7 @@ def import_command(sheet: Path, deck: str, card_type: str, kit_dir: Path, name: 
         raise click.UsageError(str(error)) from None
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
-    _warn(result.checked.warnings)
+    _warn(result.warnings)
     click.echo(f"Imported {result.cards} cards from {sheet.name} into {result.deck_file}; the kit validates.")
 
 
