@@ -13,10 +13,11 @@ import resource
 import zipfile
 from contextlib import contextmanager
 
+import openpyxl
 import pytest
 from openpyxl import Workbook
 
-from kit_helpers import copy_kit, load_yaml, run_cli, tree_digest
+from kit_helpers import ALL_DECKS, REPO, copy_kit, line_col, load_yaml, run_cli, tree_digest
 
 from workshop_kit.builtin import builtin
 
@@ -245,3 +246,93 @@ def test_a_file_too_large_and_a_sheet_too_wide(kit, tmp_path):
     assert run.code == 1 and "Traceback" not in run.output, run.output
     assert problem_lines(run, "bred.xlsx") == ["bred.xlsx: row 1, column GS: a sheet of cards may have at most "
                                                "200 columns"]
+
+
+# --- export ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_every_shipped_deck_goes_round_a_sheet_unchanged(tmp_path, suffix):
+    """export, then import over the deck: the same deck, data and text."""
+    kit = copy_kit(tmp_path / "kit", ALL_DECKS)
+    for deck in ALL_DECKS:
+        path = kit / "decks" / f"{deck}.yaml"
+        original, data = path.read_bytes(), load_yaml(REPO / "decks" / f"{deck}.yaml")
+        sheet = tmp_path / f"{deck}{suffix}"
+        run = run_cli("export", deck, "-o", sheet, "--kit", kit)
+        assert run.code == 0, run.output
+        assert f"Exported {len(data['cards'])} cards of decks/{deck}.yaml to {sheet}" in run.stdout
+        run = run_cli("import", sheet, "--deck", deck, "--type", data["type"], "--kit", kit, "--force")
+        assert run.code == 0, run.output
+        assert load_yaml(path) == data
+        assert path.read_bytes() == original
+
+
+def test_the_exported_sheet_is_headed_in_the_kits_language(tmp_path):
+    kit = copy_kit(tmp_path / "kit", ALL_DECKS)
+    sheet = tmp_path / "formater.xlsx"
+    run = run_cli("export", "dialogformater", "-o", sheet, "--kit", kit)
+    assert run.code == 0, run.output
+    book = openpyxl.load_workbook(sheet)
+    assert book.sheetnames == ["dialogformater"]
+    rows = [[c.value for c in row] for row in book["dialogformater"].iter_rows()]
+    assert rows[0] == ["id", "Titel", DA["what"], DA["when"], DA["who"], DA["time"], DA["resources"],
+                       DA["legal_basis"], DA["example"], DA["dilemmas"]]
+    deck = load_yaml(REPO / "decks" / "dialogformater.yaml")
+    assert len(rows) == len(deck["cards"]) + 1
+    first = deck["cards"][0]
+    assert rows[1][:2] == [first["id"], first["title"]]
+    assert rows[1][5] == first["effort"]["time"] and rows[1][9] == "\n".join(first["dilemmas"])
+
+    english = tmp_path / "en.csv"
+    run = run_cli("export", "dilemmas", "-o", english, "--kit", REPO / "kits" / "en")
+    assert run.code == 0, run.output
+    header = english.read_bytes().decode("utf-8-sig").split("\r\n", 1)[0]
+    assert header == ",".join(["id", "Title", EN["scenario"], EN["question"], EN["formats"], EN["themes"]])
+
+
+def test_text_a_spreadsheet_could_take_for_a_formula_or_a_list_goes_round(tmp_path, kit):
+    deck = kit / "decks" / "politikerroller.yaml"
+    text = deck.read_text(encoding="utf-8")
+    text = text.replace("tagline: Bestiller lige en ekstra analyse", "tagline: '=Bestiller; en analyse mere'", 1)
+    text = text.replace("      - Fanger juridiske og økonomiske faldgruber i tide\n"
+                        "      - Giver borgerne et solidt grundlag at drøfte ud fra\n",
+                        "      - '-1 analyse; +2 notater'\n", 1)
+    deck.write_text(text, encoding="utf-8")
+    expected = load_yaml(deck)
+    assert expected["cards"][0]["strengths"] == ["-1 analyse; +2 notater"]
+    for suffix in (".xlsx", ".csv"):
+        sheet = tmp_path / f"roller{suffix}"
+        run = run_cli("export", "politikerroller", "-o", sheet, "--kit", kit)
+        assert run.code == 0, run.output
+        run = run_cli("import", sheet, "--deck", "politikerroller", "--type", "politician-role", "--kit", kit,
+                      "--force")
+        assert run.code == 0, run.output
+        assert load_yaml(deck) == expected
+
+
+@pytest.mark.parametrize("args, message", [
+    (("export", "dilemaer", "-o", "x.xlsx"), "no deck 'dilemaer' in "),
+    (("export", "dilemmaer", "-o", "x.ods"), "x.ods: give a file name that ends in .xlsx or .csv"),
+])
+def test_export_wrong_use_exits_2(tmp_path, args, message):
+    kit = copy_kit(tmp_path / "kit", ALL_DECKS)
+    run = run_cli(*args, "--kit", kit, cwd=tmp_path)
+    assert run.code == 2, run.output
+    assert message in run.stderr
+    assert not any(tmp_path.glob("x.*"))
+
+
+def test_export_refuses_a_card_with_its_own_form(tmp_path):
+    kit = copy_kit(tmp_path / "kit", ALL_DECKS)
+    deck = kit / "decks" / "dilemmaer.yaml"
+    text = deck.read_text(encoding="utf-8")
+    deck.write_text(text.replace("    title: Frivillige i SFO’en\n", "    title: Frivillige i SFO’en\n"
+                                 "    form:\n      questions:\n        - id: enig\n          text: Er du enig?\n"
+                                 "          type: text\n", 1), encoding="utf-8")
+    assert run_cli("validate", kit).code == 0
+    line, column = line_col(deck, "questions:")
+    run = run_cli("export", "dilemmaer", "-o", tmp_path / "d.xlsx", "--kit", kit)
+    assert run.code == 1, run.output
+    assert f"decks/dilemmaer.yaml:{line}:{column}: cards[0].form: card 'frivillige-i-sfo' has a follow-up form of its own, " \
+           "which a spreadsheet cannot hold" in run.stderr
+    assert not (tmp_path / "d.xlsx").exists()

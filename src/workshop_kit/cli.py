@@ -329,6 +329,33 @@ def import_command(sheet: Path, deck: str, card_type: str, kit_dir: Path, name: 
     click.echo(f"Imported {result.cards} cards from {sheet.name} into {result.deck_file}; the kit validates.")
 
 
+@main.command("export")
+@click.argument("deck", metavar="DECK")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The .xlsx or .csv file to write (default: DECK.xlsx in the current folder).")
+@click.option("--kit", "kit_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              help="The kit's folder (default: the current folder).")
+def export_command(deck: str, output: Path | None, kit_dir: Path) -> None:
+    """Write the deck decks/DECK.yaml to a spreadsheet that `import` reads back."""
+    from workshop_kit.build import UsageError
+    from workshop_kit.deck_export import export_deck
+
+    try:
+        result = export_deck(kit_dir, deck, output or Path(f"{deck}.xlsx"))
+    except ContentError as error:
+        _report(error, "Nothing was written.")
+        sys.exit(1)
+    except UsageError as error:
+        raise click.UsageError(str(error)) from None
+    except OSError as error:
+        click.secho(f"cannot write the spreadsheet: {error}", fg="red", err=True)
+        sys.exit(1)
+    cards = len(result.rows) - 1
+    click.echo(f"Exported {cards} cards of {result.deck.file} to {result.path}; "
+               f"`workshop-kit import {result.path.name} --deck {deck} --type {result.deck.type} --force` "
+               "reads it back.")
+
+
 @main.command("serve")
 @KIT_DIR
 @click.option("--host", default="127.0.0.1", show_default=True,
