@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import resource
+import struct
 import zipfile
 from contextlib import contextmanager
 
@@ -196,7 +197,7 @@ def write_zip_bomb(path, megabytes: int):
             if info.filename != "xl/worksheets/sheet1.xml":
                 out.writestr(info.filename, source.read(info))
                 continue
-            with out.open(info.filename, "w", force_zip64=True) as sheet:
+            with out.open(info.filename, "w", force_zip64=megabytes > 1000) as sheet:
                 sheet.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
                             b"<sheetData>")
                 for _ in range(megabytes):
@@ -232,6 +233,35 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(kit, tmp_path):
     assert problem_lines(run, "kort.xlsx") == [
         "kort.xlsx: the workbook unpacks to 200 MB; a sheet of cards may unpack to at most 100 MB"]
     assert tree_digest(kit) == before
+
+
+def understate(path, member: str, size: int) -> None:
+    """Make the zip's local header and central directory say that `member` unpacks to `size` bytes."""
+    data = bytearray(path.read_bytes())
+    name = member.encode()
+    for signature, name_length, name_start, size_at in ((b"PK\x01\x02", 28, 46, 24), (b"PK\x03\x04", 26, 30, 22)):
+        at = data.find(signature)
+        while at != -1:
+            length = struct.unpack_from("<H", data, at + name_length)[0]
+            if data[at + name_start:at + name_start + length] == name:
+                struct.pack_into("<I", data, at + size_at, size)
+            at = data.find(signature, at + 4)
+    path.write_bytes(bytes(data))
+
+
+def test_a_workbook_that_unpacks_to_more_than_it_states(kit, tmp_path):
+    """zipfile stops at the stated size, and the part then fails its checksum."""
+    sheet = write_zip_bomb(tmp_path / "kort.xlsx", 5)
+    with zipfile.ZipFile(sheet) as archive:
+        assert archive.getinfo("xl/worksheets/sheet1.xml").file_size > 5 * 1024 * 1024
+    understate(sheet, "xl/worksheets/sheet1.xml", 1000)
+    with zipfile.ZipFile(sheet) as archive:
+        assert archive.getinfo("xl/worksheets/sheet1.xml").file_size == 1000
+    run = run_cli("import", sheet, "--deck", "dilemmaer", "--type", "dilemma", "--kit", kit)
+    assert run.code == 1, run.output
+    assert "Traceback" not in run.output
+    assert problem_lines(run, "kort.xlsx") == [
+        "kort.xlsx: cannot be read as an Excel workbook (Bad CRC-32 for file 'xl/worksheets/sheet1.xml')"]
 
 
 def test_a_file_too_large_and_a_sheet_too_wide(kit, tmp_path):

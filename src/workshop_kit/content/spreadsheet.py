@@ -22,6 +22,7 @@ import datetime
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args, get_origin
@@ -132,8 +133,10 @@ def _megabytes(size: int) -> str:
 
 
 def _bounded_rows(rows, shown_as: str):
-    """(row number, values) of each row, or ContentError at the first row or
-    column beyond the bounds; blank rows and cells beyond them are let be."""
+    """(row number, values) of each row that is not blank, without its blank
+    cells at the end; ContentError at the first row with a value beyond the
+    last row or column allowed. (A workbook's rows are read up to one column
+    beyond that, so a value further out is not seen.)"""
     for number, values in rows:
         values = list(values)
         while values and values[-1] in (None, ""):
@@ -168,8 +171,9 @@ def _xlsx_rows(path: Path, shown_as: str, sheet: str | None) -> list[tuple[int, 
     from openpyxl.utils.exceptions import InvalidFileException
 
     _check_parts(path, shown_as)
-    unreadable = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError,
-                  EOFError, SyntaxError)  # SyntaxError: xml.etree's ParseError
+    unreadable = (zipfile.BadZipFile, zlib.error, InvalidFileException, KeyError, ValueError, TypeError,
+                  OSError, EOFError, NotImplementedError, RuntimeError,  # a compression or encryption zipfile lacks
+                  SyntaxError)  # SyntaxError: the XML parsers' ParseError
     try:  # read-only: the rows are parsed one at a time, never the whole sheet at once
         workbook = load_workbook(path, read_only=True, data_only=True)
     except unreadable as exc:
@@ -211,16 +215,14 @@ def _csv_rows(path: Path, shown_as: str) -> list[tuple[int, list[str]]]:
 DELIMITERS = ";,\t"
 
 
-class _Excel(csv.excel):
-    """The quoting Excel writes and RFC 4180 describes: cells with a
-    delimiter, a quote or a line break in double quotes, a quote inside
-    doubled."""
-
-
 def csv_dialect(text: str) -> type[csv.Dialect]:
-    """Excel's quoting, with the delimiter guessed from a large sample of the
-    file (the csv module's sniffer); when it cannot tell, the delimiter its
-    header line has most of outside quotes, or ','."""
+    """The quoting Excel writes and RFC 4180 describes (a cell with the
+    delimiter, a quote or a line break in double quotes, a quote inside
+    doubled), with the delimiter guessed from a large sample of the file by
+    the csv module's sniffer; when it cannot tell, or guesses one the header
+    line does not have, the delimiter the header line has most of outside
+    quotes, or ','. (The sniffer's guess of the quoting itself is not used:
+    from a sample without a doubled quote it guesses there are none.)"""
     sample = text[:SNIFF_SAMPLE]
     if len(text) > SNIFF_SAMPLE and "\n" in sample:
         sample = sample[:sample.rindex("\n")]
@@ -228,10 +230,10 @@ def csv_dialect(text: str) -> type[csv.Dialect]:
         delimiter = csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
     except csv.Error:
         delimiter = None
-    header = _header_counts(text)
+    header = _header_counts(sample)
     if delimiter is None or (header[delimiter] == 0 and any(header.values())):
         delimiter = max(DELIMITERS, key=lambda d: header[d]) if any(header.values()) else ","
-    return type("SheetDialect", (_Excel,), {"delimiter": delimiter})
+    return type("SheetDialect", (csv.excel,), {"delimiter": delimiter})
 
 
 def _header_counts(text: str) -> dict[str, int]:
