@@ -175,12 +175,14 @@ def test_a_csv_cell_with_doubled_quotes_stays_one_cell(kit, tmp_path):
 
 def test_a_too_long_cell_is_a_problem_at_its_cell(kit, tmp_path):
     rows = [["id", "Titel", "Situationen", "Spørgsmålet til byrådet", "Temaer"],
-            DILEMMA_ROWS[0], ["lang", "Lang", "x" * 20_000, "Et spørgsmål?", "skole"]]
+            DILEMMA_ROWS[0], ["lang", "Lang", "x" * 20_000, "Et spørgsmål?", "Skole"]]
     sheet = write_xlsx(tmp_path / "lang.xlsx", ("Ark1", rows))
     run = run_cli("import", sheet, "--deck", "lange", "--type", "dilemma", "--kit", kit)
     assert run.code == 1, run.output
-    assert problem_lines(run, "lang.xlsx") == [
-        "lang.xlsx: row 3, column C: the cell has 20000 characters; at most 10000"]
+    assert problem_lines(run, "lang.xlsx") == [  # and the rest of the row is checked in the same run
+        "lang.xlsx: row 3, column C: the cell has 20000 characters; at most 10000",
+        "lang.xlsx: row 3, column E (themes): item 1: 'Skole' is not an id: use lowercase a-z, digits and "
+        "hyphens, e.g. 'skole'"]
     assert not (kit / "decks" / "lange.yaml").exists()
 
 

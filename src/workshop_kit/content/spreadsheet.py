@@ -87,6 +87,7 @@ class Table:
     header_row: int
     headers: list[str]
     rows: list[tuple[int, list[str]]]  # (row number, cell texts), blank rows left out
+    problems: list[Problem] = field(default_factory=list)  # cells too long, cut to CELL_MAX
 
 
 def read_table(path: Path, shown_as: str, sheet: str | None = None) -> Table:
@@ -113,15 +114,13 @@ def read_table(path: Path, shown_as: str, sheet: str | None = None) -> Table:
             if len(text) > CELL_MAX:
                 problems.append(CellProblem(shown_as, number, column, "",
                                             f"the cell has {len(text)} characters; at most {CELL_MAX}"))
-                cells[column - 1] = ""
+                cells[column - 1] = text[:CELL_MAX]  # so that the rest of the row is still checked
         if any(c.strip() for c in cells):
             rows.append((number, cells))
-    if problems:
-        raise ContentError(problems)
     if not rows:
         raise _unreadable(shown_as, "the sheet is empty")
     (header_row, headers), *body = rows
-    return Table(shown_as, header_row, [h.strip() for h in headers], body)
+    return Table(shown_as, header_row, [h.strip() for h in headers], body, problems)
 
 
 def _unreadable(shown_as: str, message: str) -> ContentError:
@@ -406,7 +405,7 @@ def cards_from_table(table: Table, model: type[Card], card_type: str,
     known = card_columns(model)
     if names is None:
         names = header_names(model, header_labels("da"))
-    problems: list[Problem] = []
+    problems: list[Problem] = list(table.problems)
     result = SheetCards(table.file)
     used = _header(table, known, names, card_type, result, problems)
 
