@@ -18,9 +18,9 @@ from pathlib import Path
 import yaml
 
 from workshop_kit.build import Checked, UsageError, check, lay_out, select
+from workshop_kit.builtin import builtin
 from workshop_kit.content.model import CARD_MODELS, is_slug
 from workshop_kit.content.schema import MODELINE_START, SCHEMA_FOLDER, deck_kind, modeline, schema_file
-from workshop_kit.builtin import builtin
 from workshop_kit.content.spreadsheet import (
     SPREADSHEET_SUFFIXES, SheetCards, SheetProblems, cards_from_table, header_labels, header_names, read_table,
 )
