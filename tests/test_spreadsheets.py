@@ -211,9 +211,14 @@ def write_zip_bomb(path, megabytes: int):
 
 @contextmanager
 def address_space(limit: int):
-    """Processes started inside get at most `limit` bytes of address space
-    (the soft limit of this process, which they inherit, put back after)."""
+    """Processes started inside get at most `limit` bytes of address space,
+    or this process's own size and 512 MB more if that is larger, so that
+    this process can go on while it waits (the soft limit of this process,
+    which they inherit, put back after)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        size = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:"))
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = max(limit, size + (512 << 20))
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
