@@ -455,7 +455,8 @@ def _header(table: Table, known: dict[str, Column], names: dict[str, str], card_
         if name is None:
             hint = (did_you_mean(header_key(header), known) or did_you_mean(header_key(header), names)
                     or f"; the fields of a {card_type} card: {', '.join(known)}")
-            result.warnings.append(f"{where}: '{header}' names no field; the column is left out{hint}")
+            shown = header if len(header) <= 40 else header[:39] + "…"
+            result.warnings.append(f"{where}: '{shown}' names no field; the column is left out{hint}")
             continue
         if name in result.columns:
             first = column_letter(result.columns[name])
