@@ -351,15 +351,18 @@ def report_command(kit_dir: Path, db: str | None, output: Path | None) -> None:
               help="The kit's folder (default: the current folder).")
 @click.option("--name", default=None, help="Deck name printed on every card.")
 @click.option("--force", is_flag=True, help="Replace decks/NAME.yaml if it exists.")
+@click.option("--sheet", "sheet_name", default=None, metavar="SHEET",
+              help="The workbook's sheet to read (default: its first).")
 def import_command(sheet: Path, deck: str, card_type: str, kit_dir: Path, name: str | None,
-                   force: bool) -> None:
+                   force: bool, sheet_name: str | None) -> None:
     """Make a deck file from a spreadsheet: one row per card, the first row names the fields."""
     from workshop_kit.build import UsageError
     from workshop_kit.deck_import import KitProblems, import_deck
 
     try:
-        result = import_deck(sheet, kit_dir, deck, card_type, name, force)
+        result = import_deck(sheet, kit_dir, deck, card_type, name, force, sheet_name)
     except ContentError as error:
+        _warn(getattr(error, "warnings", []))
         where = f"the kit with the cards of {sheet.name}" if isinstance(error, KitProblems) else sheet.name
         _report(error, f"Nothing was written; decks/{deck}.yaml is as it was.", where)
         sys.exit(1)
@@ -367,8 +370,35 @@ def import_command(sheet: Path, deck: str, card_type: str, kit_dir: Path, name: 
         raise click.UsageError(str(error)) from None
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
-    _warn(result.checked.warnings)
+    _warn(result.warnings)
     click.echo(f"Imported {result.cards} cards from {sheet.name} into {result.deck_file}; the kit validates.")
+
+
+@main.command("export")
+@click.argument("deck", metavar="DECK")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The .xlsx or .csv file to write (default: DECK.xlsx in the current folder).")
+@click.option("--kit", "kit_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              help="The kit's folder (default: the current folder).")
+def export_command(deck: str, output: Path | None, kit_dir: Path) -> None:
+    """Write the deck decks/DECK.yaml to a spreadsheet that `import` reads back."""
+    from workshop_kit.build import UsageError
+    from workshop_kit.deck_export import export_deck
+
+    try:
+        result = export_deck(kit_dir, deck, output or Path(f"{deck}.xlsx"))
+    except ContentError as error:
+        _report(error, "Nothing was written.")
+        sys.exit(1)
+    except UsageError as error:
+        raise click.UsageError(str(error)) from None
+    except OSError as error:
+        click.secho(f"cannot write the spreadsheet: {error}", fg="red", err=True)
+        sys.exit(1)
+    cards = len(result.rows) - 1
+    click.echo(f"Exported {cards} cards of {result.deck.file} to {result.path}; "
+               f"`workshop-kit import {result.path.name} --deck {deck} --type {result.deck.type} --force` "
+               "reads it back.")
 
 
 @main.command("serve")

@@ -9,6 +9,7 @@ the new deck are reported at their spreadsheet row and column.
 
 from __future__ import annotations
 
+import itertools
 import re
 import textwrap
 from dataclasses import dataclass, field
@@ -17,19 +18,20 @@ from pathlib import Path
 import yaml
 
 from workshop_kit.build import Checked, UsageError, check, lay_out, select
+from workshop_kit.builtin import builtin
 from workshop_kit.content.model import CARD_MODELS, is_slug
-from workshop_kit.content.schema import SCHEMA_FOLDER, deck_kind, modeline, schema_file
+from workshop_kit.content.schema import MODELINE_START, SCHEMA_FOLDER, deck_kind, modeline, schema_file
 from workshop_kit.content.spreadsheet import (
-    SPREADSHEET_SUFFIXES, SheetCards, cards_from_table, read_table,
+    SPREADSHEET_SUFFIXES, SheetCards, SheetProblems, cards_from_table, header_labels, header_names, read_table,
 )
 from workshop_kit.output.files import Staging
 from workshop_kit.problems import ContentError, Problem, did_you_mean
 
-KEPT_FIELDS = ("description", "card_size", "colour", "qr")  # kept from a deck file replaced
+KEPT_FIELDS = ("description", "card_size", "colour", "qr", "form")  # kept from a deck file replaced
 CARD_FIELD = re.compile(r"^cards\[(?P<index>\d+)\](?: \(id: [^)]*\))?\.?(?P<rest>.*)$")
 
 
-class KitProblems(ContentError):
+class KitProblems(SheetProblems):
     """The kit with the new deck in it did not pass the kit check."""
 
 
@@ -39,11 +41,18 @@ class Imported:
     cards: int
     checked: Checked
     notes: list[str] = field(default_factory=list)
+    sheet_warnings: list[str] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        """The sheet's warnings (columns left out), then the kit check's."""
+        return self.sheet_warnings + list(self.checked.warnings)
 
 
 def import_deck(sheet: Path, kit: Path, deck: str, card_type: str, name: str | None = None,
-                force: bool = False) -> Imported:
-    """Write kit/decks/<deck>.yaml from the sheet; UsageError or ContentError if it cannot."""
+                force: bool = False, sheet_name: str | None = None) -> Imported:
+    """Write kit/decks/<deck>.yaml from the sheet (the workbook's sheet
+    `sheet_name`, or its first); UsageError or ContentError if it cannot."""
     if card_type not in CARD_MODELS:
         raise UsageError(f"unknown card type '{card_type}'{did_you_mean(card_type, CARD_MODELS)}"
                          f" (types: {', '.join(CARD_MODELS)})")
@@ -60,17 +69,20 @@ def import_deck(sheet: Path, kit: Path, deck: str, card_type: str, name: str | N
     if target.exists() and not force:
         raise UsageError(f"{shown} exists; give --force to replace it")
 
-    sheet_cards = cards_from_table(read_table(sheet, sheet.name), CARD_MODELS[card_type], card_type)
+    model = CARD_MODELS[card_type]
+    names = header_names(model, header_labels(*kit_labels(kit)))
+    sheet_cards = cards_from_table(read_table(sheet, sheet.name, sheet_name), model, card_type, names)
     old = target.read_bytes() if target.exists() else None
     head, kept = _head(card_type, name, deck, old)
-    text = deck_yaml(card_type, head, sheet_cards.cards, sheet.name)
+    text = deck_yaml(card_type, head, sheet_cards.cards, sheet.name, _comments(old))
     _write(target, text.encode("utf-8"))
     try:
         checked = check(kit)
         lay_out(checked, *select(checked.content, (deck,)))
     except ContentError as error:
         _restore(target, old)
-        raise KitProblems([_at_row(p, shown, sheet_cards) for p in error.problems]) from None
+        raise KitProblems([_at_row(p, shown, sheet_cards) for p in error.problems],
+                          sheet_cards.warnings) from None
     notes = list(sheet_cards.notes)
     if kept:
         notes.append(f"kept {', '.join(kept)} of the deck file it replaced")
@@ -79,7 +91,23 @@ def import_deck(sheet: Path, kit: Path, deck: str, card_type: str, name: str | N
     schema = f"{SCHEMA_FOLDER}/{schema_file(deck_kind(card_type))}"
     if not (kit / schema).is_file():
         notes.append(f"run `workshop-kit schema` in the kit so that editors find {schema}")
-    return Imported(shown, len(sheet_cards.cards), checked, notes)
+    return Imported(shown, len(sheet_cards.cards), checked, notes, sheet_cards.warnings)
+
+
+def kit_labels(kit: Path) -> tuple[str, dict[str, str]]:
+    """The kit's language, and its labels with those kit.yaml replaces, as far
+    as kit.yaml can be read (the kit check after the import says what is wrong with it)."""
+    try:
+        raw = yaml.safe_load((kit / "kit.yaml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        raw = None
+    raw = raw if isinstance(raw, dict) else {}
+    language = raw.get("language") if raw.get("language") in ("da", "en") else "da"
+    labels = dict(builtin(f"labels/{language}"))
+    own = raw.get("labels")
+    if isinstance(own, dict):
+        labels.update({k: v for k, v in own.items() if isinstance(k, str) and isinstance(v, str)})
+    return language, labels
 
 
 def _head(card_type: str, name: str | None, deck: str, old: bytes | None) -> tuple[dict, list[str]]:
@@ -120,11 +148,25 @@ def _dump(data) -> str:
     return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1 << 16)
 
 
-def deck_yaml(card_type: str, head: dict, cards: list[dict], source: str) -> str:
-    """The deck file: modeline, head, and the cards with a blank line between them."""
+IMPORTED = ("# Imported from {source} with `workshop-kit import`. "
+            'Every field is described in the README, section "The content model".')
+
+
+def _comments(old: bytes | None) -> list[str]:
+    """The comment lines at the top of a deck file replaced, after its
+    modeline, except the line an earlier import wrote."""
+    lines = old.decode("utf-8", errors="replace").splitlines() if old is not None else []
+    if lines and lines[0].startswith(MODELINE_START):
+        lines = lines[1:]
+    comments = list(itertools.takewhile(lambda line: line.startswith("#"), lines))
+    return [line for line in comments if not line.startswith(IMPORTED.partition("{")[0])]
+
+
+def deck_yaml(card_type: str, head: dict, cards: list[dict], source: str, comments: list[str] = ()) -> str:
+    """The deck file: modeline, comments (those of the file it replaces, or
+    where it came from), head, and the cards with a blank line between them."""
     lines = [modeline(deck_kind(card_type)),
-             f"# Imported from {source} with `workshop-kit import`. "
-             "Every field is described in the README, section \"The content model\".",
+             *(comments or [IMPORTED.format(source=source)]),
              _dump(head).rstrip("\n"),
              "cards:"]
     body = "\n".join(textwrap.indent(_dump([card]), "  ") for card in cards)
