@@ -124,7 +124,8 @@ def test_build_json_lists_the_files_written_and_kept(make_kit, tmp_path):
     assert first.code == 0 and first.stderr == "", first.output
     result = json.loads(first.stdout)  # nothing else on stdout
     files = listed(out)
-    assert result == {"ok": True, "problems": [], "warnings": result["warnings"], "files": files, "kept": []}
+    assert result == {"ok": True, "problems": [], "held_back": 0, "warnings": result["warnings"], "files": files,
+                      "kept": []}
     assert result["warnings"] == json.loads((out / "manifest.json").read_text(encoding="utf-8"))["build"]["warnings"]
     assert any(PLACEHOLDER_WARNING[len("warning: "):] in warning for warning in result["warnings"])
     assert all((out / name).is_file() for name in files) and len(files) == 4
@@ -157,7 +158,21 @@ def test_validate_and_build_json_give_the_problems_with_exit_1(make_kit, tmp_pat
         assert (problem["line"], problem["column"]) == (line, column)
         assert set(problem) == {"file", "line", "column", "field", "message"}
         assert problem["field"] and problem["message"]
+        assert result["held_back"] == 0
     assert not (tmp_path / "out").exists()
+
+
+def test_json_counts_the_problems_held_back_behind_an_unreadable_file(make_kit):
+    kit = make_kit()  # dialogue-format cards link to the dilemmas
+    replace_once(kit / "decks" / "dilemmaer.yaml", "    title: ", "\ttitle: ")
+    run = run_cli("validate", kit, "--json")
+    assert run.code == 1 and run.stderr == "", run.output
+    result = json.loads(run.stdout)
+    [problem] = result["problems"]
+    assert problem["file"] == "decks/dilemmaer.yaml" and "tabs" in problem["message"]
+    assert result["held_back"] > 0
+    printed = run_cli("validate", kit)
+    assert f"{result['held_back']} problems that follow from this were held back" in printed.stderr
 
 
 def test_validate_json_of_a_good_kit_has_the_warnings_validate_prints(make_kit):

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from workshop_kit import __version__
-from workshop_kit.problems import ContentError, Problem
+from workshop_kit.problems import ContentError
 from workshop_kit.terminal import ProgressLine, colour
 
 KIT_DIR = click.argument("kit_dir", default=".", type=click.Path(file_okay=False, path_type=Path))
@@ -39,12 +39,16 @@ JSON_OPTION = click.option("--json", "as_json", is_flag=True,
                            help="Print the problems, warnings and files as JSON on stdout, and nothing else.")
 
 
-def _json_result(ok: bool, problems: list[Problem] = (), warnings: list[str] = (), files: list[str] = (),
-                 kept: list[str] = ()) -> None:
-    """The outcome of validate or build for tools: files written, and files
-    left as they were, by their paths in the output folder."""
-    click.echo(json.dumps({"ok": ok, "problems": [vars(p) for p in problems], "warnings": list(warnings),
-                           "files": list(files), "kept": list(kept)}, ensure_ascii=False, indent=2))
+def _json_result(ok: bool, error: ContentError | None = None, warnings: list[str] = (),
+                 files: list[str] = (), kept: list[str] = ()) -> None:
+    """The outcome of validate or build for tools: the problems (and how many
+    that follow from them were held back), files written, and files left as
+    they were, by their paths in the output folder."""
+    problems = [{"file": p.file, "line": p.line, "column": p.column, "field": p.field, "message": p.message}
+                for p in (error.problems if error else ())]
+    click.echo(json.dumps({"ok": ok, "problems": problems, "held_back": error.held_back if error else 0,
+                           "warnings": list(warnings), "files": list(files), "kept": list(kept)},
+                          ensure_ascii=False, indent=2))
 
 
 def _kit_folder(kit_dir: Path) -> None:
@@ -140,7 +144,7 @@ def _build(kit_dir: Path, settings: dict, force: bool, quiet_if_current: bool = 
             result = build(kit_dir, progress=progress, force=force, **settings)
     except ContentError as error:
         if as_json:
-            _json_result(False, error.problems)
+            _json_result(False, error)
         else:
             _report(error)
         return False
@@ -244,7 +248,7 @@ def validate_command(kit_dir: Path, as_json: bool) -> None:
         lay_out(checked, *select(checked.content, ()))
     except ContentError as error:
         if as_json:
-            _json_result(False, error.problems)
+            _json_result(False, error)
         else:
             _report(error)
         sys.exit(1)
