@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from contextlib import suppress
 from types import SimpleNamespace
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,7 @@ from workshop_kit.output.previous import INDEX, PreviousBuild
 from workshop_kit.fingerprints import board_key, build_options, deck_key, faces_key, guide_key, inputs_digest
 from workshop_kit.output.thumbnails import board_path, board_thumbnail, deck_thumbnails
 from workshop_kit.problems import ContentError, Problem, did_you_mean
+from workshop_kit.stop import finishing
 from workshop_kit.workers import fork_map
 
 MODES = ("home", "shop")
@@ -261,7 +263,6 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
 
     if progress:
         progress(f"{len(jobs)} jobs")
-    outputs = fork_map(lambda i: jobs[i].make(), range(len(jobs)))
 
     rebuilt = {d.slug for d in decks_now} | {b.slug for b in boards_now}
     if not only:  # decks and boards that left the kit leave the output too
@@ -281,8 +282,11 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
     for board in boards_now:
         manifest.add_board(board.slug, board.type, board.model.title, board.qr_url)
     result = BuildResult(warnings=checked.warnings, kept=sorted(kept))
-    sizes = {name: len(data) for files in outputs for name, data in files.items()}
+    # The staging folder is there while the files are drawn: a build stopped
+    # from here on removes it, and one killed leaves it to the next build.
     with Staging(out) as staging:
+        outputs = fork_map(lambda i: jobs[i].make(), range(len(jobs)))
+        sizes = {name: len(data) for files in outputs for name, data in files.items()}
         for job, files in zip(jobs, outputs):
             for name, data in files.items():
                 staging.write(name, data)
@@ -309,9 +313,11 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
             manifest.add_file(**earlier)
         staging.write(INDEX, index_page(manifest.data(), content.labels).encode("utf-8"))
         staging.write("manifest.json", manifest.to_json())
-        staging.commit(last="manifest.json")
-    for name in previous.stale({f["path"] for f in manifest.files}):
-        (out / name).unlink(missing_ok=True)
+        with finishing(written=True):  # the files the new manifest no longer lists go with the commit
+            staging.commit(last="manifest.json")
+            for name in previous.stale({f["path"] for f in manifest.files}):
+                with suppress(OSError):  # (one that stays is listed nowhere, and harms nothing)
+                    (out / name).unlink(missing_ok=True)
     result.files = [f["path"] for f in manifest.files] + [INDEX, "manifest.json"]
     result.written = sorted(sizes)
     result.cards = sum(len(d.cards) for d in decks)

@@ -11,6 +11,8 @@ import multiprocessing
 import os
 from typing import Callable, Sequence, TypeVar
 
+from workshop_kit.stop import held, ignore_in_worker
+
 A = TypeVar("A")
 R = TypeVar("R")
 
@@ -35,8 +37,16 @@ def fork_map(fn: Callable[[A], R], args: Sequence[A]) -> list[R]:
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [fn(a) for a in args]
     _job = fn
+    pool = None
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return pool.map(_call, args, chunksize=1)
+        # Ctrl-C and SIGTERM wait while the workers start: an exception in
+        # the middle of a fork would be lost, and a worker not yet set up
+        # would not die of its pool's SIGTERM.
+        with held():
+            pool = multiprocessing.get_context("fork").Pool(workers, initializer=ignore_in_worker)
+        return pool.map(_call, args, chunksize=1)
     finally:
         _job = None
+        if pool is not None:
+            with held():
+                pool.terminate()
