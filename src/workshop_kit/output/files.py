@@ -79,16 +79,20 @@ class Staging:
     def __init__(self, out_dir: Path):
         self.out_dir = Path(out_dir)
         self.names: list[str] = []
-        with finishing():  # a stop here leaves no folder behind unnamed in self.dir
-            try:
+        try:
+            with finishing():  # (a stop waits until the folder is made and named in self.dir)
                 self.out_dir.mkdir(parents=True, exist_ok=True)
                 remove_stale(self.out_dir)
                 self.dir = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=self.out_dir))
-                (self.dir / OWNER).write_text(socket.gethostname(), encoding="utf-8")
-            except OSError as error:
-                if hasattr(self, "dir"):
-                    self.discard()
+                owner = self.dir / f"{OWNER}.new"  # the name is there complete or not at all
+                owner.write_text(socket.gethostname(), encoding="utf-8")
+                os.replace(owner, self.dir / OWNER)
+        except BaseException as error:
+            if hasattr(self, "dir"):
+                self.discard()
+            if isinstance(error, OSError):
                 raise output_error(error, self.out_dir) from None
+            raise
 
     def write(self, name: str, data: bytes) -> Path:
         path = self.dir / name
@@ -177,13 +181,16 @@ def _stale(path: Path) -> bool:
             return time.time() - path.stat().st_mtime > OLD_STAGING_AGE
         except OSError:
             return False
-    found = re.fullmatch(rf"{re.escape(PREFIX)}(\d+)-[a-z0-9_]+", path.name)
+    found = re.fullmatch(rf"{re.escape(PREFIX)}(\d+)-[a-z0-9_]{{8}}", path.name)
+    if found is None:
+        return False  # not a staging folder of workshop-kit
     try:
         host = (path / OWNER).read_text(encoding="utf-8")
     except OSError:
-        return False  # not one of ours, or being made this instant
-    # A build on another machine (a shared folder) cannot be seen from here.
-    return found is not None and host == socket.gethostname() and not running(int(found.group(1)))
+        host = None  # made by a process stopped (or still busy) before it wrote its name
+    if host is not None and host != socket.gethostname():
+        return False  # a build on another machine (a shared folder), whose processes cannot be seen from here
+    return not running(int(found.group(1)))
 
 
 def running(pid: int) -> bool:
