@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kit_helpers import STANDALONE, build_into, copy_kit, run_cli, tree_digest
+from kit_helpers import STANDALONE, build_into, copy_kit, lengthen_deck, run_cli, tree_digest
 from workshop_kit.store import database_url, open_database
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -188,11 +188,7 @@ def long_build(tmp_path_factory):
     middle), built once; each test gets a copy of the output."""
     base = tmp_path_factory.mktemp("long")
     kit = copy_kit(base / "kit", (STANDALONE[0],))
-    deck = kit / "decks" / f"{STANDALONE[0]}.yaml"
-    data = yaml.safe_load(deck.read_text(encoding="utf-8"))
-    data["cards"] = [dict(card, id=f"{card['id']}-{n}") for n in range(300 // len(data["cards"]) + 1)
-                     for card in data["cards"]][:300]
-    deck.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    lengthen_deck(kit, STANDALONE[0], 300)
     build_into(kit, base / "out", "--mode", "shop")
     return kit, base / "out"
 
