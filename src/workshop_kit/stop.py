@@ -40,22 +40,13 @@ class Stopped(KeyboardInterrupt):
 
 _depth = 0  # nested finishing() blocks
 _waiting: list[int] = []  # signals that came inside them
-_raised: list[int] = []  # signals raised as Stopped, which code that swallows exceptions may have lost
 
 
 def _stop(signum: int, frame) -> None:
     if _depth:
         _waiting.append(signum)
         return
-    _raised.append(signum)
     raise Stopped(signum)
-
-
-def check() -> None:
-    """Raise Stopped again if a signal came and its Stopped was lost (raised
-    where exceptions are only printed, such as a hook of os.fork)."""
-    if _raised:
-        raise Stopped(_raised[0])
 
 
 @contextmanager
@@ -71,7 +62,6 @@ def stopping() -> Iterator[None]:
     finally:
         for sig, handler in before.items():
             signal.signal(sig, handler)
-        _raised.clear()
 
 
 @contextmanager

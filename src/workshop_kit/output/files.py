@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from workshop_kit.stop import check, finishing
+from workshop_kit.stop import finishing
 
 PREFIX = ".staging-"
 OWNER = ".owner"  # the name of the machine whose process stages there
@@ -52,8 +52,9 @@ def output_error(error: OSError, path: Path | str) -> OutputError:
             return OutputError(path, "it is a file, not a folder" if blocker == path
                                else f"{blocker} is a file, not a folder")
     if isinstance(error, PermissionError) and WINDOWS and path.is_file():
-        # Windows does not replace a file that a PDF viewer has open.
-        return OutputError(path, f"close {path.name} in the PDF viewer and build again")
+        # Windows does not replace a file that a program (a PDF viewer) has open.
+        held_by = "the PDF viewer" if path.suffix.lower() == ".pdf" else "the program that has it open"
+        return OutputError(path, f"close {path.name} in {held_by} and build again")
     return OutputError(path, REASONS.get(error.errno) or error.strerror or str(error))
 
 
@@ -111,7 +112,6 @@ class Staging:
         """Move every staged file into the output folder, `last` at the end;
         OutputError, with every old file back in place, if one cannot be."""
         order = [n for n in self.names if n != last] + ([last] if last in self.names else [])
-        check()  # a build stopped is never put in place
         with finishing(written=True):
             try:
                 self._check_places(order)
