@@ -10,6 +10,7 @@ is never left half moved.
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from contextlib import contextmanager
@@ -98,8 +99,13 @@ def finishing(written: bool = False) -> Iterator[None]:
 
 
 def ignore_in_worker() -> None:
-    """A worker process leaves Ctrl-C to its parent and dies quietly on
-    SIGTERM, which is how its pool ends it when the parent is stopped."""
+    """A worker process leaves Ctrl-C and SIGTERM to its parent: it leaves
+    the process group that a terminal's Ctrl-C or `kill -- -PGID` signals
+    (a worker killed at any point could die holding its pool's lock, and
+    the pool could then not be ended), ignores Ctrl-C, and dies quietly on
+    the SIGTERM with which its pool ends it when the parent is stopped."""
+    if hasattr(os, "setpgid"):
+        os.setpgid(0, 0)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):

@@ -19,9 +19,6 @@ from __future__ import annotations
 import errno
 import os
 import re
-import shutil
-import socket
-import tempfile
 import time
 from pathlib import Path
 
@@ -84,9 +81,9 @@ class Staging:
             with finishing():  # (a stop waits until the folder is made and named in self.dir)
                 self.out_dir.mkdir(parents=True, exist_ok=True)
                 remove_stale(self.out_dir)
-                self.dir = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=self.out_dir))
+                self.dir = Path(_tempfile().mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=self.out_dir))
                 owner = self.dir / f"{OWNER}.new"  # the name is there complete or not at all
-                owner.write_text(socket.gethostname(), encoding="utf-8")
+                owner.write_text(_host(), encoding="utf-8")
                 os.replace(owner, self.dir / OWNER)
         except BaseException as error:
             if hasattr(self, "dir"):
@@ -158,7 +155,7 @@ class Staging:
 
     def discard(self) -> None:
         with finishing():
-            shutil.rmtree(self.dir, ignore_errors=True)
+            _shutil().rmtree(self.dir, ignore_errors=True)
 
     def __enter__(self):
         return self
@@ -172,7 +169,7 @@ def remove_stale(folder: Path) -> None:
     """Remove the staging folders in `folder` whose process is gone."""
     for path in folder.glob(f"{PREFIX}*"):
         if path.is_dir() and not path.is_symlink() and _stale(path):
-            shutil.rmtree(path, ignore_errors=True)
+            _shutil().rmtree(path, ignore_errors=True)
 
 
 def _stale(path: Path) -> bool:
@@ -188,7 +185,7 @@ def _stale(path: Path) -> bool:
         host = (path / OWNER).read_text(encoding="utf-8")
     except OSError:
         host = None  # made by a process stopped (or still busy) before it wrote its name
-    if host is not None and host != socket.gethostname():
+    if host is not None and host != _host():
         return False  # a build on another machine (a shared folder), whose processes cannot be seen from here
     return not running(int(found.group(1)))
 
@@ -222,3 +219,24 @@ def _running_on_windows(pid: int) -> bool:  # pragma: no cover - Windows only
         return kernel32.WaitForSingleObject(handle, 0) == 0x102  # WAIT_TIMEOUT: not ended
     finally:
         kernel32.CloseHandle(handle)
+
+
+# Imported when needed: the cli imports this module for OutputError, and
+# the answer "Up to date" should not wait for them.
+
+def _host() -> str:
+    import socket
+
+    return socket.gethostname()
+
+
+def _tempfile():
+    import tempfile
+
+    return tempfile
+
+
+def _shutil():
+    import shutil
+
+    return shutil
