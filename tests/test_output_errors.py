@@ -176,6 +176,8 @@ def test_report_schema_and_new_into_a_file_are_one_line(make_kit, tmp_path):
     one_error_line(run_cli("schema", kit, "--out", blocker / "schemas"),
                    f"{blocker / 'schemas'}", f"{blocker} is a file, not a folder")
     one_error_line(run_cli("new", blocker / "kit"), f"{blocker / 'kit'}", f"{blocker} is a file, not a folder")
+    for command in ("schema", "build"):  # --out onto the file itself
+        one_error_line(run_cli(command, kit, "--out", blocker), str(blocker), "it is a file, not a folder")
     assert blocker.read_text(encoding="utf-8") == "in the way"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "kit0"]
 

@@ -94,7 +94,7 @@ def main() -> None:
 
 
 BUILD_OPTIONS = [
-    click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+    click.option("--out", type=click.Path(path_type=Path), default=None, metavar="DIRECTORY",
                  help="Output folder (default: KIT_DIR/output)."),
     click.option("--only", multiple=True, metavar="NAME", help="Build only this deck or board (repeatable)."),
     click.option("--paper", type=click.Choice(["a4", "letter", "a3"]), default=None,
@@ -282,7 +282,7 @@ def list_command(kit_dir: Path, as_json: bool) -> None:
 
 @main.command("schema")
 @KIT_DIR
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--out", type=click.Path(path_type=Path), default=None, metavar="DIRECTORY",
               help="Folder for the schemas (default: KIT_DIR/schemas).")
 def schema_command(kit_dir: Path, out: Path | None) -> None:
     """Write a JSON Schema for each kind of YAML file, for editors that check as you type."""
