@@ -115,7 +115,7 @@ def test_a_full_disk_is_one_line_and_the_previous_output_stays(small, tmp_path, 
 
 def test_a_refused_move_puts_back_the_files_already_moved(small, tmp_path, monkeypatch):
     kit, out = small
-    replace_once_in_deck(kit)
+    edit_first_card(kit)
     before = tree_digest(out)
     # The manifest is moved last: every other new file is in place when the
     # move of the new manifest into the output folder is refused.
@@ -138,7 +138,7 @@ def test_a_pdf_held_open_on_windows_asks_to_close_it(small, tmp_path, monkeypatc
     """Windows refuses to move a file a PDF viewer has open (PermissionError,
     which Linux cannot make for root): the message says what to do."""
     kit, out = small
-    replace_once_in_deck(kit)
+    edit_first_card(kit)
     before = tree_digest(out)
     held = f"{STANDALONE[0]}-print-shop.pdf"
     failing(tmp_path, monkeypatch, f"""
@@ -157,7 +157,7 @@ def test_a_pdf_held_open_on_windows_asks_to_close_it(small, tmp_path, monkeypatc
     assert tree_digest(out) == before
 
 
-def replace_once_in_deck(kit: Path) -> None:
+def edit_first_card(kit: Path) -> None:
     """Change one card's title, so that a rebuild writes the deck anew."""
     deck = kit / "decks" / f"{STANDALONE[0]}.yaml"
     data = yaml.safe_load(deck.read_text(encoding="utf-8"))

@@ -1,6 +1,6 @@
 """Atomic output: everything is staged first, then moved into place.
 
-A build writes every file into a staging folder beside the output folder.
+A build writes every file into a staging folder in the output folder.
 Only when all of them exist is each moved over its old version with
 os.replace (atomic on one file system), the manifest last. The old
 versions wait in the staging folder until every new file is in place, and
