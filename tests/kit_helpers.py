@@ -315,3 +315,13 @@ def chromium():
             yield browser
         finally:
             browser.close()
+
+
+def lengthen_deck(kit: Path, deck: str, cards: int) -> None:
+    """Repeat a deck's cards (each with a new id) until it has `cards` cards."""
+    path = kit / "decks" / f"{deck}.yaml"
+    data = load_yaml(path)
+    shipped = data["cards"]
+    data["cards"] = [dict(shipped[i % len(shipped)], id=f"{shipped[i % len(shipped)]['id']}-{i}")
+                     for i in range(cards)]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")

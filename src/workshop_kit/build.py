@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from contextlib import suppress
+from functools import partial
 from types import SimpleNamespace
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,13 +33,14 @@ from workshop_kit.layout.board import (
 from workshop_kit.layout.template import LoadedTemplate, load_board_template, load_template
 from workshop_kit.output.files import Staging
 from workshop_kit.output.index_page import index_page
-from workshop_kit.output.jobs import Job, file_job
+from workshop_kit.output.jobs import Job, file_job, run_job
 from workshop_kit.output.manifest import Manifest
 from workshop_kit.output.previous import INDEX, PreviousBuild
 from workshop_kit.fingerprints import board_key, build_options, deck_key, faces_key, guide_key, inputs_digest
 from workshop_kit.output.thumbnails import board_path, board_thumbnail, deck_thumbnails
 from workshop_kit.problems import ContentError, Problem, Shared, did_you_mean
 from workshop_kit.qr import capacity
+from workshop_kit.stop import finishing
 from workshop_kit.workers import fork_map
 
 MODES = ("home", "shop")
@@ -204,7 +207,7 @@ def lay_out(checked: Checked, decks: list[Deck], boards: list, poster: str = "a3
     # A few decks are laid out here: quicker than starting workers, and the
     # text measurements stay cached in this process for the next rebuild.
     spread = fork_map if sum(len(deck.cards) for deck in decks) > LAYOUT_CHUNK else _in_process
-    done = spread(lambda i: layout.cards(*chunks[i]), range(len(chunks)))
+    done = spread(partial(_lay_out_chunk, layout, chunks), range(len(chunks)))
     laid_out = []
     for deck in decks:
         cards = []
@@ -243,6 +246,10 @@ def prime(root: Path) -> None:
 
 def _in_process(fn, args):
     return [fn(a) for a in args]
+
+
+def _lay_out_chunk(layout: CardLayout, chunks: list, i: int):
+    return layout.cards(*chunks[i])
 
 
 def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | None = None,
@@ -296,7 +303,6 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
 
     if progress:
         progress(0, total)
-    outputs = fork_map(lambda i: jobs[i].make(), range(len(jobs)), finished if progress else None)
 
     rebuilt = {d.slug for d in decks_now} | {b.slug for b in boards_now}
     if not only:  # decks and boards that left the kit leave the output too
@@ -316,8 +322,12 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
     for board in boards_now:
         manifest.add_board(board.slug, board.type, board.model.title, board.qr_url)
     result = BuildResult(warnings=checked.warnings, kept=sorted(kept))
-    sizes = {name: len(data) for files in outputs for name, data in files.items()}
+    # The staging folder is there while the files are drawn: a build stopped
+    # from here on removes it, and one killed leaves it to the next build.
     with Staging(out) as staging:
+        outputs = fork_map(partial(run_job, checked.family.name, [job.make for job in jobs]), range(len(jobs)),
+                           finished if progress else None)
+        sizes = {name: len(data) for files in outputs for name, data in files.items()}
         for job, files in zip(jobs, outputs):
             for name, data in files.items():
                 staging.write(name, data)
@@ -344,9 +354,11 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
             manifest.add_file(**earlier)
         staging.write(INDEX, index_page(manifest.data(), content.labels).encode("utf-8"))
         staging.write("manifest.json", manifest.to_json())
-        staging.commit(last="manifest.json")
-    for name in previous.stale({f["path"] for f in manifest.files}):
-        (out / name).unlink(missing_ok=True)
+        with finishing(written=True):  # the files the new manifest no longer lists go with the commit
+            staging.commit(last="manifest.json")
+            for name in previous.stale({f["path"] for f in manifest.files}):
+                with suppress(OSError):  # (one that stays is listed nowhere, and harms nothing)
+                    (out / name).unlink(missing_ok=True)
     result.files = [f["path"] for f in manifest.files]
     result.written = [name for name in result.files if name in sizes]
     result.cards = sum(len(d.cards) for d in decks)
@@ -387,10 +399,12 @@ def _deck_job(deck: Deck, cards: list, mode: str, paper: str, kit, meta: dict, a
     keys = [(deck.slug, c.card_id) for c in cards]
     described = about(mode, name=deck.name, paper=paper_name(paper), bleed=f"{kit.bleed:g}")
 
-    def make() -> dict[str, bytes]:
-        return {name: render(sheets, lambda item, side: faces[item][side == "back"], **described, **meta)}
-
+    make = partial(_draw_deck, name, sheets, faces, described, meta)
     return Job(make, lambda manifest, _: manifest.add_sheets(name, "card-deck", deck.slug, sheets, keys))
+
+
+def _draw_deck(name: str, sheets, faces: list, described: dict, meta: dict) -> dict[str, bytes]:
+    return {name: render(sheets, lambda item, side: faces[item][side == "back"], **described, **meta)}
 
 
 def board_jobs(board, variants, board_layout, tile_paper: str, token_paper: str, dpi: int,
@@ -418,11 +432,6 @@ def _board_variant_jobs(board, v, board_layout, tile_paper: str, dpi: int, kit, 
     pdf_name, png_name = f"{stem}-{v.paper}.pdf", f"{stem}.png"
     sheets = poster_sheets(face.width, face.height, v.paper)
 
-    def make_poster() -> dict[str, bytes]:
-        pdf = render(sheets, lambda item, side: face, **described, **meta)
-        thumb_name, thumb = board_thumbnail(board.slug, v.variant, pdf)
-        return {pdf_name: pdf, png_name: rasterise(pdf, dpi), thumb_name: thumb}
-
     def record_poster(manifest: Manifest, files: dict[str, bytes]) -> None:
         manifest.add_file(path=pdf_name, kind="board-poster", paper=v.paper, pages=1, **common)
         manifest.add_file(path=png_name, kind="board-png", dpi=dpi,
@@ -430,8 +439,9 @@ def _board_variant_jobs(board, v, board_layout, tile_paper: str, dpi: int, kit, 
         thumb = board_path(board.slug, v.variant)
         manifest.add_board_thumbnail(board.slug, v.variant, thumb, image_size(files[thumb]))
 
-    jobs = [Job(make_poster, record_poster, files=3),
-            file_job(f"{stem}.svg", lambda: render_svg(face, board_layout.builder.family, svg_title),
+    jobs = [Job(partial(_draw_poster, pdf_name, png_name, sheets, face, described, meta, board.slug, v.variant,
+                        dpi), record_poster, files=3),
+            file_job(f"{stem}.svg", partial(render_svg, face, board_layout.builder.family, svg_title),
                      kind="board-svg", **common)]
     if v.variant == "blank" and needs_tiles(face.width, face.height, tile_paper):
         tiles = tiles_with_labels(tile(face.width, face.height, tile_paper), board_layout, board)
@@ -440,7 +450,7 @@ def _board_variant_jobs(board, v, board_layout, tile_paper: str, dpi: int, kit, 
                    for i, t in enumerate(tiles.tiles)]
         tiled = about("tiles", name=title, poster=paper_name(v.paper), paper=paper_name(tile_paper))
         jobs.append(file_job(f"{stem}-{v.paper}-tiles-{tile_paper}.pdf",
-                             lambda: render(tiles.sheets, lambda item, side: face, **tiled, **meta),
+                             partial(_draw_items, tiles.sheets, None, face, tiled, meta),
                              kind="board-tiles", paper=tile_paper, pages=len(tiles.tiles),
                              rows=tiles.rows, columns=tiles.columns, overlap_mm=tiles.overlap,
                              tiles=regions, **common))
@@ -452,8 +462,21 @@ def _token_job(board, v, paper: str, meta: dict, about: Callable) -> Job:
     sheets = impose_home(len(v.tokens), w, h, paper, None)
     described = about("tokens", name=board.model.title, paper=paper_name(paper))
     return file_job(f"boards/{board.slug}-tokens-{paper}.pdf",
-                    lambda: render(sheets, lambda item, side: v.tokens[item], **described, **meta),
+                    partial(_draw_items, sheets, v.tokens, None, described, meta),
                     kind="token-sheet", board=board.slug, variant=v.variant,
                     qr_urls=[board.qr_url] if board.qr_url else [], paper=paper,
                     pages=len(sheets.pages), tokens=len(v.tokens), token_size_mm=[w, h],
                     per_sheet=sheets.per_sheet)
+
+
+def _draw_poster(pdf_name: str, png_name: str, sheets, face, described: dict, meta: dict, board: str,
+                 variant: str, dpi: int) -> dict[str, bytes]:
+    pdf = _draw_items(sheets, None, face, described, meta)
+    thumb_name, thumb = board_thumbnail(board, variant, pdf)
+    return {pdf_name: pdf, png_name: rasterise(pdf, dpi), thumb_name: thumb}
+
+
+def _draw_items(sheets, items: list | None, face, described: dict, meta: dict) -> bytes:
+    """The PDF of sheets whose items are `items` (the same on both sides), or all `face`;
+    `described` gives its title and subject."""
+    return render(sheets, lambda item, side: face if items is None else items[item], **described, **meta)

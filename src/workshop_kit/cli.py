@@ -10,8 +10,10 @@ from pathlib import Path
 import click
 
 from workshop_kit import __version__
+from workshop_kit.output.files import OutputError
 from workshop_kit.problems import ContentError
 from workshop_kit.terminal import ProgressLine, colour
+from workshop_kit.stop import Stopped, stopping
 
 KIT_DIR = click.argument("kit_dir", default=".", type=click.Path(file_okay=False, path_type=Path))
 
@@ -83,7 +85,39 @@ def _database_failed(error: Exception, closing: str | None = None) -> None:
     sys.exit(1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _output_failed(error: OutputError) -> None:
+    click.secho(f"Error: {error}; nothing was changed.", fg="red", err=True)
+
+
+class Command(click.Command):
+    """A command whose unwritable output, Ctrl-C or SIGTERM ends it with one
+    line and exit code 1, 130 or 143, never a traceback. `own_signals`: the
+    command handles Ctrl-C and SIGTERM itself (serve)."""
+
+    def __init__(self, *args, own_signals: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.own_signals = own_signals
+
+    def invoke(self, ctx: click.Context):
+        try:
+            if self.own_signals:
+                return super().invoke(ctx)
+            with stopping():
+                return super().invoke(ctx)
+        except OutputError as error:
+            _output_failed(error)
+            ctx.exit(1)
+        except Stopped as stop:
+            click.echo(stop.message, err=True)
+            ctx.exit(stop.exit_code)
+
+
+class Group(click.Group):
+    command_class = Command
+    group_class = type  # groups in it make Commands too
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="workshop-kit")
 def main() -> None:
     """Turn YAML content into print-ready workshop material."""
@@ -91,7 +125,7 @@ def main() -> None:
 
 
 BUILD_OPTIONS = [
-    click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+    click.option("--out", type=click.Path(path_type=Path), default=None, metavar="DIRECTORY",
                  help="Output folder (default: KIT_DIR/output)."),
     click.option("--only", multiple=True, metavar="NAME", help="Build only this deck or board (repeatable)."),
     click.option("--paper", type=click.Choice(["a4", "letter", "a3"]), default=None,
@@ -202,7 +236,10 @@ def watch_command(kit_dir: Path, out: Path | None, only: tuple[str, ...], paper:
         click.echo(f"Watching {kit_dir} for changes to its YAML files; Ctrl-C stops.")
         for names in changes:
             click.echo(f"{time.strftime('%H:%M:%S')} changed: {', '.join(names)}")
-            _build(kit_dir, settings, force=False, quiet_if_current=True)
+            try:
+                _build(kit_dir, settings, force=False, quiet_if_current=True)
+            except OutputError as error:  # the watch goes on: free the disk, save again
+                _output_failed(error)
     except KeyboardInterrupt:
         pass
     click.echo("Stopped watching.")
@@ -293,7 +330,7 @@ def list_command(kit_dir: Path, as_json: bool) -> None:
 
 @main.command("schema")
 @KIT_DIR
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--out", type=click.Path(path_type=Path), default=None, metavar="DIRECTORY",
               help="Folder for the schemas (default: KIT_DIR/schemas).")
 def schema_command(kit_dir: Path, out: Path | None) -> None:
     """Write a JSON Schema for each kind of YAML file, for editors that check as you type."""
@@ -327,11 +364,7 @@ def report_command(kit_dir: Path, db: str | None, output: Path | None) -> None:
         responses = stored_responses(kit, url)
     except DatabaseError as error:
         _database_failed(error, "No report was written.")
-    try:
-        report = write_report(kit, responses, output or default_output(kit_dir))
-    except OSError as error:
-        click.secho(f"cannot write the report: {error}", fg="red", err=True)
-        sys.exit(1)
+    report = write_report(kit, responses, output or default_output(kit_dir))
     summary = report.summary
     pages = f"{report.pages} page{'s' if report.pages != 1 else ''}"
     if not summary.responses:
@@ -396,16 +429,13 @@ def export_command(deck: str, output: Path | None, kit_dir: Path) -> None:
         sys.exit(1)
     except UsageError as error:
         raise click.UsageError(str(error)) from None
-    except OSError as error:
-        click.secho(f"cannot write the spreadsheet: {error}", fg="red", err=True)
-        sys.exit(1)
     cards = len(result.rows) - 1
     click.echo(f"Exported {cards} cards of {result.deck.file} to {result.path}; "
                f"`workshop-kit import {result.path.name} --deck {deck} --type {result.deck.type} --force` "
                "reads it back.")
 
 
-@main.command("serve")
+@main.command("serve", own_signals=True)
 @KIT_DIR
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; 0.0.0.0 to be reachable from phones on the network.")

@@ -79,8 +79,10 @@ def import_deck(sheet: Path, kit: Path, deck: str, card_type: str, name: str | N
     try:
         checked = check(kit)
         lay_out(checked, *select(checked.content, (deck,)))
-    except ContentError as error:
+    except BaseException as error:  # a kit that does not validate, or Ctrl-C: the deck file as it was
         _restore(target, old)
+        if not isinstance(error, ContentError):
+            raise
         raise KitProblems([_at_row(p, shown, sheet_cards) for p in error.problems],
                           sheet_cards.warnings) from None
     notes = list(sheet_cards.notes)

@@ -19,6 +19,7 @@ from pathlib import Path
 from workshop_kit.builtin import default_templates_dir, starter_kit
 from workshop_kit.content.model import is_slug, slug_from
 from workshop_kit.content.schema import SCHEMA_FOLDER, write_schemas
+from workshop_kit.output.files import OutputError, output_error
 
 KIT_FILES = ("kit.yaml", "guide.yaml")
 KIT_FOLDERS = ("decks", "boards")
@@ -37,6 +38,15 @@ def new_kit(target: Path, language: str) -> list[str]:
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise FolderInUse(f"{target} already exists and is not empty; choose a new folder")
     source = starter_kit(language)
+    try:
+        return _fill(source, target)
+    except OSError as error:
+        raise output_error(error, target) from None
+    except OutputError as error:  # (named after the folder it was made in)
+        raise OutputError(target, error.reason) from None
+
+
+def _fill(source: Path, target: Path) -> list[str]:
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".new-kit-", dir=target.parent))
     try:

@@ -1,18 +1,28 @@
-"""Independent jobs spread over the machine's cores by forked workers.
+"""Independent jobs spread over the machine's cores by worker processes.
 
-Forking lets a worker read everything the parent has already prepared
-(the laid-out faces, registered fonts) without copying it through pickles;
-only each job's argument and result cross the process boundary.
+On Linux the workers are forked: a worker reads everything the parent has
+already prepared (the laid-out faces, registered fonts) without copying
+it through pickles; only each job's argument and result cross the process
+boundary. Where forking a process is unsafe (macOS, whose system
+libraries may not survive a fork) or impossible (Windows), the workers
+start fresh, by 'forkserver' or 'spawn': the job function is pickled once
+for each worker, so it must be a module-level function or a
+functools.partial of one. WORKSHOP_KIT_START_METHOD names another start
+method, or 'none' to run every job in the process itself.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from typing import Callable, Sequence, TypeVar
+
+from workshop_kit.stop import held, ignore_in_worker
 
 A = TypeVar("A")
 R = TypeVar("R")
+START_METHOD = "WORKSHOP_KIT_START_METHOD"
 
 _job: Callable | None = None
 
@@ -22,11 +32,31 @@ def _call(indexed):
     return index, _job(arg)
 
 
+def _start(job: Callable | None) -> None:
+    """Set up a worker: signals, and (unless forked) the job it runs."""
+    global _job
+    ignore_in_worker()
+    if job is not None:
+        _job = job
+
+
 def cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not on Linux
         return os.cpu_count() or 1
+
+
+def start_method() -> str | None:
+    """How worker processes start here; None to use none."""
+    wanted = os.environ.get(START_METHOD, "").strip().lower()
+    if wanted:
+        return None if wanted == "none" else wanted
+    if sys.platform.startswith("linux"):
+        return "fork"  # the quickest, and safe: nothing here runs threads when it forks
+    if sys.platform == "win32":  # pragma: no cover - not on Linux
+        return "spawn"
+    return "forkserver"  # pragma: no cover - macOS and the BSDs
 
 
 def fork_map(fn: Callable[[A], R], args: Sequence[A],
@@ -35,20 +65,31 @@ def fork_map(fn: Callable[[A], R], args: Sequence[A],
     `finished(i)` is called as soon as the i-th result is in."""
     global _job
     workers = min(len(args), cores())
+    method = start_method()
     results: list = [None] * len(args)
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers < 2 or method is None:
         for index, arg in enumerate(args):
             results[index] = fn(arg)
             if finished:
                 finished(index)
         return results
+    context = multiprocessing.get_context(method)
+    forked = method == "fork"
     _job = fn
+    pool = None
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for index, result in pool.imap_unordered(_call, enumerate(args), chunksize=1):
-                results[index] = result
-                if finished:
-                    finished(index)
+        # Ctrl-C and SIGTERM wait while the workers start: an exception in
+        # the middle of a fork would be lost, and a worker not yet set up
+        # would not die of its pool's SIGTERM.
+        with held():
+            pool = context.Pool(workers, initializer=_start, initargs=(None if forked else fn,))
+        for index, result in pool.imap_unordered(_call, enumerate(args), chunksize=1):
+            results[index] = result
+            if finished:
+                finished(index)
         return results
     finally:
         _job = None
+        if pool is not None:
+            with held():
+                pool.terminate()

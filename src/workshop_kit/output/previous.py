@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from workshop_kit.fingerprints import build_options, files_intact, inputs_digest
+from workshop_kit.output.files import remove_stale
 
 INDEX = "index.html"
 
@@ -123,8 +124,12 @@ def _part(entry: dict[str, Any]) -> str | None:
 
 def unchanged(root: Path, out: Path, options: dict[str, Any]) -> PreviousBuild | None:
     """The last build, if nothing it was made from has changed since and its
-    files are all there; None otherwise. Reads files only: it is the quick
-    answer of a rebuild with nothing to do."""
+    files are all there; None otherwise. Reads files only (and removes the
+    staging folder a killed build left): it is the quick answer of a
+    rebuild with nothing to do."""
     previous = PreviousBuild.read(out)
     inputs = inputs_digest(Path(root), build_options(**options))
-    return previous if previous.up_to_date(inputs) else None
+    if not previous.up_to_date(inputs):
+        return None
+    remove_stale(Path(out))
+    return previous

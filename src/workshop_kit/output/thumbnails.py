@@ -13,6 +13,8 @@ thumbs/boards/<board>.jpg, <board>-filled.jpg.
 
 from __future__ import annotations
 
+from functools import partial
+
 from workshop_kit.draw.pdf import render
 from workshop_kit.draw.raster import image_size, rasterise_pages
 from workshop_kit.impose.plan import Page, Placement, Sheets
@@ -47,16 +49,18 @@ def _cards_job(deck: str, cards: list[CardFaces], width: float, height: float,
     pages = tuple(Page(width, height, (Placement(i, side, 0.0, 0.0),))
                   for i in range(len(cards)) for side in SIDES)
 
-    def make() -> dict[str, bytes]:
-        pdf = render(Sheets("thumbnails", "card", pages, 0.0), lambda item, side: getattr(cards[item], side),
-                     title=deck, subject="thumbnails", **meta)
-        return {name: image for (_, _, name), image in zip(names, rasterise_pages(pdf, CARD_WIDTH_PX))}
-
     def record(manifest: Manifest, files: dict[str, bytes]) -> None:
         for card_id, side, name in names:
             manifest.add_card_thumbnail(deck, card_id, side, name, image_size(files[name]))
 
-    return Job(make, record, files=len(names))
+    return Job(partial(_draw_cards, deck, cards, pages, [name for _, _, name in names], meta), record,
+               files=len(names))
+
+
+def _draw_cards(deck: str, cards: list[CardFaces], pages: tuple, names: list[str], meta: dict) -> dict[str, bytes]:
+    pdf = render(Sheets("thumbnails", "card", pages, 0.0), lambda item, side: getattr(cards[item], side),
+                 title=deck, subject="thumbnails", **meta)
+    return dict(zip(names, rasterise_pages(pdf, CARD_WIDTH_PX)))
 
 
 def board_thumbnail(board: str, variant: str, poster_pdf: bytes) -> tuple[str, bytes]:

@@ -1,0 +1,64 @@
+"""The worker processes of a build, however they start.
+
+Linux forks them; macOS starts them by 'forkserver' and Windows by
+'spawn', which pickle the layout and the drawing jobs for each worker
+instead of sharing the parent's memory. Both are run here on Linux
+(WORKSHOP_KIT_START_METHOD) with the real command, and their files must
+be those of the forked build, byte for byte. A sitecustomize module notes
+every Python interpreter that starts, to show that the workers (or the
+fork server) did start fresh: a forked worker starts no interpreter.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from kit_helpers import REPO, STANDALONE, build_into, copy_kit, lengthen_deck, tree_digest
+from workshop_kit.build import LAYOUT_CHUNK
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+
+def start_with(method: str, tmp_path: Path, monkeypatch) -> Path:
+    """Build with workers started by `method`; the file that lists the
+    interpreters started, one line each."""
+    site = tmp_path / "site"
+    site.mkdir(exist_ok=True)
+    log = tmp_path / f"interpreters-{method}.log"
+    (site / "sitecustomize.py").write_text(
+        "import os\n"
+        f"with open({str(log)!r}, 'a') as log:\n"
+        "    log.write(f'{os.getpid()}\\n')\n", encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(site), str(SRC)]))
+    monkeypatch.setenv("WORKSHOP_KIT_START_METHOD", method)
+    return log
+
+
+def started(log: Path) -> int:
+    return len(log.read_text(encoding="utf-8").split()) if log.exists() else 0
+
+
+@pytest.mark.parametrize("method", ["spawn", "forkserver"])
+def test_workers_started_fresh_make_the_files_of_forked_ones(method, built, tmp_path, monkeypatch):
+    """The shipped kit: decks, boards (posters, tiles, tokens, SVG) and the guide."""
+    log = start_with(method, tmp_path, monkeypatch)
+    fresh = build_into(REPO, tmp_path / "out")
+    assert started(log) >= 3  # the command, the resource tracker, and workers or their fork server
+    assert tree_digest(fresh.out) == tree_digest(built.out)
+
+
+def test_a_long_deck_is_laid_out_by_workers_started_fresh(tmp_path, monkeypatch):
+    """More cards than one layout job takes: the layout runs on the workers too."""
+    kit = copy_kit(tmp_path / "kit", (STANDALONE[0],))
+    lengthen_deck(kit, STANDALONE[0], 2 * LAYOUT_CHUNK + 1)
+    forked_log = start_with("fork", tmp_path, monkeypatch)
+    forked = build_into(kit, tmp_path / "forked", "--mode", "shop")
+    assert started(forked_log) == 1  # the command alone
+    fresh_log = start_with("forkserver", tmp_path, monkeypatch)
+    fresh = build_into(kit, tmp_path / "fresh", "--mode", "shop")
+    assert started(fresh_log) >= 3
+    assert tree_digest(fresh.out) == tree_digest(forked.out)
+    assert len(fresh.cards) == 2 * LAYOUT_CHUNK + 1
