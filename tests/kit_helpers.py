@@ -285,6 +285,16 @@ def use_url_template(kit: Path, template: str = "https://example.org/f/{kit}/{de
 SHIPPED_QR_URL = "https://example.org/f/{kit}/{deck}/{card}"
 
 
+def sitecustomize(folder: Path, code: str, monkeypatch) -> None:
+    """Run `code` at the start of every interpreter the test starts (a
+    sitecustomize module in `folder`, put first on PYTHONPATH); workshop_kit
+    is imported from where this interpreter imports it."""
+    folder.mkdir(exist_ok=True)
+    (folder / "sitecustomize.py").write_text(code, encoding="utf-8")
+    rest = [os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else []
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(folder), *rest]))
+
+
 # --- services a test needs -----------------------------------------------------
 
 def missing(reason: str, required_variable: str) -> None:

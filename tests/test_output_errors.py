@@ -25,10 +25,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kit_helpers import STANDALONE, build_into, copy_kit, lengthen_deck, run_cli, tree_digest
+from kit_helpers import STANDALONE, build_into, copy_kit, lengthen_deck, run_cli, sitecustomize, tree_digest
 from workshop_kit.store import database_url, open_database
 
-SRC = Path(__file__).resolve().parents[1] / "src"
 STOPPED = "Stopped; nothing was written and the previous output is unchanged."
 
 
@@ -58,10 +57,7 @@ def small(make_kit, tmp_path):
 
 def failing(tmp_path: Path, monkeypatch, code: str) -> None:
     """Run the commands of this test with `code` in a sitecustomize module."""
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "sitecustomize.py").write_text(textwrap.dedent(code), encoding="utf-8")
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(site), str(SRC)]))
+    sitecustomize(tmp_path / "site", textwrap.dedent(code), monkeypatch)
 
 
 # --- a file or folder in the way ------------------------------------------------

@@ -11,28 +11,21 @@ fork server) did start fresh: a forked worker starts no interpreter.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from kit_helpers import REPO, STANDALONE, build_into, copy_kit, lengthen_deck, tree_digest
+from kit_helpers import REPO, STANDALONE, build_into, copy_kit, lengthen_deck, sitecustomize, tree_digest
 from workshop_kit.build import LAYOUT_CHUNK
-
-SRC = Path(__file__).resolve().parents[1] / "src"
 
 
 def start_with(method: str, tmp_path: Path, monkeypatch) -> Path:
     """Build with workers started by `method`; the file that lists the
     interpreters started, one line each."""
-    site = tmp_path / "site"
-    site.mkdir(exist_ok=True)
     log = tmp_path / f"interpreters-{method}.log"
-    (site / "sitecustomize.py").write_text(
-        "import os\n"
-        f"with open({str(log)!r}, 'a') as log:\n"
-        "    log.write(f'{os.getpid()}\\n')\n", encoding="utf-8")
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(site), str(SRC)]))
+    sitecustomize(tmp_path / "site", "import os\n"
+                                     f"with open({str(log)!r}, 'a') as log:\n"
+                                     "    log.write(f'{os.getpid()}\\n')\n", monkeypatch)
     monkeypatch.setenv("WORKSHOP_KIT_START_METHOD", method)
     return log
 
