@@ -1,24 +1,35 @@
 """Benchmark: how fast workshop-kit builds.
 
-    python bench/run.py [--cards 1000]
+    python bench/run.py [--cards 1000] [--repeat 7] [--no-reference]
 
 Builds the shipped kit cold (a new process, as a consultant runs it) and a
-generated deck with a unique QR URL per card, and prints wall time, cards
-per second, peak memory and PDF bytes per card. Each build runs in its own
-process so that imports and font loading are counted and memory is that
-build's alone.
+generated deck with a unique QR URL per card, and prints wall time, CPU
+time (user + sys, workers included), cards per second, peak memory and PDF
+bytes per card. Each build runs in its own process so that imports and
+font loading are counted and memory is that build's alone.
+
+The generated deck is built in home mode (office sheets, with the
+thumbnails of index.html) and in both modes; then the same cards through
+the HTML/CSS route (bench/html_route.py: Jinja2, WeasyPrint, segno), as a
+reference measured in the same run, and how many times faster
+workshop-kit is. The reference needs the optional extra: pip install
+".[bench]"; without it, its row says so.
 
 Then the rebuilds a consultant makes all day: the shipped kit built again
 with nothing changed, and again after one deck was edited (each a new
 process), and the latency of `workshop-kit watch`: from saving an edited
 deck to its new PDF in place in the output folder.
+
+Rows with a target say whether it was met: "pass" or "FAIL".
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
+import resource
 import signal
 import statistics
 import shutil
@@ -26,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,27 +46,78 @@ SCENARIO = ("Et lokalråd foreslår, at borgerne selv prioriterer en pulje til b
             "projekter. Forvaltningen frygter, at de stærkeste stemmer tager pengene.")
 
 
-def timed_build(kit: Path, out: Path, *extra: str) -> tuple[float, float]:
-    """Wall seconds and peak resident memory (MB) of one build process:
-    its own peak plus the largest of its worker processes (an upper bound)."""
-    code = (
-        "import resource, sys\n"
-        "from workshop_kit.cli import main\n"
-        "try:\n"
-        "    main(sys.argv[1:])\n"
-        "finally:\n"
-        "    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-        "    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
-        "    print('PEAK', own + workers, file=sys.stderr)\n"
-    )
+# Targets on the 2-core reference machine.
+TARGET_SHIPPED_COLD = 1.5      # s, the shipped kit, everything
+TARGET_HOME_WALL = 2.0         # s, 1000 cards in home mode with their thumbnails
+TARGET_HOME_PEAK = 250         # MB
+TARGET_RATIO = 10              # times faster than the HTML/CSS route
+TARGET_UNCHANGED = 0.15        # s, rebuild with nothing changed
+TARGET_WATCH = 0.3             # s, median from save to new PDF
+
+REFERENCE = "HTML/CSS route (WeasyPrint + segno)"
+REFERENCE_NEEDS = ("weasyprint", "segno", "jinja2", "pypdfium2")
+
+# Runs a command in the measured process and prints its peak resident
+# memory: its own plus the largest of its worker processes (an upper bound).
+MEASURED = (
+    "import resource, runpy, sys\n"
+    "try:\n"
+    "    {call}\n"
+    "finally:\n"
+    "    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    "    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+    "    print('PEAK', own + workers, file=sys.stderr)\n"
+)
+CLI = "from workshop_kit.cli import main; main(sys.argv[1:])"
+
+
+class Failed(Exception):
+    pass
+
+
+@dataclass
+class Measured:
+    wall: float  # s
+    cpu: float   # s, user + sys of the process and the workers it waited for
+    peak: float  # MB
+
+
+def timed(call: str, *args: str) -> Measured:
+    """Wall and CPU seconds and peak memory of one new process that runs `call`."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", code, "build", str(kit), "--out", str(out), *extra],
+    proc = subprocess.run([sys.executable, "-c", MEASURED.format(call=call), *args],
                           capture_output=True, text=True)
     wall = time.perf_counter() - started
-    if proc.returncode != 0:
-        sys.exit(f"build failed:\n{proc.stderr}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0 or "PEAK" not in proc.stderr:
+        raise Failed(proc.stderr.strip())
     peak_kb = int(proc.stderr.rsplit("PEAK", 1)[1].split()[0])
-    return wall, peak_kb / 1024
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Measured(wall, cpu, peak_kb / 1024)
+
+
+def timed_build(kit: Path, out: Path, *extra: str) -> Measured:
+    """One `workshop-kit build` in a new process."""
+    try:
+        return timed(CLI, "build", str(kit), "--out", str(out), *extra)
+    except Failed as exc:
+        sys.exit(f"build failed:\n{exc}")
+
+
+def timed_reference(kit: Path, out: Path) -> Measured:
+    """The same deck through the HTML/CSS route, in a new process."""
+    script = Path(__file__).resolve().with_name("html_route.py")
+    return timed(f"runpy.run_path({str(script)!r}, run_name='__main__')", str(kit), str(out))
+
+
+def reference_missing() -> list[str]:
+    return [name for name in REFERENCE_NEEDS if importlib.util.find_spec(name) is None]
+
+
+def verdict(value: float, limit: float, unit: str, at_least: bool = False) -> str:
+    met = value >= limit if at_least else value <= limit
+    return f"target {'>=' if at_least else '<='} {limit}{unit}: {'pass' if met else 'FAIL'}"
 
 
 def copied_kit(base: Path) -> Path:
@@ -132,50 +195,89 @@ def pdf_bytes(out: Path) -> dict[str, int]:
     return sizes
 
 
-def report(name: str, cards: int, wall: float, peak: float, sizes: dict[str, int]) -> None:
+NAME = 36  # width of the first column
+
+
+def report(name: str, cards: int, m: Measured, sizes: dict[str, int], *targets: str) -> None:
     per_card = ", ".join(f"{mode} {size / cards / 1024:.1f} KiB" for mode, size in sorted(sizes.items()))
-    print(f"{name:<24} {cards:>5} cards  {wall:6.2f} s  {cards / wall:7.0f} cards/s  "
-          f"peak {peak:5.0f} MB  PDF per card: {per_card}")
+    print(f"{name:<{NAME}} {cards:>5} cards  {m.wall:6.2f} s  cpu {m.cpu:6.2f} s  {cards / m.wall:6.0f} cards/s  "
+          f"peak {m.peak:4.0f} MB  PDF per card: {per_card}")
+    for target in targets:
+        print(f"{'':<{NAME}}   {target}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cards", type=int, default=1000, help="cards in the generated deck")
     parser.add_argument("--repeat", type=int, default=7, help="runs of each rebuild measurement")
+    parser.add_argument("--no-reference", action="store_true", help="leave out the HTML/CSS route")
     args = parser.parse_args()
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load average "
+          + " ".join(f"{load:.1f}" for load in os.getloadavg()))
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         out = tmp / "shipped"
-        wall, peak = timed_build(ROOT, out)
+        m = timed_build(ROOT, out)
         manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-        report("shipped kit, cold", len(manifest["cards"]), wall, peak, pdf_bytes(out))
-        print(f"{'':<24} (and {len(manifest['boards'])} boards: {len(manifest['files'])} files in all)")
+        report("shipped kit, cold", len(manifest["cards"]), m, pdf_bytes(out),
+               f"(and {len(manifest['boards'])} boards: {len(manifest['files'])} files in all)  "
+               + verdict(m.wall, TARGET_SHIPPED_COLD, " s"))
 
         decks = [arg for d in sorted({c["deck"] for c in manifest["cards"]}) for arg in ("--only", d)]
-        wall, peak = timed_build(ROOT, tmp / "decks", *decks)
-        report("shipped decks, cold", len(manifest["cards"]), wall, peak, pdf_bytes(tmp / "decks"))
+        m = timed_build(ROOT, tmp / "decks", *decks)
+        report("shipped decks, cold", len(manifest["cards"]), m, pdf_bytes(tmp / "decks"))
 
         kit = generated_kit(tmp, args.cards)
-        out = tmp / "generated"
-        wall, peak = timed_build(kit, out)
-        report("generated deck", args.cards, wall, peak, pdf_bytes(out))
+        out = tmp / "generated-home"
+        home = timed_build(kit, out, "--mode", "home")
+        thumbs = sum(len(c.get("thumbnails", {})) for c in
+                     json.loads((out / "manifest.json").read_text(encoding="utf-8"))["cards"])
+        report(f"generated deck, home, {thumbs} thumbs", args.cards, home, pdf_bytes(out),
+               verdict(home.wall, TARGET_HOME_WALL, " s") + ", "
+               + verdict(home.peak, TARGET_HOME_PEAK, " MB"))
+        out = tmp / "generated-both"
+        m = timed_build(kit, out)
+        report("generated deck, both modes", args.cards, m, pdf_bytes(out))
+
+        missing = reference_missing()
+        if args.no_reference:
+            print(f"{REFERENCE:<{NAME}} left out (--no-reference)")
+        elif missing:
+            print(f"{REFERENCE:<{NAME}} skipped: {', '.join(missing)} not installed; "
+                  f'pip install ".[bench]"')
+        else:
+            out = tmp / "html-route"
+            try:
+                ref = timed_reference(kit, out)
+            except Failed as exc:
+                print(f"{REFERENCE:<{NAME}} failed: {(str(exc).splitlines() or ['?'])[-1]}")
+            else:
+                size = sum(p.stat().st_size for p in (out / "decks").glob("*.pdf"))
+                thumbs = sum(1 for _ in (out / "thumbs").rglob("*.jpg"))
+                report(REFERENCE, args.cards, ref, {"home": size},
+                       f"(reference: the same cards, home sheets and {thumbs} thumbs, one process)")
+                ratio = ref.wall / home.wall
+                print(f"{'':<{NAME}}   workshop-kit is {ratio:.1f} x faster in home mode "
+                      f"({ref.cpu / home.cpu:.1f} x in CPU time)  {verdict(ratio, TARGET_RATIO, 'x', True)}")
 
         print()
         kit = copied_kit(tmp)
         out = tmp / "rebuilds"
         timed_build(kit, out)
-        walls = [timed_build(kit, out)[0] for _ in range(args.repeat)]
-        print(f"{'rebuild, nothing changed':<32} {statistics.median(walls):6.2f} s  (median of {args.repeat}, new process)")
+        walls = [timed_build(kit, out).wall for _ in range(args.repeat)]
+        median = statistics.median(walls)
+        print(f"{'rebuild, nothing changed':<32} {median:6.2f} s  (median of {args.repeat}, new process)  "
+              + verdict(median, TARGET_UNCHANGED, " s"))
         walls = []
         for _ in range(args.repeat):
             edit(kit)
-            walls.append(timed_build(kit, out)[0])
+            walls.append(timed_build(kit, out).wall)
         print(f"{'rebuild, one deck edited':<32} {statistics.median(walls):6.2f} s  (median of {args.repeat}, new process; "
               f"{EDITED} and the deck that shows its titles)")
         latencies = watch_latency(kit, out, args.repeat)
-        print(f"{'watch: save to new PDF':<32} {statistics.median(latencies):6.2f} s  "
-              f"(median of {args.repeat}, max {max(latencies):.2f} s)")
+        median = statistics.median(latencies)
+        print(f"{'watch: save to new PDF':<32} {median:6.2f} s  "
+              f"(median of {args.repeat}, max {max(latencies):.2f} s)  " + verdict(median, TARGET_WATCH, " s"))
 
 
 if __name__ == "__main__":
