@@ -12,7 +12,8 @@ the database holds exactly the acknowledged answers, and times
 `workshop-kit report` over them. Without --db, a new SQLite file is used.
 
 --burst N: N clients each open a form, wait until all have one, then all
-send at the same moment (a room that presses "send" together). Prints the
+send at the same moment (a room that presses "send" together), each on a
+new connection, as a phone whose participant took a while. Prints the
 median, 95th percentile and longest time of the send alone, the answers
 refused or failed, and checks stored = acknowledged.
 """
