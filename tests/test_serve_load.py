@@ -45,12 +45,16 @@ def send_all_at_once(server: Server, kit: Path, n: int) -> tuple[list[str], list
         opened = open_form(http, url)
         assert opened.page.status_code == 200 and opened.token and opened.cookie
         ready.wait()
-        response = send(http, url, [(scale, str(i % 5 + 1)), (text, mine)], token=opened.token,
+        response = send(sender, url, [(scale, str(i % 5 + 1)), (text, mine)], token=opened.token,
                         cookie=opened.cookie)
         return mine, thanked(response, content.labels)
 
+    # The answers go on new connections, as from phones whose participants
+    # took a while: a connection idle since its form was fetched may be
+    # closed by the server (keep-alive ends) just as the answer is sent.
     limits = httpx.Limits(max_connections=n + 10, max_keepalive_connections=n + 10)
-    with client(limits=limits, timeout=120) as http, ThreadPoolExecutor(max_workers=n) as pool:
+    with client(limits=limits, timeout=120) as http, client(limits=limits, timeout=120) as sender, \
+            ThreadPoolExecutor(max_workers=n) as pool:
         results = list(pool.map(one, range(n), timeout=300))
     return [t for t, ok in results if ok], [t for t, _ in results]
 

@@ -28,7 +28,8 @@ from workshop_kit.serve.answers import AREA_MAX, CONTACT_MAX, TOKEN_FIELD, Page,
 from workshop_kit.serve.security import (
     COOKIE, TOKEN_AGE, FormTokens, RateLimits, SecurityHeaders, content_policy, security_headers,
 )
-from workshop_kit.store.database import open_database
+from workshop_kit.serve.group_commit import GroupCommit
+from workshop_kit.store.database import check_response, open_database
 from workshop_kit.store.records import Contact, Response as Answer
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -96,6 +97,7 @@ class FormsApp:
         self.base = base_url(self.content, settings.base_url)
         self.https = self.base.lower().startswith("https://")
         self.db = open_database(settings.db, migrate=False)
+        self.writer = GroupCommit(self.db.save_many)
         form_secret, self.admin_token = server_secrets(self.db)
         self.tokens = FormTokens(form_secret)
         self.limits = RateLimits(settings.rate)
@@ -104,10 +106,13 @@ class FormsApp:
         ages = tuple(age_bands(self.labels))
         self.forms = {path: Served(t, Page(t.form, formats, ages), _accent_css(t.colour), self._names(t.form))
                       for path, t in routes_of(self.targets, self.base).items()}
+        # The templates are the package's own files: each is read once, not
+        # looked at on disk again for every page.
         self.jinja = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
-                                 trim_blocks=True, lstrip_blocks=True)
+                                 trim_blocks=True, lstrip_blocks=True, auto_reload=False)
         self.jinja.filters["pair"] = lambda value: (value, value)
         self.default_css = _accent_css(self.content.colours["guide"])
+        self._thanks: dict[str, tuple[bytes, str]] = {}  # path -> its thanks page and content policy
 
     def _names(self, form) -> dict[str, str]:
         """What the error summary calls each field of a form."""
@@ -127,6 +132,18 @@ class FormsApp:
             accent_css=accent_css, **context)
         response = HTMLResponse(html, status_code=status)
         response.headers["content-security-policy"] = content_policy(CSS, accent_css)
+        return response
+
+    def thanks(self, served: Served, path: str) -> HTMLResponse:
+        """The thanks page of a form: the same for every answer to it, so
+        it is made once."""
+        if path not in self._thanks:
+            page = self.render("thanks.html", 200, served.accent_css, target=served.target,
+                               form=served.page.form, action=path)
+            self._thanks[path] = (page.body, page.headers["content-security-policy"])
+        body, policy = self._thanks[path]
+        response = HTMLResponse(body)
+        response.headers["content-security-policy"] = policy
         return response
 
     def message(self, status: int, heading: str, text: str, served: Served | None = None,
@@ -200,7 +217,8 @@ class FormsApp:
         answer = Answer(submission, self.kit.id, target.deck, target.card, self.kit.language,
                         tuple(sent.answers), contact)
         try:
-            await run_in_threadpool(self.db.save, answer)
+            check_response(answer)
+            await self.writer.save(answer)  # committed, with the answers that came with it
         except ValueError:  # what the store refuses to keep
             return self.message(400, refused, self.labels["form_refused"], served, again=path)
         except Exception:  # the database is away: say so, and do not acknowledge
@@ -208,8 +226,7 @@ class FormsApp:
             response = self.message(503, refused, self.labels["form_not_stored"], served, again=path)
             response.headers["retry-after"] = "10"
             return response
-        return self.render("thanks.html", 200, served.accent_css, target=target, form=served.page.form,
-                           action=path)
+        return self.thanks(served, path)
 
     def _admin_allowed(self, request: Request) -> Response | None:
         """None when the token is right; else the answer a stranger gets."""
@@ -261,6 +278,7 @@ class FormsApp:
     @asynccontextmanager
     async def lifespan(self, app):
         yield
+        await self.writer.close()
         self.db.dispose()
 
     def asgi(self):

@@ -202,31 +202,39 @@ class Database:
         submission id was stored before (then nothing changes). It is
         committed when this returns. ValueError when a field is empty, too
         long, or received_at has no time zone."""
-        _check(response)
-        received_at = response.received_at or datetime.now(timezone.utc)
-        contact = response.contact
-        row = dict(
-            submission=response.submission, kit=response.kit, deck=response.deck, card=response.card,
-            lang=response.lang, received_at=received_at,
-            contact_consent=contact.consent if contact else None,
-            contact_name=(contact.name or None) if contact else None,
-            contact_email=(contact.email or None) if contact else None,
-            contact_phone=(contact.phone or None) if contact else None,
-        )
+        return self.save_many([response])[0]
+
+    def save_many(self, many: list[Response]) -> list[bool]:
+        """Store several responses in one transaction, committed (and on
+        disk) when this returns: for each, what `save` would say. A
+        submission id given twice is stored once (the first); ValueError
+        for any response `save` would refuse, before anything is stored."""
+        for response in many:
+            check_response(response)
+        now = datetime.now(timezone.utc)
+        first = {}  # submission id -> the first response that gives it
+        for n, response in enumerate(many):
+            first.setdefault(response.submission, n)
+        # In the order of their submission ids, so that two transactions
+        # that insert some of the same ids at once (two PostgreSQL workers)
+        # take the ids' locks in one order and cannot wait for each other.
+        new = sorted((many[n] for n in first.values()), key=lambda r: r.submission)
+        rows = [_row(response, now) for response in new]
         # The submission id decides: a second save of it, even one that runs
-        # at the same moment in another process, inserts nothing.
-        insert = self._insert(responses).values(**row).on_conflict_do_nothing(
-            index_elements=[responses.c.submission]).returning(responses.c.id)
+        # at the same moment in another process, inserts nothing and
+        # returns no row.
+        insert = self._insert(responses).on_conflict_do_nothing(index_elements=[responses.c.submission]) \
+            .returning(responses.c.submission, responses.c.id)
         with self._transaction(write=True) as connection:
-            response_id = connection.execute(insert).scalar_one_or_none()
-            if response_id is None:
-                return False
-            if response.answers:
-                connection.execute(answers.insert(), [
-                    dict(response_id=response_id, position=position, question=question, value=value)
-                    for position, (question, value) in enumerate(response.answers)
-                ])
-        return True
+            stored = dict(connection.execute(insert, rows).all())
+            pairs = [dict(response_id=stored[response.submission], position=position, question=question,
+                          value=value)
+                     for response in new if response.submission in stored
+                     for position, (question, value) in enumerate(response.answers)]
+            if pairs:
+                connection.execute(answers.insert(), pairs)
+        return [response.submission in stored and first[response.submission] == n
+                for n, response in enumerate(many)]
 
     def delete(self, kit: str, before: datetime | None = None) -> int:
         """Delete the kit's responses (those received before `before`, an
@@ -320,7 +328,20 @@ class Database:
         return DatabaseError(f"cannot use the database {self.display_url}: {_one_line(error)}")
 
 
-def _check(response: Response) -> None:
+def _row(response: Response, now: datetime) -> dict:
+    """The responses table's row of a response; received `now` unless it says when."""
+    contact = response.contact
+    return dict(
+        submission=response.submission, kit=response.kit, deck=response.deck, card=response.card,
+        lang=response.lang, received_at=response.received_at or now,
+        contact_consent=contact.consent if contact else None,
+        contact_name=(contact.name or None) if contact else None,
+        contact_email=(contact.email or None) if contact else None,
+        contact_phone=(contact.phone or None) if contact else None,
+    )
+
+
+def check_response(response: Response) -> None:
     """ValueError for a response the database would refuse or garble."""
     if not HEX.fullmatch(response.submission or ""):
         raise ValueError(f"submission id {response.submission!r} is not hexadecimal")
