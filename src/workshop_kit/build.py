@@ -384,7 +384,7 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
                 sizes[name] = len(pdf)
                 earlier = {**entry, "bytes": len(pdf), "inputs": key}
             manifest.add_file(**earlier)
-        _keep_qr_codes(staging, out, content, cached)
+        _keep_qr_codes(staging, out, content, cached, force)
         staging.write(INDEX, index_page(manifest.data(), content.labels).encode("utf-8"))
         staging.write("manifest.json", manifest.to_json())
         with finishing(written=True):  # the files the new manifest no longer lists go with the commit
@@ -400,12 +400,13 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
     return result
 
 
-def _keep_qr_codes(staging: Staging, out: Path, content: KitContent, cached: dict) -> None:
+def _keep_qr_codes(staging: Staging, out: Path, content: KitContent, cached: dict, force: bool) -> None:
     """Stage the QR cache: the codes of the kit's URLs this process knows,
-    when they are not those of the cache file read (`cached`)."""
+    when they are not those of the cache file read (`cached`), or always
+    when `force`d (which writes every file)."""
     urls = {target.url for target in targets(content)}
     keep = {key: symbol for key, symbol in qr.known().items() if key[0] in urls}
-    if keep.keys() != cached.keys() and qr_cache.writable(out):
+    if (force or keep.keys() != cached.keys()) and qr_cache.writable(out):
         staging.write(qr_cache.NAME, qr_cache.dump(keep))
 
 
