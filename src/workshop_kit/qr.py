@@ -22,6 +22,9 @@ from functools import cached_property, lru_cache
 import qrcode
 from qrcode import util
 from qrcode.constants import ERROR_CORRECT_M, ERROR_CORRECT_Q
+from qrcode.exceptions import DataOverflowError
+
+from workshop_kit.qr_codewords import codewords
 
 QUIET_ZONE = 4  # modules of light margin on every side, as the standard requires
 MASK = 4
@@ -72,10 +75,12 @@ class QRMatrix:
     def packed(self) -> bytes:
         """The modules row by row, eight to a byte (the first the highest
         bit), each row starting on a new byte: what `unpack` reads."""
-        width = (self.modules + 7) // 8
-        pad = width * 8 - self.modules
-        return b"".join((int("".join("1" if m else "0" for m in row), 2) << pad).to_bytes(width, "big")
-                        for row in self.rows)
+        fill = (False,) * (-self.modules % 8)
+        out = bytearray()
+        for row in self.rows:
+            row += fill
+            out.extend(_BYTE[row[i:i + 8]] for i in range(0, len(row), 8))
+        return bytes(out)
 
     @classmethod
     def unpack(cls, version: int, data: bytes) -> "QRMatrix":
@@ -112,6 +117,7 @@ class QRMatrix:
 
 
 _BITS = [tuple(bool(byte >> (7 - i) & 1) for i in range(8)) for byte in range(256)]
+_BYTE = {bits: byte for byte, bits in enumerate(_BITS)}
 
 Packed = tuple[int, bytes]  # (version, QRMatrix.packed)
 _known: dict[tuple[str, str], Packed] = {}  # (data, level) -> the symbol, of the last build or encoded here
@@ -160,10 +166,14 @@ def _matrix(data: str, level: str) -> QRMatrix:
 
 
 def _encode(data: str, level: str) -> QRMatrix:
+    """qrcode places the symbol, given the codewords from qr_codewords
+    (the same as its own, computed faster)."""
     code = qrcode.QRCode(error_correction=LEVELS[level], border=0, mask_pattern=MASK)
     code.add_data(data)
     try:
-        code.make(fit=True)
-    except ValueError:  # qrcode: "Invalid version (was 41, expected 1 to 40)"
+        code.best_fit()
+        code.data_cache = codewords(code.version, code.error_correction, code.data_list)
+    except (ValueError, DataOverflowError):  # qrcode: "Invalid version (was 41, expected 1 to 40)"
         raise TooLong(len(data.encode("utf-8")), capacity(level)) from None
-    return QRMatrix(tuple(tuple(bool(m) for m in row) for row in code.get_matrix()))
+    code.make(fit=False)
+    return QRMatrix(tuple(map(tuple, code.get_matrix())))
