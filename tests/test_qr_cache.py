@@ -190,6 +190,19 @@ def test_a_folder_in_the_caches_place_does_not_stop_the_build(small):
     assert (out / CACHE / "something").read_text(encoding="utf-8") == "kept"
 
 
+def test_a_cache_folder_that_is_a_link_elsewhere_is_neither_read_nor_written(small, tmp_path):
+    kit, out, _ = small
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(out / CACHE.parent, elsewhere)
+    (out / CACHE.parent).symlink_to(elsewhere)
+    kept = (elsewhere / CACHE.name).read_bytes()
+    for _ in range(2):
+        built, encoded = counted_build(kit, out, "--force")
+        assert encoded == 12
+        assert_codes_decode(built)
+    assert (out / CACHE.parent).is_symlink() and (elsewhere / CACHE.name).read_bytes() == kept
+
+
 def test_the_cache_holds_only_the_urls_the_kit_still_has(tmp_path):
     kit, out = copy_kit(tmp_path / "kit", ("politikerroller", "velfaerdstemaer")), tmp_path / "out"
     first, encoded = counted_build(kit, out)

@@ -44,6 +44,8 @@ def read(out: Path) -> dict[tuple[str, str], Packed]:
     such file or it is not one that this version wrote intact."""
     path = Path(out) / NAME
     try:
+        if not stat.S_ISDIR(os.lstat(path.parent).st_mode):
+            return {}  # a link to a folder elsewhere: not ours
         info = os.lstat(path)
         if not stat.S_ISREG(info.st_mode) or info.st_size > LARGEST_FILE:
             return {}  # a folder, a symbolic link, a pipe or a device: not ours
