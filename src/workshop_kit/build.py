@@ -39,6 +39,8 @@ from workshop_kit.output.previous import INDEX, PreviousBuild
 from workshop_kit.fingerprints import board_key, build_options, deck_key, faces_key, guide_key, inputs_digest
 from workshop_kit.output.thumbnails import board_path, board_thumbnail, deck_thumbnails
 from workshop_kit.problems import ContentError, Problem, Shared, did_you_mean
+from workshop_kit import qr
+from workshop_kit.output import qr_cache
 from workshop_kit.qr import capacity
 from workshop_kit.stop import finishing
 from workshop_kit.workers import fork_map
@@ -195,23 +197,40 @@ def select(content: KitContent, only: tuple[str, ...]) -> tuple[list[Deck], list
     return [names[n] for n in only if n in names], [boards[n] for n in only if n in boards]
 
 
-def lay_out(checked: Checked, decks: list[Deck], boards: list, poster: str = "a3", paper: str | None = None):
+def lay_out(checked: Checked, decks: list[Deck], boards: list, poster: str = "a3", paper: str | None = None,
+            progress: Callable[..., None] | None = None):
     """Faces of every card and board, the worksheets on the office `paper`
     (the kit's by default); ContentError if any text does not fit or a QR
-    code would be too small."""
+    code would be too small. `progress(done, total, "cards")` is told how
+    many cards are laid out. The QR codes encoded here are added to those
+    the process knows (qr.known)."""
     content = checked.content
     problems: list[Problem] = []
     layout = CardLayout(content, checked.templates, checked.family)
     chunks = [(deck, start, min(start + LAYOUT_CHUNK, len(deck.cards)))
               for deck in decks for start in range(0, len(deck.cards), LAYOUT_CHUNK)]
+    total, laid = sum(len(deck.cards) for deck in decks), 0
+
+    def finished(index: int) -> None:
+        nonlocal laid
+        _, start, end = chunks[index]
+        laid += end - start
+        progress(laid, total, "cards")
+
+    if progress and total:
+        progress(0, total, "cards")
     # A few decks are laid out here: quicker than starting workers, and the
     # text measurements stay cached in this process for the next rebuild.
-    spread = fork_map if sum(len(deck.cards) for deck in decks) > LAYOUT_CHUNK else _in_process
-    done = spread(partial(_lay_out_chunk, layout, chunks), range(len(chunks)))
+    # The workers are given the QR codes known here, and return those they encode.
+    spread = fork_map if total > LAYOUT_CHUNK else _in_process
+    done = spread(partial(_lay_out_chunk, layout, chunks, qr.known()), range(len(chunks)),
+                  finished if progress else None)
+    for _, _, encoded in done:
+        qr.remember(encoded)
     laid_out = []
     for deck in decks:
         cards = []
-        for (chunk_deck, _, _), (faces, found) in zip(chunks, done):
+        for (chunk_deck, _, _), (faces, found, _) in zip(chunks, done):
             if chunk_deck is deck:
                 cards.extend(faces)
                 problems.extend(found)
@@ -244,23 +263,34 @@ def prime(root: Path) -> None:
                    lang=checked.content.kit.language)
 
 
-def _in_process(fn, args):
-    return [fn(a) for a in args]
+def _in_process(fn, args, finished: Callable[[int], None] | None = None):
+    results = []
+    for index, arg in enumerate(args):
+        results.append(fn(arg))
+        if finished:
+            finished(index)
+    return results
 
 
-def _lay_out_chunk(layout: CardLayout, chunks: list, i: int):
-    return layout.cards(*chunks[i])
+def _lay_out_chunk(layout: CardLayout, chunks: list, known: dict, i: int):
+    """The faces of a chunk of cards, the problems found, and the QR codes
+    encoded for it (a worker gets `known`, those of the parent)."""
+    qr.remember(known)
+    faces, found = layout.cards(*chunks[i])
+    return faces, found, qr.fresh()
 
 
 def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | None = None,
           modes: tuple[str, ...] = MODES, poster: str = "a3", tile_paper: str | None = None, dpi: int = 150,
-          progress: Callable[[int, int], None] | None = None, force: bool = False) -> BuildResult:
+          progress: Callable[..., None] | None = None, force: bool = False) -> BuildResult:
     """Build the kit into `out`. The office paper (`paper`, the kit's by
     default) takes the card sheets, worksheets, token sheets and the guide,
     and the tiles unless `tile_paper` is given. Decks and boards whose
     inputs have not changed since the last build keep their files (unless
-    `force`). `progress(done, total)` is told how many of the files to draw
-    are drawn."""
+    `force`). `progress(done, total, unit)` is told how many cards are laid
+    out ("cards"), then how many of the files to draw are drawn ("files").
+    The QR codes of the last build are read from its output folder, and
+    those of the kit's URLs kept there for the next."""
     started = time.perf_counter()
     inputs = inputs_digest(root, build_options(only, paper, modes, poster, tile_paper, dpi))
     checked = check(root)
@@ -281,7 +311,9 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
     kept = set() if force else {part for part, key in keys.items() if previous.fresh(part, key)}
     decks_now = [d for d in decks if d.slug not in kept]
     boards_now = [b for b in boards if b.slug not in kept]
-    laid_out, boards_out, board_layout = lay_out(checked, decks_now, boards_now, poster, paper)
+    cached = qr_cache.read(out)
+    qr.remember(cached)
+    laid_out, boards_out, board_layout = lay_out(checked, decks_now, boards_now, poster, paper, progress)
 
     jobs: list[Job] = []
     faces = {(deck.slug, card.card_id): faces_key(card) for deck, cards in laid_out for card in cards}
@@ -299,10 +331,10 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
     def finished(index: int) -> None:
         nonlocal drawn
         drawn += jobs[index].files
-        progress(drawn, total)
+        progress(drawn, total, "files")
 
     if progress:
-        progress(0, total)
+        progress(0, total, "files")
 
     rebuilt = {d.slug for d in decks_now} | {b.slug for b in boards_now}
     if not only:  # decks and boards that left the kit leave the output too
@@ -352,6 +384,7 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
                 sizes[name] = len(pdf)
                 earlier = {**entry, "bytes": len(pdf), "inputs": key}
             manifest.add_file(**earlier)
+        _keep_qr_codes(staging, out, content, cached, force)
         staging.write(INDEX, index_page(manifest.data(), content.labels).encode("utf-8"))
         staging.write("manifest.json", manifest.to_json())
         with finishing(written=True):  # the files the new manifest no longer lists go with the commit
@@ -365,6 +398,16 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
     result.boards = len(boards)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _keep_qr_codes(staging: Staging, out: Path, content: KitContent, cached: dict, force: bool) -> None:
+    """Stage the QR cache: the codes of the kit's URLs this process knows,
+    when they are not those of the cache file read (`cached`), or always
+    when `force`d (which writes every file)."""
+    urls = {target.url for target in targets(content)}
+    keep = {key: symbol for key, symbol in qr.known().items() if key[0] in urls}
+    if (force or keep.keys() != cached.keys()) and qr_cache.writable(out):
+        staging.write(qr_cache.NAME, qr_cache.dump(keep))
 
 
 def guide_file(checked: Checked, files: list[dict], paper: str, meta: dict) -> tuple[str, bytes, dict]:

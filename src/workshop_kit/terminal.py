@@ -43,24 +43,28 @@ def seconds_left(seconds: float) -> str:
 
 
 class ProgressLine:
-    """"  12/40 files, 3 s left" on one line of stderr, redrawn as the
-    count grows, and wiped when the work ends (a `with` block)."""
+    """"  400/1000 cards", then "  12/40 files, 3 s left", on one line of
+    stderr, redrawn as the count grows, and wiped when the work ends (a
+    `with` block). Each unit counts a step of the work of its own; the
+    time left is told of the files, the last step."""
 
     def __init__(self, unit: str = "files", stream: TextIO | None = None):
         self.unit = unit
         self.stream = stream or sys.stderr
         self.shown = draws_progress(self.stream)
         self.started: float | None = None
+        self.counting: str | None = None
         self.width = 0
 
-    def __call__(self, done: int, total: int) -> None:
+    def __call__(self, done: int, total: int, unit: str | None = None) -> None:
         if not self.shown:
             return
+        unit = unit or self.unit
         now = time.monotonic()
-        if self.started is None:
-            self.started = now
-        text = f"  {done}/{total} {self.unit}"
-        if 0 < done < total:
+        if self.started is None or unit != self.counting:
+            self.started, self.counting = now, unit
+        text = f"  {done}/{total} {unit}"
+        if unit == self.unit and 0 < done < total:
             text += f", {seconds_left((now - self.started) / done * (total - done))} left"
         self._draw(text.ljust(self.width))
         self.width = len(text)
