@@ -289,8 +289,8 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
         card: found for card, key in faces.items() if (found := previous.card_thumbnails(*card, key))}
     for deck, cards in laid_out:
         jobs += deck_jobs(deck, cards, modes, paper, kit, meta, about)
-        redraw = [card for card in cards if (deck.slug, card.card_id) not in same_faces]
-        jobs += deck_thumbnails(deck.slug, redraw, deck.size.width, deck.size.height, meta)
+        pictured = {card.card_id for card in cards if (deck.slug, card.card_id) in same_faces}
+        jobs += deck_thumbnails(deck.slug, cards, deck.size.width, deck.size.height, meta, pictured)
     for board, variants in boards_out:
         jobs += board_jobs(board, variants, board_layout, tile_paper, paper, dpi, kit, meta, about)
 

@@ -3,28 +3,30 @@ marks, to be rasterised once and cut into small pictures."""
 
 from __future__ import annotations
 
+from typing import Sequence
+
 from workshop_kit.impose.plan import Page, Placement, Sheets
 
 SIDES = ("front", "back")
 
 
-def impose_contact(count: int, card_w: float, card_h: float, gap_x: float, gap_y: float,
-                   columns: int, rows: int) -> Sheets:
-    """Pages of `columns` x `rows` faces, each card's front with its back to
-    its right, the faces `gap_x` and `gap_y` apart (so that no face's edge
-    runs into its neighbour's picture). Filled left to right, top to bottom."""
-    faces = [(item, side) for item in range(count) for side in SIDES]
-    per_page = columns * rows
-    pages = []
-    for start in range(0, len(faces), per_page):
-        on_page = faces[start:start + per_page]
-        used_rows = -(-len(on_page) // columns)
-        width = min(columns, len(on_page)) * (card_w + gap_x)
-        height = used_rows * (card_h + gap_y)
-        placements = []
-        for i, (item, side) in enumerate(on_page):
-            row, column = divmod(i, columns)
-            placements.append(Placement(item, side, column * (card_w + gap_x),
-                                        height - row * (card_h + gap_y) - card_h))
-        pages.append(Page(width, height, tuple(placements)))
-    return Sheets("contact", "card", tuple(pages), 0.0, per_page)
+def impose_contact(slots: Sequence[int], card_w: float, card_h: float, gap_x: float, gap_y: float,
+                   pairs: int, rows: int) -> Sheets:
+    """Pages of `rows` rows of `pairs` cards, each card's front with its
+    back to its right, the faces `gap_x` and `gap_y` apart (so that no
+    face's edge runs into its neighbour's picture). Card k goes into slot
+    `slots[k]` (filled left to right, top to bottom, page after page), so
+    that a card has the same place whichever other cards are drawn with it;
+    only pages with a card are made, each of the full size."""
+    per_page = pairs * rows
+    cell_w, cell_h = card_w + gap_x, card_h + gap_y
+    width, height = 2 * pairs * cell_w, rows * cell_h
+    pages: dict[int, list[Placement]] = {}
+    for item, slot in enumerate(slots):
+        page, place = divmod(slot, per_page)
+        row, pair = divmod(place, pairs)
+        y = height - (row + 1) * cell_h + gap_y
+        pages.setdefault(page, []).extend(
+            Placement(item, side, (2 * pair + i) * cell_w, y) for i, side in enumerate(SIDES))
+    return Sheets("contact", "card", tuple(Page(width, height, tuple(pages[p])) for p in sorted(pages)),
+                  0.0, per_page)
