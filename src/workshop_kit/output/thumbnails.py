@@ -34,12 +34,22 @@ BOARD_WIDTH_PX = 800
 CONTACT_PAIRS, CONTACT_ROWS = 5, 4  # cards (front and back) on a contact sheet: about 13 MB of pixels
 CARDS_PER_JOB = 2 * CONTACT_PAIRS * CONTACT_ROWS  # about a tenth of a second of work
 
+FOLDER = "thumbs/"
+
+
 def card_path(deck: str, card_id: str, side: str) -> str:
-    return f"thumbs/decks/{deck}/{card_id}-{side}.jpg"
+    return f"{FOLDER}decks/{deck}/{card_id}-{side}.jpg"
 
 
 def board_path(board: str, variant: str) -> str:
-    return f"thumbs/boards/{board}" + ("-filled" if variant == "filled" else "") + ".jpg"
+    return f"{FOLDER}boards/{board}" + ("-filled" if variant == "filled" else "") + ".jpg"
+
+
+def is_thumbnail(name: str) -> bool:
+    """Whether an output file is a thumbnail: made again by the next build
+    when it is not whole (the manifest records its bytes), so it is not
+    synced to the disk of its own."""
+    return name.startswith(FOLDER)
 
 
 def deck_thumbnails(deck: str, cards: list[CardFaces], width: float, height: float, meta: dict,
@@ -61,7 +71,7 @@ def _cards_job(deck: str, drawn: list[tuple[int, CardFaces]], width: float, heig
 
     def record(manifest: Manifest, files: dict[str, bytes]) -> None:
         for card_id, side, name in names:
-            manifest.add_card_thumbnail(deck, card_id, side, name, image_size(files[name]))
+            manifest.add_card_thumbnail(deck, card_id, side, name, image_size(files[name]), len(files[name]))
 
     return Job(partial(_draw_cards, deck, drawn, width, height, [name for _, _, name in names], meta), record,
                files=len(names))
