@@ -23,7 +23,7 @@ from functools import partial
 from typing import Collection
 
 from workshop_kit.draw.pdf import render
-from workshop_kit.draw.raster import cut_pages, image_size, rasterise_pages
+from workshop_kit.draw.raster import cut_pages, rasterise_pages
 from workshop_kit.impose.contact import SIDES, impose_contact
 from workshop_kit.layout.boxes import CardFaces
 from workshop_kit.output.jobs import Job
@@ -68,10 +68,11 @@ def deck_thumbnails(deck: str, cards: list[CardFaces], width: float, height: flo
 def _cards_job(deck: str, drawn: list[tuple[int, CardFaces]], width: float, height: float,
                meta: dict) -> Job:
     names = [(card.card_id, side, card_path(deck, card.card_id, side)) for _, card in drawn for side in SIDES]
+    pixels = face_pixels(width, height)  # what each picture is cut to (reading 2000 back took 0.1 s)
 
     def record(manifest: Manifest, files: dict[str, bytes]) -> None:
         for card_id, side, name in names:
-            manifest.add_card_thumbnail(deck, card_id, side, name, image_size(files[name]), len(files[name]))
+            manifest.add_card_thumbnail(deck, card_id, side, name, pixels, len(files[name]))
 
     return Job(partial(_draw_cards, deck, drawn, width, height, [name for _, _, name in names], meta), record,
                files=len(names))
