@@ -37,7 +37,7 @@ from workshop_kit.output.jobs import Job, file_job, run_job
 from workshop_kit.output.manifest import Manifest
 from workshop_kit.output.previous import INDEX, PreviousBuild
 from workshop_kit.fingerprints import board_key, build_options, deck_key, faces_key, guide_key, inputs_digest
-from workshop_kit.output.thumbnails import board_path, board_thumbnail, deck_thumbnails
+from workshop_kit.output.thumbnails import board_path, board_thumbnail, deck_thumbnails, is_thumbnail
 from workshop_kit.problems import ContentError, Problem, Shared, did_you_mean
 from workshop_kit import qr
 from workshop_kit.output import qr_cache
@@ -321,8 +321,8 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
         card: found for card, key in faces.items() if (found := previous.card_thumbnails(*card, key))}
     for deck, cards in laid_out:
         jobs += deck_jobs(deck, cards, modes, paper, kit, meta, about)
-        redraw = [card for card in cards if (deck.slug, card.card_id) not in same_faces]
-        jobs += deck_thumbnails(deck.slug, redraw, deck.size.width, deck.size.height, meta)
+        pictured = {card.card_id for card in cards if (deck.slug, card.card_id) in same_faces}
+        jobs += deck_thumbnails(deck.slug, cards, deck.size.width, deck.size.height, meta, pictured)
     for board, variants in boards_out:
         jobs += board_jobs(board, variants, board_layout, tile_paper, paper, dpi, kit, meta, about)
 
@@ -362,7 +362,7 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
         sizes = {name: len(data) for files in outputs for name, data in files.items()}
         for job, files in zip(jobs, outputs):
             for name, data in files.items():
-                staging.write(name, data)
+                staging.write(name, data, durable=not is_thumbnail(name))
             job.record(manifest, files)
         for entry in manifest.files:
             if entry["path"] in sizes:
@@ -480,7 +480,7 @@ def _board_variant_jobs(board, v, board_layout, tile_paper: str, dpi: int, kit, 
         manifest.add_file(path=png_name, kind="board-png", dpi=dpi,
                           pixels=list(image_size(files[png_name])), **common)
         thumb = board_path(board.slug, v.variant)
-        manifest.add_board_thumbnail(board.slug, v.variant, thumb, image_size(files[thumb]))
+        manifest.add_board_thumbnail(board.slug, v.variant, thumb, image_size(files[thumb]), len(files[thumb]))
 
     jobs = [Job(partial(_draw_poster, pdf_name, png_name, sheets, face, described, meta, board.slug, v.variant,
                         dpi), record_poster, files=3),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from PIL import Image
 
 
@@ -28,20 +29,45 @@ def rasterise(pdf: bytes, dpi: int) -> bytes:
 
 def rasterise_pages(pdf: bytes, width_px: int) -> list[bytes]:
     """Every page as a JPEG `width_px` pixels wide: small pictures for a
-    screen. JPEG because encoding a PNG took twice as long as rendering the
-    page; at quality 90 and without chroma subsampling, coloured text and
-    thin lines look the same at this size, in fewer bytes."""
+    screen."""
+    document = pdfium.PdfDocument(pdf)
+    try:
+        return [_jpeg(page.render(scale=width_px / page.get_width(), rev_byteorder=True,
+                                  prefer_bgrx=True).to_pil()) for page in document]
+    finally:
+        document.close()
+
+
+def cut_pages(pdf: bytes, pixels: list[tuple[int, int]],
+              cuts: list[list[tuple[int, int, int, int]]]) -> list[bytes]:
+    """JPEGs of rectangles cut out of the pages: page i drawn onto
+    `pixels[i]` (width, height), then each of `cuts[i]` (left, top, right,
+    bottom in pixels) cut out of it, in order. PDFium stretches a page onto
+    the pixels it is given, as it does when it draws one page per picture,
+    so a face drawn on a larger page comes out pixel for pixel as it would
+    on a page of its own when it starts on a whole pixel."""
     document = pdfium.PdfDocument(pdf)
     try:
         out = []
-        for page in document:
-            image = page.render(scale=width_px / page.get_width()).to_pil()
-            buffer = io.BytesIO()
-            image.save(buffer, format="JPEG", quality=90, subsampling=0)
-            out.append(buffer.getvalue())
+        for page, (width, height), boxes in zip(document, pixels, cuts):
+            bitmap = pdfium.PdfBitmap.new_native(width, height, pdfium_c.FPDFBitmap_BGRx, rev_byteorder=True)
+            bitmap.fill_rect((255, 255, 255, 255), 0, 0, width, height)
+            pdfium_c.FPDF_RenderPageBitmap(bitmap, page, 0, 0, width, height, 0,
+                                           pdfium_c.FPDF_ANNOT | pdfium_c.FPDF_REVERSE_BYTE_ORDER)
+            image = bitmap.to_pil()
+            out += [_jpeg(image.crop(box)) for box in boxes]
         return out
     finally:
         document.close()
+
+
+def _jpeg(image: Image.Image) -> bytes:
+    """JPEG because encoding a PNG took twice as long as rendering the
+    page; at quality 90 and without chroma subsampling, coloured text and
+    thin lines look the same at this size, in fewer bytes."""
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=90, subsampling=0)
+    return buffer.getvalue()
 
 
 def image_size(data: bytes) -> tuple[int, int]:

@@ -1,8 +1,12 @@
 """Atomic output: everything is staged first, then moved into place.
 
 A build writes every file into a staging folder in the output folder.
-Only when all of them exist is each moved over its old version with
-os.replace (atomic on one file system), the manifest last. The old
+Only when all of them exist are they made durable, in one pass (fsync of
+each file that cannot be made again from the others: not the thumbnails,
+which a rebuild redraws when one is not whole), and then each is moved
+over its old version with os.replace (atomic on one file system), the
+manifest last, and the folders they went into are made durable. A crash
+(power lost) leaves each file the old version or the whole new one. The old
 versions wait in the staging folder until every new file is in place, and
 go back if one cannot be moved, so a build that fails at any point leaves
 the previous output exactly as it was. A file that cannot be written is
@@ -77,6 +81,7 @@ class Staging:
     def __init__(self, out_dir: Path):
         self.out_dir = Path(out_dir)
         self.names: list[str] = []
+        self.durable: list[str] = []  # the names made durable before they are moved
         try:
             with finishing():  # (a stop waits until the folder is made and named in self.dir)
                 self.out_dir.mkdir(parents=True, exist_ok=True)
@@ -92,17 +97,19 @@ class Staging:
                 raise output_error(error, self.out_dir) from None
             raise
 
-    def write(self, name: str, data: bytes) -> Path:
+    def write(self, name: str, data: bytes, durable: bool = True) -> Path:
+        """Stage a file; `durable` False for one that can be made again (a
+        thumbnail), which is not synced to the disk of its own."""
         path = self.dir / name
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             with open(path, "wb") as fh:
                 fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
         except OSError as error:
             raise output_error(error, self.out_dir / name) from None
         self.names.append(name)
+        if durable:
+            self.durable.append(name)
         return path
 
     def commit(self, last: str | None = None) -> None:
@@ -111,6 +118,7 @@ class Staging:
         order = [n for n in self.names if n != last] + ([last] if last in self.names else [])
         with finishing(written=True):
             try:
+                self._sync()
                 self._check_places(order)
                 moved: list[tuple[Path, Path | None]] = []
                 for name in order:
@@ -126,8 +134,32 @@ class Staging:
                     except OSError as error:
                         self._put_back(moved)
                         raise output_error(error, target) from None
+                self._sync_folders()
             finally:
                 self.discard()
+
+    def _sync(self) -> None:
+        """Write the durable files' bytes to the disk, before any is moved."""
+        for name in self.durable:
+            try:
+                with open(self.dir / name, "r+b") as fh:
+                    os.fsync(fh.fileno())
+            except OSError as error:
+                raise output_error(error, self.out_dir / name) from None
+
+    def _sync_folders(self) -> None:
+        """Make the moves of the durable files last (their folders' entries)."""
+        if WINDOWS:  # pragma: no cover - a folder cannot be opened there, and a move is durable
+            return
+        for folder in dict.fromkeys((self.out_dir / name).parent for name in self.durable):
+            try:
+                fd = os.open(folder, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+            except OSError:
+                pass  # every file is in place; only a crash in the next seconds could undo a move
 
     def _check_places(self, names: list[str]) -> None:
         """Make the folders the files go into; OutputError, before any file

@@ -71,13 +71,14 @@ class Manifest:
         self.files.sort(key=lambda f: f["path"])
 
     def add_card_thumbnail(self, deck: str, card_id: str, side: str, path: str,
-                           pixels: tuple[int, int]) -> None:
+                           pixels: tuple[int, int], size: int) -> None:
         thumbnails = self.cards[(deck, card_id)].setdefault("thumbnails", {})
-        thumbnails[side] = {"path": path, "pixels": list(pixels)}
+        thumbnails[side] = {"path": path, "pixels": list(pixels), "bytes": size}
 
-    def add_board_thumbnail(self, board: str, variant: str, path: str, pixels: tuple[int, int]) -> None:
+    def add_board_thumbnail(self, board: str, variant: str, path: str, pixels: tuple[int, int],
+                            size: int) -> None:
         thumbnails = self.boards[board].setdefault("thumbnails", {})
-        thumbnails[variant] = {"path": path, "pixels": list(pixels)}
+        thumbnails[variant] = {"path": path, "pixels": list(pixels), "bytes": size}
 
     def data(self) -> dict[str, Any]:
         """Everything the manifest says, as plain data (what manifest.json holds)."""

@@ -47,7 +47,8 @@ class PreviousBuild:
 
     def up_to_date(self, inputs: str) -> bool:
         """Nothing changed since the last build, and its files are all
-        there: the listed files intact, index.html and every thumbnail."""
+        there: the listed files intact, index.html and every thumbnail whole
+        (a thumbnail is not synced to the disk, and a crash may cut it short)."""
         return (bool(self.data) and self.build.get("inputs") == inputs and files_intact(self.out, self.files)
                 and (self.out / INDEX).is_file() and self._thumbnails_present(self._pictured()))
 
@@ -75,7 +76,7 @@ class PreviousBuild:
         return [e for e in entries if part is None or _part(e) == part]
 
     def _thumbnails_present(self, entries: list[dict[str, Any]]) -> bool:
-        return all((self.out / t["path"]).is_file() for e in entries for t in e.get("thumbnails", {}).values())
+        return files_intact(self.out, (t for e in entries for t in e.get("thumbnails", {}).values()))
 
     def carried_over(self, rebuilt: set[str]) -> dict[str, Any]:
         """The manifest's entries of every part that is not rebuilt now
@@ -101,8 +102,8 @@ class PreviousBuild:
         return present if present == card["thumbnails"] else None
 
     def _present(self, thumbnails: dict[str, Any]) -> dict[str, Any]:
-        """The thumbnails whose files are still there."""
-        return {side: t for side, t in thumbnails.items() if (self.out / t["path"]).is_file()}
+        """The thumbnails whose files are still there, whole."""
+        return {side: t for side, t in thumbnails.items() if files_intact(self.out, [t])}
 
     def whole_build_file(self, kind: str, key: str) -> dict[str, Any] | None:
         """The entry of a file made from the whole build (such as the guide),

@@ -1,0 +1,98 @@
+"""What a crash can leave of a build: the files that cannot be made again
+are synced to the disk in one pass before the first of them is moved into
+the output folder; the thumbnails are not, and the next build draws again
+one that a crash cut short.
+
+A crash is a build killed with SIGKILL at the moment its commit begins
+(a sitecustomize module on PYTHONPATH kills the command's own process at
+its first move out of the staging folder, after noting which files it
+synced); the command itself is unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from kit_helpers import STANDALONE, build_into, run_cli, tree_digest
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+
+@pytest.fixture
+def small(make_kit, tmp_path):
+    """A kit of one deck, built once into tmp_path/out."""
+    kit = make_kit((STANDALONE[0],))
+    out = tmp_path / "out"
+    build_into(kit, out)
+    return kit, out
+
+
+def killed_at_commit(tmp_path: Path, monkeypatch) -> Path:
+    """Make the commands of this test note the files they sync and die by
+    SIGKILL at their first move out of the staging folder; the note's path."""
+    site, note = tmp_path / "site", tmp_path / "synced.json"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(textwrap.dedent(f"""
+        import json, os, signal
+        real_fsync, real_replace = os.fsync, os.replace
+        synced = []
+        def fsync(fd):
+            real_fsync(fd)
+            synced.append(os.readlink(f"/proc/self/fd/{{fd}}"))
+        def replace(src, dst, **kw):
+            src, dst = os.fspath(src), os.fspath(dst)
+            if (".staging-" in src or ".staging-" in dst) and os.path.basename(dst) != ".owner":
+                parts = next(p for p in (src, dst) if ".staging-" in p).split(os.sep)
+                folder = os.sep.join(parts[:1 + next(i for i, p in enumerate(parts) if p.startswith(".staging-"))])
+                staged = [os.path.relpath(os.path.join(d, f), folder) for d, _, files in os.walk(folder) for f in files]
+                with open({str(note)!r}, "w") as fh:
+                    json.dump({{"synced": [os.path.relpath(p, folder) for p in synced], "staged": staged}}, fh)
+                os.kill(os.getpid(), signal.SIGKILL)
+            return real_replace(src, dst, **kw)
+        os.fsync, os.replace = fsync, replace
+    """), encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(site), str(SRC)]))
+    return note
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="reads /proc (Linux)")
+def test_a_build_killed_after_its_sync_leaves_the_previous_output(small, tmp_path, monkeypatch):
+    kit, out = small
+    before = tree_digest(out)
+    note = killed_at_commit(tmp_path, monkeypatch)
+    run = run_cli("build", kit, "--out", out, "--force")
+    assert run.code == -9, run.output
+    seen = json.loads(note.read_text(encoding="utf-8"))
+    staged = set(seen["staged"]) - {".owner"}
+    thumbnails = {name for name in staged if name.startswith("thumbs/")}
+    assert len(thumbnails) >= 2 * 10, sorted(staged)
+    # every file that cannot be made again was synced before the first move, each once, and no thumbnail
+    assert sorted(seen["synced"]) == sorted(staged - thumbnails), seen["synced"]
+    assert {"manifest.json", "index.html"} <= set(seen["synced"])
+    assert any(name.endswith(".pdf") for name in seen["synced"])
+    # nothing of the output was touched: only the killed build's staging folder is new
+    after = tree_digest(out)
+    assert {k: v for k, v in after.items() if not k.startswith(".staging-")} == before
+    monkeypatch.setenv("PYTHONPATH", str(SRC))
+    run = run_cli("build", kit, "--out", out)  # nothing changed: "Up to date", and the folder goes
+    assert run.code == 0 and "Up to date" in run.stdout, run.output
+    assert tree_digest(out) == before
+
+
+def test_a_thumbnail_cut_short_by_a_crash_is_drawn_again(small):
+    kit, out = small
+    before = tree_digest(out)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    card = manifest["cards"][3]
+    thumbnail = out / card["thumbnails"]["back"]["path"]
+    whole = thumbnail.read_bytes()
+    thumbnail.write_bytes(whole[:len(whole) // 2])  # as a crash leaves a file whose bytes were not on the disk yet
+    run = run_cli("build", kit, "--out", out)
+    assert run.code == 0 and "Up to date" not in run.stdout, run.output
+    assert thumbnail.read_bytes() == whole
+    assert tree_digest(out) == before
