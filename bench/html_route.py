@@ -93,6 +93,10 @@ html { font-family: "Atkinson Hyperlegible"; color: {{ c.ink }}; line-height: 1.
 .cut.y::after { left: {{ marks.y_after }}mm; }
 </style>
 </head>
+{% macro crop_marks() %}
+  {% for x in cuts.x %}<div class="cut x" style="left: {{ x }}mm; top: 0"></div>{% endfor %}
+  {% for y in cuts.y %}<div class="cut y" style="top: {{ y }}mm; left: 0"></div>{% endfor %}
+{% endmacro %}
 <body>
 {% for sheet in sheets %}
 <section class="sheet">
@@ -108,8 +112,7 @@ html { font-family: "Atkinson Hyperlegible"; color: {{ c.ink }}; line-height: 1.
     <div class="footer">{{ deck.name }} · {{ card.number }}/{{ total }}</div>
   </div>
   {% endfor %}
-  {% for x in cuts.x %}<div class="cut x" style="left: {{ x }}mm; top: 0"></div>{% endfor %}
-  {% for y in cuts.y %}<div class="cut y" style="top: {{ y }}mm; left: 0"></div>{% endfor %}
+  {{ crop_marks() }}
 </section>
 <section class="sheet">
   {% for slot in sheet.back %}
@@ -121,8 +124,7 @@ html { font-family: "Atkinson Hyperlegible"; color: {{ c.ink }}; line-height: 1.
     <div class="footer">{{ deck.name }} · {{ card.number }}/{{ total }}</div>
   </div>
   {% endfor %}
-  {% for x in cuts.x %}<div class="cut x" style="left: {{ x }}mm; top: 0"></div>{% endfor %}
-  {% for y in cuts.y %}<div class="cut y" style="top: {{ y }}mm; left: 0"></div>{% endfor %}
+  {{ crop_marks() }}
 </section>
 {% endfor %}
 </body>

@@ -18,7 +18,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from kit_helpers import (  # noqa: E402
-    ALL_DECKS, REPO, Built, Earlier, Run, build_into, chromium, copy_kit, missing, run_cli, run_in_process,
+    ALL_DECKS, REPO, STANDALONE, Built, Earlier, Run, build_into, chromium, copy_kit, missing, run_cli, run_in_process,
     tree_digest,
 )
 from postgres_schema import fresh_schema  # noqa: E402
@@ -86,6 +86,15 @@ def make_kit(tmp_path) -> Callable[..., Path]:
         return copy_kit(tmp_path / (name or f"kit{next(names)}"), decks)
 
     return make
+
+
+@pytest.fixture
+def small(make_kit, tmp_path):
+    """A kit of one deck, built once into tmp_path/out."""
+    kit = make_kit((STANDALONE[0],))
+    out = tmp_path / "out"
+    build_into(kit, out)
+    return kit, out
 
 
 @pytest.fixture

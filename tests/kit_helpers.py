@@ -222,6 +222,25 @@ def trim_pt(placement: dict) -> tuple[float, float, float, float]:
     return x * MM, y * MM, (x + w) * MM, (y + h) * MM
 
 
+def back_codes(built: "Built", entry: dict, dpi: int = 150):
+    """(card, QR codes) for every card back of one deck file: the codes
+    zxing-cpp finds in the card's trim on the page rasterised at `dpi`."""
+    import zxingcpp
+
+    doc = built.pdfium(entry["path"])
+    scale = dpi / 72
+    for number in range(1, entry["pages"] + 1):
+        backs = list(built.placements(entry["path"], page=number, side="back"))
+        if not backs:
+            continue
+        image = doc[number - 1].render(scale=scale).to_pil()
+        for card, p in backs:
+            left, bottom, right, top = trim_pt(p)
+            crop = image.crop((round(left * scale), round(image.height - top * scale),
+                               round(right * scale), round(image.height - bottom * scale)))
+            yield card, zxingcpp.read_barcodes(crop)
+
+
 def pdf_text(path: Path) -> str:
     """All the text of a PDF file, page after page, as pypdfium2 extracts it."""
     import pypdfium2 as pdfium

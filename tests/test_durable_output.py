@@ -12,32 +12,19 @@ synced); the command itself is unchanged.
 from __future__ import annotations
 
 import json
-import os
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from kit_helpers import STANDALONE, build_into, run_cli, tree_digest
-
-SRC = Path(__file__).resolve().parents[1] / "src"
-
-
-@pytest.fixture
-def small(make_kit, tmp_path):
-    """A kit of one deck, built once into tmp_path/out."""
-    kit = make_kit((STANDALONE[0],))
-    out = tmp_path / "out"
-    build_into(kit, out)
-    return kit, out
+from kit_helpers import run_cli, sitecustomize, tree_digest
 
 
 def killed_at_commit(tmp_path: Path, monkeypatch) -> Path:
     """Make the commands of this test note the files they sync and die by
     SIGKILL at their first move out of the staging folder; the note's path."""
-    site, note = tmp_path / "site", tmp_path / "synced.json"
-    site.mkdir()
-    (site / "sitecustomize.py").write_text(textwrap.dedent(f"""
+    note = tmp_path / "synced.json"
+    sitecustomize(tmp_path / "site", textwrap.dedent(f"""
         import json, os, signal
         real_fsync, real_replace = os.fsync, os.replace
         synced = []
@@ -55,8 +42,7 @@ def killed_at_commit(tmp_path: Path, monkeypatch) -> Path:
                 os.kill(os.getpid(), signal.SIGKILL)
             return real_replace(src, dst, **kw)
         os.fsync, os.replace = fsync, replace
-    """), encoding="utf-8")
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(site), str(SRC)]))
+    """), monkeypatch)
     return note
 
 
@@ -64,8 +50,9 @@ def killed_at_commit(tmp_path: Path, monkeypatch) -> Path:
 def test_a_build_killed_after_its_sync_leaves_the_previous_output(small, tmp_path, monkeypatch):
     kit, out = small
     before = tree_digest(out)
-    note = killed_at_commit(tmp_path, monkeypatch)
-    run = run_cli("build", kit, "--out", out, "--force")
+    with monkeypatch.context() as killing:
+        note = killed_at_commit(tmp_path, killing)
+        run = run_cli("build", kit, "--out", out, "--force")
     assert run.code == -9, run.output
     seen = json.loads(note.read_text(encoding="utf-8"))
     staged = set(seen["staged"]) - {".owner"}
@@ -78,7 +65,6 @@ def test_a_build_killed_after_its_sync_leaves_the_previous_output(small, tmp_pat
     # nothing of the output was touched: only the killed build's staging folder is new
     after = tree_digest(out)
     assert {k: v for k, v in after.items() if not k.startswith(".staging-")} == before
-    monkeypatch.setenv("PYTHONPATH", str(SRC))
     run = run_cli("build", kit, "--out", out)  # nothing changed: "Up to date", and the folder goes
     assert run.code == 0 and "Up to date" in run.stdout, run.output
     assert tree_digest(out) == before

@@ -46,15 +46,6 @@ def staging_folders(out: Path) -> list[Path]:
     return sorted(out.glob(".staging-*"))
 
 
-@pytest.fixture
-def small(make_kit, tmp_path):
-    """A kit of one deck, built once into tmp_path/out."""
-    kit = make_kit((STANDALONE[0],))
-    out = tmp_path / "out"
-    build_into(kit, out)
-    return kit, out
-
-
 def failing(tmp_path: Path, monkeypatch, code: str) -> None:
     """Run the commands of this test with `code` in a sitecustomize module."""
     sitecustomize(tmp_path / "site", textwrap.dedent(code), monkeypatch)

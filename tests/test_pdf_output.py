@@ -14,7 +14,7 @@ from pypdf.generic import ContentStream
 from kit_helpers import (
     SHIPPED_QR_URL,
     MM, PAPERS_PT, STANDALONE, line_col, load_yaml, normalise, replace_once, stroked_segments, tree_digest,
-    trim_pt,
+    back_codes, trim_pt,
 )
 
 TOL_PT = 0.5 * MM  # 0.5 mm
@@ -49,13 +49,15 @@ def test_every_file_in_the_manifest_exists_with_its_page_count(built):
             assert path.read_bytes().startswith(b"%PDF-")
             assert len(pypdf.PdfReader(str(path)).pages) == entry["pages"], entry
     # and nothing else was left in the output folder (no staging leftovers):
-    # besides the files, only index.html and the thumbnails it shows
+    # besides the files, only index.html, the thumbnails it shows and the
+    # build's own state (the QR codes of this build, for the next)
     thumbnails = {t["path"] for entry in built.cards + built.manifest["boards"]
                   for t in entry["thumbnails"].values()}
     assert len(thumbnails) == 2 * len(built.cards) + 7  # two faces a card, seven board variants
     on_disk = {p.relative_to(built.out).as_posix() for p in built.out.rglob("*") if p.is_file()}
-    assert on_disk == {f["path"] for f in built.files} | thumbnails | {"index.html", "manifest.json"}
-    assert not list(built.out.glob(".*")), "a staging folder was left behind"
+    assert on_disk == ({f["path"] for f in built.files} | thumbnails
+                       | {"index.html", "manifest.json", ".workshop-kit/qr-cache"})
+    assert [p.name for p in built.out.glob(".*")] == [".workshop-kit"], "a staging folder was left behind"
 
 
 def test_every_placement_points_at_a_real_page(built):
@@ -480,23 +482,12 @@ def test_every_font_in_the_page_resources_is_embedded(built):
 # --- QR codes -----------------------------------------------------------------
 
 def _decode_backs(built, entry) -> int:
-    doc = built.pdfium(entry["path"])
-    scale = DPI / 72
     decoded = 0
-    for number in range(1, entry["pages"] + 1):
-        backs = list(built.placements(entry["path"], page=number, side="back"))
-        if not backs:
-            continue
-        image = doc[number - 1].render(scale=scale).to_pil()
-        for card, p in backs:
-            left, bottom, right, top = trim_pt(p)
-            crop = image.crop((round(left * scale), round(image.height - top * scale),
-                               round(right * scale), round(image.height - bottom * scale)))
-            codes = zxingcpp.read_barcodes(crop)
-            assert len(codes) == 1, (entry["path"], number, card["id"], [c.text for c in codes])
-            assert "QR" in codes[0].format.name, codes[0].format
-            assert codes[0].text == card["qr_url"], (card["id"], codes[0].text)
-            decoded += 1
+    for card, codes in back_codes(built, entry, DPI):
+        assert len(codes) == 1, (entry["path"], card["id"], [c.text for c in codes])
+        assert "QR" in codes[0].format.name, codes[0].format
+        assert codes[0].text == card["qr_url"], (card["id"], codes[0].text)
+        decoded += 1
     return decoded
 
 

@@ -20,9 +20,8 @@ import sys
 from pathlib import Path
 
 import pytest
-import zxingcpp
 
-from kit_helpers import Built, copy_kit, lengthen_deck, load_yaml, replace_once, trim_pt
+from kit_helpers import Built, back_codes, copy_kit, lengthen_deck, load_yaml, replace_once
 from test_terminal import run_in_terminal
 
 CACHE = Path(".workshop-kit") / "qr-cache"
@@ -70,21 +69,10 @@ def decoded_codes(built: Built) -> dict[str, str]:
     """The text of the one QR code on the back of every card, by (deck, id),
     read from the PDFs' pixels."""
     found = {}
-    scale = DPI / 72
     for entry in built.deck_files:
-        doc = built.pdfium(entry["path"])
-        for number in range(1, entry["pages"] + 1):
-            backs = list(built.placements(entry["path"], page=number, side="back"))
-            if not backs:
-                continue
-            image = doc[number - 1].render(scale=scale).to_pil()
-            for card, p in backs:
-                left, bottom, right, top = trim_pt(p)
-                crop = image.crop((round(left * scale), round(image.height - top * scale),
-                                   round(right * scale), round(image.height - bottom * scale)))
-                codes = zxingcpp.read_barcodes(crop)
-                assert len(codes) == 1 and "QR" in codes[0].format.name, (card["id"], codes)
-                found[(card["deck"], card["id"])] = codes[0].text
+        for card, codes in back_codes(built, entry, DPI):
+            assert len(codes) == 1 and "QR" in codes[0].format.name, (card["id"], codes)
+            found[(card["deck"], card["id"])] = codes[0].text
     return found
 
 
