@@ -72,6 +72,9 @@ def test_unknown_key_gets_a_did_you_mean_hint(cli, make_kit, earlier):
     rest = problem_at(run, POLITICIANS, line, column)
     assert re.search(field_pattern("cards", 0, "titel"), rest), rest
     assert "did you mean 'title'" in rest
+    # one mistake, one problem: the field the key was meant to be is not reported missing too
+    assert len(run.problems()) == 1, run.stderr
+    assert "missing required field 'title'" not in run.stderr
 
 
 def test_missing_required_field(cli, make_kit, earlier):

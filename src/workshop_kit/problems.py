@@ -104,7 +104,13 @@ def display_path(path: Path, root: Path) -> str:
     return str(path)
 
 
+def closest(name: str, known: Iterable[str]) -> str | None:
+    """The known name closest to a misspelt one, if any is close."""
+    match = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return match[0] if match else None
+
+
 def did_you_mean(name: str, known: Iterable[str]) -> str:
     """"; did you mean 'x'?" for the closest known name, or nothing."""
-    match = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return f"; did you mean '{match[0]}'?" if match else ""
+    match = closest(name, known)
+    return f"; did you mean '{match}'?" if match else ""

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from workshop_kit.content.basics import SLUG, slug_from
-from workshop_kit.problems import did_you_mean
+from workshop_kit.problems import closest, did_you_mean
 from workshop_kit.content.yaml_source import Source
 
 M = TypeVar("M", bound=BaseModel)
@@ -28,8 +28,14 @@ def _problems(source: Source, model: type[BaseModel], data: Any, prefix: tuple, 
     """One problem per place: where a union's members all failed, keep the
     errors of the member that matches the kind of value given."""
     located = [(_user_path(data, error["loc"]), error) for error in errors]
+    # A misspelt key ('titel') is named with the field it was meant to be;
+    # that field is then not reported missing too.
+    meant = {loc[:-1] + (match,) for loc, error in located if error["type"] == "extra_forbidden"
+             if (match := closest(str(loc[-1]), _allowed_keys(model, loc[:-1], data)))}
     out, seen = [], set()
     for loc, error in located:
+        if error["type"] == "missing" and loc in meant:
+            continue
         if error["type"].endswith("_type") and any(
                 other is not error and other_loc[:len(loc)] == loc and not other["type"].endswith("_type")
                 for other_loc, other in located):
