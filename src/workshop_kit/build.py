@@ -222,9 +222,8 @@ def lay_out(checked: Checked, decks: list[Deck], boards: list, poster: str = "a3
     # A few decks are laid out here: quicker than starting workers, and the
     # text measurements stay cached in this process for the next rebuild.
     # The workers are given the QR codes known here, and return those they encode.
-    spread = fork_map if total > LAYOUT_CHUNK else _in_process
-    done = spread(partial(_lay_out_chunk, layout, chunks, qr.known()), range(len(chunks)),
-                  finished if progress else None)
+    done = fork_map(partial(_lay_out_chunk, layout, chunks, qr.known()), range(len(chunks)),
+                    finished if progress else None, parallel=total > LAYOUT_CHUNK)
     for _, _, encoded in done:
         qr.remember(encoded)
     laid_out = []
@@ -261,15 +260,6 @@ def prime(root: Path) -> None:
             render(sheets, lambda item, side: cards[0].front if side == "front" else cards[0].back,
                    title="", subject="", author="", font=checked.family.face("regular"),
                    lang=checked.content.kit.language)
-
-
-def _in_process(fn, args, finished: Callable[[int], None] | None = None):
-    results = []
-    for index, arg in enumerate(args):
-        results.append(fn(arg))
-        if finished:
-            finished(index)
-    return results
 
 
 def _lay_out_chunk(layout: CardLayout, chunks: list, known: dict, i: int):

@@ -53,6 +53,14 @@ def _json_result(ok: bool, error: ContentError | None = None, warnings: list[str
                           ensure_ascii=False, indent=2))
 
 
+def _problems(error: ContentError, as_json: bool) -> None:
+    """The content's problems, as JSON on stdout or as text on stderr."""
+    if as_json:
+        _json_result(False, error)
+    else:
+        _report(error)
+
+
 def _kit_folder(kit_dir: Path) -> None:
     """A usage error (exit 2) when KIT_DIR is not a kit's folder."""
     if not kit_dir.is_dir():
@@ -177,10 +185,7 @@ def _build(kit_dir: Path, settings: dict, force: bool, quiet_if_current: bool = 
         with ProgressLine("files") as progress:  # on a terminal only
             result = build(kit_dir, progress=progress, force=force, **settings)
     except ContentError as error:
-        if as_json:
-            _json_result(False, error)
-        else:
-            _report(error)
+        _problems(error, as_json)
         return False
     except UsageError as error:
         raise click.UsageError(str(error)) from None
@@ -284,10 +289,7 @@ def validate_command(kit_dir: Path, as_json: bool) -> None:
         checked = check(kit_dir)
         lay_out(checked, *select(checked.content, ()))
     except ContentError as error:
-        if as_json:
-            _json_result(False, error)
-        else:
-            _report(error)
+        _problems(error, as_json)
         sys.exit(1)
     if as_json:
         _json_result(True, warnings=checked.warnings)
@@ -548,5 +550,4 @@ def labels_command(kit_dir: Path, language: str | None, colours: bool) -> None:
         values = kit.labels if kit else builtin(f"labels/{language}")
     click.echo(f"# {heading}")
     plain = {k: v if isinstance(v, str) else {"cmyk": list(v.cmyk)} for k, v in values.items()}
-    click.echo(yaml.safe_dump(plain,
-                              allow_unicode=True, sort_keys=False, width=1000), nl=False)
+    click.echo(yaml.safe_dump(plain, allow_unicode=True, sort_keys=False, width=1000), nl=False)

@@ -145,13 +145,9 @@ def fresh() -> dict[tuple[str, str], Packed]:
     return found
 
 
+@lru_cache(maxsize=4096)
 def encode(data: str, level: str = "M") -> QRMatrix:
     """The symbol of `data` at error-correction `level`; TooLong if it does not fit."""
-    return _matrix(data, level)
-
-
-@lru_cache(maxsize=4096)
-def _matrix(data: str, level: str) -> QRMatrix:
     key = (data, level)
     found = _known.get(key)
     if found is not None:

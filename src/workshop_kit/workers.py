@@ -60,14 +60,15 @@ def start_method() -> str | None:
 
 
 def fork_map(fn: Callable[[A], R], args: Sequence[A],
-             finished: Callable[[int], None] | None = None) -> list[R]:
-    """[fn(a) for a in args], on several cores where that can help;
-    `finished(i)` is called as soon as the i-th result is in."""
+             finished: Callable[[int], None] | None = None, parallel: bool = True) -> list[R]:
+    """[fn(a) for a in args], on several cores where that can help (and
+    `parallel`: False runs them here, where starting workers costs more
+    than the work); `finished(i)` is called as soon as the i-th result is in."""
     global _job
     workers = min(len(args), cores())
     method = start_method()
     results: list = [None] * len(args)
-    if workers < 2 or method is None:
+    if workers < 2 or method is None or not parallel:
         for index, arg in enumerate(args):
             results[index] = fn(arg)
             if finished:
