@@ -141,6 +141,22 @@ class Built:
         assert len(found) == 1, (card["id"], file, side, found)
         return found[0]
 
+    def face_picture(self, card: dict, side: str):
+        """The thumbnail of a card face as index.html shows it: its rectangle
+        of the contact sheet the manifest names (a PIL image, RGB)."""
+        from PIL import Image
+
+        info = card["thumbnails"][side]
+        (left, top), (width, height) = info["at"], info["pixels"]
+        with Image.open(self.path(info["path"])) as sheet:
+            assert list(sheet.size) == info["sheet_pixels"], (info, sheet.size)
+            return sheet.convert("RGB").crop((left, top, left + width, top + height))
+
+    @property
+    def thumbnail_sheets(self) -> list[dict]:
+        """The contact sheets of every deck (path, pixels, bytes, faces)."""
+        return [t for deck in self.manifest["decks"] for t in deck.get("thumbnail_sheets", [])]
+
     def pdfium(self, name: str):
         """A pypdfium2 document of an output file, opened once."""
         import pypdfium2 as pdfium

@@ -12,6 +12,7 @@ its own, shows that the page speaks the kit's language.
 
 from __future__ import annotations
 
+import io
 import math
 import shutil
 from pathlib import Path
@@ -104,16 +105,58 @@ def board_variants(built: Built) -> set[tuple[str, str]]:
 
 # --- pictures -------------------------------------------------------------------
 
+# Every card face shown: its picture file, its view box on it and its label.
+FACES_JS = """svgs => svgs.map(s => ({href: s.querySelector('image').getAttribute('href'),
+    label: s.getAttribute('aria-label'), role: s.getAttribute('role'),
+    box: s.getAttribute('viewBox'), sheet: [s.querySelector('image').getAttribute('width'),
+                                            s.querySelector('image').getAttribute('height')]}))"""
+# Loads each picture file in the page, as the page may (its Content-Security-Policy):
+# its width in pixels, or 0 if it did not load.
+LOADED_JS = """hrefs => Promise.all(hrefs.map(href => new Promise(done => {
+    const image = new Image();
+    image.onload = () => done(image.naturalWidth);
+    image.onerror = () => done(0);
+    image.src = href;
+})))"""
+
+
 def test_every_picture_loaded_one_per_card_face_and_board_variant(built, danish):
     opened = danish
+    faces = opened.page.eval_on_selector_all("svg.face", FACES_JS)
     images = opened.page.eval_on_selector_all(
         "img", "els => els.map(e => ({src: e.getAttribute('src'), alt: e.alt, width: e.naturalWidth,"
                " complete: e.complete}))")
-    assert len(images) == 2 * len(built.cards) + len(board_variants(built)), len(images)
+    assert len(faces) == 2 * len(built.cards) and len(images) == len(board_variants(built)), len(images)
     assert len(built.cards) == 54 and len(board_variants(built)) == 7  # the shipped kit
     broken = [i for i in images if not i["complete"] or i["width"] == 0]
     assert not broken, broken[:3]
     assert all(i["src"].startswith("thumbs/") for i in images), images[:3]
+    # the faces show four contact sheets, one a deck, each of which loads at its size
+    sheets = sorted({f["href"] for f in faces})
+    assert sheets == sorted(t["path"] for t in built.thumbnail_sheets)
+    widths = opened.page.evaluate(LOADED_JS, sheets)
+    assert widths == [t["pixels"][0] for t in sorted(built.thumbnail_sheets, key=lambda t: t["path"])]
+    assert all(f["role"] == "img" and f["label"].strip() for f in faces)
+
+
+def test_each_face_in_the_browser_is_its_own_card(built, danish):
+    """What the browser draws of a face's view box is that face of its
+    contact sheet, not its neighbour's: the element's screenshot against
+    the rectangle the manifest gives and the one beside it."""
+    opened = danish
+    for deck in sorted({c["deck"] for c in built.cards}):
+        cards = [c for c in built.cards if c["deck"] == deck]
+        items = opened.page.locator(f"#deck-{deck} ol.cards > li")
+        for index in (0, len(cards) - 1):
+            for n, side in enumerate(("front", "back")):
+                face = items.nth(index).locator("svg.face").nth(n)
+                face.scroll_into_view_if_needed()
+                shot = Image.open(io.BytesIO(face.screenshot())).convert("RGB")
+                own = built.face_picture(cards[index], side).resize(shot.size)
+                other = built.face_picture(cards[index], "back" if side == "front" else "front").resize(shot.size)
+                near = ImageStat.Stat(ImageChops.difference(shot, own).convert("L")).mean[0]
+                far = ImageStat.Stat(ImageChops.difference(shot, other).convert("L")).mean[0]
+                assert near < 20 and far > 2 * near, (deck, index, side, near, far)
 
 
 def test_card_pictures_are_in_card_order_with_the_title_as_alt_text_and_caption(built, danish):
@@ -123,13 +166,16 @@ def test_card_pictures_are_in_card_order_with_the_title_as_alt_text_and_caption(
         section = opened.page.locator(f"#deck-{deck}")
         shown = section.locator("ol.cards > li").evaluate_all(
             "lis => lis.map(li => ({caption: li.querySelector('figcaption').textContent,"
-            " alts: [...li.querySelectorAll('img')].map(i => i.alt),"
-            " srcs: [...li.querySelectorAll('img')].map(i => i.getAttribute('src'))}))")
+            " alts: [...li.querySelectorAll('svg.face')].map(s => s.getAttribute('aria-label')),"
+            " boxes: [...li.querySelectorAll('svg.face')].map(s => s.getAttribute('viewBox')),"
+            " srcs: [...li.querySelectorAll('svg.face image')].map(i => i.getAttribute('href'))}))")
         assert [s["caption"] for s in shown] == [c["title"] for c in cards], deck
         for card, item in zip(cards, shown):
             assert len(item["alts"]) == 2 and all(card["title"] in alt for alt in item["alts"]), item
             assert item["alts"][0] != item["alts"][1], "front and back are told apart"
-            assert item["srcs"] == [card["thumbnails"][side]["path"] for side in ("front", "back")]
+            thumbs = [card["thumbnails"][side] for side in ("front", "back")]
+            assert item["srcs"] == [t["path"] for t in thumbs]
+            assert item["boxes"] == [" ".join(map(str, [*t["at"], *t["pixels"]])) for t in thumbs]
 
 
 def test_thumbnails_show_what_the_print_shop_pdf_shows(built):
@@ -141,9 +187,7 @@ def test_thumbnails_show_what_the_print_shop_pdf_shows(built):
     assert len(firsts) == 4
     for card in firsts.values():
         for side in ("front", "back"):
-            thumb_info = card["thumbnails"][side]
-            thumb = Image.open(built.path(thumb_info["path"])).convert("RGB")
-            assert list(thumb.size) == thumb_info["pixels"]
+            thumb = built.face_picture(card, side)
             width, height = card["size_mm"]
             assert 200 <= thumb.width <= 300, thumb.size
             assert abs(thumb.height - thumb.width * height / width) <= 1.5, thumb.size
@@ -161,8 +205,7 @@ def test_thumbnails_show_what_the_print_shop_pdf_shows(built):
             crop = full.crop((round(x), round(top), round(x) + thumb.width, round(top) + thumb.height))
             difference = ImageStat.Stat(ImageChops.difference(crop, thumb).convert("L")).mean[0]
             assert difference < 12, (card["id"], side, difference)
-        front = Image.open(built.path(card["thumbnails"]["front"]["path"])).convert("RGB")
-        back = Image.open(built.path(card["thumbnails"]["back"]["path"])).convert("RGB")
+        front, back = built.face_picture(card, "front"), built.face_picture(card, "back")
         assert ImageStat.Stat(ImageChops.difference(front, back)).mean[0] > 5, "front and back differ"
 
 
@@ -209,7 +252,7 @@ def test_the_page_fetches_nothing_from_the_network(built, open_page):
     assert opened.requests, "the recorder saw nothing"
     assert all(url.startswith("file://") for url in opened.requests), \
         [u for u in opened.requests if not u.startswith("file://")]
-    assert len(opened.requests) == 1 + 2 * len(built.cards) + len(board_variants(built))
+    assert len(opened.requests) == 1 + len(built.thumbnail_sheets) + len(board_variants(built))
     csp = opened.page.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute("content")
     assert csp == CSP
     assert opened.page.locator("script, link, iframe, object, embed").count() == 0
@@ -293,8 +336,10 @@ def test_no_horizontal_scrolling(built, open_page, width, height):
         "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert scroll <= client, (width, scroll, client)
     # and nothing sticks out to the right of the viewport
+    # (a face's picture is its whole contact sheet, clipped by its svg to its view box)
     wide = opened.page.evaluate(f"""[...document.querySelectorAll('body *')]
-        .filter(e => e.getBoundingClientRect().right > {width} + 0.5).map(e => e.outerHTML.slice(0, 80))""")
+        .filter(e => !e.ownerSVGElement && e.getBoundingClientRect().right > {width} + 0.5)
+        .map(e => e.outerHTML.slice(0, 80))""")
     assert not wide, wide[:3]
 
 
@@ -308,6 +353,8 @@ def test_landmarks_headings_and_alt_texts(built, danish):
     levels = page.eval_on_selector_all("h1, h2, h3, h4", "els => els.map(e => Number(e.tagName[1]))")
     assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels
     assert all(alt.strip() for alt in page.eval_on_selector_all("img", "els => els.map(e => e.alt)"))
+    assert all(label.strip() for label in page.eval_on_selector_all(
+        "svg.face", "els => els.map(e => e.getAttribute('aria-label'))"))
     # the skip link leads to the main content
     assert page.locator("a.skip").get_attribute("href") == "#main"
     assert page.locator("main").get_attribute("id") == "main"
@@ -378,13 +425,16 @@ def test_only_keeps_the_whole_build_on_the_page(built, open_page, shipped_kit, t
     out = tmp_path / "out"
     shutil.copytree(built.out, out)
     stamps = {p: p.stat().st_mtime_ns for p in (out / "thumbs").rglob("*.jpg")}
-    assert len(stamps) == 2 * len(built.cards) + len(board_variants(built))
+    assert len(stamps) == len(built.thumbnail_sheets) + len(board_variants(built))
     result = build_into(shipped_kit, out, "--only", "politikerroller")
     for path, stamp in stamps.items():  # the other thumbnails were kept as they were
         if "politikerroller" not in path.as_posix():
             assert path.stat().st_mtime_ns == stamp, path
     opened = open_page(result)
     widths = opened.page.eval_on_selector_all("img", "els => els.map(e => e.naturalWidth)")
-    assert len(widths) == 2 * len(built.cards) + len(board_variants(built)) and all(widths)
+    assert len(widths) == len(board_variants(built)) and all(widths)
+    faces = opened.page.eval_on_selector_all("svg.face", FACES_JS)
+    assert len(faces) == 2 * len(built.cards)
+    assert all(opened.page.evaluate(LOADED_JS, sorted({f["href"] for f in faces})))
     assert opened.page.locator("ol.cards").count() == 4
     assert opened.page.locator("section[id^='board-']").count() == 5

@@ -51,9 +51,12 @@ def test_every_file_in_the_manifest_exists_with_its_page_count(built):
     # and nothing else was left in the output folder (no staging leftovers):
     # besides the files, only index.html, the thumbnails it shows and the
     # build's own state (the QR codes of this build, for the next)
-    thumbnails = {t["path"] for entry in built.cards + built.manifest["boards"]
-                  for t in entry["thumbnails"].values()}
-    assert len(thumbnails) == 2 * len(built.cards) + 7  # two faces a card, seven board variants
+    sheets = {t["path"] for t in built.thumbnail_sheets}
+    assert {t["path"] for card in built.cards for t in card["thumbnails"].values()} == sheets
+    assert len(sheets) == len(built.manifest["decks"])  # every shipped deck fits on one contact sheet
+    boards = {t["path"] for entry in built.manifest["boards"] for t in entry["thumbnails"].values()}
+    assert len(boards) == 7  # seven board variants
+    thumbnails = sheets | boards
     on_disk = {p.relative_to(built.out).as_posix() for p in built.out.rglob("*") if p.is_file()}
     assert on_disk == ({f["path"] for f in built.files} | thumbnails
                        | {"index.html", "manifest.json", ".workshop-kit/qr-cache"})

@@ -76,11 +76,10 @@ def test_an_edited_deck_is_rebuilt_with_the_decks_that_show_its_titles(kit_and_b
     assert {n for n in changed if n.endswith(".pdf")} == {
         f"decks/{deck}-{kind}.pdf" for deck in rebuilt for kind in ("a4-duplex", "print-shop")}
     thumbnails = {n for n in changed if n.startswith("thumbs/")}
+    # the contact sheet of the edited card is drawn again; no sheet of another deck
+    edited = next(c for c in manifest(out)["cards"] if c["title"] == NEW_TITLE)
+    assert edited["thumbnails"]["front"]["path"] in thumbnails
     assert thumbnails and all(n.split("/")[2] in rebuilt for n in thumbnails), thumbnails
-    # only the pictures of cards that look different are drawn again
-    assert "thumbs/decks/dilemmaer/anbefaling-mod-flertal-front.jpg" in thumbnails
-    assert "thumbs/decks/dilemmaer/frivillige-i-sfo-front.jpg" not in thumbnails
-    assert len(thumbnails) < 10, thumbnails
     assert changed - thumbnails == {n for n in changed if n.endswith(".pdf")} | {"index.html"}
     now = manifest(out)
     assert {p for p in keys if keys[p] != now["build"]["parts"][p]} == {"dilemmaer", "dialogformater"}
@@ -111,7 +110,7 @@ def test_a_deleted_index_page_or_thumbnail_is_made_again(kit_and_build, cli):
     kit, out = kit_and_build
     before = tree_digest(out)
     (out / "index.html").unlink()
-    (out / "thumbs" / "decks" / "dilemmaer" / "frivillige-i-sfo-front.jpg").unlink()
+    (out / "thumbs" / "decks" / "dilemmaer" / "sheet-001.jpg").unlink()
     run = cli("build", kit, "--out", out)
     assert run.code == 0, run.output
     assert "Up to date" not in run.stdout

@@ -92,8 +92,8 @@ def test_a_build_on_a_terminal_shows_files_done_of_total_and_time_left(make_kit,
     assert code == 0, terminal
     steps = [(int(m[1]), int(m[2])) for m in PROGRESS.finditer(terminal)]
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    # every file the build draws: the listed files and each card's pictures
-    drawn = len(manifest["files"]) + sum(len(c["thumbnails"]) for c in manifest["cards"])
+    # every file the build draws: the listed files and the decks' contact sheets
+    drawn = len(manifest["files"]) + sum(len(d.get("thumbnail_sheets", [])) for d in manifest["decks"])
     assert steps and steps[0] == (0, drawn) and steps[-1] == (drawn, drawn), terminal
     assert [done for done, _ in steps] == sorted(done for done, _ in steps)
     assert len(steps) > 2 and any(m[3] for m in PROGRESS.finditer(terminal)), terminal  # "3 s left"

@@ -1,7 +1,8 @@
-"""Thumbnails cut out of contact sheets: every card's pictures, on every
-sheet and in every drawing job of a long deck, are its own faces as the
-print-shop PDF shows them, in a build for the print shop only (which has
-no office sheets to cut them from)."""
+"""Thumbnails on contact sheets: every card's pictures (its rectangles of
+a sheet), on every sheet and in every drawing job of a long deck, are its
+own faces as the print-shop PDF shows them, in a build for the print shop
+only (which has no office sheets to take them from); a deck of many cards
+makes one picture file a sheet, not one a face."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageChops, ImageStat
 
-from kit_helpers import STANDALONE, build_into, lengthen_deck
+import yaml
+
+from kit_helpers import STANDALONE, build_into, lengthen_deck, load_yaml
 
 MM = 72 / 25.4
 CARDS = 45  # more than one contact sheet and more than one drawing job
@@ -41,12 +44,51 @@ def test_every_thumbnail_of_a_long_deck_is_its_own_card_on_the_print_shop_page(m
         pdfium_c.FPDF_RenderPageBitmapWithMatrix(bitmap, page, matrix, clip, pdfium_c.FPDF_ANNOT)
         return bitmap.to_pil().convert("RGB")
 
+    sheets = built.thumbnail_sheets
+    assert len(sheets) == 3  # 20 cards a sheet
+    assert sorted(p.relative_to(built.out).as_posix() for p in (built.out / "thumbs").rglob("*.jpg")) \
+        == sorted(t["path"] for t in sheets)
+    for sheet in sheets:
+        assert sheet["bytes"] == built.path(sheet["path"]).stat().st_size
     for i, card in enumerate(cards):
         other = cards[(i + 1) % CARDS]  # the next card: another of the shipped cards (the deck repeats them)
         for side in ("front", "back"):
-            info = card["thumbnails"][side]
-            thumb = Image.open(built.path(info["path"])).convert("RGB")
-            assert list(thumb.size) == info["pixels"] and info["bytes"] == built.path(info["path"]).stat().st_size
+            thumb = built.face_picture(card, side)
+            assert card["thumbnails"][side]["path"] == sheets[i // 20]["path"]
             own = difference(thumb, shop_card(card, side, thumb.size))
             assert own < 2.5, (card["id"], side, own)  # the same picture, but for the JPEG's noise (about 1.5)
             assert difference(thumb, shop_card(other, side, thumb.size)) > 3 * own, (card["id"], side)
+
+
+def test_a_rebuild_draws_again_only_the_contact_sheet_of_the_edited_card(make_kit, tmp_path):
+    kit, out = make_kit((STANDALONE[0],)), tmp_path / "out"
+    lengthen_deck(kit, STANDALONE[0], CARDS)
+    first = build_into(kit, out, "--mode", "home")
+    sheets = [t["path"] for t in first.thumbnail_sheets]
+    stamps = {path: out.joinpath(path).stat().st_mtime_ns for path in sheets}
+    deck = kit / "decks" / f"{STANDALONE[0]}.yaml"
+    edited = first.cards[CARDS - 1]  # on the third sheet
+    old_picture = first.face_picture(edited, "front")
+    data = load_yaml(deck)
+    data["cards"][CARDS - 1]["title"] = "En helt ny titel"
+    deck.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    second = build_into(kit, out, "--mode", "home")
+    redrawn = {path for path in sheets if out.joinpath(path).stat().st_mtime_ns != stamps[path]}
+    assert redrawn == {edited["thumbnails"]["front"]["path"]} == {sheets[2]}, redrawn
+    assert second.thumbnail_sheets[:2] == first.thumbnail_sheets[:2]  # kept, with their entries
+    assert difference(second.face_picture(second.cards[CARDS - 1], "front"), old_picture) > 1  # the new title
+    # the kept sheets' cards still show their pictures, the same as a whole build draws them
+    whole = build_into(kit, tmp_path / "whole", "--mode", "home")
+    assert [c["thumbnails"] for c in second.cards] == [c["thumbnails"] for c in whole.cards]
+    assert [t["faces"] for t in second.thumbnail_sheets] == [t["faces"] for t in whole.thumbnail_sheets]
+
+
+def test_sheets_of_cards_taken_out_of_a_deck_leave_the_output(make_kit, tmp_path):
+    kit, out = make_kit((STANDALONE[0],)), tmp_path / "out"
+    lengthen_deck(kit, STANDALONE[0], CARDS)
+    before = build_into(kit, out, "--mode", "home")
+    assert len(before.thumbnail_sheets) == 3
+    lengthen_deck(kit, STANDALONE[0], 15)
+    after = build_into(kit, out, "--mode", "home")
+    on_disk = sorted(p.relative_to(out).as_posix() for p in (out / "thumbs" / "decks").rglob("*.jpg"))
+    assert on_disk == [t["path"] for t in after.thumbnail_sheets] == [before.thumbnail_sheets[0]["path"]]

@@ -8,7 +8,7 @@ from functools import partial
 from types import SimpleNamespace
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from workshop_kit.builtin import builtin, paper_size
 from workshop_kit.content import Deck, KitContent, load_kit
@@ -16,6 +16,7 @@ from workshop_kit.draw.pdf import render
 from workshop_kit.fonts import Family, FontMissing, family
 from workshop_kit.impose.home import DoesNotFit, home_grid, impose_home
 from workshop_kit.impose.shop import impose_shop
+from workshop_kit.layout.boxes import CardFaces
 from workshop_kit.layout.card import CardLayout, card_size_setting
 from workshop_kit.layout.checks import check_contrast, check_template
 from workshop_kit.layout.face import too_long
@@ -197,6 +198,12 @@ def select(content: KitContent, only: tuple[str, ...]) -> tuple[list[Deck], list
     return [names[n] for n in only if n in names], [boards[n] for n in only if n in boards]
 
 
+class LaidOutDeck(NamedTuple):
+    deck: Deck
+    cards: list[CardFaces]
+    faces: list[str]  # each card's faces key: what its thumbnails show
+
+
 def lay_out(checked: Checked, decks: list[Deck], boards: list, poster: str = "a3", paper: str | None = None,
             progress: Callable[..., None] | None = None):
     """Faces of every card and board, the worksheets on the office `paper`
@@ -224,16 +231,17 @@ def lay_out(checked: Checked, decks: list[Deck], boards: list, poster: str = "a3
     # The workers are given the QR codes known here, and return those they encode.
     done = fork_map(partial(_lay_out_chunk, layout, chunks, qr.known()), range(len(chunks)),
                     finished if progress else None, parallel=total > LAYOUT_CHUNK)
-    for _, _, encoded in done:
+    for _, _, encoded, _ in done:
         qr.remember(encoded)
     laid_out = []
     for deck in decks:
-        cards = []
-        for (chunk_deck, _, _), (faces, found, _) in zip(chunks, done):
+        cards, keys = [], []
+        for (chunk_deck, _, _), (faces, found, _, faces_keys) in zip(chunks, done):
             if chunk_deck is deck:
                 cards.extend(faces)
+                keys.extend(faces_keys)
                 problems.extend(found)
-        laid_out.append((deck, cards))
+        laid_out.append(LaidOutDeck(deck, cards, keys))
     board_layout = BoardLayout(content, checked.board_templates, checked.family)
     office = paper or content.kit.paper
     boards_out = [(board, board_layout.faces(board, poster, office, problems)) for board in boards]
@@ -263,11 +271,12 @@ def prime(root: Path) -> None:
 
 
 def _lay_out_chunk(layout: CardLayout, chunks: list, known: dict, i: int):
-    """The faces of a chunk of cards, the problems found, and the QR codes
-    encoded for it (a worker gets `known`, those of the parent)."""
+    """The faces of a chunk of cards, the problems found, the QR codes
+    encoded for it (a worker gets `known`, those of the parent), and each
+    card's faces key (what its thumbnails show)."""
     qr.remember(known)
     faces, found = layout.cards(*chunks[i])
-    return faces, found, qr.fresh()
+    return faces, found, qr.fresh(), [faces_key(card) for card in faces]
 
 
 def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | None = None,
@@ -306,13 +315,13 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
     laid_out, boards_out, board_layout = lay_out(checked, decks_now, boards_now, poster, paper, progress)
 
     jobs: list[Job] = []
-    faces = {(deck.slug, card.card_id): faces_key(card) for deck, cards in laid_out for card in cards}
-    same_faces = {} if force else {
-        card: found for card, key in faces.items() if (found := previous.card_thumbnails(*card, key))}
-    for deck, cards in laid_out:
+    kept_pictures: list[Callable[[Manifest], None]] = []
+    for deck, cards, faces in laid_out:
         jobs += deck_jobs(deck, cards, modes, paper, kit, meta, about)
-        pictured = {card.card_id for card in cards if (deck.slug, card.card_id) in same_faces}
-        jobs += deck_thumbnails(deck.slug, cards, deck.size.width, deck.size.height, meta, pictured)
+        drawn, same = deck_thumbnails(deck.slug, cards, faces, deck.size.width, deck.size.height, meta,
+                                      {} if force else previous.thumbnail_sheets(deck.slug))
+        jobs += drawn
+        kept_pictures += same
     for board, variants in boards_out:
         jobs += board_jobs(board, variants, board_layout, tile_paper, paper, dpi, kit, meta, about)
 
@@ -333,14 +342,12 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
                          "language": kit.language, "duplex": kit.duplex, "bleed_mm": kit.bleed})
     carried = previous.carried_over(rebuilt)
     manifest.files = carried["files"]
-    for deck, cards in laid_out:
+    for deck, cards, _ in laid_out:
         manifest.add_deck(deck.slug, deck.name, deck.type, len(cards), (deck.size.width, deck.size.height))
         for card in cards:
-            entry = manifest.add_card(deck.slug, card.card_id, card.title, card.qr_url,
-                                      (deck.size.width, deck.size.height))
-            entry["faces"] = faces[(deck.slug, card.card_id)]
-            if (deck.slug, card.card_id) in same_faces:  # a card edited elsewhere in its deck keeps its pictures
-                entry["thumbnails"] = same_faces[(deck.slug, card.card_id)]
+            manifest.add_card(deck.slug, card.card_id, card.title, card.qr_url, (deck.size.width, deck.size.height))
+    for record in kept_pictures:  # contact sheets whose cards did not change keep their pictures
+        record(manifest)
     for board in boards_now:
         manifest.add_board(board.slug, board.type, board.model.title, board.qr_url)
     result = BuildResult(warnings=checked.warnings, kept=sorted(kept))
@@ -379,7 +386,7 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
         staging.write("manifest.json", manifest.to_json())
         with finishing(written=True):  # the files the new manifest no longer lists go with the commit
             staging.commit(last="manifest.json")
-            for name in previous.stale({f["path"] for f in manifest.files}):
+            for name in previous.stale(manifest.paths()):
                 with suppress(OSError):  # (one that stays is listed nowhere, and harms nothing)
                     (out / name).unlink(missing_ok=True)
     result.files = [f["path"] for f in manifest.files]

@@ -38,24 +38,22 @@ def rasterise_pages(pdf: bytes, width_px: int) -> list[bytes]:
         document.close()
 
 
-def cut_pages(pdf: bytes, pixels: list[tuple[int, int]],
-              cuts: list[list[tuple[int, int, int, int]]]) -> list[bytes]:
-    """JPEGs of rectangles cut out of the pages: page i drawn onto
-    `pixels[i]` (width, height), then each of `cuts[i]` (left, top, right,
-    bottom in pixels) cut out of it, in order. PDFium stretches a page onto
-    the pixels it is given, as it does when it draws one page per picture,
-    so a face drawn on a larger page comes out pixel for pixel as it would
-    on a page of its own when it starts on a whole pixel."""
+def sheet_pictures(pdf: bytes, pixels: list[tuple[int, int]]) -> list[bytes]:
+    """JPEGs of the pages, page i drawn onto `pixels[i]` (width, height).
+    PDFium stretches a page onto the pixels it is given, as it does when it
+    draws one page per picture, so a face drawn on a larger page comes out
+    pixel for pixel as it would on a page of its own when it starts on a
+    whole pixel. The bitmap's memory is PDFium's own (allocating it in
+    Python, zeroed, took as long as drawing the page)."""
     document = pdfium.PdfDocument(pdf)
     try:
         out = []
-        for page, (width, height), boxes in zip(document, pixels, cuts):
-            bitmap = pdfium.PdfBitmap.new_native(width, height, pdfium_c.FPDFBitmap_BGRx, rev_byteorder=True)
+        for page, (width, height) in zip(document, pixels):
+            bitmap = pdfium.PdfBitmap.new_foreign(width, height, pdfium_c.FPDFBitmap_BGRx, rev_byteorder=True)
             bitmap.fill_rect((255, 255, 255, 255), 0, 0, width, height)
             pdfium_c.FPDF_RenderPageBitmap(bitmap, page, 0, 0, width, height, 0,
                                            pdfium_c.FPDF_ANNOT | pdfium_c.FPDF_REVERSE_BYTE_ORDER)
-            image = bitmap.to_pil()
-            out += [_jpeg(image.crop(box)) for box in boxes]
+            out.append(_jpeg(bitmap.to_pil()))  # (the bitmap goes with the next page's)
         return out
     finally:
         document.close()

@@ -161,7 +161,7 @@ class _Page:
         faces = []
         for side in ("front", "back"):
             alt = f"{title} – {self.text('index_' + side)}"
-            faces.append(_picture(thumbs.get(side), alt, f' style="aspect-ratio: {width:g} / {height:g}"'))
+            faces.append(_face_picture(thumbs.get(side), alt, f' style="aspect-ratio: {width:g} / {height:g}"'))
         return (f'<li><figure class="card"><div class="faces">{"".join(faces)}</div>'
                 f"<figcaption>{escape(title)}</figcaption></figure></li>")
 
@@ -279,9 +279,26 @@ def _kind_rank(entry: dict) -> int:
 def _picture(thumb: dict | None, alt: str, missing_style: str = "") -> str:
     """A thumbnail, or its alt text in a box where the picture is missing."""
     if not thumb:
-        return f'<span class="missing"{missing_style}>{escape(alt)}</span>'
+        return _missing(alt, missing_style)
     width, height = thumb["pixels"]
     return f'<img src="{escape(thumb["path"])}" alt="{escape(alt)}" width="{width}" height="{height}">'
+
+
+def _face_picture(thumb: dict | None, alt: str, missing_style: str = "") -> str:
+    """A card face: its rectangle of the deck's contact sheet (one picture
+    for many faces), shown by an SVG whose view box is that rectangle; or
+    its alt text in a box where the picture is missing."""
+    if not thumb:
+        return _missing(alt, missing_style)
+    (width, height), (left, top), (sheet_w, sheet_h) = thumb["pixels"], thumb["at"], thumb["sheet_pixels"]
+    return (f'<svg class="face" viewBox="{left} {top} {width} {height}" width="{width}" height="{height}" '
+            f'role="img" aria-label="{escape(alt)}"><image href="{escape(thumb["path"])}" '
+            f'width="{sheet_w}" height="{sheet_h}"/></svg>')
+
+
+def _missing(alt: str, style: str) -> str:
+    """The alt text of a picture that is missing, in a box of its place."""
+    return f'<span class="missing"{style}>{escape(alt)}</span>'
 
 
 def _link(href: str, text: str) -> str:
@@ -368,7 +385,7 @@ h4 { font-size: .85rem; text-transform: uppercase; letter-spacing: .06em; color:
 .cards li { counter-increment: card; }
 figure { margin: 0; }
 .faces { display: grid; grid-template-columns: 1fr 1fr; gap: .4rem; }
-.faces img, .faces .missing { width: 100%; height: auto; display: block; border-radius: 4px;
+.faces svg, .faces .missing { width: 100%; height: auto; overflow: hidden; display: block; border-radius: 4px;
                               box-shadow: var(--shadow); background: #fff; }
 .card figcaption { margin-top: .4rem; font-size: .95rem; }
 .card figcaption::before { content: counter(card) ". "; color: var(--muted); }
@@ -398,7 +415,7 @@ footer { color: var(--muted); font-size: .9rem; padding: 1rem 0 3rem; }
   h2, h3, h4 { break-after: avoid; }
   .files { grid-template-columns: 1fr 1fr; }
   .cards { grid-template-columns: repeat(4, 1fr); gap: .5rem; }
-  .faces img { box-shadow: none; border: .5pt solid #999; }
+  .faces svg { box-shadow: none; border: .5pt solid #999; }
   .file > a .type, .tag { background: none; color: #000; border: .5pt solid #000; }
   a { color: #000; }
 }

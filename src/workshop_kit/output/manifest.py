@@ -70,15 +70,28 @@ class Manifest:
         self.decks = dict(sorted(self.decks.items(), key=lambda item: rank.get(item[0], len(rank))))
         self.files.sort(key=lambda f: f["path"])
 
-    def add_card_thumbnail(self, deck: str, card_id: str, side: str, path: str,
-                           pixels: tuple[int, int], size: int) -> None:
+    def add_thumbnail_sheet(self, deck: str, path: str, pixels: tuple[int, int], size: int, faces: str) -> None:
+        """A contact sheet of the deck's thumbnails; `faces`: what it shows (its key)."""
+        self.decks[deck].setdefault("thumbnail_sheets", []).append(
+            {"path": path, "pixels": list(pixels), "bytes": size, "faces": faces})
+
+    def add_card_thumbnail(self, deck: str, card_id: str, side: str, path: str, pixels: tuple[int, int],
+                           at: tuple[int, int], sheet: tuple[int, int]) -> None:
+        """A face's picture: the rectangle of `pixels` (width, height) at
+        `at` (left, top) on the contact sheet `path` of `sheet` pixels."""
         thumbnails = self.cards[(deck, card_id)].setdefault("thumbnails", {})
-        thumbnails[side] = {"path": path, "pixels": list(pixels), "bytes": size}
+        thumbnails[side] = {"path": path, "pixels": list(pixels), "at": list(at), "sheet_pixels": list(sheet)}
 
     def add_board_thumbnail(self, board: str, variant: str, path: str, pixels: tuple[int, int],
                             size: int) -> None:
         thumbnails = self.boards[board].setdefault("thumbnails", {})
         thumbnails[variant] = {"path": path, "pixels": list(pixels), "bytes": size}
+
+    def paths(self) -> set[str]:
+        """Every file the manifest names: the files and the thumbnails' pictures."""
+        pictures = [t for entry in [*self.decks.values(), *self.boards.values()]
+                    for t in [*entry.get("thumbnail_sheets", []), *entry.get("thumbnails", {}).values()]]
+        return {f["path"] for f in [*self.files, *pictures]}
 
     def data(self) -> dict[str, Any]:
         """Everything the manifest says, as plain data (what manifest.json holds)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from workshop_kit.fingerprints import build_options, files_intact, inputs_digest
@@ -50,7 +50,7 @@ class PreviousBuild:
         there: the listed files intact, index.html and every thumbnail whole
         (a thumbnail is not synced to the disk, and a crash may cut it short)."""
         return (bool(self.data) and self.build.get("inputs") == inputs and files_intact(self.out, self.files)
-                and (self.out / INDEX).is_file() and self._thumbnails_present(self._pictured()))
+                and (self.out / INDEX).is_file() and files_intact(self.out, self._thumbnails()))
 
     @cached_property
     def _files_of(self) -> dict[str | None, list[dict[str, Any]]]:
@@ -59,24 +59,19 @@ class PreviousBuild:
             by_part.setdefault(_part(entry), []).append(entry)
         return by_part
 
-    @cached_property
-    def _cards(self) -> dict[tuple[str, str], dict[str, Any]]:
-        return {(c.get("deck"), c.get("id")): c for c in self.data.get("cards", [])}
-
     def fresh(self, part: str, key: str) -> bool:
         """The deck or board was built from the same inputs, and its files
         and thumbnails are intact."""
         files = self._files_of.get(part, [])
         return (self.build.get("parts", {}).get(part) == key and bool(files)
-                and files_intact(self.out, files) and self._thumbnails_present(self._pictured(part)))
+                and files_intact(self.out, files) and files_intact(self.out, self._thumbnails(part)))
 
-    def _pictured(self, part: str | None = None) -> list[dict[str, Any]]:
-        """The manifest's cards and boards (of one deck or board), each with its thumbnails."""
-        entries = [*self.data.get("cards", []), *self.data.get("boards", [])]
-        return [e for e in entries if part is None or _part(e) == part]
-
-    def _thumbnails_present(self, entries: list[dict[str, Any]]) -> bool:
-        return files_intact(self.out, (t for e in entries for t in e.get("thumbnails", {}).values()))
+    def _thumbnails(self, part: str | None = None) -> list[dict[str, Any]]:
+        """The picture files of the thumbnails (of one deck or board): the
+        decks' contact sheets and the boards' pictures, with their bytes."""
+        return [t for e in [*self.data.get("decks", []), *self.data.get("boards", [])]
+                if part is None or _part(e) == part
+                for t in [*e.get("thumbnail_sheets", []), *e.get("thumbnails", {}).values()]]
 
     def carried_over(self, rebuilt: set[str]) -> dict[str, Any]:
         """The manifest's entries of every part that is not rebuilt now
@@ -89,21 +84,20 @@ class PreviousBuild:
             "decks": [d for d in self.data.get("decks", []) if d.get("deck") not in rebuilt],
             "parts": {k: v for k, v in self.build.get("parts", {}).items() if k not in rebuilt},
         }
-        for entry in [*kept["cards"], *kept["boards"]]:
-            entry["thumbnails"] = self._present(entry.get("thumbnails", {}))
+        for deck in kept["decks"]:
+            deck["thumbnail_sheets"] = [t for t in deck.get("thumbnail_sheets", []) if files_intact(self.out, [t])]
+        whole = {t["path"] for deck in kept["decks"] for t in deck["thumbnail_sheets"]}
+        for card in kept["cards"]:
+            card["thumbnails"] = {side: t for side, t in card.get("thumbnails", {}).items() if t["path"] in whole}
+        for board in kept["boards"]:
+            board["thumbnails"] = {v: t for v, t in board.get("thumbnails", {}).items()
+                                   if files_intact(self.out, [t])}
         return kept
 
-    def card_thumbnails(self, deck: str, card_id: str, faces: str) -> dict[str, Any] | None:
-        """The thumbnails of a card whose faces have not changed, if they are all there."""
-        card = self._cards.get((deck, card_id))
-        if card is None or card.get("faces") != faces or not card.get("thumbnails"):
-            return None
-        present = self._present(card["thumbnails"])
-        return present if present == card["thumbnails"] else None
-
-    def _present(self, thumbnails: dict[str, Any]) -> dict[str, Any]:
-        """The thumbnails whose files are still there, whole."""
-        return {side: t for side, t in thumbnails.items() if files_intact(self.out, [t])}
+    def thumbnail_sheets(self, deck: str) -> dict[str, dict[str, Any]]:
+        """The deck's contact sheets that are still there, whole, by path."""
+        return {t["path"]: t for entry in self.data.get("decks", []) if entry.get("deck") == deck
+                for t in entry.get("thumbnail_sheets", []) if files_intact(self.out, [t])}
 
     def whole_build_file(self, kind: str, key: str) -> dict[str, Any] | None:
         """The entry of a file made from the whole build (such as the guide),
@@ -115,8 +109,19 @@ class PreviousBuild:
 
     def stale(self, listed: set[str]) -> list[str]:
         """Files of the last build that the new manifest no longer lists:
-        decks and boards that left the kit, modes or papers no longer asked for."""
-        return [f["path"] for f in self.files if f["path"] not in listed]
+        decks and boards that left the kit, modes or papers no longer asked
+        for, and pictures no longer shown."""
+        pictures = [t for entry in [*self.data.get("cards", []), *self.data.get("boards", [])]
+                    for t in entry.get("thumbnails", {}).values()]
+        paths = dict.fromkeys(f.get("path") for f in [*self.files, *self._thumbnails(), *pictures])
+        return [p for p in paths if isinstance(p, str) and p not in listed and _inside(p)]
+
+
+def _inside(path: str) -> bool:
+    """Whether a path of the manifest names a file inside the output folder
+    (a manifest edited by hand must not have a build remove other files)."""
+    parts = PurePosixPath(path).parts
+    return bool(parts) and not PurePosixPath(path).is_absolute() and ".." not in parts and not set(path) & set("\\:")
 
 
 def _part(entry: dict[str, Any]) -> str | None:

@@ -1,29 +1,35 @@
 """Small pictures (JPEG) of every card face and board, for index.html.
 
-They are drawn by the same code as the print files: the faces go onto
-contact sheets (impose/contact.py: CONTACT_PAIRS cards a row, front and
-back, a pixel between the faces, no marks), made in memory; PDFium
-rasterises each sheet once at a low resolution and the pictures are cut
-out of it; a card's place on them follows its place in the deck. Each
-face starts on a whole pixel and the sheet is stretched as PDFium
-stretches a page of one face, so the pictures are those of one page per
-face, for a fraction of the work. One job draws a deck (a long deck in
-parts of CARDS_PER_JOB cards, so that its parts share the cores), another
+They are drawn by the same code as the print files. A deck's faces go
+onto contact sheets (impose/contact.py: CONTACT_PAIRS cards a row, front
+and back, a pixel between the faces, no marks), made in memory; PDFium
+rasterises each sheet once at a low resolution, and the sheet is kept as
+one picture: index.html shows each face as its rectangle of the sheet
+(the manifest gives every face's place on its sheet). Each face starts on
+a whole pixel and the sheet is stretched as PDFium stretches a page of
+one face, so a face's rectangle is the picture of a page of that face
+alone, and a deck of 1000 cards makes 50 files, not 2000.
+
+A card has its place on the contact sheets by its place in the deck, so
+that a sheet whose cards have not changed is the same picture and is kept
+by the next build; one job draws CONTACT_SHEETS_PER_JOB sheets, another
 each variant of a board, and they run beside the other build jobs.
 
 The pictures lie under thumbs/, as the print files lie under decks/ and
-boards/: thumbs/decks/<deck>/<card>-front.jpg, -back.jpg and
+boards/: thumbs/decks/<deck>/sheet-001.jpg, ... and
 thumbs/boards/<board>.jpg, <board>-filled.jpg.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from functools import partial
-from typing import Collection
+from typing import Any, Callable
 
 from workshop_kit.draw.pdf import render
-from workshop_kit.draw.raster import cut_pages, rasterise_pages
+from workshop_kit.draw.raster import rasterise_pages, sheet_pictures
+from workshop_kit.fingerprints import digest, toolkit
 from workshop_kit.impose.contact import SIDES, impose_contact
 from workshop_kit.layout.boxes import CardFaces
 from workshop_kit.output.jobs import Job
@@ -32,13 +38,14 @@ from workshop_kit.output.manifest import Manifest
 CARD_WIDTH_PX = 240    # shown about 120 CSS px wide, sharp on a high-density screen
 BOARD_WIDTH_PX = 800
 CONTACT_PAIRS, CONTACT_ROWS = 5, 4  # cards (front and back) on a contact sheet: about 13 MB of pixels
-CARDS_PER_JOB = 2 * CONTACT_PAIRS * CONTACT_ROWS  # about a tenth of a second of work
+PER_SHEET = CONTACT_PAIRS * CONTACT_ROWS
+CONTACT_SHEETS_PER_JOB = 2  # about a tenth of a second of work
 
 FOLDER = "thumbs/"
 
 
-def card_path(deck: str, card_id: str, side: str) -> str:
-    return f"{FOLDER}decks/{deck}/{card_id}-{side}.jpg"
+def sheet_path(deck: str, number: int) -> str:
+    return f"{FOLDER}decks/{deck}/sheet-{number:03d}.jpg"
 
 
 def board_path(board: str, variant: str) -> str:
@@ -52,30 +59,67 @@ def is_thumbnail(name: str) -> bool:
     return name.startswith(FOLDER)
 
 
-def deck_thumbnails(deck: str, cards: list[CardFaces], width: float, height: float, meta: dict,
-                    kept: Collection[str] = ()) -> list[Job]:
-    """The jobs that draw the front and back of every card but those whose
-    ids are `kept`: what each makes and how the manifest records it. A card
-    has a place on the deck's contact sheets by its place in the deck, so
-    that its picture comes out the same whichever other cards are drawn."""
-    jobs: dict[int, list[tuple[int, CardFaces]]] = {}
-    for slot, card in enumerate(cards):
-        if card.card_id not in kept:
-            jobs.setdefault(slot // CARDS_PER_JOB, []).append((slot, card))
-    return [_cards_job(deck, drawn, width, height, meta) for drawn in jobs.values()]
+@dataclass(frozen=True)
+class ContactSheet:
+    """One contact sheet of a deck: its cards (slot, faces) and what it shows."""
+
+    deck: str
+    number: int
+    cards: tuple[tuple[int, CardFaces], ...]
+    key: str
+    width: float   # the cards' size, mm
+    height: float
+
+    @property
+    def path(self) -> str:
+        return sheet_path(self.deck, self.number)
+
+    def record(self, manifest: Manifest, size: int, pixels: tuple[int, int]) -> None:
+        """The sheet's entry in the manifest, and each face's place on it."""
+        manifest.add_thumbnail_sheet(self.deck, self.path, pixels, size, self.key)
+        face_w, face_h = face_pixels(self.width, self.height)
+        for slot, card in self.cards:
+            place = slot % PER_SHEET
+            row, pair = divmod(place, CONTACT_PAIRS)
+            for i, side in enumerate(SIDES):
+                at = ((2 * pair + i) * (face_w + 1), row * (face_h + 1))
+                manifest.add_card_thumbnail(self.deck, card.card_id, side, self.path, (face_w, face_h), at,
+                                            pixels)
 
 
-def _cards_job(deck: str, drawn: list[tuple[int, CardFaces]], width: float, height: float,
-               meta: dict) -> Job:
-    names = [(card.card_id, side, card_path(deck, card.card_id, side)) for _, card in drawn for side in SIDES]
-    pixels = face_pixels(width, height)  # what each picture is cut to (reading 2000 back took 0.1 s)
+def deck_thumbnails(deck: str, cards: list[CardFaces], faces: list[str], width: float, height: float,
+                    meta: dict, before: dict[str, dict[str, Any]]
+                    ) -> tuple[list[Job], list[Callable[[Manifest], None]]]:
+    """The jobs that draw the deck's contact sheets, and for each sheet
+    the last build made of the same faces (`before`: its intact sheets'
+    entries by path), what records it in the manifest instead. `faces` is
+    each card's faces key (fingerprints.faces_key)."""
+    sheets = [ContactSheet(deck, start // PER_SHEET + 1, tuple(enumerate(cards))[start:start + PER_SHEET],
+                           digest(toolkit(), CARD_WIDTH_PX, width, height, faces[start:start + PER_SHEET]),
+                           width, height)
+              for start in range(0, len(cards), PER_SHEET)]
+    drawn, kept = [], []
+    for sheet in sheets:
+        earlier = before.get(sheet.path)
+        if earlier and earlier.get("faces") == sheet.key:
+            kept.append(partial(_record_kept, sheet, earlier["bytes"], tuple(earlier["pixels"])))
+        else:
+            drawn.append(sheet)
+    jobs = [_sheets_job(drawn[i:i + CONTACT_SHEETS_PER_JOB], meta)
+            for i in range(0, len(drawn), CONTACT_SHEETS_PER_JOB)]
+    return jobs, kept
 
+
+def _record_kept(sheet: ContactSheet, size: int, pixels: tuple[int, int], manifest: Manifest) -> None:
+    sheet.record(manifest, size, pixels)
+
+
+def _sheets_job(sheets: list[ContactSheet], meta: dict) -> Job:
     def record(manifest: Manifest, files: dict[str, bytes]) -> None:
-        for card_id, side, name in names:
-            manifest.add_card_thumbnail(deck, card_id, side, name, pixels, len(files[name]))
+        for sheet in sheets:
+            sheet.record(manifest, len(files[sheet.path]), sheet_pixels(sheet.width, sheet.height))
 
-    return Job(partial(_draw_cards, deck, drawn, width, height, [name for _, _, name in names], meta), record,
-               files=len(names))
+    return Job(partial(_draw_sheets, sheets, meta), record, files=len(sheets))
 
 
 def face_pixels(width: float, height: float) -> tuple[int, int]:
@@ -84,20 +128,23 @@ def face_pixels(width: float, height: float) -> tuple[int, int]:
     return CARD_WIDTH_PX, math.ceil(round(CARD_WIDTH_PX * height / width, 6))
 
 
-def _draw_cards(deck: str, drawn: list[tuple[int, CardFaces]], width: float, height: float, names: list[str],
-                meta: dict) -> dict[str, bytes]:
-    px_w, px_h = face_pixels(width, height)
-    mm_x, mm_y = width / px_w, height / px_h  # millimetres a pixel, across and down
-    sheets = impose_contact([slot for slot, _ in drawn], width, height, mm_x, mm_y, CONTACT_PAIRS, CONTACT_ROWS)
-    pdf = render(sheets, lambda item, side: getattr(drawn[item][1], side), title=deck, subject="thumbnails",
-                 **meta)
-    pixels, cuts = [], []
-    for page in sheets.pages:
-        pixels.append((round(page.width / mm_x), round(page.height / mm_y)))
-        cuts.append([(left, top, left + px_w, top + px_h)
-                     for p in page.placements
-                     for left, top in [(round(p.x / mm_x), round((page.height - p.y - height) / mm_y))]])
-    return dict(zip(names, cut_pages(pdf, pixels, cuts)))
+def sheet_pixels(width: float, height: float) -> tuple[int, int]:
+    """The size of a contact sheet's picture: its faces a pixel apart."""
+    face_w, face_h = face_pixels(width, height)
+    return 2 * CONTACT_PAIRS * (face_w + 1), CONTACT_ROWS * (face_h + 1)
+
+
+def _draw_sheets(sheets: list[ContactSheet], meta: dict) -> dict[str, bytes]:
+    first = sheets[0]
+    px_w, px_h = face_pixels(first.width, first.height)
+    mm_x, mm_y = first.width / px_w, first.height / px_h  # millimetres a pixel, across and down
+    cards = [card for sheet in sheets for card in sheet.cards]
+    pages = impose_contact([slot for slot, _ in cards], first.width, first.height, mm_x, mm_y,
+                           CONTACT_PAIRS, CONTACT_ROWS)
+    pdf = render(pages, lambda item, side: getattr(cards[item][1], side), title=first.deck,
+                 subject="thumbnails", **meta)
+    pixels = sheet_pixels(first.width, first.height)
+    return dict(zip((sheet.path for sheet in sheets), sheet_pictures(pdf, [pixels] * len(sheets))))
 
 
 def board_thumbnail(board: str, variant: str, poster_pdf: bytes) -> tuple[str, bytes]:
