@@ -31,16 +31,16 @@ COUNTER = """\
 import os
 import qrcode
 
-_make = qrcode.QRCode.make
+_add_data = qrcode.QRCode.add_data
 
 
-def make(self, *args, **kwargs):
+def add_data(self, *args, **kwargs):
     with open(os.environ["QR_ENCODE_LOG"], "a", encoding="utf-8") as log:
         log.write("encoded\\n")
-    return _make(self, *args, **kwargs)
+    return _add_data(self, *args, **kwargs)
 
 
-qrcode.QRCode.make = make
+qrcode.QRCode.add_data = add_data
 """
 
 

@@ -5,8 +5,11 @@ qrcode package does by default) costs about 8 ms a symbol, which dominates
 the build of a large deck; any of the eight masks is valid by the standard,
 and the tests decode every printed code with an independent decoder.
 
-Encoding a symbol still takes most of a millisecond, and the symbol of a
-URL never changes: the matrices known to a process are kept by (URL,
+qrcode chooses each symbol's segments and version and sets up its
+patterns, once a version; the codewords (qr_codewords) and their placement
+are done here, on integers and flat lists, about a tenth of a millisecond
+a symbol where qrcode alone took half a millisecond. The symbol of a URL
+never changes: the matrices known to a process are kept by (URL,
 error-correction level), packed (`QRMatrix.packed`). A build gives them
 the matrices of its last build (`remember`), and takes the ones encoded
 since (`fresh`) to keep for the next; output/qr_cache.py keeps them in
@@ -15,6 +18,7 @@ the output folder.
 
 from __future__ import annotations
 
+import re
 from contextlib import suppress
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -24,7 +28,7 @@ from qrcode import util
 from qrcode.constants import ERROR_CORRECT_M, ERROR_CORRECT_Q
 from qrcode.exceptions import DataOverflowError
 
-from workshop_kit.qr_codewords import codewords
+from workshop_kit.qr_codewords import best_fit, codewords
 
 QUIET_ZONE = 4  # modules of light margin on every side, as the standard requires
 MASK = 4
@@ -75,12 +79,8 @@ class QRMatrix:
     def packed(self) -> bytes:
         """The modules row by row, eight to a byte (the first the highest
         bit), each row starting on a new byte: what `unpack` reads."""
-        fill = (False,) * (-self.modules % 8)
-        out = bytearray()
-        for row in self.rows:
-            row += fill
-            out.extend(_BYTE[row[i:i + 8]] for i in range(0, len(row), 8))
-        return bytes(out)
+        fill, width = -self.modules % 8, (self.modules + 7) // 8
+        return b"".join((int(bytes(row).translate(_DIGITS), 2) << fill).to_bytes(width, "big") for row in self.rows)
 
     @classmethod
     def unpack(cls, version: int, data: bytes) -> "QRMatrix":
@@ -102,22 +102,13 @@ class QRMatrix:
     def dark_runs(self) -> tuple[tuple[int, int, int], ...]:
         """(row, first column, length) of every horizontal run of dark modules:
         what the PDF and SVG writers fill, one rectangle a run."""
-        runs = []
-        for r, row in enumerate(self.rows):
-            c, n = 0, len(row)
-            while c < n:
-                if row[c]:
-                    start = c
-                    while c < n and row[c]:
-                        c += 1
-                    runs.append((r, start, c - start))
-                else:
-                    c += 1
-        return tuple(runs)
+        return tuple((r, run.start(), run.end() - run.start())
+                     for r, row in enumerate(self.rows) for run in _DARK_RUN.finditer(bytes(row)))
 
 
+_DARK_RUN = re.compile(b"\x01+")
+_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
 _BITS = [tuple(bool(byte >> (7 - i) & 1) for i in range(8)) for byte in range(256)]
-_BYTE = {bits: byte for byte, bits in enumerate(_BITS)}
 
 Packed = tuple[int, bytes]  # (version, QRMatrix.packed)
 _known: dict[tuple[str, str], Packed] = {}  # (data, level) -> the symbol, of the last build or encoded here
@@ -162,14 +153,65 @@ def encode(data: str, level: str = "M") -> QRMatrix:
 
 
 def _encode(data: str, level: str) -> QRMatrix:
-    """qrcode places the symbol, given the codewords from qr_codewords
-    (the same as its own, computed faster)."""
+    """qrcode chooses the segments and the version; qr_codewords makes the
+    codewords, and the frame of that version places them (all the same as
+    qrcode's own, which tests compare, several times faster)."""
     code = qrcode.QRCode(error_correction=LEVELS[level], border=0, mask_pattern=MASK)
     code.add_data(data)
     try:
-        code.best_fit()
-        code.data_cache = codewords(code.version, code.error_correction, code.data_list)
-    except (ValueError, DataOverflowError):  # qrcode: "Invalid version (was 41, expected 1 to 40)"
+        version = best_fit(code.error_correction, code.data_list)
+    except DataOverflowError:
         raise TooLong(len(data.encode("utf-8")), capacity(level)) from None
-    code.make(fit=False)
-    return QRMatrix(tuple(map(tuple, code.get_matrix())))
+    return _frame(version, level).place(codewords(version, code.error_correction, code.data_list))
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """A symbol of one version and level before its data: the modules
+    qrcode sets first (finder, alignment and timing patterns, format and
+    version information), each data module as the mask makes it when its
+    bit is 0, and the data modules in the order the bits fill them."""
+
+    modules: int
+    cells: tuple[bool, ...]   # row by row
+    order: tuple[int, ...]    # the data modules' places in `cells`, in the order they are filled
+    masked: tuple[bool, ...]  # the mask at each of them
+
+    def place(self, words: list[int]) -> QRMatrix:
+        """The symbol of these codewords (the remainder bits are 0)."""
+        cells = list(self.cells)
+        bits = format(int.from_bytes(bytes(words), "big"), f"0{8 * len(words)}b")
+        for index, bit, masked in zip(self.order, bits, self.masked):
+            cells[index] = (bit == "1") is not masked
+        n = self.modules
+        return QRMatrix(tuple(tuple(cells[start:start + n]) for start in range(0, n * n, n)))
+
+
+@lru_cache(maxsize=None)
+def _frame(version: int, level: str) -> _Frame:
+    """The frame of a version, set up by qrcode as QRCode.makeImpl does
+    before it places the data (QRCode.map_data's order of the modules)."""
+    code = qrcode.QRCode(version=version, error_correction=LEVELS[level], border=0, mask_pattern=MASK)
+    n = code.modules_count = 4 * version + 17
+    code.modules = [[None] * n for _ in range(n)]
+    for row, col in ((0, 0), (n - 7, 0), (0, n - 7)):
+        code.setup_position_probe_pattern(row, col)
+    code.setup_position_adjust_pattern()
+    code.setup_timing_pattern()
+    code.setup_type_info(False, MASK)
+    if version >= 7:
+        code.setup_type_number(False)
+    mask = util.mask_func(MASK)
+    order: list[tuple[int, int]] = []
+    upward = True
+    for col in range(n - 1, 0, -2):  # pairs of columns from the right, skipping the vertical timing pattern
+        if col <= 6:
+            col -= 1
+        for row in (range(n - 1, -1, -1) if upward else range(n)):
+            order.extend((row, c) for c in (col, col - 1) if code.modules[row][c] is None)
+        upward = not upward
+    masked = tuple(bool(mask(row, col)) for row, col in order)
+    cells = [bool(m) for row in code.modules for m in row]
+    for (row, col), dark in zip(order, masked):
+        cells[row * n + col] = dark
+    return _Frame(n, tuple(cells), tuple(row * n + col for row, col in order), masked)

@@ -4,11 +4,13 @@ package's util.create_data, which qr.py gives qrcode to place (it does
 the rest of the encoding): qrcode divides polynomials of Python lists, a
 list a step, which took over half of the time of a symbol; here each
 byte of data is one shift and one table look-up on an integer of all the
-error-correction bytes, about ten times faster.
+error-correction bytes, about ten times faster; and the data bits are
+written to an integer, not a list a bit at a time.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from functools import lru_cache
 
 from qrcode import base, exceptions, util
@@ -53,30 +55,79 @@ def error_correction(data: list[int], ec: int) -> list[int]:
     return list(remainder.to_bytes(ec, "big"))
 
 
+class _Bits:
+    """A bit buffer held as one integer, which QRData.write can write to
+    (qrcode's BitBuffer keeps a list and puts bits one at a time)."""
+
+    __slots__ = ("value", "length")
+
+    def __init__(self) -> None:
+        self.value = self.length = 0
+
+    def put(self, num: int, length: int) -> None:
+        self.value = (self.value << length) | (num & ((1 << length) - 1))
+        self.length += length
+
+    def put_bit(self, bit: bool) -> None:
+        self.put(int(bool(bit)), 1)
+
+    def __len__(self) -> int:
+        return self.length
+
+
+def _segments(data_list: list) -> list[tuple[int, int, _Bits]]:
+    """Each segment's mode, length in characters and data bits."""
+    found = []
+    for data in data_list:
+        bits = _Bits()
+        data.write(bits)
+        found.append((data.mode, len(data), bits))
+    return found
+
+
+def _header_and_data(segments: list[tuple[int, int, _Bits]], version: int) -> _Bits:
+    buffer = _Bits()
+    sizes = util.mode_sizes_for_version(version)
+    for mode, count, bits in segments:
+        buffer.put(mode, 4)
+        buffer.put(count, sizes[mode])
+        buffer.put(bits.value, bits.length)
+    return buffer
+
+
+def best_fit(level: int, data_list: list) -> int:
+    """The smallest version that holds the data: what QRCode.best_fit finds;
+    DataOverflowError when none does."""
+    segments = _segments(data_list)
+    start = 1
+    while True:
+        needed = len(_header_and_data(segments, start))
+        version = bisect_left(util.BIT_LIMIT_TABLE[level], needed, start)
+        if version > 40:
+            raise exceptions.DataOverflowError(f"{needed} bits")
+        if util.mode_sizes_for_version(version) is util.mode_sizes_for_version(start):
+            return version
+        start = version
+
+
 def codewords(version: int, level: int, data_list: list) -> list[int]:
     """What util.create_data(version, level, data_list) returns: the data
     bits, terminated and padded, cut into blocks, each block's error
     correction, and all of them interleaved."""
-    buffer = util.BitBuffer()
-    for data in data_list:
-        buffer.put(data.mode, 4)
-        buffer.put(len(data), util.length_in_bits(data.mode, version))
-        data.write(buffer)
+    buffer = _header_and_data(_segments(data_list), version)
     blocks = base.rs_blocks(version, level)
     bit_limit = sum(block.data_count * 8 for block in blocks)
     if len(buffer) > bit_limit:
         raise exceptions.DataOverflowError(f"{len(buffer)} bits, {bit_limit} fit")
-    for _ in range(min(bit_limit - len(buffer), 4)):  # the terminator
-        buffer.put_bit(False)
-    if len(buffer) % 8:
-        for _ in range(8 - len(buffer) % 8):
-            buffer.put_bit(False)
-    for i in range((bit_limit - len(buffer)) // 8):
-        buffer.put(util.PAD0 if i % 2 == 0 else util.PAD1, 8)
+    buffer.put(0, min(bit_limit - len(buffer), 4))  # the terminator
+    buffer.put(0, -len(buffer) % 8)
+    data = buffer.value.to_bytes(len(buffer) // 8, "big") if len(buffer) else b""
+    pads = (bit_limit - len(buffer)) // 8
+    data += bytes((util.PAD0, util.PAD1)) * (pads // 2) + bytes((util.PAD0,)) * (pads % 2)
 
     data_blocks, ec_blocks, offset = [], [], 0
     for block in blocks:
-        words = [0xFF & b for b in buffer.buffer[offset:offset + block.data_count]]
+        words = list(data[offset:offset + block.data_count])
         offset += block.data_count
         data_blocks.append(words)
         ec_blocks.append(error_correction(words, block.total_count - block.data_count))
