@@ -15,13 +15,16 @@ from PIL import Image
 
 
 def rasterise(pdf: bytes, dpi: int) -> bytes:
-    """The first page as a PNG at `dpi`."""
+    """The first page as a PNG at `dpi`. zlib's fastest level: on a board's
+    flat colours it compresses in half the time of the default level, to
+    a file about a sixth larger (A3 at 150 dpi: 0.08 s and 365 KB, against
+    0.15 s and 312 KB)."""
     document = pdfium.PdfDocument(pdf)
     try:
         bitmap = document[0].render(scale=dpi / 72)
         image = bitmap.to_pil()
         buffer = io.BytesIO()
-        image.save(buffer, format="PNG", dpi=(dpi, dpi), optimize=False, compress_level=6)
+        image.save(buffer, format="PNG", dpi=(dpi, dpi), optimize=False, compress_level=1)
         return buffer.getvalue()
     finally:
         document.close()
@@ -61,10 +64,12 @@ def sheet_pictures(pdf: bytes, pixels: list[tuple[int, int]]) -> list[bytes]:
 
 def _jpeg(image: Image.Image) -> bytes:
     """JPEG because encoding a PNG took twice as long as rendering the
-    page; at quality 90 and without chroma subsampling, coloured text and
-    thin lines look the same at this size, in fewer bytes."""
+    page. Quality 90 with the colour at half resolution (4:2:0): on a
+    picture shown at half its pixels (a high-density screen), coloured
+    text and thin lines look the same as without, and it is encoded in
+    two thirds of the time, in a fifth fewer bytes."""
     buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=90, subsampling=0)
+    image.save(buffer, format="JPEG", quality=90, subsampling=2)
     return buffer.getvalue()
 
 
