@@ -99,5 +99,20 @@ class Manifest:
                 "cards": list(self.cards.values()), "boards": list(self.boards.values())}
 
     def to_json(self) -> bytes:
-        return (json.dumps(self.data(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        """manifest.json: each top-level entry, and each item of its lists,
+        on a line of its own (compact JSON within: json's indented output is
+        written by its pure-Python encoder, five times slower, and a 1000-card
+        manifest took 0.05 s)."""
+        lines = []
+        for key, value in self.data().items():
+            if isinstance(value, list) and value:
+                items = ",\n".join("    " + _compact(item) for item in value)
+                lines.append(f"  {_compact(key)}: [\n{items}\n  ]")
+            else:
+                lines.append(f"  {_compact(key)}: {_compact(value)}")
+        return ("{\n" + ",\n".join(lines) + "\n}\n").encode("utf-8")
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
 
