@@ -14,6 +14,7 @@ from workshop_kit.content.model import (
 from workshop_kit.content.boards import BOARD_MODELS, filled_in
 from workshop_kit.content.forms import Form
 from workshop_kit.content.guide import Guide, guide_url, read_guide
+from workshop_kit.content.sheet_layout import SheetLayout, default_layout, load_sheet_layout
 from workshop_kit.content.validate import validate
 from workshop_kit.content.yaml_source import Source, read_yaml
 from workshop_kit.problems import ContentError, Problem, display_path, did_you_mean
@@ -35,6 +36,12 @@ class Deck:
     qr_urls: tuple[str | None, ...]
     source: Source = field(repr=False, compare=False)
     form: Form | None = None
+    copies: int = 1  # copies of the whole deck printed
+
+    def printed(self) -> list[int]:
+        """The index of each card as often as it is printed, in print order:
+        the whole deck after the whole deck, a card's copies together."""
+        return [i for _ in range(self.copies) for i, card in enumerate(self.cards) for _ in range(card.copies)]
 
     def card_line(self, index: int, path: tuple = ()) -> tuple[int | None, int | None]:
         return self.source.where(("cards", index) + path)
@@ -60,6 +67,7 @@ class KitContent:
     boards: tuple[Board, ...] = ()
     kit_source: Source | None = field(default=None, repr=False, compare=False)
     guide: Guide | None = None
+    sheet_layout: SheetLayout = field(default_factory=default_layout)
 
     def board(self, slug: str) -> Board | None:
         return next((b for b in self.boards if b.slug == slug), None)
@@ -122,6 +130,8 @@ def load_kit(root: Path) -> KitContent:
                     problems.append(kit_src.problem(("labels", key), wrong))
             labels[key] = text
 
+    layout = load_sheet_layout(root, kit.sheet_layout, kit_src, ("sheet_layout",), problems) if kit else None
+
     decks: list[Deck] = []
     linked: list[SimpleNamespace] = []  # the valid cards of each deck, for the link check
     deck_files = sorted((root / "decks").glob("*.yaml")) if (root / "decks").is_dir() else []
@@ -149,7 +159,7 @@ def load_kit(root: Path) -> KitContent:
     if problems:
         raise ContentError(problems, held_back=len(following))
     guide = Guide(read[0].file, read[1], guide_url(kit, read[1]), read[0]) if read else None  # valid here
-    return KitContent(root, kit, colours, labels, tuple(decks), tuple(boards), kit_src, guide)
+    return KitContent(root, kit, colours, labels, tuple(decks), tuple(boards), kit_src, guide, layout)
 
 
 def _placeholder_problem(text: str, allowed: set[str]) -> str | None:
@@ -216,7 +226,7 @@ def _load_deck(path: Path, root: Path, kit: Kit | None, default_size, sizes, pro
         for card in cards
     )
     return Deck(slug, shown, head.type, head.name, head.description, size, colour,
-                head.qr.enabled, tuple(cards), urls, source, head.form)
+                head.qr.enabled, tuple(cards), urls, source, head.form, head.copies)
 
 
 def _rename_hint(path: Path) -> str:
