@@ -32,6 +32,7 @@ from workshop_kit.layout.board import (
     BOARD_KINDS, BOARD_PLACEHOLDERS, BoardLayout, tiles_with_labels,
 )
 from workshop_kit.layout.template import LoadedTemplate, load_board_template, load_template
+from workshop_kit.output.card_pictures import card_picture_jobs
 from workshop_kit.output.files import Staging
 from workshop_kit.output.index_page import index_page
 from workshop_kit.output.jobs import Job, file_job, run_job
@@ -283,7 +284,8 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
     `force`). `progress(done, total, unit)` is told how many cards are laid
     out ("cards"), then how many of the files to draw are drawn ("files").
     The QR codes of the last build are read from its output folder, and
-    those of the kit's URLs kept there for the next."""
+    those of the kit's URLs kept there for the next. `card_pictures` ("png"
+    or "svg") adds a picture of every card face, a PNG at `dpi`."""
     started = time.perf_counter()
     inputs = inputs_digest(root, build_options(only, paper, modes, poster, tile_paper, dpi, card_pictures))
     checked = check(root)
@@ -319,6 +321,9 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
         jobs += deck_jobs(deck, cards, modes, paper, kit, meta, about, content.sheet_layout)
         pictured = {card.card_id for card in cards if (deck.slug, card.card_id) in same_faces}
         jobs += deck_thumbnails(deck.slug, cards, deck.size.width, deck.size.height, meta, pictured)
+        if card_pictures:
+            jobs += card_picture_jobs(deck.slug, cards, card_pictures, dpi, meta, checked.family.name,
+                                      {side: content.labels.get(f"index_{side}", side) for side in ("front", "back")})
     for board, variants in boards_out:
         jobs += board_jobs(board, variants, board_layout, tile_paper, paper, dpi, kit, meta, about)
 
