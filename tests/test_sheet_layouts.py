@@ -263,3 +263,17 @@ def test_a_card_too_large_to_fold_on_the_paper_is_a_problem_at_the_card_size(mak
     assert run.code == 1
     [problem] = run.problems()
     assert problem["file"] == "kit.yaml" and "beside its back" in problem["rest"]
+
+
+def test_a_changed_layout_file_rebuilds_the_sheets(make_kit, tmp_path):
+    kit, out = layout_kit(make_kit, "gap: 0\n"), tmp_path / "out"
+    first = build_into(kit, out, "--mode", "home")
+    assert office(first)["layout"]["marks"] == "crop"
+    (kit / "layouts" / "mine.yaml").write_text("marks: cut-lines\nsides: fold\n", encoding="utf-8")
+    again = build_into(kit, out, "--mode", "home")
+    assert "Up to date" not in again.run.stdout
+    assert office(again)["layout"] == {"name": "mine", "gap_mm": 0, "marks": "cut-lines", "sides": "fold",
+                                       "rotated": False}
+    assert [p.name for p in (out / "decks").iterdir()] == [f"{DECK}-a4-fold.pdf"]
+    index = again.path("index.html").read_text(encoding="utf-8")
+    assert "fold det på den stiplede linje" in index and "Skær langs skæremærkerne" not in index
