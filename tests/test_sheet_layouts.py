@@ -277,3 +277,25 @@ def test_a_changed_layout_file_rebuilds_the_sheets(make_kit, tmp_path):
     assert [p.name for p in (out / "decks").iterdir()] == [f"{DECK}-a4-fold.pdf"]
     index = again.path("index.html").read_text(encoding="utf-8")
     assert "fold det på den stiplede linje" in index and "Skær langs skæremærkerne" not in index
+
+
+def test_a_deck_chooses_its_own_layout(make_kit, tmp_path):
+    kit = make_kit((DECK, "velfaerdstemaer"))
+    replace_once(kit / "decks" / f"{DECK}.yaml", "cards:\n", "sheet_layout: fronts\ncards:\n")
+    built = build_into(kit, tmp_path / "out", "--mode", "home")
+    by_deck = {f["deck"]: f for f in built.files_of("home")}
+    assert by_deck[DECK]["layout"]["name"] == "fronts" and by_deck[DECK]["path"].endswith("-fronts-only.pdf")
+    assert by_deck["velfaerdstemaer"]["layout"]["name"] == "office"
+    assert by_deck["velfaerdstemaer"]["path"].endswith("-duplex.pdf")
+
+
+def test_an_unknown_layout_of_a_deck_is_pointed_at_in_the_deck_file(make_kit):
+    kit = make_kit((DECK,))
+    deck_file = kit / "decks" / f"{DECK}.yaml"
+    replace_once(deck_file, "cards:\n", "sheet_layout: frnots\ncards:\n")
+    run = run_cli("validate", kit)
+    assert run.code == 1
+    [problem] = run.problems()
+    line, column = line_col(deck_file, "sheet_layout: frnots", "frnots")
+    assert (problem["file"], int(problem["line"]), int(problem["col"])) == (f"decks/{DECK}.yaml", line, column)
+    assert "did you mean 'fronts'?" in problem["rest"]

@@ -168,7 +168,7 @@ def _check_sheet(content: KitContent, deck: Deck) -> list[Problem]:
     """A card size that does not fit the kit's paper as its sheet layout
     lays it out, pointed at where the size is set."""
     try:
-        home_grid(deck.size.width, deck.size.height, content.kit.paper, content.sheet_layout)
+        home_grid(deck.size.width, deck.size.height, content.kit.paper, content.layout_of(deck)[1])
         return []
     except DoesNotFit as exc:
         source, path = card_size_setting(content, deck)
@@ -300,10 +300,9 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
         return file_about(content.labels, kind, kit=kit.title, **values)
 
     previous = PreviousBuild.read(out, kit.id)
-    layout = {"sheet_layout": content.sheet_layout, "pictures": card_pictures,
-              "dpi": dpi if card_pictures == "png" else None}
-    keys = {d.slug: deck_key(checked, d, {"paper": paper, "modes": list(modes), "copies": d.copies, **layout})
-            for d in decks}
+    pictures = {"pictures": card_pictures, "dpi": dpi if card_pictures == "png" else None}
+    keys = {d.slug: deck_key(checked, d, {"paper": paper, "modes": list(modes), "copies": d.copies,
+                                          "sheet_layout": content.layout_of(d), **pictures}) for d in decks}
     keys.update({b.slug: board_key(checked, b, {"poster": poster, "paper": paper, "tile": tile_paper,
                                                 "dpi": dpi}) for b in boards})
     kept = set() if force else {part for part, key in keys.items() if previous.fresh(part, key)}
@@ -318,7 +317,7 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
     same_faces = {} if force else {
         card: found for card, key in faces.items() if (found := previous.card_thumbnails(*card, key))}
     for deck, cards in laid_out:
-        jobs += deck_jobs(deck, cards, modes, paper, kit, meta, about, content.sheet_layout)
+        jobs += deck_jobs(deck, cards, modes, paper, kit, meta, about, content.layout_of(deck))
         pictured = {card.card_id for card in cards if (deck.slug, card.card_id) in same_faces}
         jobs += deck_thumbnails(deck.slug, cards, deck.size.width, deck.size.height, meta, pictured)
         if card_pictures:
@@ -426,19 +425,21 @@ def guide_file(checked: Checked, files: list[dict], paper: str, meta: dict) -> t
 
 
 def deck_jobs(deck: Deck, cards: list, modes, paper: str, kit, meta: dict, about: Callable,
-              layout: SheetLayout | None = None) -> list[Job]:
-    """The card files of a deck, the office sheets laid out as `layout` says;
-    `about(kind, **values)` gives a file's title and subject."""
+              layout: tuple[str, SheetLayout] | None = None) -> list[Job]:
+    """The card files of a deck, the office sheets laid out as `layout` (its
+    name and settings; the office layout by default) says; `about(kind,
+    **values)` gives a file's title and subject."""
     return [_deck_job(deck, cards, mode, paper, kit, meta, about, layout) for mode in modes]
 
 
 def _deck_job(deck: Deck, cards: list, mode: str, paper: str, kit, meta: dict, about: Callable,
-              layout: SheetLayout | None) -> Job:
+              layout: tuple[str, SheetLayout] | None) -> Job:
     printed = deck.printed()
     if mode == "home":
         try:
-            sheets = impose_home(printed, deck.size.width, deck.size.height, paper, kit.duplex, layout,
-                                 kit.sheet_layout)
+            layout_name, settings = layout or ("office", None)
+            sheets = impose_home(printed, deck.size.width, deck.size.height, paper, kit.duplex, settings,
+                                 layout_name)
         except DoesNotFit as exc:
             raise UsageError(f"deck '{deck.slug}': {exc}; choose a larger --paper") from None
         name = f"decks/{deck.slug}-{paper}-{SIDES_IN_NAME[sheets.layout['sides']]}.pdf"

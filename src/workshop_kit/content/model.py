@@ -324,4 +324,6 @@ class DeckHead(Strict):
     form: Form | None = Field(None, description="The follow-up form of this deck's cards, instead of the kit's.")
     copies: int = Field(1, ge=1, le=100, description="How many copies of the whole deck are printed, "
                                                      "e.g. 6 for one deck per table.")
+    sheet_layout: Slug | None = Field(None, description="The sheet layout of this deck's office sheets, "
+                                                        "instead of the kit's sheet_layout.")
     cards: list = Field(min_length=1, description="The cards of the deck.")
