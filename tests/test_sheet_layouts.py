@@ -299,3 +299,20 @@ def test_an_unknown_layout_of_a_deck_is_pointed_at_in_the_deck_file(make_kit):
     line, column = line_col(deck_file, "sheet_layout: frnots", "frnots")
     assert (problem["file"], int(problem["line"]), int(problem["col"])) == (f"decks/{DECK}.yaml", line, column)
     assert "did you mean 'fronts'?" in problem["rest"]
+
+
+def test_every_problem_of_a_layout_file_is_told_at_once(make_kit):
+    kit = layout_kit(make_kit, "gapp: 1\nsides: both\nrotate: always\n")
+    run = run_cli("validate", kit)
+    assert run.code == 1 and "Traceback" not in run.output
+    found = {(p["file"], int(p["line"]), int(p["col"])) for p in run.problems()}
+    layout = kit / "layouts" / "mine.yaml"
+    assert found == {("layouts/mine.yaml", *line_col(layout, needle)) for needle in ("gapp", "both", "always")}
+
+
+def test_a_layout_file_too_large_to_be_one_is_refused_unread(make_kit):
+    kit = layout_kit(make_kit, "gap: 1\n" + "# padding\n" * 600_000)
+    run = run_cli("validate", kit)
+    assert run.code == 1 and "Traceback" not in run.output
+    assert run.problems() == []  # told without a line: the file is not read at all
+    assert "  layouts/mine.yaml: the file is larger than 5 MB" in run.stderr
