@@ -7,7 +7,6 @@ file is one problem at its line. Every check reads the real PDF back
 from __future__ import annotations
 
 import ctypes
-import io
 import math
 
 import pytest

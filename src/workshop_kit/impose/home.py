@@ -122,10 +122,10 @@ def impose_home(items: int | Sequence[int], card_w: float, card_h: float, paper:
     pages: list[Page] = []
     for start in range(0, len(items), grid.per_sheet):
         on_sheet = list(enumerate(items[start:start + grid.per_sheet]))
-        fronts = tuple(_face(item, "front", *grid.slot(slot), turned) for slot, item in on_sheet)
+        fronts = tuple(Placement(item, "front", *grid.slot(slot), turned) for slot, item in on_sheet)
         if layout.sides == "fold":
             # The back stands beside the front, as the card folded shows it (turned with it).
-            backs = tuple(_face(item, "back", *_beside(grid.slot(slot), card_w, grid.rotated), turned)
+            backs = tuple(Placement(item, "back", *_beside(grid.slot(slot), card_w, grid.rotated), turned)
                           for slot, item in on_sheet)
             pages.append(Page(width, height, tuple(p for pair in zip(fronts, backs) for p in pair),
                               marks, extras=extras))
@@ -137,10 +137,6 @@ def impose_home(items: int | Sequence[int], card_w: float, card_h: float, paper:
     record = {"name": name, "gap_mm": layout.gap, "marks": layout.marks, "sides": layout.sides,
               "rotated": grid.rotated}
     return Sheets("home", paper, tuple(pages), settings["mark_width_pt"], grid.per_sheet, duplex, record)
-
-
-def _face(item: int, side: str, x: float, y: float, rotation: int) -> Placement:
-    return Placement(item, side, x, y, rotation)
 
 
 def _beside(slot: tuple[float, float], card_w: float, rotated: bool) -> tuple[float, float]:
