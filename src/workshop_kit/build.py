@@ -24,6 +24,7 @@ from workshop_kit.layout.guide import absent_tools, glyph_problems
 from workshop_kit.layout.printing import file_about, paper_name
 from workshop_kit.content.boards import BOARD_MODELS
 from workshop_kit.content.model import CARD_MODELS
+from workshop_kit.content.sheet_layout import SheetLayout
 from workshop_kit.content.follow_up import formats_without_choices, outside_base, targets, url_setting
 from workshop_kit.draw.raster import image_size, rasterise
 from workshop_kit.draw.svg import render_svg
@@ -32,6 +33,7 @@ from workshop_kit.layout.board import (
     BOARD_KINDS, BOARD_PLACEHOLDERS, BoardLayout, tiles_with_labels,
 )
 from workshop_kit.layout.template import LoadedTemplate, load_board_template, load_template
+from workshop_kit.output.card_pictures import card_picture_jobs
 from workshop_kit.output.files import Staging
 from workshop_kit.output.index_page import index_page
 from workshop_kit.output.jobs import Job, file_job, run_job
@@ -47,6 +49,7 @@ from workshop_kit.stop import finishing
 from workshop_kit.workers import fork_map
 
 MODES = ("home", "shop")
+SIDES_IN_NAME = {"duplex": "duplex", "fronts": "fronts-only", "fold": "fold"}  # an office file's name says how to print it
 LAYOUT_CHUNK = 100  # cards laid out by one worker job
 
 
@@ -163,9 +166,10 @@ def _checked_templates(content: KitContent, types: set[str], problems: list[Prob
 
 
 def _check_sheet(content: KitContent, deck: Deck) -> list[Problem]:
-    """A card size that does not fit the kit's paper, pointed at where it is set."""
+    """A card size that does not fit the kit's paper as its sheet layout
+    lays it out, pointed at where the size is set."""
     try:
-        home_grid(deck.size.width, deck.size.height, content.kit.paper)
+        home_grid(deck.size.width, deck.size.height, content.kit.paper, content.layout_of(deck)[1])
         return []
     except DoesNotFit as exc:
         source, path = card_size_setting(content, deck)
@@ -281,7 +285,7 @@ def _lay_out_chunk(layout: CardLayout, chunks: list, known: dict, i: int):
 
 def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | None = None,
           modes: tuple[str, ...] = MODES, poster: str = "a3", tile_paper: str | None = None, dpi: int = 150,
-          progress: Callable[..., None] | None = None, force: bool = False) -> BuildResult:
+          card_pictures: str | None = None, progress: Callable[..., None] | None = None, force: bool = False) -> BuildResult:
     """Build the kit into `out`. The office paper (`paper`, the kit's by
     default) takes the card sheets, worksheets, token sheets and the guide,
     and the tiles unless `tile_paper` is given. Decks and boards whose
@@ -289,9 +293,10 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
     `force`). `progress(done, total, unit)` is told how many cards are laid
     out ("cards"), then how many of the files to draw are drawn ("files").
     The QR codes of the last build are read from its output folder, and
-    those of the kit's URLs kept there for the next."""
+    those of the kit's URLs kept there for the next. `card_pictures` ("png"
+    or "svg") adds a picture of every card face, a PNG at `dpi`."""
     started = time.perf_counter()
-    inputs = inputs_digest(root, build_options(only, paper, modes, poster, tile_paper, dpi))
+    inputs = inputs_digest(root, build_options(only, paper, modes, poster, tile_paper, dpi, card_pictures))
     checked = check(root)
     content = checked.content
     kit = content.kit
@@ -304,7 +309,9 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
         return file_about(content.labels, kind, kit=kit.title, **values)
 
     previous = PreviousBuild.read(out, kit.id)
-    keys = {d.slug: deck_key(checked, d, {"paper": paper, "modes": list(modes)}) for d in decks}
+    pictures = {"pictures": card_pictures, "dpi": dpi if card_pictures == "png" else None}
+    keys = {d.slug: deck_key(checked, d, {"paper": paper, "modes": list(modes), "copies": d.copies,
+                                          "sheet_layout": content.layout_of(d), **pictures}) for d in decks}
     keys.update({b.slug: board_key(checked, b, {"poster": poster, "paper": paper, "tile": tile_paper,
                                                 "dpi": dpi}) for b in boards})
     kept = set() if force else {part for part, key in keys.items() if previous.fresh(part, key)}
@@ -317,11 +324,14 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
     jobs: list[Job] = []
     kept_pictures: list[Callable[[Manifest], None]] = []
     for deck, cards, faces in laid_out:
-        jobs += deck_jobs(deck, cards, modes, paper, kit, meta, about)
+        jobs += deck_jobs(deck, cards, modes, paper, kit, meta, about, content.layout_of(deck))
         drawn, same = deck_thumbnails(deck.slug, cards, faces, deck.size.width, deck.size.height, meta,
                                       {} if force else previous.thumbnail_sheets(deck.slug))
         jobs += drawn
         kept_pictures += same
+        if card_pictures:
+            jobs += card_picture_jobs(deck.slug, cards, card_pictures, dpi, meta, checked.family.name,
+                                      {side: content.labels.get(f"index_{side}", side) for side in ("front", "back")})
     for board, variants in boards_out:
         jobs += board_jobs(board, variants, board_layout, tile_paper, paper, dpi, kit, meta, about)
 
@@ -343,9 +353,11 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
     carried = previous.carried_over(rebuilt)
     manifest.files = carried["files"]
     for deck, cards, _ in laid_out:
-        manifest.add_deck(deck.slug, deck.name, deck.type, len(cards), (deck.size.width, deck.size.height))
-        for card in cards:
-            manifest.add_card(deck.slug, card.card_id, card.title, card.qr_url, (deck.size.width, deck.size.height))
+        manifest.add_deck(deck.slug, deck.name, deck.type, len(cards), (deck.size.width, deck.size.height),
+                          deck.copies, len(deck.printed()))
+        for card, model in zip(cards, deck.cards):
+            manifest.add_card(deck.slug, card.card_id, card.title, card.qr_url,
+                              (deck.size.width, deck.size.height), deck.copies * model.copies)
     for record in kept_pictures:  # contact sheets whose cards did not change keep their pictures
         record(manifest)
     for board in boards_now:
@@ -420,20 +432,27 @@ def guide_file(checked: Checked, files: list[dict], paper: str, meta: dict) -> t
                        "qr_urls": [guide.qr_url]}
 
 
-def deck_jobs(deck: Deck, cards: list, modes, paper: str, kit, meta: dict, about: Callable) -> list[Job]:
-    """The card files of a deck; `about(kind, **values)` gives a file's title and subject."""
-    return [_deck_job(deck, cards, mode, paper, kit, meta, about) for mode in modes]
+def deck_jobs(deck: Deck, cards: list, modes, paper: str, kit, meta: dict, about: Callable,
+              layout: tuple[str, SheetLayout] | None = None) -> list[Job]:
+    """The card files of a deck, the office sheets laid out as `layout` (its
+    name and settings; the office layout by default) says; `about(kind,
+    **values)` gives a file's title and subject."""
+    return [_deck_job(deck, cards, mode, paper, kit, meta, about, layout) for mode in modes]
 
 
-def _deck_job(deck: Deck, cards: list, mode: str, paper: str, kit, meta: dict, about: Callable) -> Job:
+def _deck_job(deck: Deck, cards: list, mode: str, paper: str, kit, meta: dict, about: Callable,
+              layout: tuple[str, SheetLayout] | None) -> Job:
+    printed = deck.printed()
     if mode == "home":
         try:
-            sheets = impose_home(len(cards), deck.size.width, deck.size.height, paper, kit.duplex)
+            layout_name, settings = layout or ("office", None)
+            sheets = impose_home(printed, deck.size.width, deck.size.height, paper, kit.duplex, settings,
+                                 layout_name)
         except DoesNotFit as exc:
             raise UsageError(f"deck '{deck.slug}': {exc}; choose a larger --paper") from None
-        name = f"decks/{deck.slug}-{paper}-duplex.pdf"
+        name = f"decks/{deck.slug}-{paper}-{SIDES_IN_NAME[sheets.layout['sides']]}.pdf"
     else:
-        sheets = impose_shop(len(cards), deck.size.width, deck.size.height, kit.bleed)
+        sheets = impose_shop(printed, deck.size.width, deck.size.height, kit.bleed)
         name = f"decks/{deck.slug}-print-shop.pdf"
     faces = [(c.front, c.back) for c in cards]
     keys = [(deck.slug, c.card_id) for c in cards]

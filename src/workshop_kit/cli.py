@@ -145,7 +145,10 @@ BUILD_OPTIONS = [
     click.option("--tile", "tile_paper", type=click.Choice(["a4", "letter"]), default=None,
                  help="Paper the boards are tiled onto for office printers (default: the office paper)."),
     click.option("--dpi", type=click.IntRange(36, 600), default=150, show_default=True,
-                 help="Resolution of the boards' PNG images."),
+                 help="Resolution of the boards' PNG images (and the cards' with --cards png)."),
+    click.option("--cards", "card_pictures", type=click.Choice(["png", "svg"]), default=None,
+                 help="Also write a picture of every card face, cards/<deck>/<card>-front.png (or .svg), "
+                      "for slides and digital whiteboards."),
     click.option("--force", is_flag=True, help="Rebuild every file, even those that are up to date."),
 ]
 
@@ -156,10 +159,11 @@ def with_build_options(command):
     return command
 
 
-def _settings(kit_dir: Path, out: Path | None, only, paper, mode, poster, tile_paper, dpi) -> dict:
+def _settings(kit_dir: Path, out: Path | None, only, paper, mode, poster, tile_paper, dpi,
+              card_pictures=None) -> dict:
     modes = ("home", "shop") if mode == "both" else (mode,)
     return dict(out=out or kit_dir / "output", only=only, paper=paper, modes=modes, poster=poster,
-                tile_paper=tile_paper, dpi=dpi)
+                tile_paper=tile_paper, dpi=dpi, card_pictures=card_pictures)
 
 
 def _build(kit_dir: Path, settings: dict, force: bool, quiet_if_current: bool = False,
@@ -208,13 +212,14 @@ def _build(kit_dir: Path, settings: dict, force: bool, quiet_if_current: bool = 
 @with_build_options
 @JSON_OPTION
 def build_command(kit_dir: Path, out: Path | None, only: tuple[str, ...], paper: str | None, mode: str,
-                  poster: str, tile_paper: str | None, dpi: int, force: bool, as_json: bool) -> None:
+                  poster: str, tile_paper: str | None, dpi: int, card_pictures: str | None, force: bool,
+                  as_json: bool) -> None:
     """Build PDFs and the manifest into the output folder.
 
     Decks and boards that have not changed since the last build keep their
     files; --force builds everything anew."""
     _kit_folder(kit_dir)
-    settings = _settings(kit_dir, out, only, paper, mode, poster, tile_paper, dpi)
+    settings = _settings(kit_dir, out, only, paper, mode, poster, tile_paper, dpi, card_pictures)
     if not _build(kit_dir, settings, force, as_json=as_json):
         sys.exit(1)
 
@@ -223,7 +228,8 @@ def build_command(kit_dir: Path, out: Path | None, only: tuple[str, ...], paper:
 @KIT_DIR
 @with_build_options
 def watch_command(kit_dir: Path, out: Path | None, only: tuple[str, ...], paper: str | None, mode: str,
-                  poster: str, tile_paper: str | None, dpi: int, force: bool) -> None:
+                  poster: str, tile_paper: str | None, dpi: int, card_pictures: str | None,
+                  force: bool) -> None:
     """Build, then rebuild whatever a saved change affects, until Ctrl-C.
 
     Problems in the content are shown as `validate` shows them, and the
@@ -231,7 +237,7 @@ def watch_command(kit_dir: Path, out: Path | None, only: tuple[str, ...], paper:
     fixed."""
     from workshop_kit.watch import KitChanges
 
-    settings = _settings(kit_dir, out, only, paper, mode, poster, tile_paper, dpi)
+    settings = _settings(kit_dir, out, only, paper, mode, poster, tile_paper, dpi, card_pictures)
     _kit_folder(kit_dir)
     try:
         changes = KitChanges(kit_dir, settings["out"])

@@ -29,7 +29,7 @@ from workshop_kit import __version__
 
 PACKAGE = Path(__file__).resolve().parent
 KIT_PATTERNS = ("kit.yaml", "guide.yaml", "decks/*.yaml", "boards/*.yaml",
-                "templates/*.yaml", "templates/boards/*.yaml")
+                "templates/*.yaml", "templates/boards/*.yaml", "layouts/*.yaml")
 
 
 def digest(*parts: Any) -> str:
@@ -76,10 +76,10 @@ def kit_files(root: Path) -> list[Path]:
     return sorted(found)
 
 
-def build_options(only, paper, modes, poster, tile_paper, dpi) -> dict[str, Any]:
+def build_options(only, paper, modes, poster, tile_paper, dpi, card_pictures=None) -> dict[str, Any]:
     """The options of a build that change what it writes."""
     return {"only": sorted(set(only)), "paper": paper, "modes": sorted(modes), "poster": poster,
-            "tile": tile_paper, "dpi": dpi}
+            "tile": tile_paper, "dpi": dpi, "card_pictures": card_pictures}
 
 
 def inputs_digest(root: Path, options: dict[str, Any]) -> str:

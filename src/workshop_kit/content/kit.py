@@ -14,6 +14,7 @@ from workshop_kit.content.model import (
 from workshop_kit.content.boards import BOARD_MODELS, filled_in
 from workshop_kit.content.forms import Form
 from workshop_kit.content.guide import Guide, guide_url, read_guide
+from workshop_kit.content.sheet_layout import SheetLayout, default_layout, load_sheet_layout
 from workshop_kit.content.validate import validate
 from workshop_kit.content.yaml_source import Source, read_yaml
 from workshop_kit.problems import ContentError, Problem, display_path, did_you_mean
@@ -35,6 +36,13 @@ class Deck:
     qr_urls: tuple[str | None, ...]
     source: Source = field(repr=False, compare=False)
     form: Form | None = None
+    copies: int = 1  # copies of the whole deck printed
+    layout_name: str | None = None  # the deck's own sheet layout, instead of the kit's
+
+    def printed(self) -> list[int]:
+        """The index of each card as often as it is printed, in print order:
+        the whole deck after the whole deck, a card's copies together."""
+        return [i for _ in range(self.copies) for i, card in enumerate(self.cards) for _ in range(card.copies)]
 
     def card_line(self, index: int, path: tuple = ()) -> tuple[int | None, int | None]:
         return self.source.where(("cards", index) + path)
@@ -60,6 +68,12 @@ class KitContent:
     boards: tuple[Board, ...] = ()
     kit_source: Source | None = field(default=None, repr=False, compare=False)
     guide: Guide | None = None
+    sheet_layouts: dict[str, SheetLayout] = field(default_factory=dict)  # by name: the kit's, the decks'
+
+    def layout_of(self, deck: Deck) -> tuple[str, SheetLayout]:
+        """The name and settings of the sheet layout of a deck's office sheets."""
+        name = deck.layout_name or self.kit.sheet_layout
+        return name, self.sheet_layouts.get(name) or default_layout()
 
     def board(self, slug: str) -> Board | None:
         return next((b for b in self.boards if b.slug == slug), None)
@@ -129,6 +143,7 @@ def load_kit(root: Path) -> KitContent:
         deck = _load_deck(path, root, kit, default_size, sizes, problems, linked)
         if deck:
             decks.append(deck)
+    layouts = _sheet_layouts(root, kit, kit_src, decks, problems)
     board_files = sorted((root / "boards").glob("*.yaml")) if (root / "boards").is_dir() else []
     boards = [b for b in (_load_board(p, root, kit, problems) for p in board_files) if b]
     if not deck_files and not board_files:
@@ -149,7 +164,21 @@ def load_kit(root: Path) -> KitContent:
     if problems:
         raise ContentError(problems, held_back=len(following))
     guide = Guide(read[0].file, read[1], guide_url(kit, read[1]), read[0]) if read else None  # valid here
-    return KitContent(root, kit, colours, labels, tuple(decks), tuple(boards), kit_src, guide)
+    return KitContent(root, kit, colours, labels, tuple(decks), tuple(boards), kit_src, guide, layouts)
+
+
+def _sheet_layouts(root: Path, kit: Kit | None, kit_src: Source | None, decks: list[Deck],
+                   problems: list[Problem]) -> dict[str, SheetLayout]:
+    """The sheet layouts the kit and its decks name, by name; a name with no
+    layout is a problem where it is named (in every file that names it)."""
+    named = ([(kit.sheet_layout, kit_src)] if kit else []) + [(d.layout_name, d.source) for d in decks if d.layout_name]
+    layouts: dict[str, SheetLayout] = {}
+    for name, source in named:
+        if name not in layouts:
+            found = load_sheet_layout(root, name, source, ("sheet_layout",), problems)
+            if found is not None:
+                layouts[name] = found
+    return layouts
 
 
 def _placeholder_problem(text: str, allowed: set[str]) -> str | None:
@@ -216,7 +245,7 @@ def _load_deck(path: Path, root: Path, kit: Kit | None, default_size, sizes, pro
         for card in cards
     )
     return Deck(slug, shown, head.type, head.name, head.description, size, colour,
-                head.qr.enabled, tuple(cards), urls, source, head.form)
+                head.qr.enabled, tuple(cards), urls, source, head.form, head.copies, head.sheet_layout)
 
 
 def _rename_hint(path: Path) -> str:

@@ -205,6 +205,11 @@ class Kit(Strict):
         "long-edge", description="How the printer flips the sheet for the backs."
     )
     bleed: float = Field(3, ge=0, le=10, description="Bleed in mm for the print-shop files.")
+    sheet_layout: Slug = Field(
+        "office", description="How the cards stand on the office sheets: a layout of your own in "
+                              "layouts/<name>.yaml, or a shipped one (office: duplex with crop marks; "
+                              "fronts: fronts only; fold: front and back side by side to fold; "
+                              "cut-lines: lines across the sheet).")
     theme: Theme = Field(default_factory=Theme, description="Font and colours.")
     follow_up: FollowUp = Field(description="Where the QR codes lead.")
     labels: dict[str, Text] = Field(
@@ -228,6 +233,8 @@ class Card(Strict):
     title: Text = Field(description="Title printed on the card.")
     qr_url: UrlTemplate | None = Field(None, description="Follow-up URL for this card only.")
     form: Form | None = Field(None, description="A follow-up form for this card only.")
+    copies: int = Field(1, ge=1, le=100, description="How many of this card are printed, e.g. 2 to have it "
+                                                     "twice in the deck.")
 
 
 Items = Annotated[list[Text], Field(min_length=1)]
@@ -315,4 +322,8 @@ class DeckHead(Strict):
     colour: Colour | None = Field(None, description="Overrides the theme colour of the card type.")
     qr: QRSettings = Field(default_factory=QRSettings, description="The QR code on the cards.")
     form: Form | None = Field(None, description="The follow-up form of this deck's cards, instead of the kit's.")
+    copies: int = Field(1, ge=1, le=100, description="How many copies of the whole deck are printed, "
+                                                     "e.g. 6 for one deck per table.")
+    sheet_layout: Slug | None = Field(None, description="The sheet layout of this deck's office sheets, "
+                                                        "instead of the kit's sheet_layout.")
     cards: list = Field(min_length=1, description="The cards of the deck.")

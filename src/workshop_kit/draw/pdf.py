@@ -79,7 +79,8 @@ def render(sheets: Sheets, face_of: Callable[[int, str], Face], *, title: str, s
             clip.rect(*(v * MM for v in (page.clip.x, page.clip.y, page.clip.width, page.clip.height)))
             canvas.clipPath(clip, stroke=0, fill=0)
         for placement in page.placements:
-            draw_face(canvas, face_of(placement.item, placement.side), placement.x, placement.y, page.bleed)
+            draw_face(canvas, face_of(placement.item, placement.side), placement.x, placement.y, page.bleed,
+                      placement.rotation)
         if page.clip:
             canvas.restoreState()
         _items(canvas, page.extras, 0.0)
@@ -96,10 +97,18 @@ def render(sheets: Sheets, face_of: Callable[[int, str], Face], *, title: str, s
     return buffer.getvalue()
 
 
-def draw_face(canvas: Canvas, face: Face, x: float, y: float, bleed: float) -> None:
-    """Draw a face with its trim's bottom-left corner at (x, y) mm."""
+def draw_face(canvas: Canvas, face: Face, x: float, y: float, bleed: float, rotation: int = 0) -> None:
+    """Draw a face with its trim's bottom-left corner at (x, y) mm, turned
+    `rotation` degrees counter-clockwise (0, 90 or 270; (x, y) is then the
+    bottom-left corner of the turned trim)."""
     canvas.saveState()
     canvas.translate(x * MM, y * MM)
+    if rotation == 90:
+        canvas.translate(face.height * MM, 0)
+    elif rotation == 270:
+        canvas.translate(0, face.width * MM)
+    if rotation:
+        canvas.rotate(rotation)
     clip = canvas.beginPath()
     clip.rect(-bleed * MM, -bleed * MM, (face.width + 2 * bleed) * MM, (face.height + 2 * bleed) * MM)
     canvas.clipPath(clip, stroke=0, fill=0)

@@ -76,3 +76,18 @@ def _jpeg(image: Image.Image) -> bytes:
 def image_size(data: bytes) -> tuple[int, int]:
     """Width and height in pixels of a PNG or JPEG (only its header is read)."""
     return Image.open(io.BytesIO(data)).size
+
+
+def rasterise_each(pdf: bytes, dpi: int) -> list[bytes]:
+    """Every page as a PNG at `dpi` (one picture a page, as `rasterise` draws the first)."""
+    document = pdfium.PdfDocument(pdf)
+    try:
+        out = []
+        for page in document:
+            buffer = io.BytesIO()
+            page.render(scale=dpi / 72).to_pil().save(buffer, format="PNG", dpi=(dpi, dpi), optimize=False,
+                                                      compress_level=6)
+            out.append(buffer.getvalue())
+        return out
+    finally:
+        document.close()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from workshop_kit.layout.boxes import Box
 
@@ -13,6 +13,8 @@ class Placement:
     side: str          # "front" or "back"
     x: float           # bottom-left corner of the trim on the page, mm
     y: float
+    rotation: int = 0  # degrees counter-clockwise the face is turned (0, 90 or 270); x, y
+                       # are then the bottom-left corner of the turned trim
 
 
 @dataclass(frozen=True)
@@ -46,3 +48,4 @@ class Sheets:
     mark_width_pt: float
     per_sheet: int = 1
     duplex: str | None = None       # "long-edge" or "short-edge" when printed on both sides
+    layout: dict = field(default_factory=dict)  # the office sheet layout, as the manifest records it

@@ -3,14 +3,18 @@ BleedBox, and crop marks in the slug outside the bleed."""
 
 from __future__ import annotations
 
+from typing import Sequence
+
 from workshop_kit.builtin import builtin
 from workshop_kit.impose.marks import corner_marks
 from workshop_kit.impose.plan import Page, Placement, Sheets
 from workshop_kit.layout.boxes import Box
 
 
-def impose_shop(count: int, card_w: float, card_h: float, bleed: float) -> Sheets:
-    """Front and back of each card on consecutive pages."""
+def impose_shop(items: int | Sequence[int], card_w: float, card_h: float, bleed: float) -> Sheets:
+    """Front and back of each card on consecutive pages; `items` are the
+    cards' indexes, as often as each is printed (a number n: 0 .. n-1)."""
+    items = range(items) if isinstance(items, int) else items
     settings = builtin("sheets")["shop"]
     slug = max(settings["slug"], bleed + 2)
     offset = max(settings["mark_offset"], bleed)
@@ -22,6 +26,6 @@ def impose_shop(count: int, card_w: float, card_h: float, bleed: float) -> Sheet
     marks = tuple(corner_marks(x, y, card_w, card_h, offset, length))
     pages = tuple(
         Page(width, height, (Placement(i, side, x, y),), marks, bleed, trim, bleed_box)
-        for i in range(count) for side in ("front", "back")
+        for i in items for side in ("front", "back")
     )
     return Sheets("shop", "card", pages, settings["mark_width_pt"], 1)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from workshop_kit.fonts import Family
-from workshop_kit.layout.printing import SCREEN_KINDS, sheets_of
+from workshop_kit.layout.printing import SCREEN_KINDS, printed_duplex, sheets_of
 from workshop_kit.problems import Problem
 
 MINUTES_A_DAY = 24 * 60
@@ -188,7 +188,7 @@ def materials(files: Sequence[dict], used: Sequence[str], *, groups: int, partic
     used_set = set(used)
     per_group = used_set if per_group is None else set(per_group)
     filled = set(filled)
-    files = [f for f in files if f.get("kind") != "guide"]
+    files = [f for f in files if f.get("kind") not in ("guide", "card-picture")]  # a picture a card: not listed
     has_home = {_name(f) for f in files if f.get("kind") == "card-deck" and f.get("mode") == "home"}
     tiled = {(_name(f), f.get("variant")) for f in files if f.get("kind") == "board-tiles"}
     poster_on_office_paper = {(_name(f), f.get("variant")) for f in files
@@ -222,7 +222,7 @@ def materials(files: Sequence[dict], used: Sequence[str], *, groups: int, partic
         elif name not in per_group:
             skip(entry, BLANK)
         elif kind == "card-deck" and entry.get("mode") == "home":
-            add(entry, duplex=True)
+            add(entry, duplex=printed_duplex(entry))
         elif kind == "card-deck":
             if name in has_home:
                 skip(entry, PRINT_SHOP)

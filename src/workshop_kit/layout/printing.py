@@ -9,7 +9,27 @@ import math
 import string
 from typing import Any
 
-SCREEN_KINDS = ("board-png", "board-svg")  # files for screens, never printed
+SCREEN_KINDS = ("board-png", "board-svg", "card-picture")  # files for screens, never printed
+
+
+def printed_duplex(entry: dict[str, Any]) -> bool:
+    """An office file of cards printed on both sides (its sheet layout's sides: duplex)."""
+    return entry.get("kind") == "card-deck" and entry.get("layout", {}).get("sides", "duplex") == "duplex"
+
+
+def cutting_label(entry: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The label that says how to cut an office file of cards, and its values,
+    from the sheet layout the manifest records for it."""
+    layout = entry.get("layout", {})
+    if layout.get("sides") == "fold":
+        return "index_cut_fold", {}
+    if layout.get("marks") == "cut-lines":
+        return "index_cut_lines", {}
+    if layout.get("marks") == "none":
+        return "index_cut_edges", {}
+    if layout.get("gap_mm"):
+        return "index_cut_cards_gap", {"gap": f"{layout['gap_mm']:g}"}
+    return "index_cut_cards", {}
 
 
 def sheets_of(pages: int, duplex: bool) -> int:

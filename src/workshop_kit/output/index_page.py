@@ -13,7 +13,9 @@ from __future__ import annotations
 from html import escape
 from typing import Any, Iterable
 
-from workshop_kit.layout.printing import SCREEN_KINDS, fill_label, paper_name, sheets_of
+from workshop_kit.layout.printing import (
+    SCREEN_KINDS, cutting_label, fill_label, paper_name, printed_duplex, sheets_of,
+)
 
 CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
 OFFICE_PAPERS = ("a4", "letter")
@@ -109,7 +111,7 @@ class _Page:
         duplex = self.kit.get("duplex", "long-edge")
         other = "short-edge" if duplex == "long-edge" else "long-edge"
         tips = [self.text("index_tip_scale")]
-        if any(f.get("kind") == "card-deck" and f.get("mode") == "home" for f in self.files):
+        if any(f.get("mode") == "home" and printed_duplex(f) for f in self.files):
             tips += [self.text("index_tip_test", other=other), self.text("index_tip_manual")]
         return (f'<section id="before" class="before" aria-labelledby="before-title">'
                 f'<h2 id="before-title">{escape(self.text("index_before"))}</h2>'
@@ -145,7 +147,7 @@ class _Page:
             facts.append((self.text("index_type"), self.labels.get(deck["type"], deck["type"])))
         if deck.get("size_mm"):
             facts.append((self.text("index_size"), self.size(*deck["size_mm"])))
-        files = sorted((f for f in self.files if f.get("deck") == name),
+        files = sorted((f for f in self.files if f.get("deck") == name and f.get("kind") != "card-picture"),
                        key=lambda f: (_kind_rank(f), f.get("mode") != "home", f["path"]))
         gallery = "".join(self.card_item(card) for card in cards)
         return (f'<section id="deck-{escape(name)}" class="group" aria-labelledby="deck-{escape(name)}-title">'
@@ -233,7 +235,7 @@ class _Page:
             return [(t("index_use"), t("index_use_png", width=width, height=height))]
         if pages is None:
             return []
-        duplex = kind == "card-deck"
+        duplex = printed_duplex(entry)
         sides = (t("index_duplex_" + self.kit.get("duplex", "long-edge").replace("-", "_"))
                  if duplex else t("index_single_sided"))
         facts = [(t("index_paper"), self.paper(entry)), (t("index_printing"), sides),
@@ -245,7 +247,8 @@ class _Page:
         facts.append((t("index_printer"), t("index_office_printer") if office
                       else t("index_large_printer", paper=paper_name(entry.get("paper", "")))))
         if kind == "card-deck":
-            cut = t("index_cut_cards")
+            key, values = cutting_label(entry)
+            cut = t(key, **values)
         elif kind == "board-tiles":
             cut = t("index_cut_tiles", pages=pages, rows=entry.get("rows"), columns=entry.get("columns"),
                     overlap=self.number(entry.get("overlap_mm", 0)))

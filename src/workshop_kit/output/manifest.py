@@ -18,15 +18,19 @@ class Manifest:
     build: dict[str, Any] = field(default_factory=dict)
     decks: dict[str, dict[str, Any]] = field(default_factory=dict)
 
-    def add_deck(self, deck: str, name: str, kind: str, cards: int, size: tuple[float, float]) -> None:
+    def add_deck(self, deck: str, name: str, kind: str, cards: int, size: tuple[float, float],
+                 copies: int = 1, printed: int | None = None) -> None:
+        """`copies` of the whole deck are printed, `printed` cards in all (copies of cards counted)."""
         self.decks[deck] = {"deck": deck, "name": name, "type": kind, "cards": cards,
-                            "size_mm": [size[0], size[1]]}
+                            "size_mm": [size[0], size[1]], "copies": copies,
+                            "printed": cards * copies if printed is None else printed}
 
     def add_card(self, deck: str, card_id: str, title: str, qr_url: str | None,
-                 size: tuple[float, float]) -> dict[str, Any]:
+                 size: tuple[float, float], copies: int = 1) -> dict[str, Any]:
+        """`copies`: how many of the card each file prints (the deck's copies counted)."""
         entry = self.cards[(deck, card_id)] = {
             "deck": deck, "id": card_id, "title": title, "qr_url": qr_url,
-            "size_mm": [size[0], size[1]], "placements": [],
+            "size_mm": [size[0], size[1]], "copies": copies, "placements": [],
         }
         return entry
 
@@ -37,15 +41,20 @@ class Manifest:
             "paper": sheets.paper, "pages": len(sheets.pages),
             "cards_per_sheet": sheets.per_sheet,
             "page_size_mm": [round(sheets.pages[0].width, 3), round(sheets.pages[0].height, 3)],
+            **({"layout": sheets.layout} if sheets.layout else {}),
         })
         for number, page in enumerate(sheets.pages, start=1):
             for p in page.placements:
                 deck_slug, card_id = cards[p.item]
                 card = self.cards[(deck_slug, card_id)]
-                card["placements"].append({
-                    "file": name, "page": number, "side": p.side,
-                    "trim_mm": [round(v, 3) for v in (p.x, p.y, *card["size_mm"])],
-                })
+                width, height = card["size_mm"]
+                placed = {"file": name, "page": number, "side": p.side,
+                          # the trim as it stands on the page: a turned card's width and height swap
+                          "trim_mm": [round(v, 3) for v in (p.x, p.y, *((height, width) if p.rotation in (90, 270)
+                                                                         else (width, height)))]}
+                if p.rotation:
+                    placed["rotation"] = p.rotation
+                card["placements"].append(placed)
 
     def add_board(self, board: str, kind: str, title: str, qr_url: str | None) -> None:
         self.boards[board] = {"board": board, "type": kind, "title": title, "qr_url": qr_url}
