@@ -12,10 +12,13 @@ from PIL import Image, ImageChops, ImageStat
 
 import yaml
 
+from workshop_kit.output.thumbnails import CONTACT_SHEETS_PER_JOB, PER_SHEET
+
 from kit_helpers import STANDALONE, build_into, lengthen_deck, load_yaml
 
 MM = 72 / 25.4
-CARDS = 45  # more than one contact sheet and more than one drawing job
+CARDS = 45  # three contact sheets
+LONG = PER_SHEET * CONTACT_SHEETS_PER_JOB + 5  # more than one drawing job
 
 
 def difference(a: Image.Image, b: Image.Image) -> float:
@@ -24,10 +27,10 @@ def difference(a: Image.Image, b: Image.Image) -> float:
 
 def test_every_thumbnail_of_a_long_deck_is_its_own_card_on_the_print_shop_page(make_kit, tmp_path):
     kit = make_kit((STANDALONE[0],))
-    lengthen_deck(kit, STANDALONE[0], CARDS)
+    lengthen_deck(kit, STANDALONE[0], LONG)
     built = build_into(kit, tmp_path / "out", "--mode", "shop")
     cards = built.manifest["cards"]
-    assert len(cards) == CARDS
+    assert len(cards) == LONG
 
     def shop_card(card: dict, side: str, size: tuple[int, int]) -> Image.Image:
         """The card's trim on its print-shop page, drawn by PDFium onto the
@@ -45,16 +48,16 @@ def test_every_thumbnail_of_a_long_deck_is_its_own_card_on_the_print_shop_page(m
         return bitmap.to_pil().convert("RGB")
 
     sheets = built.thumbnail_sheets
-    assert len(sheets) == 3  # 20 cards a sheet
+    assert len(sheets) == CONTACT_SHEETS_PER_JOB + 1  # 20 cards a sheet
     assert sorted(p.relative_to(built.out).as_posix() for p in (built.out / "thumbs").rglob("*.jpg")) \
         == sorted(t["path"] for t in sheets)
     for sheet in sheets:
         assert sheet["bytes"] == built.path(sheet["path"]).stat().st_size
     for i, card in enumerate(cards):
-        other = cards[(i + 1) % CARDS]  # the next card: another of the shipped cards (the deck repeats them)
+        other = cards[(i + 1) % LONG]  # the next card: another of the shipped cards (the deck repeats them)
         for side in ("front", "back"):
             thumb = built.face_picture(card, side)
-            assert card["thumbnails"][side]["path"] == sheets[i // 20]["path"]
+            assert card["thumbnails"][side]["path"] == sheets[i // PER_SHEET]["path"]
             own = difference(thumb, shop_card(card, side, thumb.size))
             assert own < 2.5, (card["id"], side, own)  # the same picture, but for the JPEG's noise (about 1.5)
             assert difference(thumb, shop_card(other, side, thumb.size)) > 3 * own, (card["id"], side)
