@@ -13,7 +13,7 @@ from typing import Callable
 from workshop_kit.builtin import builtin, paper_size
 from workshop_kit.content import Deck, KitContent, load_kit
 from workshop_kit.draw.pdf import render
-from workshop_kit.fonts import Family, FontMissing, family
+from workshop_kit.fonts import Family, kit_family
 from workshop_kit.impose.home import DoesNotFit, home_grid, impose_home
 from workshop_kit.impose.shop import impose_shop
 from workshop_kit.layout.card import CardLayout, card_size_setting
@@ -27,9 +27,8 @@ from workshop_kit.content.follow_up import formats_without_choices, outside_base
 from workshop_kit.draw.raster import image_size, rasterise
 from workshop_kit.draw.svg import render_svg
 from workshop_kit.impose.poster import poster as poster_sheets, needs_tiles, tile
-from workshop_kit.layout.board import (
-    BOARD_KINDS, BOARD_PLACEHOLDERS, BoardLayout, tiles_with_labels,
-)
+from workshop_kit.layout.board import BOARD_KINDS, BOARD_PLACEHOLDERS, BoardLayout
+from workshop_kit.layout.tiles import tiles_with_labels
 from workshop_kit.layout.template import LoadedTemplate, load_board_template, load_template
 from workshop_kit.output.files import Staging
 from workshop_kit.output.index_page import index_page
@@ -135,15 +134,6 @@ def check(root: Path) -> Checked:
     if problems:
         raise ContentError(problems)
     return Checked(content, templates, fam, board_templates)
-
-
-def kit_family(content: KitContent) -> Family:
-    """The kit's font; ContentError at theme.font when it is not installed."""
-    try:
-        return family(content.kit.theme.font)
-    except FontMissing as exc:
-        line, column = content.kit_source.where(("theme", "font"))
-        raise ContentError([Problem("kit.yaml", line, column, "theme.font", str(exc))]) from None
 
 
 def _checked_templates(content: KitContent, types: set[str], problems: list[Problem],

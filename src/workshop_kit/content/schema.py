@@ -20,7 +20,6 @@ from pydantic import BaseModel, Field, create_model
 from workshop_kit.content.boards import BOARD_MODELS
 from workshop_kit.content.guide import GuideModel
 from workshop_kit.content.model import CARD_MODELS, DeckHead, Kit
-from workshop_kit.output.files import Staging
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_FOLDER = "schemas"
@@ -81,12 +80,3 @@ def modeline(kind: str) -> str:
 
 def schema_text(kind: str) -> str:
     return json.dumps(KINDS[kind].schema(), indent=2, ensure_ascii=False) + "\n"
-
-
-def write_schemas(out: Path) -> list[str]:
-    """Write every schema into out (atomically); the file names written."""
-    with Staging(out) as staging:
-        for kind in KINDS:
-            staging.write(schema_file(kind), schema_text(kind).encode("utf-8"))
-        staging.commit()
-        return list(staging.names)

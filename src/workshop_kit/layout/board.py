@@ -21,7 +21,7 @@ from workshop_kit.layout.boxes import Box, Circle, Face, Fill, Group, Stroke, Te
 from workshop_kit.layout.colours import Palette, mix
 from workshop_kit.layout.face import FaceBuilder, Subject, scaled_box, short_url
 from workshop_kit.layout.template import BoardTemplate, Element, LoadedTemplate
-from workshop_kit.layout.text import PT_TO_MM, Block, Span
+from workshop_kit.layout.text import PT_TO_MM, Block, Span, runs_at
 from workshop_kit.problems import Problem
 
 AXIS_BAND = 16   # mm beside and below the matrix for its axes, on the reference layout
@@ -344,23 +344,14 @@ def _axes(builder, element, box: Box, plot: Box, subject: Subject, problems) -> 
     items.append(_arrow((x, plot.y), (x, plot.top), ink, 0.5 * s, 3 * s))
     base = y - 4.5 * s - size * 0.7 * PT_TO_MM
     ease, importance = model.axes.ease, model.axes.importance
-    items += _runs_at(family, ease.label, "bold", size, ink, plot.x + plot.width / 2, base, "center")
-    items += _runs_at(family, ease.low, "regular", size, ink, plot.x, base, "left")
-    items += _runs_at(family, ease.high, "regular", size, ink, plot.right, base, "right")
+    items += runs_at(family, ease.label, "bold", size, ink, plot.x + plot.width / 2, base, "center")
+    items += runs_at(family, ease.low, "regular", size, ink, plot.x, base, "left")
+    items += runs_at(family, ease.high, "regular", size, ink, plot.right, base, "right")
     left = x - 4.5 * s
-    items += _runs_at(family, importance.label, "bold", size, ink, left, plot.y + plot.height / 2, "center", 90)
-    items += _runs_at(family, importance.low, "regular", size, ink, left, plot.y, "left", 90)
-    items += _runs_at(family, importance.high, "regular", size, ink, left, plot.top, "right", 90)
+    items += runs_at(family, importance.label, "bold", size, ink, left, plot.y + plot.height / 2, "center", 90)
+    items += runs_at(family, importance.low, "regular", size, ink, left, plot.y, "left", 90)
+    items += runs_at(family, importance.high, "regular", size, ink, left, plot.top, "right", 90)
     return items
-
-
-def _runs_at(family: Family, text: str, style: str, size: float, colour, x: float, y: float,
-             align: str, angle: float = 0.0) -> list[TextRun]:
-    width = family.width(text, style, size) * PT_TO_MM
-    shift = {"left": 0.0, "center": width / 2, "right": width}[align]
-    if angle == 90:
-        return [TextRun(x, y - shift, text, family.face(style), size, colour, 90.0)]
-    return [TextRun(x - shift, y, text, family.face(style), size, colour)]
 
 
 def _arrow(start, end, colour, width: float, head: float) -> Group:
@@ -495,48 +486,6 @@ def _checklist(builder: FaceBuilder, element: Element, box: Box, subject: Subjec
         runs = builder.text(text_box, element, subject, problems, blocks=blocks)
         out.append(Group(f"item-{i + 1}", (shape,) + tuple(runs)))
     return out
-
-
-# --- tiles -------------------------------------------------------------------
-
-def tiles_with_labels(tiles, layout: BoardLayout, board: Board):
-    """Each tile page gets its row and column, a map of all tiles with this
-    one marked, and dashed lines along its overlap strips."""
-    from dataclasses import replace
-
-    from workshop_kit.impose.poster import LABEL_BAND
-
-    palette = Palette(layout.kit.colours, board.type)
-    family = layout.builder.family
-    labels = layout.kit.labels
-    pages = []
-    area = tiles.area
-    for page, t in zip(tiles.sheets.pages, tiles.tiles):
-        items: list = []
-        base = area.y - LABEL_BAND + 3
-        text = labels["tile"].format(row=t.row, column=t.column)
-        text += f" ({board.model.title}) – {labels['tile_help']}"
-        items += _runs_at(family, text, "bold", 7, palette["ink"], area.x, base, "left")
-        cell = min(2.2, (LABEL_BAND - 3) / tiles.rows)
-        map_x = area.x + area.width - tiles.columns * cell
-        for r in range(tiles.rows):
-            for c in range(tiles.columns):
-                box = Box(map_x + c * cell, area.y - 1.5 - (r + 1) * cell, cell, cell)
-                current = (r + 1, c + 1) == (t.row, t.column)
-                items.append(Fill(box, palette["accent"] if current else palette["rule"]))
-                items.append(Stroke(((box.x, box.y), (box.right, box.y), (box.right, box.top), (box.x, box.top)),
-                                    palette["paper"], 0.2, closed=True))
-        left, top = area.x, area.top
-        right, bottom = left + t.region.width, top - t.region.height
-        dashes = []
-        if t.column > 1:
-            dashes.append(((left + tiles.overlap, bottom), (left + tiles.overlap, top)))
-        if t.row > 1:
-            dashes.append(((left, top - tiles.overlap), (right, top - tiles.overlap)))
-        for a, b in dashes:
-            items.append(Stroke((a, b), palette["muted"], 0.3, dash_mm=2))
-        pages.append(replace(page, extras=(Group(f"tile-{t.row}-{t.column}", tuple(items)),)))
-    return replace(tiles, sheets=replace(tiles.sheets, pages=tuple(pages)))
 
 
 # What a board template can use: the element kinds (the card's and the
