@@ -13,6 +13,7 @@ from typing import Callable
 from workshop_kit.builtin import builtin, paper_size
 from workshop_kit.content import Deck, KitContent, load_kit
 from workshop_kit.draw.pdf import render
+from workshop_kit.file_kind import FileKind
 from workshop_kit.fonts import Family, kit_family
 from workshop_kit.impose.home import DoesNotFit, home_grid, impose_home
 from workshop_kit.impose.shop import impose_shop
@@ -20,7 +21,7 @@ from workshop_kit.layout.card import CardLayout, card_size_setting
 from workshop_kit.layout.checks import check_contrast, check_template
 from workshop_kit.layout.face import too_long
 from workshop_kit.layout.guide import absent_tools, glyph_problems
-from workshop_kit.layout.printing import file_about, paper_name
+from workshop_kit.printing import file_about, paper_name
 from workshop_kit.content.boards import BOARD_MODELS
 from workshop_kit.content.model import CARD_MODELS
 from workshop_kit.content.follow_up import formats_without_choices, outside_base, targets, url_setting
@@ -357,7 +358,7 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
                                    "which the programme uses; build without --only to write it")
         elif content.guide:
             key = guide_key(checked, manifest.files, paper)
-            earlier = previous.whole_build_file("guide", key)
+            earlier = previous.whole_build_file(FileKind.GUIDE, key)
             if earlier is None or force:
                 name, pdf, entry = guide_file(checked, manifest.files, paper, meta)
                 staging.write(name, pdf)
@@ -399,7 +400,7 @@ def guide_file(checked: Checked, files: list[dict], paper: str, meta: dict) -> t
     guide = checked.content.guide
     pdf, pages = render_guide(checked.content, files, paper, checked.family, **meta)
     name = f"guide-{paper}.pdf"
-    return name, pdf, {"path": name, "kind": "guide", "paper": paper, "pages": pages,
+    return name, pdf, {"path": name, "kind": FileKind.GUIDE, "paper": paper, "pages": pages,
                        "qr_urls": [guide.qr_url]}
 
 
@@ -423,7 +424,7 @@ def _deck_job(deck: Deck, cards: list, mode: str, paper: str, kit, meta: dict, a
     described = about(mode, name=deck.name, paper=paper_name(paper), bleed=f"{kit.bleed:g}")
 
     make = partial(_draw_deck, name, sheets, faces, described, meta)
-    return Job(make, lambda manifest, _: manifest.add_sheets(name, "card-deck", deck.slug, sheets, keys))
+    return Job(make, lambda manifest, _: manifest.add_sheets(name, FileKind.CARD_DECK, deck.slug, sheets, keys))
 
 
 def _draw_deck(name: str, sheets, faces: list, described: dict, meta: dict) -> dict[str, bytes]:
@@ -456,8 +457,8 @@ def _board_variant_jobs(board, v, board_layout, tile_paper: str, dpi: int, kit, 
     sheets = poster_sheets(face.width, face.height, v.paper)
 
     def record_poster(manifest: Manifest, files: dict[str, bytes]) -> None:
-        manifest.add_file(path=pdf_name, kind="board-poster", paper=v.paper, pages=1, **common)
-        manifest.add_file(path=png_name, kind="board-png", dpi=dpi,
+        manifest.add_file(path=pdf_name, kind=FileKind.BOARD_POSTER, paper=v.paper, pages=1, **common)
+        manifest.add_file(path=png_name, kind=FileKind.BOARD_PNG, dpi=dpi,
                           pixels=list(image_size(files[png_name])), **common)
         thumb = board_path(board.slug, v.variant)
         manifest.add_board_thumbnail(board.slug, v.variant, thumb, image_size(files[thumb]), len(files[thumb]))
@@ -465,7 +466,7 @@ def _board_variant_jobs(board, v, board_layout, tile_paper: str, dpi: int, kit, 
     jobs = [Job(partial(_draw_poster, pdf_name, png_name, sheets, face, described, meta, board.slug, v.variant,
                         dpi), record_poster, files=3),
             file_job(f"{stem}.svg", partial(render_svg, face, board_layout.builder.family, svg_title),
-                     kind="board-svg", **common)]
+                     kind=FileKind.BOARD_SVG, **common)]
     if v.variant == "blank" and needs_tiles(face.width, face.height, tile_paper):
         tiles = tiles_with_labels(tile(face.width, face.height, tile_paper), board_layout, board)
         regions = [{"page": i + 1, "row": t.row, "column": t.column,
@@ -474,7 +475,7 @@ def _board_variant_jobs(board, v, board_layout, tile_paper: str, dpi: int, kit, 
         tiled = about("tiles", name=title, poster=paper_name(v.paper), paper=paper_name(tile_paper))
         jobs.append(file_job(f"{stem}-{v.paper}-tiles-{tile_paper}.pdf",
                              partial(_draw_items, tiles.sheets, None, face, tiled, meta),
-                             kind="board-tiles", paper=tile_paper, pages=len(tiles.tiles),
+                             kind=FileKind.BOARD_TILES, paper=tile_paper, pages=len(tiles.tiles),
                              rows=tiles.rows, columns=tiles.columns, overlap_mm=tiles.overlap,
                              tiles=regions, **common))
     return jobs
@@ -486,7 +487,7 @@ def _token_job(board, v, paper: str, meta: dict, about: Callable) -> Job:
     described = about("tokens", name=board.model.title, paper=paper_name(paper))
     return file_job(f"boards/{board.slug}-tokens-{paper}.pdf",
                     partial(_draw_items, sheets, v.tokens, None, described, meta),
-                    kind="token-sheet", board=board.slug, variant=v.variant,
+                    kind=FileKind.TOKEN_SHEET, board=board.slug, variant=v.variant,
                     qr_urls=[board.qr_url] if board.qr_url else [], paper=paper,
                     pages=len(sheets.pages), tokens=len(v.tokens), token_size_mm=[w, h],
                     per_sheet=sheets.per_sheet)
