@@ -28,7 +28,7 @@ from workshop_kit.content.follow_up import formats_without_choices, outside_base
 from workshop_kit.draw.raster import image_size, rasterise
 from workshop_kit.draw.svg import render_svg
 from workshop_kit.impose.poster import poster as poster_sheets, needs_tiles, tile
-from workshop_kit.layout.board import BOARD_KINDS, BOARD_PLACEHOLDERS, BoardLayout
+from workshop_kit.layout.board import BOARD_PLACEHOLDERS, BoardLayout
 from workshop_kit.layout.tiles import tiles_with_labels
 from workshop_kit.layout.template import LoadedTemplate, load_board_template, load_template
 from workshop_kit.output.files import Staging
@@ -124,7 +124,7 @@ def check(root: Path) -> Checked:
     def check_board_template(board_type: str, loaded: LoadedTemplate) -> list[Problem]:
         width, height = paper_size(loaded.template.paper, loaded.template.orientation)
         return (check_template(content, board_type, loaded, BOARD_MODELS[board_type], ("face", "token"),
-                               BOARD_KINDS, BOARD_PLACEHOLDERS)
+                               "boards", BOARD_PLACEHOLDERS)
                 + check_contrast(content, loaded, board_type, None, width, height, ("face",)))
 
     board_templates = _checked_templates(
