@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from workshop_kit.builtin import paper_size
 from workshop_kit.content import Board, KitContent
-from workshop_kit.content.boards import filled_in
+from workshop_kit.content.boards import board_type
 from workshop_kit.content.follow_up import url_setting
 from workshop_kit.content.yaml_source import field_name
 from workshop_kit.fonts import Family
@@ -54,7 +54,7 @@ class BoardLayout:
         scale = min(width / ref_width, height / ref_height)
         palette = Palette(self.kit.colours, board.type)
         out = []
-        variants = ["blank"] + (["filled"] if filled_in(board.type, board.model) else [])
+        variants = ["blank"] + (["filled"] if board_type(board.type).filled_in(board.model) else [])
         for variant in variants:
             subject = BoardSubject(board.model, board.type, board.qr_url, self._values(board),
                                    _board_problem(board), palette, scale, found_on=("board", board.slug),
@@ -78,14 +78,14 @@ class BoardLayout:
             return {}
         palette = Palette(self.kit.colours, board.type)
         faces = {}
-        items = _token_items(board)
+        kind = board_type(board.type)
+        items = kind.token_items(board.model)
         board_values = self._values(board)
         for i in (range(len(items)) if only is None else only):
             item = items[i]
-            text = getattr(item, "text", None) or getattr(item, "name", "")
-            values = dict(board_values, text=text)
+            values = dict(board_values, text=kind.token_text(item))
             subject = Subject(item, board.type, None, values,
-                              _board_problem(board, (_token_list(board), i)), palette, scale)
+                              _board_problem(board, (kind.tokens, i)), palette, scale)
             faces[i] = self.builder.face(template.token, size[0], size[1], subject, problems)
         return faces
 
@@ -110,18 +110,10 @@ class BoardSubject(Subject):
     board: Board | None = None
 
 
-def _token_list(board: Board) -> str:
-    return "elements" if board.type == "influence-circle" else "partners"
-
-
-def _token_items(board: Board) -> list:
-    return list(getattr(board.model, _token_list(board), []))
-
-
 def _token_size(board: Board, element, box: Box, scale: float) -> tuple[float, float] | None:
     """Tokens sized to what they are placed on (a ring's width on the
     circle, a score cell of the matrix): `element` and `box`, as its kind says."""
-    if not _token_items(board):
+    if not board_type(board.type).token_items(board.model):
         return None
     return kind_of(element.kind).token_size(board.model, box, scale)
 
