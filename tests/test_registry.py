@@ -5,11 +5,16 @@ the registry, and no module imports from a stage after its own."""
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 
 import pytest
 
-from kit_helpers import REPO
+from kit_helpers import REPO, line_col, replace_once, run_cli
+
+from workshop_kit.content.boards import board_types
+from workshop_kit.file_kind import FileKind
+from workshop_kit.layout.elements.registry import kinds, kinds_on
 
 PACKAGE = REPO / "src" / "workshop_kit"
 
@@ -89,3 +94,101 @@ def test_the_walk_sees_a_backward_import(tmp_path):
     sample = tmp_path / "sample.py"
     sample.write_text("def f():\n    from workshop_kit.impose.poster import LABEL_BAND\n", encoding="utf-8")
     assert _imports(sample) == [(2, "workshop_kit.impose.poster")]
+
+
+# --- the registry of element kinds ----------------------------------------------------
+
+def _kinds_in_schema(schema: dict) -> set[str]:
+    """The `kind` of every element the schema's faces take."""
+    found = set()
+    for model in schema["$defs"].values():
+        items = model.get("properties", {}).get("elements", {}).get("items")
+        if items is None:
+            continue
+        for member in items.get("oneOf", [items]):
+            spec = schema["$defs"][member["$ref"].rsplit("/", 1)[1]]
+            found.add(spec["properties"]["kind"]["const"])
+    return found
+
+
+def test_the_template_schemas_list_exactly_the_registered_kinds(tmp_path):
+    run = run_cli("schema", tmp_path, "--out", tmp_path / "schemas")
+    assert run.code == 0, run.output
+    card = json.loads((tmp_path / "schemas" / "template-card.schema.json").read_text(encoding="utf-8"))
+    board = json.loads((tmp_path / "schemas" / "template-board.schema.json").read_text(encoding="utf-8"))
+    assert _kinds_in_schema(card) == set(kinds_on("cards")) == {"fill", "qr", "text"}
+    assert _kinds_in_schema(board) == set(kinds_on("boards")) == set(kinds())
+    assert set(kinds()) >= {"fill", "text", "qr", "rings", "matrix", "table", "checklist", "lines"}
+
+
+def test_every_module_of_the_elements_package_registers_its_kind():
+    """One module per kind, named for it: a kind registered twice or a
+    module that registers none would show here."""
+    folder = PACKAGE / "layout" / "elements"
+    helpers = {"__init__", "base", "registry", "tokens"}
+    modules = {p.stem for p in folder.glob("*.py")} - helpers
+    assert modules == set(kinds())
+    for name, kind in kinds().items():
+        assert kind.spec.__module__ == f"workshop_kit.layout.elements.{name}"
+        assert kind.lay_out.__module__ == kind.spec.__module__
+
+
+def test_every_board_type_is_one_module():
+    folder = PACKAGE / "content" / "boards"
+    modules = {p.stem for p in folder.glob("*.py")} - {"__init__", "base", "registry"}
+    assert {name.replace("-", "_") for name in board_types()} == modules
+    for name, kind in board_types().items():
+        assert kind.model.__module__ == f"workshop_kit.content.boards.{name.replace('-', '_')}"
+
+
+def _one_problem(run, kit: Path, file: str, needle: str, at: str) -> str:
+    assert run.code == 1, run.output
+    assert "Traceback" not in run.output, run.output
+    found = run.problems()
+    assert len(found) == 1, run.stderr
+    line, column = line_col(kit / file, needle, at)
+    assert (found[0]["file"], int(found[0]["line"]), int(found[0]["col"])) == (file, line, column), run.stderr
+    return found[0]["rest"]
+
+
+def test_an_unknown_kind_is_one_problem_at_it_with_the_kind_meant(make_kit):
+    kit = make_kit()
+    template = "templates/dilemma.yaml"
+    replace_once(kit / template, "    - kind: text", "    - kind: txet")
+    rest = _one_problem(run_cli("validate", kit), kit, template, "kind: txet", "txet")
+    assert "front.elements[1].kind: unknown element kind 'txet'; did you mean 'text'?" in rest
+    assert "(a card template can draw: fill, qr, text)" in rest
+
+
+def test_a_board_kind_on_a_card_is_refused_at_its_line(make_kit):
+    kit = make_kit()
+    template = "templates/dilemma.yaml"
+    # the first text element becomes a matrix: its text's fields are not a problem of their own
+    replace_once(kit / template, "    - kind: text", "    - kind: matrix")
+    rest = _one_problem(run_cli("validate", kit), kit, template, "kind: matrix", "matrix")
+    assert "a dilemma template cannot draw 'matrix' elements (it can: fill, qr, text)" in rest
+
+
+def test_an_element_takes_only_the_fields_of_its_kind(make_kit):
+    kit = make_kit()
+    template = "templates/dilemma.yaml"
+    text = (kit / template).read_text(encoding="utf-8")
+    assert "    - kind: qr\n" in text
+    replace_once(kit / template, "    - kind: qr\n", "    - kind: qr\n      size: 10.5\n")
+    rest = _one_problem(run_cli("validate", kit), kit, template, "size: 10.5", "size")
+    assert "unknown field 'size'" in rest and "allowed here: box, kind, level, when" in rest
+
+
+def test_a_misspelt_key_of_a_text_element_is_one_problem_with_the_key_meant(make_kit):
+    kit = make_kit()
+    template = "templates/dilemma.yaml"
+    replace_once(kit / template, "      colour: on-accent", "      colur: on-accent")
+    rest = _one_problem(run_cli("validate", kit), kit, template, "colur: on-accent", "colur")
+    assert "unknown field 'colur'; did you mean 'colour'?" in rest
+
+
+# --- the manifest's file kinds --------------------------------------------------------
+
+def test_the_manifest_names_files_by_the_kinds_of_the_enumeration(built):
+    kinds_written = {entry["kind"] for entry in built.files}
+    assert kinds_written == {kind.value for kind in FileKind}
