@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -185,6 +186,22 @@ def test_a_misspelt_key_of_a_text_element_is_one_problem_with_the_key_meant(make
     replace_once(kit / template, "      colour: on-accent", "      colur: on-accent")
     rest = _one_problem(run_cli("validate", kit), kit, template, "colur: on-accent", "colur")
     assert "unknown field 'colur'; did you mean 'colour'?" in rest
+
+
+def test_a_board_kind_drawn_on_a_board_without_its_content_is_refused_at_its_line(tmp_path):
+    """A partner matrix has no rings: its template cannot draw them (once a traceback)."""
+    kit = tmp_path / "kit"
+    shutil.copytree(REPO, kit, ignore=shutil.ignore_patterns("output", ".git", "tests", "src", "kits", "docs"))
+    template = "templates/boards/partner-matrix.yaml"
+    text = (kit / template).read_text(encoding="utf-8")
+    start = text.index("    - kind: matrix\n")
+    element = text[start:text.index("    - kind:", start + 1)]
+    as_rings = "".join(line + "\n" for line in element.splitlines() if not line.startswith("      fill:"))
+    (kit / template).write_text(text.replace(element, as_rings.replace("kind: matrix", "kind: rings")),
+                                encoding="utf-8")
+    rest = _one_problem(run_cli("validate", kit), kit, template, "kind: rings", "rings")
+    assert ("'rings' elements draw a board's rings and elements, which a partner-matrix board does not "
+            "have (its template can draw: fill, lines, matrix, qr, text)") in rest
 
 
 # --- the manifest's file kinds --------------------------------------------------------

@@ -11,7 +11,7 @@ from workshop_kit.content import Deck, KitContent
 from workshop_kit.content.model import CARD_MODELS, placeholders
 from workshop_kit.layout.card import CARD_PLACEHOLDERS
 from workshop_kit.layout.colours import MIN_CONTRAST, Palette, contrast
-from workshop_kit.layout.elements.registry import is_refused, kinds_on
+from workshop_kit.layout.elements.registry import is_refused, kind_of, kinds_on
 from workshop_kit.layout.template import LoadedTemplate
 from workshop_kit.problems import Problem, Shared, did_you_mean
 
@@ -62,6 +62,13 @@ def check_template(kit: KitContent, card_type: str, loaded: LoadedTemplate,
             if is_refused(element, surface):
                 problems.append(src.problem(at + ("kind",), f"a {card_type} template cannot draw "
                                             f"'{element.kind}' elements (it can: {', '.join(kinds_on(surface))})"))
+                continue
+            if not kind_of(element.kind).draws(model):
+                *most, last = kind_of(element.kind).needs
+                needs = f"{', '.join(most)} and {last}" if most else last
+                problems.append(src.problem(at + ("kind",), f"'{element.kind}' elements draw a board's {needs}, "
+                                            f"which a {card_type} board does not have (its template can draw: "
+                                            f"{', '.join(kinds_on(surface, model))})"))
                 continue
             for role_field, role in element.colour_roles().items():
                 if role not in palette:

@@ -47,4 +47,4 @@ def lay_out(builder: FaceBuilder, element: ChecklistElement, box: Box, subject: 
 # texts (the keys of BoardLayout._values; a token's text is {text}).
 
 
-register(ChecklistElement, lay_out, cards=False)
+register(ChecklistElement, lay_out, cards=False, needs=("items",))

@@ -136,4 +136,4 @@ def _placed_partners(subject: Subject, box: Box, plot: Box, problems) -> list:
     return out
 
 
-register(MatrixElement, lay_out, cards=False, token_size=token_size)
+register(MatrixElement, lay_out, cards=False, token_size=token_size, needs=("axes", "quadrants", "partners"))

@@ -32,6 +32,11 @@ class ElementKind:
     lay_out: LayOut
     surfaces: frozenset[str]
     token_size: TokenSize | None = None  # set for the kinds a board's tokens are placed on
+    needs: tuple[str, ...] = ()  # the fields of a board's content it draws
+
+    def draws(self, model: type) -> bool:
+        """True when content of this model has every field the kind draws."""
+        return all(name in model.model_fields for name in self.needs)
 
 
 _KINDS: dict[str, ElementKind] = {}
@@ -39,13 +44,14 @@ _loaded = False
 
 
 def register(spec: type[ElementSpec], lay_out: LayOut, *, cards: bool, boards: bool = True,
-             token_size: TokenSize | None = None) -> ElementKind:
-    """Register an element kind; its name is the Literal of its spec's `kind`."""
+             token_size: TokenSize | None = None, needs: tuple[str, ...] = ()) -> ElementKind:
+    """Register an element kind; its name is the Literal of its spec's `kind`.
+    `needs`: the fields of a board's content it draws (none: it draws any)."""
     (name,) = get_args(spec.model_fields["kind"].annotation)
     if name in _KINDS:
         raise ValueError(f"element kind '{name}' is registered twice")
     surfaces = frozenset(s for s, on in zip(SURFACES, (cards, boards)) if on)
-    kind = _KINDS[name] = ElementKind(name, spec, lay_out, surfaces, token_size)
+    kind = _KINDS[name] = ElementKind(name, spec, lay_out, surfaces, token_size, tuple(needs))
     return kind
 
 
@@ -67,9 +73,11 @@ def kind_of(name: str) -> ElementKind:
     return kinds()[name]
 
 
-def kinds_on(surface: str) -> list[str]:
-    """The names of the kinds that may be drawn on cards or on boards, sorted."""
-    return sorted(name for name, kind in kinds().items() if surface in kind.surfaces)
+def kinds_on(surface: str, model: type | None = None) -> list[str]:
+    """The names of the kinds that may be drawn on cards or on boards (of
+    content `model`, when given), sorted."""
+    return sorted(name for name, kind in kinds().items()
+                  if surface in kind.surfaces and (model is None or kind.draws(model)))
 
 
 def element_union(surface: str) -> Any:

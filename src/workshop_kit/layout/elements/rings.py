@@ -141,4 +141,4 @@ def _overlap(a: Box, b: Box, gap: float = 0.8) -> bool:
     return not (a.right + gap <= b.x or b.right + gap <= a.x or a.top + gap <= b.y or b.top + gap <= a.y)
 
 
-register(RingsElement, lay_out, cards=False, token_size=token_size)
+register(RingsElement, lay_out, cards=False, token_size=token_size, needs=("rings", "elements"))

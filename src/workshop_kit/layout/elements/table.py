@@ -79,4 +79,4 @@ def lay_out(builder: FaceBuilder, element: TableElement, box: Box, subject: Subj
     return [Group("table", tuple(items + grid))]
 
 
-register(TableElement, lay_out, cards=False)
+register(TableElement, lay_out, cards=False, needs=("partners_from", "example", "blank_rows"))
