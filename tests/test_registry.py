@@ -180,6 +180,14 @@ def test_an_element_takes_only_the_fields_of_its_kind(make_kit):
     assert "unknown field 'size'" in rest and "allowed here: box, kind, level, when" in rest
 
 
+def test_a_misspelt_kind_key_is_one_problem_with_the_key_meant(make_kit):
+    kit = make_kit()
+    template = "templates/dilemma.yaml"
+    replace_once(kit / template, "    - kind: text", "    - knd: text")
+    rest = _one_problem(run_cli("validate", kit), kit, template, "knd: text", "knd")
+    assert "front.elements[1].knd: unknown field 'knd'; did you mean 'kind'?" in rest
+
+
 def test_a_misspelt_key_of_a_text_element_is_one_problem_with_the_key_meant(make_kit):
     kit = make_kit()
     template = "templates/dilemma.yaml"

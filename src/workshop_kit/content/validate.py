@@ -30,11 +30,17 @@ def _problems(source: Source, model: type[BaseModel], data: Any, prefix: tuple, 
     located = [(_user_path(data, error["loc"]), error) for error in errors]
     # A misspelt key ('titel') is named with the field it was meant to be;
     # that field is then not reported missing too.
+    extra = {loc for loc, error in located if error["type"] == "extra_forbidden"}
     meant = {loc[:-1] + (match,) for loc, error in located if error["type"] == "extra_forbidden"
              if (match := closest(str(loc[-1]), _allowed_keys(model, loc[:-1], data)))}
     out, seen = [], set()
     for loc, error in located:
         if error["type"] == "missing" and loc in meant:
+            continue
+        stray = _stray_key(model, data, loc) if error["type"] == "missing" else None
+        if stray is not None and loc[:-1] + (stray,) not in extra:  # unknown keys let through: no kind yet
+            out.append(source.problem(prefix + loc[:-1] + (stray,),
+                                      f"unknown field '{stray}'; did you mean '{loc[-1]}'?", key=True))
             continue
         if error["type"].endswith("_type") and any(
                 other is not error and other_loc[:len(loc)] == loc and not other["type"].endswith("_type")
@@ -48,6 +54,15 @@ def _problems(source: Source, model: type[BaseModel], data: Any, prefix: tuple, 
         seen.add(key)
         out.append(_problem(source, model, data, prefix, dict(error, loc=loc)))
     return out
+
+
+def _stray_key(model: type[BaseModel], data: Any, loc: tuple) -> str | None:
+    """A key given beside a missing field that is probably that field misspelt."""
+    parent = _at(data, loc[:-1])
+    if not isinstance(parent, dict) or not isinstance(loc[-1], str):
+        return None
+    allowed = _allowed_keys(model, loc[:-1], data)
+    return closest(loc[-1], [key for key in parent if isinstance(key, str) and key not in allowed])
 
 
 def _at(data: Any, loc: tuple) -> Any:
