@@ -42,9 +42,4 @@ def lay_out(builder: FaceBuilder, element: ChecklistElement, box: Box, subject: 
     return out
 
 
-# What a board template can use: the element kinds (the card's and the
-# board's own, drawn by these handlers) and the {placeholders} of its fixed
-# texts (the keys of BoardLayout._values; a token's text is {text}).
-
-
 register(ChecklistElement, lay_out, cards=False, needs=("items",))

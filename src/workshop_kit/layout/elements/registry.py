@@ -19,7 +19,7 @@ from workshop_kit.problems import did_you_mean
 
 SURFACES = ("cards", "boards")
 
-# (builder, spec, box, subject, problems) -> the items it draws
+# (builder, spec, box, subject, problems, (face width, face height)) -> the items it draws
 LayOut = Callable[..., list]
 # (model, box, scale) -> (width, height) of the tokens placed on it
 TokenSize = Callable[[Any, Any, float], tuple[float, float]]
