@@ -423,7 +423,7 @@ def test_age_bands_are_stored_and_named_as_the_form_shows_them():
 
 
 def test_the_summary_counts_each_chosen_option_once_per_response(shipped_kit):
-    from workshop_kit.layout.report import summarise
+    from workshop_kit.tally import summarise
 
     multiple = form(shipped_kit)["multiple"]
     target = card(shipped_kit, "dilemmaer", 5)

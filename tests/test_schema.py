@@ -1,6 +1,7 @@
 """JSON Schemas for editors: `workshop-kit schema` writes one per kind of
-YAML file; every shipped file validates against its own, broken files do
-not, and every shipped file names its schema in its first line.
+YAML file, templates included; every shipped file validates against its
+own, broken files do not, and every shipped file names its schema in its
+first line.
 
 The schemas are read back with the `jsonschema` library, not with pydantic
 that wrote them.
@@ -27,6 +28,7 @@ EXPECTED = {
     "deck-dilemma.schema.json", "deck-politician-role.schema.json",
     "board-influence-circle.schema.json", "board-partner-matrix.schema.json",
     "board-partner-list.schema.json", "board-checklist.schema.json",
+    "template-card.schema.json", "template-board.schema.json",
 }
 MODELINE = re.compile(r"^# yaml-language-server: \$schema=(?P<path>\S+)$")
 
@@ -59,6 +61,8 @@ def shipped_files() -> list[tuple[Path, str]]:
         for folder, prefix in (("decks", "deck"), ("boards", "board")):
             for path in sorted((kit / folder).glob("*.yaml")):
                 files.append((path, f"{prefix}-{load_yaml(path)['type']}.schema.json"))
+        for folder, kind in (("templates", "card"), ("templates/boards", "board")):
+            files += [(path, f"template-{kind}.schema.json") for path in sorted((kit / folder).glob("*.yaml"))]
     return files
 
 

@@ -13,7 +13,8 @@ from typing import Callable, NamedTuple
 from workshop_kit.builtin import builtin, paper_size
 from workshop_kit.content import Deck, KitContent, load_kit
 from workshop_kit.draw.pdf import render
-from workshop_kit.fonts import Family, FontMissing, family
+from workshop_kit.file_kind import FileKind
+from workshop_kit.fonts import Family, kit_family
 from workshop_kit.impose.home import DoesNotFit, home_grid, impose_home
 from workshop_kit.impose.shop import impose_shop
 from workshop_kit.layout.boxes import CardFaces
@@ -21,7 +22,7 @@ from workshop_kit.layout.card import CardLayout, card_size_setting
 from workshop_kit.layout.checks import check_contrast, check_template
 from workshop_kit.layout.face import too_long
 from workshop_kit.layout.guide import absent_tools, glyph_problems
-from workshop_kit.layout.printing import file_about, paper_name
+from workshop_kit.printing import file_about, paper_name
 from workshop_kit.content.boards import BOARD_MODELS
 from workshop_kit.content.model import CARD_MODELS
 from workshop_kit.content.sheet_layout import SheetLayout
@@ -29,9 +30,8 @@ from workshop_kit.content.follow_up import formats_without_choices, outside_base
 from workshop_kit.draw.raster import image_size, rasterise
 from workshop_kit.draw.svg import render_svg
 from workshop_kit.impose.poster import poster as poster_sheets, needs_tiles, tile
-from workshop_kit.layout.board import (
-    BOARD_KINDS, BOARD_PLACEHOLDERS, BoardLayout, tiles_with_labels,
-)
+from workshop_kit.layout.board import BOARD_PLACEHOLDERS, BoardLayout
+from workshop_kit.layout.tiles import tiles_with_labels
 from workshop_kit.layout.template import LoadedTemplate, load_board_template, load_template
 from workshop_kit.output.card_pictures import card_picture_jobs
 from workshop_kit.output.files import Staging
@@ -128,7 +128,7 @@ def check(root: Path) -> Checked:
     def check_board_template(board_type: str, loaded: LoadedTemplate) -> list[Problem]:
         width, height = paper_size(loaded.template.paper, loaded.template.orientation)
         return (check_template(content, board_type, loaded, BOARD_MODELS[board_type], ("face", "token"),
-                               BOARD_KINDS, BOARD_PLACEHOLDERS)
+                               "boards", BOARD_PLACEHOLDERS)
                 + check_contrast(content, loaded, board_type, None, width, height, ("face",)))
 
     board_templates = _checked_templates(
@@ -139,15 +139,6 @@ def check(root: Path) -> Checked:
     if problems:
         raise ContentError(problems)
     return Checked(content, templates, fam, board_templates)
-
-
-def kit_family(content: KitContent) -> Family:
-    """The kit's font; ContentError at theme.font when it is not installed."""
-    try:
-        return family(content.kit.theme.font)
-    except FontMissing as exc:
-        line, column = content.kit_source.where(("theme", "font"))
-        raise ContentError([Problem("kit.yaml", line, column, "theme.font", str(exc))]) from None
 
 
 def _checked_templates(content: KitContent, types: set[str], problems: list[Problem],
@@ -386,7 +377,7 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
                                    "which the programme uses; build without --only to write it")
         elif content.guide:
             key = guide_key(checked, manifest.files, paper)
-            earlier = previous.whole_build_file("guide", key)
+            earlier = previous.whole_build_file(FileKind.GUIDE, key)
             if earlier is None or force:
                 name, pdf, entry = guide_file(checked, manifest.files, paper, meta)
                 staging.write(name, pdf)
@@ -428,7 +419,7 @@ def guide_file(checked: Checked, files: list[dict], paper: str, meta: dict) -> t
     guide = checked.content.guide
     pdf, pages = render_guide(checked.content, files, paper, checked.family, **meta)
     name = f"guide-{paper}.pdf"
-    return name, pdf, {"path": name, "kind": "guide", "paper": paper, "pages": pages,
+    return name, pdf, {"path": name, "kind": FileKind.GUIDE, "paper": paper, "pages": pages,
                        "qr_urls": [guide.qr_url]}
 
 
@@ -459,7 +450,7 @@ def _deck_job(deck: Deck, cards: list, mode: str, paper: str, kit, meta: dict, a
     described = about(mode, name=deck.name, paper=paper_name(paper), bleed=f"{kit.bleed:g}")
 
     make = partial(_draw_deck, name, sheets, faces, described, meta)
-    return Job(make, lambda manifest, _: manifest.add_sheets(name, "card-deck", deck.slug, sheets, keys))
+    return Job(make, lambda manifest, _: manifest.add_sheets(name, FileKind.CARD_DECK, deck.slug, sheets, keys))
 
 
 def _draw_deck(name: str, sheets, faces: list, described: dict, meta: dict) -> dict[str, bytes]:
@@ -492,8 +483,8 @@ def _board_variant_jobs(board, v, board_layout, tile_paper: str, dpi: int, kit, 
     sheets = poster_sheets(face.width, face.height, v.paper)
 
     def record_poster(manifest: Manifest, files: dict[str, bytes]) -> None:
-        manifest.add_file(path=pdf_name, kind="board-poster", paper=v.paper, pages=1, **common)
-        manifest.add_file(path=png_name, kind="board-png", dpi=dpi,
+        manifest.add_file(path=pdf_name, kind=FileKind.BOARD_POSTER, paper=v.paper, pages=1, **common)
+        manifest.add_file(path=png_name, kind=FileKind.BOARD_PNG, dpi=dpi,
                           pixels=list(image_size(files[png_name])), **common)
         thumb = board_path(board.slug, v.variant)
         manifest.add_board_thumbnail(board.slug, v.variant, thumb, image_size(files[thumb]), len(files[thumb]))
@@ -501,7 +492,7 @@ def _board_variant_jobs(board, v, board_layout, tile_paper: str, dpi: int, kit, 
     jobs = [Job(partial(_draw_poster, pdf_name, png_name, sheets, face, described, meta, board.slug, v.variant,
                         dpi), record_poster, files=3),
             file_job(f"{stem}.svg", partial(render_svg, face, board_layout.builder.family, svg_title),
-                     kind="board-svg", **common)]
+                     kind=FileKind.BOARD_SVG, **common)]
     if v.variant == "blank" and needs_tiles(face.width, face.height, tile_paper):
         tiles = tiles_with_labels(tile(face.width, face.height, tile_paper), board_layout, board)
         regions = [{"page": i + 1, "row": t.row, "column": t.column,
@@ -510,7 +501,7 @@ def _board_variant_jobs(board, v, board_layout, tile_paper: str, dpi: int, kit, 
         tiled = about("tiles", name=title, poster=paper_name(v.paper), paper=paper_name(tile_paper))
         jobs.append(file_job(f"{stem}-{v.paper}-tiles-{tile_paper}.pdf",
                              partial(_draw_items, tiles.sheets, None, face, tiled, meta),
-                             kind="board-tiles", paper=tile_paper, pages=len(tiles.tiles),
+                             kind=FileKind.BOARD_TILES, paper=tile_paper, pages=len(tiles.tiles),
                              rows=tiles.rows, columns=tiles.columns, overlap_mm=tiles.overlap,
                              tiles=regions, **common))
     return jobs
@@ -522,7 +513,7 @@ def _token_job(board, v, paper: str, meta: dict, about: Callable) -> Job:
     described = about("tokens", name=board.model.title, paper=paper_name(paper))
     return file_job(f"boards/{board.slug}-tokens-{paper}.pdf",
                     partial(_draw_items, sheets, v.tokens, None, described, meta),
-                    kind="token-sheet", board=board.slug, variant=v.variant,
+                    kind=FileKind.TOKEN_SHEET, board=board.slug, variant=v.variant,
                     qr_urls=[board.qr_url] if board.qr_url else [], paper=paper,
                     pages=len(sheets.pages), tokens=len(v.tokens), token_size_mm=[w, h],
                     per_sheet=sheets.per_sheet)

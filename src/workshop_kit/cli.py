@@ -342,7 +342,8 @@ def list_command(kit_dir: Path, as_json: bool) -> None:
               help="Folder for the schemas (default: KIT_DIR/schemas).")
 def schema_command(kit_dir: Path, out: Path | None) -> None:
     """Write a JSON Schema for each kind of YAML file, for editors that check as you type."""
-    from workshop_kit.content.schema import SCHEMA_FOLDER, write_schemas
+    from workshop_kit.content.schema import SCHEMA_FOLDER
+    from workshop_kit.schemas import write_schemas
 
     if not kit_dir.is_dir():
         raise click.UsageError(f"no folder '{kit_dir}'")

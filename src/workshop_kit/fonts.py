@@ -13,6 +13,8 @@ import fontpkg
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from workshop_kit.problems import ContentError, Problem
+
 STYLES = {
     "regular": (400, "normal"),
     "bold": (700, "normal"),
@@ -62,6 +64,16 @@ def family(name: str) -> Family:
     for style in STYLES:
         fam.face(style)  # fail early if the package is missing
     return fam
+
+
+def kit_family(content) -> Family:
+    """The font of a kit (its KitContent); ContentError at theme.font when
+    it is not installed. Shared by the build and the report."""
+    try:
+        return family(content.kit.theme.font)
+    except FontMissing as exc:
+        line, column = content.kit_source.where(("theme", "font"))
+        raise ContentError([Problem("kit.yaml", line, column, "theme.font", str(exc))]) from None
 
 
 def _path(name: str, style: str):

@@ -1,5 +1,5 @@
 """The report for the council, stage after stage: the kit, its stored
-responses, the summary (layout/report.py), the PDF (draw/report_pdf.py),
+responses, the summary (tally.py), the PDF (draw/report_pdf.py),
 and the file, written atomically.
 
 The report's default place is `output/report.pdf` of the kit: a build
@@ -14,10 +14,9 @@ from datetime import date, tzinfo
 from pathlib import Path
 from typing import Iterable
 
-from workshop_kit.build import kit_family
 from workshop_kit.content import KitContent, load_kit
-from workshop_kit.fonts import Family
-from workshop_kit.layout.report import Summary, summarise
+from workshop_kit.fonts import Family, kit_family
+from workshop_kit.tally import Summary, summarise
 from workshop_kit.output.files import Staging
 from workshop_kit.store.records import StoredResponse
 

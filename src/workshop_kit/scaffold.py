@@ -18,8 +18,9 @@ from pathlib import Path
 
 from workshop_kit.builtin import default_templates_dir, starter_kit
 from workshop_kit.content.model import is_slug, slug_from
-from workshop_kit.content.schema import SCHEMA_FOLDER, write_schemas
+from workshop_kit.content.schema import SCHEMA_FOLDER
 from workshop_kit.output.files import OutputError, output_error
+from workshop_kit.schemas import write_schemas
 
 KIT_FILES = ("kit.yaml", "guide.yaml")
 KIT_FOLDERS = ("decks", "boards")

@@ -11,7 +11,7 @@ from workshop_kit.builtin import builtin
 from workshop_kit.content.model import (
     CARD_MODELS, LINKS, is_slug, placeholders, slug_from, Card, DeckHead, Kit, Size,
 )
-from workshop_kit.content.boards import BOARD_MODELS, filled_in
+from workshop_kit.content.boards import BOARD_MODELS, board_type, filled_in
 from workshop_kit.content.forms import Form
 from workshop_kit.content.guide import Guide, guide_url, read_guide
 from workshop_kit.content.sheet_layout import SheetLayout, default_layout, load_sheet_layout
@@ -321,27 +321,21 @@ def _load_board(path: Path, root: Path, kit: Kit | None, problems: list) -> Boar
 
 def _check_boards(boards: list[Board], problems: list, unread: set[str] = frozenset(),
                   following: list | None = None) -> None:
+    """Ids unique in each list of a board, and each board type's own checks
+    against the kit's other boards; a problem that names a board file that
+    could not be read is held back (`following`)."""
     by_slug = {b.slug: b for b in boards}
     for board in boards:
-        model = board.model
-        for list_name in ("elements", "partners"):
+        for list_name, items in board.model:
+            if not (isinstance(items, list) and items and all(hasattr(item, "id") for item in items)):
+                continue
             seen: dict[str, int] = {}
-            for i, item in enumerate(getattr(model, list_name, [])):
+            for i, item in enumerate(items):
                 duplicate = _duplicate(board.source, list_name, seen, i, item.id)
                 if duplicate:
                     problems.append(duplicate)
-        if board.type == "influence-circle":
-            names = [r.name for r in model.rings]
-            for i, element in enumerate(model.elements):
-                if element.ring is not None and element.ring not in names:
-                    problems.append(board.source.problem(("elements", i, "ring"),
-                        _unknown("ring", element.ring, names) + f" (rings: {', '.join(names)})"))
-        if board.type == "partner-list" and model.partners_from:
-            target = by_slug.get(model.partners_from)
-            if target is None or target.type != "partner-matrix":
-                matrices = [b.slug for b in boards if b.type == "partner-matrix"]
-                (following if model.partners_from in unread else problems).append(board.source.problem(("partners_from",),
-                    _unknown("partner-matrix board", model.partners_from, matrices)))
+        for problem, held_back in board_type(board.type).check(board, by_slug, unread):
+            (following if held_back and following is not None else problems).append(problem)
 
 
 def _check_guide_tools(source: Source, decks: list[str], boards: list[str], filled: dict[str, bool],

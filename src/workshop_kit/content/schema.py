@@ -1,7 +1,7 @@
 """JSON Schemas of the kit's YAML files, for editors that check and complete
 as you type, and the modeline that tells the editor which schema a file uses.
 
-Each kind of file is one entry in KINDS: where such files sit in a kit and
+Each kind of content file is one entry in KINDS: where such files sit in a kit and
 the pydantic model they are checked against. The schema is the model's own
 JSON Schema (draft 2020-12); what is checked outside pydantic (card size
 presets, label names, colours, URLs) is declared for the schema beside the
@@ -20,7 +20,6 @@ from pydantic import BaseModel, Field, create_model
 from workshop_kit.content.boards import BOARD_MODELS
 from workshop_kit.content.guide import GuideModel
 from workshop_kit.content.model import CARD_MODELS, DeckHead, Kit
-from workshop_kit.output.files import Staging
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_FOLDER = "schemas"
@@ -28,7 +27,7 @@ MODELINE_START = "# yaml-language-server:"
 
 
 @dataclass(frozen=True)
-class FileKind:
+class YamlKind:
     """A kind of YAML file: the folder it sits in (relative to the kit) and its model."""
 
     folder: str
@@ -38,6 +37,9 @@ class FileKind:
     def schema(self) -> dict:
         schema = self.model.model_json_schema()
         return {"$schema": DIALECT, "title": self.title, **{k: v for k, v in schema.items() if k != "title"}}
+
+    def text(self) -> str:
+        return json.dumps(self.schema(), indent=2, ensure_ascii=False) + "\n"
 
 
 def deck_kind(card_type: str) -> str:
@@ -60,11 +62,11 @@ def _deck_model(card_type: str) -> type[BaseModel]:
     )
 
 
-KINDS: dict[str, FileKind] = {
-    "kit": FileKind("", Kit, "kit.yaml"),
-    "guide": FileKind("", GuideModel, "guide.yaml: the facilitator guide"),
-    **{deck_kind(t): FileKind("decks", _deck_model(t), f"Deck of {t} cards") for t in CARD_MODELS},
-    **{board_kind(t): FileKind("boards", m, f"Board: {t}") for t, m in BOARD_MODELS.items()},
+KINDS: dict[str, YamlKind] = {
+    "kit": YamlKind("", Kit, "kit.yaml"),
+    "guide": YamlKind("", GuideModel, "guide.yaml: the facilitator guide"),
+    **{deck_kind(t): YamlKind("decks", _deck_model(t), f"Deck of {t} cards") for t in CARD_MODELS},
+    **{board_kind(t): YamlKind("boards", m, f"Board: {t}") for t, m in BOARD_MODELS.items()},
 }
 
 
@@ -73,20 +75,12 @@ def schema_file(kind: str) -> str:
     return f"{kind}.schema.json"
 
 
-def modeline(kind: str) -> str:
-    """The first line of a YAML file of this kind: where editors find its schema."""
-    depth = len(Path(KINDS[kind].folder).parts)
+def modeline(kind: str, folder: str | None = None) -> str:
+    """The first line of a YAML file of this kind (one of KINDS, or one in
+    `folder` of the kit): where editors find its schema."""
+    depth = len(Path(KINDS[kind].folder if folder is None else folder).parts)
     return f"{MODELINE_START} $schema={'../' * depth}{SCHEMA_FOLDER}/{schema_file(kind)}"
 
 
 def schema_text(kind: str) -> str:
-    return json.dumps(KINDS[kind].schema(), indent=2, ensure_ascii=False) + "\n"
-
-
-def write_schemas(out: Path) -> list[str]:
-    """Write every schema into out (atomically); the file names written."""
-    with Staging(out) as staging:
-        for kind in KINDS:
-            staging.write(schema_file(kind), schema_text(kind).encode("utf-8"))
-        staging.commit()
-        return list(staging.names)
+    return KINDS[kind].text()

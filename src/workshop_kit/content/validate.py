@@ -30,11 +30,17 @@ def _problems(source: Source, model: type[BaseModel], data: Any, prefix: tuple, 
     located = [(_user_path(data, error["loc"]), error) for error in errors]
     # A misspelt key ('titel') is named with the field it was meant to be;
     # that field is then not reported missing too.
+    extra = {loc for loc, error in located if error["type"] == "extra_forbidden"}
     meant = {loc[:-1] + (match,) for loc, error in located if error["type"] == "extra_forbidden"
              if (match := closest(str(loc[-1]), _allowed_keys(model, loc[:-1], data)))}
     out, seen = [], set()
     for loc, error in located:
         if error["type"] == "missing" and loc in meant:
+            continue
+        stray = _stray_key(model, data, loc) if error["type"] == "missing" else None
+        if stray is not None and loc[:-1] + (stray,) not in extra:  # unknown keys let through: no kind yet
+            out.append(source.problem(prefix + loc[:-1] + (stray,),
+                                      f"unknown field '{stray}'; did you mean '{loc[-1]}'?", key=True))
             continue
         if error["type"].endswith("_type") and any(
                 other is not error and other_loc[:len(loc)] == loc and not other["type"].endswith("_type")
@@ -48,6 +54,15 @@ def _problems(source: Source, model: type[BaseModel], data: Any, prefix: tuple, 
         seen.add(key)
         out.append(_problem(source, model, data, prefix, dict(error, loc=loc)))
     return out
+
+
+def _stray_key(model: type[BaseModel], data: Any, loc: tuple) -> str | None:
+    """A key given beside a missing field that is probably that field misspelt."""
+    parent = _at(data, loc[:-1])
+    if not isinstance(parent, dict) or not isinstance(loc[-1], str):
+        return None
+    allowed = _allowed_keys(model, loc[:-1], data)
+    return closest(loc[-1], [key for key in parent if isinstance(key, str) and key not in allowed])
 
 
 def _at(data: Any, loc: tuple) -> Any:
@@ -155,25 +170,50 @@ def error_message(error: dict) -> str:
 
 
 def _allowed_keys(model: type[BaseModel], loc: tuple, data: Any) -> list[str]:
-    """Field names of the model found at loc inside model."""
-    current: Any = model
+    """Field names of the model found at loc inside model; where a union of
+    models is told apart by a field (kind, type), the member the data names."""
+    annotation: Any = model
+    value = data
     keyed = False  # the next part is a key of a mapping of models, not a field
     for part in loc:
         if isinstance(part, int) or keyed:
             keyed = False
+            value = _at(value, (part,))
             continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return []
-        info = current.model_fields.get(part)
+        current = _member_for(annotation, value)
+        info = current.model_fields.get(part) if current is not None else None
         if info is None:
             return []
         keyed = _is_mapping(info.annotation)
-        current = _model_in(info.annotation)
-        if current is None:
-            return []
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
-    return []
+        annotation = info.annotation
+        value = _at(value, (part,))
+    current = _member_for(annotation, value)
+    return list(current.model_fields) if current is not None else []
+
+
+def _member_for(annotation: Any, value: Any) -> type[BaseModel] | None:
+    """The model in an annotation that takes `value`: among several, the
+    one whose kind or type field is the value's."""
+    models = _models_in(annotation)
+    if isinstance(value, dict):
+        for model in models:
+            for tag in ("kind", "type"):
+                info = model.model_fields.get(tag)
+                if info is not None and value.get(tag) in (getattr(info.annotation, "__args__", None) or ()):
+                    return model
+    return models[0] if models else None
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    found: list[type[BaseModel]] = []
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found += [m for m in _models_in(arg) if m not in found]
+    meta = getattr(annotation, "__origin__", None)
+    if meta is not None and not found:
+        found = _models_in(meta)
+    return found
 
 
 def _is_mapping(annotation: Any) -> bool:
@@ -181,16 +221,3 @@ def _is_mapping(annotation: Any) -> bool:
         return True
     return any(_is_mapping(arg) for arg in getattr(annotation, "__args__", ()) or ()
                if getattr(arg, "__origin__", None) is not None)
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()) or ():
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    meta = getattr(annotation, "__origin__", None)
-    if meta is not None:
-        return _model_in(meta)
-    return None

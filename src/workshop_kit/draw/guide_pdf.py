@@ -15,7 +15,8 @@ from workshop_kit.draw.pdf import MM, draw_face
 from workshop_kit.fonts import Family
 from workshop_kit.layout.boxes import Box, Face, QRSymbol
 from workshop_kit.layout.guide import Materials, Plan, materials, plan
-from workshop_kit.layout.printing import paper_name
+from workshop_kit.file_kind import FileKind
+from workshop_kit.printing import paper_name
 from workshop_kit.qr import encode
 
 QR_MM = 38          # the follow-up code, quiet zone included
@@ -184,7 +185,7 @@ class _Setter(DocumentStyle):
                                              paper=self.paper_name(total.paper), sides=sides),
                                   self.cell_bold))
         bring = []
-        token_sheets = sum(i.sheets or 0 for i in stuff.printed if i.kind == "token-sheet")
+        token_sheets = sum(i.sheets or 0 for i in stuff.printed if i.kind == FileKind.TOKEN_SHEET)
         if stuff.tokens:
             bring.append(self.label("guide_tokens", tokens=stuff.tokens, sheets=token_sheets))
         if stuff.post_its:
@@ -217,11 +218,11 @@ class _Setter(DocumentStyle):
 
     def kind(self, item) -> str:
         """What a printed file is, in a few words."""
-        if item.kind == "card-deck":
+        if item.kind == FileKind.CARD_DECK:
             return self.label("guide_kind_cards" if item.sheets is not None else "guide_kind_shop")
-        if item.kind == "board-tiles":
+        if item.kind == FileKind.BOARD_TILES:
             return self.label("guide_kind_tiles", paper=self.paper_name(item.paper))
-        if item.kind == "token-sheet":
+        if item.kind == FileKind.TOKEN_SHEET:
             return self.label("guide_kind_tokens", tokens=item.tokens // max(1, item.copies))
         if item.variant == "filled":
             return self.label("guide_kind_filled")

@@ -21,7 +21,7 @@ from workshop_kit.content.kit import KitContent
 from workshop_kit.draw.document import DocumentStyle, page_frame, write_document
 from workshop_kit.draw.pdf import MM, colour
 from workshop_kit.fonts import Family
-from workshop_kit.layout.report import (
+from workshop_kit.tally import (
     ALL, NOT_GIVEN, OTHER, Breakdown, CardAnswers, ChoiceTable, ScaleTable, Summary,
     Tally, scale_mean,
 )

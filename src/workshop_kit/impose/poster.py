@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from workshop_kit.builtin import builtin, paper_size
 from workshop_kit.impose.plan import Page, Placement, Segment, Sheets
 from workshop_kit.layout.boxes import Box
+from workshop_kit.layout.tiles import LABEL_BAND
 
 OVERLAP = 10.0      # mm printed on both neighbouring tiles, to glue over
-LABEL_BAND = 9.0    # mm at the foot of each tile for its row, column and map
 MARK = 4.0          # mm arms of the alignment crosses
 
 

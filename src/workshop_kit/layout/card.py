@@ -12,9 +12,8 @@ from workshop_kit.layout.template import LoadedTemplate
 from workshop_kit.problems import Problem
 
 
-# What a card template can use: the element kinds and the {placeholders}
-# of its fixed texts (the keys of CardLayout._values).
-CARD_KINDS = frozenset({"fill", "text", "qr"})
+# What a card template's fixed texts can use: the keys of CardLayout._values.
+# (The element kinds a card can draw are those registered for cards.)
 CARD_PLACEHOLDERS = frozenset({"title", "deck", "n", "total", "number", "kit", "organisation", "type", "url"})
 
 

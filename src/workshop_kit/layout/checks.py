@@ -9,8 +9,9 @@ from pydantic import BaseModel
 
 from workshop_kit.content import Deck, KitContent
 from workshop_kit.content.model import CARD_MODELS, placeholders
-from workshop_kit.layout.card import CARD_KINDS, CARD_PLACEHOLDERS
+from workshop_kit.layout.card import CARD_PLACEHOLDERS
 from workshop_kit.layout.colours import MIN_CONTRAST, Palette, contrast
+from workshop_kit.layout.elements.registry import is_refused, kind_of, kinds_on
 from workshop_kit.layout.template import LoadedTemplate
 from workshop_kit.problems import Problem, Shared, did_you_mean
 
@@ -40,10 +41,11 @@ def _field_kind(model: type[BaseModel], path: str) -> str | None:
 def check_template(kit: KitContent, card_type: str, loaded: LoadedTemplate,
                    model: type[BaseModel] | None = None,
                    sides: tuple[str, ...] = ("front", "back"),
-                   kinds: frozenset[str] = CARD_KINDS,
+                   surface: str = "cards",
                    allowed: frozenset[str] = CARD_PLACEHOLDERS) -> list[Problem]:
     """Problems of a template: the fields, labels, colour roles, element
-    kinds and placeholders it names that its layout does not have."""
+    kinds and placeholders it names that its layout does not have. Element
+    kinds not drawn on the `surface` ("cards" or "boards") are refused."""
     problems: list[Problem] = []
     src = loaded.source
     model = model or CARD_MODELS[card_type]
@@ -57,15 +59,22 @@ def check_template(kit: KitContent, card_type: str, loaded: LoadedTemplate,
                                         f"unknown colour role '{face.background}'" + did_you_mean(face.background, palette.roles())))
         for i, element in enumerate(face.elements):
             at = (side, "elements", i)
-            if element.kind not in kinds:
+            if is_refused(element, surface):
                 problems.append(src.problem(at + ("kind",), f"a {card_type} template cannot draw "
-                                            f"'{element.kind}' elements (it can: {', '.join(sorted(kinds))})"))
-            for role_field in ("fill", "colour", "label_colour"):
-                role = getattr(element, role_field)
-                if role is not None and role not in palette:
+                                            f"'{element.kind}' elements (it can: {', '.join(kinds_on(surface))})"))
+                continue
+            if not kind_of(element.kind).draws(model):
+                *most, last = kind_of(element.kind).needs
+                needs = f"{', '.join(most)} and {last}" if most else last
+                problems.append(src.problem(at + ("kind",), f"'{element.kind}' elements draw a board's {needs}, "
+                                            f"which a {card_type} board does not have (its template can draw: "
+                                            f"{', '.join(kinds_on(surface, model))})"))
+                continue
+            for role_field, role in element.colour_roles().items():
+                if role not in palette:
                     problems.append(src.problem(at + (role_field,),
                                                 f"unknown colour role '{role}'" + did_you_mean(role, palette.roles())))
-            for j, item in enumerate(element.content):
+            for j, item in enumerate(getattr(element, "content", ())):
                 item_at = at + ("content", j)
                 if item.field is not None:
                     kind = _field_kind(model, item.field)
@@ -109,18 +118,19 @@ def check_contrast(kit: KitContent, loaded: LoadedTemplate, card_type: str, deck
             continue
         layers = []
         for i, element in enumerate(face.elements):
+            layer, colours = element.layer(), element.text_colours()
+            if layer is not None:
+                if layer in palette:
+                    layers.append((element.box.resolve(width, height), layer))
+                continue
+            if not colours:
+                continue
             box = element.box.resolve(width, height)
-            if element.kind == "fill":
-                if element.fill in palette:
-                    layers.append((box, element.fill))
-                continue
-            if element.kind != "text":
-                continue
             behind = face.background
             for fill_box, role in layers:
                 if fill_box.contains(box):
                     behind = role
-            for role in {element.colour, element.label_colour or element.colour}:
+            for role in colours:
                 if role not in palette:
                     continue
                 ratio = contrast(palette[role], palette[behind])

@@ -1,10 +1,11 @@
-"""One face from a face template: fills, fitted text and QR codes placed
-in boxes. Cards and boards both build their faces here."""
+"""One face from a face template: each element laid out in its box by
+its kind (layout/elements/), and the fitting of text that the kinds share.
+Cards and boards both build their faces here."""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from statistics import median
 from typing import Callable
 
@@ -13,12 +14,12 @@ from pydantic import BaseModel
 from workshop_kit.content import KitContent
 from workshop_kit.content.model import LINKS, placeholders
 from workshop_kit.fonts import Family
-from workshop_kit.layout.boxes import Box, Face, Fill, QRSymbol, TextRun
+from workshop_kit.layout.boxes import Box, Face, TextRun
 from workshop_kit.layout.colours import Palette
-from workshop_kit.layout.template import Element, FaceTemplate
+from workshop_kit.layout.elements.base import ElementSpec, Lettering
+from workshop_kit.layout.elements.registry import kind_of
 from workshop_kit.layout.text import PT_TO_MM, Block, Misfit, Span, Typesetter, combine, parse_markup
 from workshop_kit.problems import Problem, Shared
-from workshop_kit.qr import QUIET_ZONE, TooLong, capacity, encode, largest_version
 
 MIN_MODULE_MM = 0.4
 
@@ -44,7 +45,7 @@ def too_long(of: str, length: int, limit: int) -> str:
             f"(at most {limit} characters); shorten it by at least {length - limit} characters")
 
 
-def scaled_box(element: Element, width: float, height: float, scale: float) -> Box:
+def scaled_box(element: ElementSpec, width: float, height: float, scale: float) -> Box:
     """An element's box on a face `scale` times its template's reference size."""
     ref = element.box.resolve(width / scale, height / scale)
     return Box(ref.x * scale, ref.y * scale, ref.width * scale, ref.height * scale)
@@ -79,21 +80,17 @@ class Subject:
         return Shared(at, kind, self.found_on, worst)
 
 
-Handler = Callable[["FaceBuilder", Element, Box, Subject, list], list]
-
-
 @dataclass
 class FaceBuilder:
     kit: KitContent
     family: Family
-    handlers: dict[str, Handler] = field(default_factory=dict)
 
     def __post_init__(self):
         self.setter = Typesetter(self.family, self.kit.kit.language)
         self.titles = self.kit.card_titles
         self.typical: dict[tuple[int, str], int] = {}  # (deck's cards, field) -> usual length
 
-    def face(self, spec: FaceTemplate, width: float, height: float, subject: Subject,
+    def face(self, spec, width: float, height: float, subject: Subject,
              problems: list[Problem]) -> Face:
         """Lay out a face. Templates are drawn at a reference size; a face
         `scale` times larger scales every box and font size with it."""
@@ -103,47 +100,10 @@ class FaceBuilder:
             if element.when == "qr" and not subject.url:
                 continue
             box = scaled_box(element, width, height, s)
-            if element.kind == "fill":
-                items.append(Fill(box, subject.palette[element.fill], _edges(box, width, height)))
-            elif element.kind == "qr":
-                items.extend(self.qr(box, subject, element, problems))
-            elif element.kind == "text":
-                items.extend(self.text(box, element, subject, problems))
-            else:
-                items.extend(self.handlers[element.kind](self, element, box, subject, problems))
+            items.extend(kind_of(element.kind).lay_out(self, element, box, subject, problems, (width, height)))
         return Face(width, height, subject.palette[spec.background], tuple(items))
 
-    def qr(self, box: Box, subject: Subject, element: Element, problems) -> list:
-        if not subject.url:
-            return []
-        noun, name = subject.found_on
-        of = f" of {noun} {name}" if name else ""
-        length = len(subject.url.encode("utf-8"))
-        try:
-            matrix = encode(subject.url, element.level)
-        except TooLong as exc:
-            problems.append(subject.shared("url", "qr-too-long", length,
-                too_long(of, length, exc.limit), ("qr_url",)))
-            return []
-        size = min(box.width, box.height)
-        symbol = QRSymbol(Box(box.right - size, box.y, size, size), matrix,
-                          subject.palette["ink"], subject.palette["paper"])
-        if symbol.module_mm < MIN_MODULE_MM:
-            modules = math.floor(size / MIN_MODULE_MM + 1e-9) - 2 * QUIET_ZONE
-            limit = capacity(element.level, largest_version(modules))
-            message = (f"the QR code's modules would be {symbol.module_mm:.2f} mm, below {MIN_MODULE_MM} mm, "
-                       f"and would not scan from arm's length: ")
-            if limit == 0:
-                problems.append(subject.problem(("qr_url",), message +
-                    f"the QR box of {size:g} mm is too small for any QR code; enlarge it in the template"))
-            else:
-                problems.append(subject.shared("url", "qr-dense", length,
-                    message + f"the follow-up URL{of} has {length} characters, and the {size:g} mm QR box "
-                    f"holds at most {limit} at {MIN_MODULE_MM} mm a module; shorten it by at least "
-                    f"{length - limit} characters, or enlarge the QR box in the template", ("qr_url",)))
-        return [symbol]
-
-    def blocks(self, element: Element, subject: Subject) -> tuple[list[Block], list[str], set[str]]:
+    def blocks(self, element, subject: Subject) -> tuple[list[Block], list[str], set[str]]:
         """Paragraphs of a text element, the field each shows ("" for a
         fixed text or a heading alone), and the placeholders of its fixed texts."""
         labels = self.kit.labels
@@ -193,8 +153,18 @@ class FaceBuilder:
                     owners.append(item.field)
         return blocks, owners, used
 
-    def text(self, box: Box, element: Element, subject: Subject, problems,
-             blocks: list[Block] | None = None) -> list[TextRun]:
+    def label(self, element: Lettering, box: Box, subject: Subject, problems, text: str,
+              style: str = "bold", colour=None, align: str = "center", valign: str = "middle") -> list[TextRun]:
+        """One fitted label in a box, in the element's lettering."""
+        colour = colour if colour is not None else subject.palette[element.colour]
+        return self.text(box, element, subject, problems, blocks=[Block((Span(text, style, colour),))],
+                         align=align, valign=valign)
+
+    def text(self, box: Box, element: Lettering, subject: Subject, problems,
+             blocks: list[Block] | None = None, align: str | None = None,
+             valign: str | None = None) -> list[TextRun]:
+        """Blocks (the element's own content by default) fitted to the box,
+        aligned as the element says unless `align` and `valign` are given."""
         owners: list[str] = []
         used: set[str] = set()
         if blocks is None:
@@ -213,10 +183,11 @@ class FaceBuilder:
         if size is None:
             problems.append(self.misfit(lines, blocks, owners, used, box, element, subject))
             return []
-        return self.runs(lines, size, element, box, subject.palette)
+        return self.runs(lines, size, element, box, subject.palette,
+                         align or getattr(element, "align", "left"), valign or getattr(element, "valign", "top"))
 
     def misfit(self, why: Misfit, blocks: list[Block], owners: list[str], used: set[str], box: Box,
-               element: Element, subject: Subject) -> Problem | Shared:
+               element: Lettering, subject: Subject) -> Problem | Shared:
         """The problem of a text that does not fit: at the fields that take
         the box, with each one's share and how much to shorten; at the
         setting that fills it when it shows no field (the follow-up URL, or
@@ -236,7 +207,7 @@ class FaceBuilder:
                     f"the printed follow-up URL does not fit its box: {where} {why}{cut}, "
                     f"or enlarge the box in the template")
             name_hint = ", shorten the deck's name" if "deck" in used else ""
-            fixed = " ".join(item.text for item in element.content if item.text)
+            fixed = " ".join(item.text for item in getattr(element, "content", ()) if item.text)
             return subject.shared("card_size", f"fixed-text {fixed}", over,
                 f"a fixed text of the {subject.type} template does not fit at this card size: "
                 f"{where} {why}; choose a larger card size{name_hint} or enlarge the box in the template")
@@ -281,13 +252,14 @@ class FaceBuilder:
                 out[f] = (now - typical, now, typical)
         return out
 
-    def runs(self, lines, size: float, element: Element, box: Box, palette: Palette) -> list[TextRun]:
+    def runs(self, lines, size: float, element: Lettering, box: Box, palette: Palette, align: str,
+             valign: str) -> list[TextRun]:
         lead = size * element.leading
         total = self.setter.height_pt(lines, size, element.leading) * PT_TO_MM
         top = box.top
-        if element.valign == "middle":
+        if valign == "middle":
             top = box.top - (box.height - total) / 2
-        elif element.valign == "bottom":
+        elif valign == "bottom":
             top = box.y + total
         ascent = self.family.ascent("regular")
         runs: list[TextRun] = []
@@ -296,9 +268,9 @@ class FaceBuilder:
             y_pt += size * line.gap_before
             baseline = top - (y_pt + (lead - size) / 2 + size * ascent * 0.92) * PT_TO_MM
             shift = 0.0
-            if element.align != "left":
+            if align != "left":
                 free = box.width / PT_TO_MM - line.width_pt
-                shift = free / 2 if element.align == "center" else free
+                shift = free / 2 if align == "center" else free
             for span in line.spans:
                 runs.append(TextRun(box.x + (span.x_pt + shift) * PT_TO_MM, baseline, span.text,
                                     self.family.face(span.style), size,
@@ -322,16 +294,3 @@ def _clip(text: str, most: int = 60) -> str:
 
 def _round_up(value: float, step: int) -> int:
     return max(step, math.ceil(value / step) * step)
-
-
-def _edges(box: Box, width: float, height: float, eps: float = 1e-6) -> frozenset[str]:
-    edges = set()
-    if box.x <= eps:
-        edges.add("left")
-    if box.y <= eps:
-        edges.add("bottom")
-    if box.right >= width - eps:
-        edges.add("right")
-    if box.top >= height - eps:
-        edges.add("top")
-    return frozenset(edges)

@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from workshop_kit.fonts import Family
-from workshop_kit.layout.printing import SCREEN_KINDS, printed_duplex, sheets_of
+from workshop_kit.file_kind import SCREEN_KINDS, FileKind
+from workshop_kit.printing import printed_duplex, sheets_of
 from workshop_kit.problems import Problem
 
 MINUTES_A_DAY = 24 * 60
@@ -188,11 +189,11 @@ def materials(files: Sequence[dict], used: Sequence[str], *, groups: int, partic
     used_set = set(used)
     per_group = used_set if per_group is None else set(per_group)
     filled = set(filled)
-    files = [f for f in files if f.get("kind") not in ("guide", "card-picture")]  # a picture a card: not listed
-    has_home = {_name(f) for f in files if f.get("kind") == "card-deck" and f.get("mode") == "home"}
-    tiled = {(_name(f), f.get("variant")) for f in files if f.get("kind") == "board-tiles"}
+    files = [f for f in files if f.get("kind") not in (FileKind.GUIDE, FileKind.CARD_PICTURE)]  # (a picture a card)
+    has_home = {_name(f) for f in files if f.get("kind") == FileKind.CARD_DECK and f.get("mode") == "home"}
+    tiled = {(_name(f), f.get("variant")) for f in files if f.get("kind") == FileKind.BOARD_TILES}
     poster_on_office_paper = {(_name(f), f.get("variant")) for f in files
-                              if f.get("kind") == "board-poster" and f.get("paper") == paper}
+                              if f.get("kind") == FileKind.BOARD_POSTER and f.get("paper") == paper}
 
     printed: list[PrintItem] = []
     other: list[OtherFile] = []
@@ -214,31 +215,31 @@ def materials(files: Sequence[dict], used: Sequence[str], *, groups: int, partic
             skip(entry, DIGITAL)
         elif name not in used_set:
             skip(entry, UNUSED)
-        elif kind == "board-poster" and entry.get("variant") == "filled":
+        elif kind == FileKind.BOARD_POSTER and entry.get("variant") == "filled":
             if name in filled:
                 add(entry, duplex=False, copies=1)
             else:
                 skip(entry, FILLED)
         elif name not in per_group:
             skip(entry, BLANK)
-        elif kind == "card-deck" and entry.get("mode") == "home":
+        elif kind == FileKind.CARD_DECK and entry.get("mode") == "home":
             add(entry, duplex=printed_duplex(entry))
-        elif kind == "card-deck":
+        elif kind == FileKind.CARD_DECK:
             if name in has_home:
                 skip(entry, PRINT_SHOP)
             else:
                 add(entry, duplex=False, sheets=False)
-        elif kind == "board-poster":
+        elif kind == FileKind.BOARD_POSTER:
             if key in tiled and key not in poster_on_office_paper:
                 skip(entry, POSTER)
             else:
                 add(entry, duplex=False)
-        elif kind == "board-tiles":
+        elif kind == FileKind.BOARD_TILES:
             if key in poster_on_office_paper:
                 skip(entry, TILES)
             else:
                 add(entry, duplex=False)
-        elif kind == "token-sheet":
+        elif kind == FileKind.TOKEN_SHEET:
             add(entry, duplex=False, tokens=int(entry.get("tokens", 0)))
         else:
             skip(entry, OTHER)
@@ -250,9 +251,9 @@ def materials(files: Sequence[dict], used: Sequence[str], *, groups: int, partic
     for item in printed:
         if item.sheets is not None:
             totals[(item.paper, item.duplex)] = totals.get((item.paper, item.duplex), 0) + item.sheets
-    tiles = [item for item in printed if item.kind == "board-tiles"]
-    cut = any(item.kind in ("token-sheet", "board-tiles")
-              or (item.kind == "card-deck" and item.sheets is not None) for item in printed)
+    tiles = [item for item in printed if item.kind == FileKind.BOARD_TILES]
+    cut = any(item.kind in (FileKind.TOKEN_SHEET, FileKind.BOARD_TILES)
+              or (item.kind == FileKind.CARD_DECK and item.sheets is not None) for item in printed)
     return Materials(
         groups=groups,
         printed=tuple(printed),

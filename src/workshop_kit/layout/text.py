@@ -10,6 +10,7 @@ from functools import lru_cache
 import pyphen
 
 from workshop_kit.fonts import Family
+from workshop_kit.layout.boxes import TextRun
 
 PT_TO_MM = 25.4 / 72
 HYPHEN = "-"
@@ -274,3 +275,13 @@ def _hyphenator(language: str):
 @lru_cache(maxsize=65536)
 def _iterate(hyphenator, word: str) -> tuple[tuple[str, str], ...]:
     return tuple(hyphenator.iterate(word))
+
+
+def runs_at(family: Family, text: str, style: str, size: float, colour, x: float, y: float,
+            align: str, angle: float = 0.0) -> list[TextRun]:
+    """One line of text at (x, y), aligned there; turned 90 degrees when `angle` is 90."""
+    width = family.width(text, style, size) * PT_TO_MM
+    shift = {"left": 0.0, "center": width / 2, "right": width}[align]
+    if angle == 90:
+        return [TextRun(x, y - shift, text, family.face(style), size, colour, 90.0)]
+    return [TextRun(x - shift, y, text, family.face(style), size, colour)]

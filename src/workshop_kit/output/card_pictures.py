@@ -15,6 +15,7 @@ from functools import partial
 from workshop_kit.draw.pdf import render
 from workshop_kit.draw.raster import image_size, rasterise_each
 from workshop_kit.draw.svg import render_svg
+from workshop_kit.file_kind import FileKind
 from workshop_kit.fonts import family
 from workshop_kit.impose.plan import Page, Placement, Sheets
 from workshop_kit.layout.boxes import CardFaces
@@ -22,7 +23,7 @@ from workshop_kit.output.jobs import Job
 from workshop_kit.output.manifest import Manifest
 
 FORMATS = ("png", "svg")
-KIND = "card-picture"
+KIND = FileKind.CARD_PICTURE
 FOLDER = "cards/"
 SIDES = ("front", "back")
 CARDS_PER_JOB = 25

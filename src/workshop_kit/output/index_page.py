@@ -13,9 +13,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any, Iterable
 
-from workshop_kit.layout.printing import (
-    SCREEN_KINDS, cutting_label, fill_label, paper_name, printed_duplex, sheets_of,
-)
+from workshop_kit.file_kind import SCREEN_KINDS, FileKind
+from workshop_kit.printing import cutting_label, fill_label, paper_name, printed_duplex, sheets_of
 
 CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
 OFFICE_PAPERS = ("a4", "letter")
@@ -147,7 +146,7 @@ class _Page:
             facts.append((self.text("index_type"), self.labels.get(deck["type"], deck["type"])))
         if deck.get("size_mm"):
             facts.append((self.text("index_size"), self.size(*deck["size_mm"])))
-        files = sorted((f for f in self.files if f.get("deck") == name and f.get("kind") != "card-picture"),
+        files = sorted((f for f in self.files if f.get("deck") == name and f.get("kind") != FileKind.CARD_PICTURE),
                        key=lambda f: (_kind_rank(f), f.get("mode") != "home", f["path"]))
         gallery = "".join(self.card_item(card) for card in cards)
         return (f'<section id="deck-{escape(name)}" class="group" aria-labelledby="deck-{escape(name)}-title">'

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from workshop_kit.file_kind import FileKind
 from workshop_kit.impose.plan import Sheets
 
 
@@ -34,7 +35,7 @@ class Manifest:
         }
         return entry
 
-    def add_sheets(self, name: str, kind: str, deck: str, sheets: Sheets,
+    def add_sheets(self, name: str, kind: FileKind, deck: str, sheets: Sheets,
                    cards: list[tuple[str, str]]) -> None:
         self.files.append({
             "path": name, "kind": kind, "deck": deck, "mode": sheets.mode,

@@ -1,15 +1,14 @@
 """What the files of a build mean for the people who print them, shared by
-the facilitator guide, index.html and the PDFs' own titles: sheets per
-copy, paper names, which files are for screens, and fixed texts with their
-{placeholders} filled in."""
+the facilitator guide, index.html and the PDFs' own titles: sides and
+cutting by sheet layout, sheets per copy, paper names and fixed texts with their
+{placeholders} filled in. Below every stage that words a file: layout's
+materials list, draw's PDFs, output's index page and the build."""
 
 from __future__ import annotations
 
 import math
 import string
 from typing import Any
-
-SCREEN_KINDS = ("board-png", "board-svg", "card-picture")  # files for screens, never printed
 
 
 def printed_duplex(entry: dict[str, Any]) -> bool:

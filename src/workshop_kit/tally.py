@@ -1,10 +1,12 @@
 """What came out of it: the stored answers to the follow-up forms, counted
 against the kit's cards, boards and guide, for the report to the council.
 
-Pure: records in, tallies out; nothing is read or drawn here. Every answer
-is kept somewhere: an answer to a question the form no longer asks is
-tallied under its id, and the answers to a card that left the kit under
-that card. Contact details are never carried over, only the number of
+Pure: records in, tallies out; nothing is read or drawn here. It sits at
+layout's stage (content and answers in, what the report draws out), below
+the store: it counts any records with the fields of a stored response
+(AnsweredForm), so the store is not imported. Every answer is kept
+somewhere: an answer to a question the form no longer asks is tallied
+under its id, and the answers to a card that left the kit under that card. Contact details are never carried over, only the number of
 people who agreed to be contacted.
 """
 
@@ -13,12 +15,31 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterable
+from typing import Iterable, Protocol
 
 from workshop_kit.content.follow_up import Target, deck_colour, dialogue_formats, kit_form, targets
 from workshop_kit.content.forms import BACKGROUND, BACKGROUND_ID, SCALE, Form, age_band_values
 from workshop_kit.content.kit import KitContent
-from workshop_kit.store.records import Contact, StoredResponse
+
+
+class ContactGiven(Protocol):
+    """What is counted of a contact: which person it is, never who."""
+
+    name: str
+    email: str
+    phone: str
+
+
+class AnsweredForm(Protocol):
+    """A response as the store reads it back (store.records.StoredResponse)."""
+
+    id: int
+    deck: str
+    card: str
+    answers: tuple[tuple[str, str], ...]
+    contact: ContactGiven | None
+    received_at: datetime
+
 
 MAX_COLUMNS = 6                      # values of a breakdown shown side by side; the rest are pooled
 
@@ -117,11 +138,11 @@ class Summary:
         return [(cards[0].group, cards) for cards in out.values()]
 
 
-def summarise(content: KitContent, responses: Iterable[StoredResponse]) -> Summary:
+def summarise(content: KitContent, responses: Iterable[AnsweredForm]) -> Summary:
     """Every response counted against the kit's targets."""
     records = sorted(responses, key=lambda r: (r.received_at, r.id))
     kit_targets = targets(content)
-    by_key: dict[tuple[str, str], list[StoredResponse]] = {}
+    by_key: dict[tuple[str, str], list[AnsweredForm]] = {}
     for record in records:
         by_key.setdefault((record.deck, record.card), []).append(record)
     known = {t.key for t in kit_targets}
@@ -140,12 +161,12 @@ def summarise(content: KitContent, responses: Iterable[StoredResponse]) -> Summa
 
 # --- one card's answers -------------------------------------------------------
 
-def _card(target: Target, records: list[StoredResponse], in_kit: bool = True) -> CardAnswers:
+def _card(target: Target, records: list[AnsweredForm], in_kit: bool = True) -> CardAnswers:
     return CardAnswers(target.deck, target.card, target.title, target.group, target.colour, len(records),
                        _tallies(target.form, records), in_kit)
 
 
-def _tallies(form: Form, records: list[StoredResponse]) -> list[Tally]:
+def _tallies(form: Form, records: list[AnsweredForm]) -> list[Tally]:
     """A tally of each question of the form, then of each question answered
     that the form no longer asks."""
     tallies = [_tally(q.id, q.text, q.type, getattr(q, "options", None), records,
@@ -155,7 +176,7 @@ def _tallies(form: Form, records: list[StoredResponse]) -> list[Tally]:
     return tallies + [_tally(qid, qid, "former", None, records) for qid in _ids(records) if qid not in asked]
 
 
-def _former_card(content: KitContent, deck_slug: str, card: str, records: list[StoredResponse]) -> CardAnswers:
+def _former_card(content: KitContent, deck_slug: str, card: str, records: list[AnsweredForm]) -> CardAnswers:
     """The answers to a card that left the kit, counted against the form
     its deck (or else the kit) asks now."""
     deck = content.deck(deck_slug)
@@ -165,17 +186,17 @@ def _former_card(content: KitContent, deck_slug: str, card: str, records: list[S
     return _card(target, records, in_kit=False)
 
 
-def _ids(records: list[StoredResponse]) -> list[str]:
+def _ids(records: list[AnsweredForm]) -> list[str]:
     """The question ids answered, in the order first seen; background ids apart."""
     return list(dict.fromkeys(qid for r in records for qid, _ in r.answers if not qid.startswith(BACKGROUND_ID)))
 
 
-def _values(record: StoredResponse, qid: str) -> list[str]:
+def _values(record: AnsweredForm, qid: str) -> list[str]:
     """The answers of one response to one question: one per chosen option, each once."""
     return list(dict.fromkeys(value for key, value in record.answers if key == qid and value.strip()))
 
 
-def _tally(qid: str, text: str, kind: str, options: list[str] | None, records: list[StoredResponse],
+def _tally(qid: str, text: str, kind: str, options: list[str] | None, records: list[AnsweredForm],
            low: str | None = None, high: str | None = None) -> Tally:
     tally = Tally(qid, text, kind, low=low, high=high)
     counted: Counter[str] = Counter()
@@ -219,7 +240,7 @@ def _background_options(content: KitContent, kit_targets: list[Target]) -> dict[
     return {"age": age_band_values(), "area": list(dict.fromkeys(areas)), "formats": dialogue_formats(content)}
 
 
-def _background(content: KitContent, kit_targets: list[Target], records: list[StoredResponse]) -> list[Tally]:
+def _background(content: KitContent, kit_targets: list[Target], records: list[AnsweredForm]) -> list[Tally]:
     """A tally of every background question asked by a form or answered."""
     options = _background_options(content, kit_targets)
     asked = [b for b in BACKGROUND if any(b in t.form.background for t in kit_targets)]
@@ -231,7 +252,7 @@ def _background(content: KitContent, kit_targets: list[Target], records: list[St
     return out
 
 
-def _contacts(records: list[StoredResponse]) -> int:
+def _contacts(records: list[AnsweredForm]) -> int:
     """How many people agreed to be contacted: the same email, phone or name
     given on several cards counts once."""
     seen: set[str] = set()
@@ -248,7 +269,7 @@ def _contacts(records: list[StoredResponse]) -> int:
     return len(seen) + anonymous
 
 
-def _person(contact: Contact) -> str | None:
+def _person(contact: ContactGiven) -> str | None:
     if contact.email.strip():
         return "email:" + contact.email.strip().casefold()
     digits = "".join(c for c in contact.phone if c.isdigit())
@@ -262,7 +283,7 @@ def _person(contact: Contact) -> str | None:
 # --- answers by age band or area ----------------------------------------------------
 
 def _breakdown(by: str, content: KitContent, kit_targets: list[Target], target_of: dict,
-               answered_by: dict, records: list[StoredResponse]) -> Breakdown | None:
+               answered_by: dict, records: list[AnsweredForm]) -> Breakdown | None:
     """The answers split by the background question `by`; None when nobody answered it."""
     qid = BACKGROUND_ID + by
     given = Counter(v for r in records for v in _values(r, qid)[:1])
@@ -282,7 +303,7 @@ def _breakdown(by: str, content: KitContent, kit_targets: list[Target], target_o
     if silent:
         columns.append(Column(NOT_GIVEN, responses=silent))
 
-    def column_of(record: StoredResponse) -> int:
+    def column_of(record: AnsweredForm) -> int:
         values = _values(record, qid)
         if not values:
             return len(columns) - 1

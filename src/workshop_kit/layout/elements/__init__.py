@@ -1,0 +1,2 @@
+"""The element kinds of face templates, one module each (its spec and its
+layout), registered once in registry.py."""

@@ -1,0 +1,13 @@
+"""A board's token drawn where it was placed on the filled-in board."""
+
+from __future__ import annotations
+
+from workshop_kit.layout.boxes import Box, Face, Fill, Group, Stroke, moved
+
+
+def placed_token(name: str, face: Face, x: float, y: float, subject) -> Group:
+    """A token drawn where it was placed, outlined so it stands out."""
+    outline = Stroke(((x, y), (x + face.width, y), (x + face.width, y + face.height), (x, y + face.height)),
+                     subject.palette["accent"], 0.4 * subject.scale, closed=True)
+    return Group(name, (Fill(Box(x, y, face.width, face.height), face.background),)
+                 + moved(face.items, x, y) + (outline,))
