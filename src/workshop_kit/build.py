@@ -213,7 +213,7 @@ def lay_out(checked: Checked, decks: list[Deck], boards: list, poster: str = "a3
               for deck in decks for start in range(0, len(deck.cards), LAYOUT_CHUNK)]
     total, laid = sum(len(deck.cards) for deck in decks), 0
 
-    def finished(index: int) -> None:
+    def finished(index: int, _) -> None:
         nonlocal laid
         _, start, end = chunks[index]
         laid += end - start
@@ -328,11 +328,6 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
 
     total, drawn = sum(job.files for job in jobs), 0
 
-    def finished(index: int) -> None:
-        nonlocal drawn
-        drawn += jobs[index].files
-        progress(drawn, total, "files")
-
     if progress:
         progress(0, total, "files")
 
@@ -357,13 +352,22 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
     # The staging folder is there while the files are drawn: a build stopped
     # from here on removes it, and one killed leaves it to the next build.
     with Staging(out) as staging:
-        outputs = fork_map(partial(run_job, checked.family.name, [job.make for job in jobs]), range(len(jobs)),
-                           finished if progress else None)
-        sizes = {name: len(data) for files in outputs for name, data in files.items()}
-        for job, files in zip(jobs, outputs):
+        sizes: dict[str, int] = {}
+
+        def finished(index: int, files: dict[str, bytes]) -> None:
+            """A job's files are staged and recorded as they come in (the
+            build holds no more than a job's bytes at a time)."""
+            nonlocal drawn
             for name, data in files.items():
                 staging.write(name, data, durable=not is_thumbnail(name))
-            job.record(manifest, files)
+                sizes[name] = len(data)
+            jobs[index].record(manifest, files)
+            drawn += jobs[index].files
+            if progress:
+                progress(drawn, total, "files")
+
+        fork_map(partial(run_job, checked.family.name, [job.make for job in jobs]), range(len(jobs)), finished,
+                 keep=False)
         for entry in manifest.files:
             if entry["path"] in sizes:
                 entry["bytes"] = sizes[entry["path"]]

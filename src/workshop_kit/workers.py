@@ -66,19 +66,23 @@ def start_method() -> str | None:
 
 
 def fork_map(fn: Callable[[A], R], args: Sequence[A],
-             finished: Callable[[int], None] | None = None, parallel: bool = True) -> list[R]:
+             finished: Callable[[int, R], None] | None = None, parallel: bool = True,
+             keep: bool = True) -> list[R | None]:
     """[fn(a) for a in args], on several cores where that can help (and
     `parallel`: False runs them here, where starting workers costs more
-    than the work); `finished(i)` is called as soon as the i-th result is in."""
+    than the work); `finished(i, result)` is called as soon as the i-th
+    result is in, in the order they come in. With `keep` False the results
+    are not kept (the list is all None): `finished` takes each one."""
     global _job
     workers = min(len(args), cores())
     method = start_method()
     results: list = [None] * len(args)
     if workers < 2 or method is None or not parallel:
         for index, arg in enumerate(args):
-            results[index] = fn(arg)
+            result = fn(arg)
             if finished:
-                finished(index)
+                finished(index, result)
+            results[index] = result if keep else None
         return results
     context = multiprocessing.get_context(method)
     forked = method == "fork"
@@ -92,9 +96,9 @@ def fork_map(fn: Callable[[A], R], args: Sequence[A],
             gc.freeze()  # what the parent has made is not collected in the workers, nor touched
             pool = context.Pool(workers, initializer=_start, initargs=(None if forked else fn,))
         for index, result in pool.imap_unordered(_call, enumerate(args), chunksize=1):
-            results[index] = result
             if finished:
-                finished(index)
+                finished(index, result)
+            results[index] = result if keep else None
         return results
     finally:
         _job = None

@@ -79,6 +79,14 @@ class Manifest:
         self.boards = dict(sorted(self.boards.items(), key=lambda item: rank.get(item[0], len(rank))))
         self.decks = dict(sorted(self.decks.items(), key=lambda item: rank.get(item[0], len(rank))))
         self.files.sort(key=lambda f: f["path"])
+        # what the jobs recorded in the order they finished, in an order of its own
+        for card in self.cards.values():
+            card["placements"].sort(key=lambda p: (p["file"], p["page"]))
+        for deck in self.decks.values():
+            deck.get("thumbnail_sheets", []).sort(key=lambda t: t["path"])
+        for board in self.boards.values():
+            if "thumbnails" in board:
+                board["thumbnails"] = dict(sorted(board["thumbnails"].items(), key=lambda v: v[0] != "blank"))
 
     def add_thumbnail_sheet(self, deck: str, path: str, pixels: tuple[int, int], size: int, faces: str) -> None:
         """A contact sheet of the deck's thumbnails; `faces`: what it shows (its key)."""
