@@ -158,20 +158,25 @@ class FormsApp:
         response = self.render(
             "form.html", status, served.accent_css, target=served.target, form=page.form,
             background=page.background, formats=page.formats, ages=page.ages,
-            scale=[(v, v) for v in SCALE], action=self._action(request),
+            scale=[(v, v) for v in SCALE], action=path,
             token=issued.token, errors=errors or {}, values=values or {}, names=served.names,
             area_max=AREA_MAX, contact_max=CONTACT_MAX)
         response.set_cookie(COOKIE, issued.cookie, max_age=TOKEN_AGE, httponly=True, samesite="lax",
                             secure=self.https, path="/")
         return response
 
-    @staticmethod
-    def _action(request: Request) -> str:
-        return request.url.path + (f"?{request.url.query}" if request.url.query else "")
-
     def lookup(self, request: Request) -> tuple[str, Served | None]:
-        path = self._action(request)
-        return path, self.forms.get(path)
+        """The form at a request's address, and the path it is served
+        under (where its page sends the answer). A query string the QR code
+        does not carry (?fbclid=..., ?utm_source=... added by an app that
+        shared the link) and a trailing slash are left out."""
+        path, query = request.url.path, request.url.query
+        bare = path.rstrip("/") or "/"
+        tried = ([f"{path}?{query}", f"{bare}?{query}"] if query else []) + [path, bare]
+        for candidate in tried:
+            if candidate in self.forms:
+                return candidate, self.forms[candidate]
+        return path, None
 
     # --- endpoints -----------------------------------------------------------
 
@@ -179,7 +184,7 @@ class FormsApp:
         path, served = self.lookup(request)
         if served is None:
             return self.message(404, self.labels["form_refused"], self.labels["form_not_found"])
-        if request.method == "GET":
+        if request.method in ("GET", "HEAD"):  # HEAD: the page's headers, no answer
             return self.form_page(request, served, path)
         return await self.answer(request, served, path)
 
@@ -232,10 +237,12 @@ class FormsApp:
         """None when the token is right; else the answer a stranger gets."""
         client = request.client.host if request.client else "unknown"
         given = request.path_params.get("token", "")
-        if self.limits.admin_blocked(client):
-            return self.message(429, self.labels["form_refused"], self.labels["form_too_many"])
+        # The right token always works: strangers guessing from the same
+        # address (one network) do not shut the facilitator out.
         if secrets.compare_digest(given.encode(), self.admin_token.encode()):
             return None
+        if self.limits.admin_blocked(client):
+            return self.message(429, self.labels["form_refused"], self.labels["form_too_many"])
         self.limits.admin_miss(client)
         return self.message(404, self.labels["form_refused"], self.labels["form_not_found"])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import base64
+import re
 import secrets
 import time
 from collections import deque
@@ -16,6 +17,7 @@ from limits import parse as parse_limit
 
 COOKIE = "wk_form"
 TOKEN_AGE = 24 * 3600  # a form may stay open on a phone for a day
+COOKIE_VALUE = re.compile(r"[A-Za-z0-9_-]{16,64}")  # what issue() makes
 
 
 @dataclass(frozen=True)
@@ -34,15 +36,15 @@ class FormTokens:
         self._signer = URLSafeTimedSerializer(secret, salt="workshop-kit form")
 
     def issue(self, path: str, cookie: str | None) -> Issued:
-        cookie = cookie if cookie and 16 <= len(cookie) <= 64 else secrets.token_urlsafe(24)
+        cookie = cookie if cookie and COOKIE_VALUE.fullmatch(cookie) else secrets.token_urlsafe(24)
         submission = secrets.token_hex(16)
         token = self._signer.dumps({"c": cookie, "p": path, "s": submission})
         return Issued(token, submission, cookie)
 
     def check(self, token: str | None, path: str, cookie: str | None) -> str | None:
         """The submission id of a valid token for this path and browser, else None."""
-        if not token or not cookie or len(token) > 1000:
-            return None
+        if not token or not cookie or len(token) > 1000 or not COOKIE_VALUE.fullmatch(cookie):
+            return None  # a cookie this server did not make (compare_digest takes no other text)
         try:
             data = self._signer.loads(token, max_age=TOKEN_AGE)
         except BadSignature:
