@@ -8,11 +8,14 @@ The tests are named for the numbered defects they reproduce.
 from __future__ import annotations
 
 import io
+import uuid
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 import httpx
 import pytest
+from openpyxl import load_workbook
 
 from kit_helpers import REPO
 from serve_helpers import (
@@ -20,7 +23,8 @@ from serve_helpers import (
     question_of, send, stored, thanked,
 )
 from workshop_kit.content.kit import KitContent, load_kit
-from workshop_kit.store.database import database_url
+from workshop_kit.store.database import database_url, open_database
+from workshop_kit.store.records import Response
 
 CARD = "/f/temadag/velfaerdstemaer/aeldre"
 
@@ -136,3 +140,75 @@ def test_8_a_form_address_with_a_query_string_or_trailing_slash_has_its_form(sit
     assert thanked(response, site.labels), (response.status_code, response.text[:300])
     assert text in free_texts(site.stored(), question_of(site.form, "text").id)
     assert http.get(site.url("/f/temadag/velfaerdstemaer/findes-ikke?fbclid=x")).status_code == 404
+
+
+# --- 1. control characters -----------------------------------------------------------------------
+
+def exported_sheet(site: Site, http: httpx.Client):
+    response = http.get(site.server.admin_url + "/responses.xlsx")
+    assert response.status_code == 200, (response.status_code, response.text[:300])
+    return load_workbook(io.BytesIO(response.content)).active
+
+
+def save_directly(site: Site, answers, *, received_at=None, card: str = "aeldre") -> None:
+    """A response written to the database as an older server stored it."""
+    database = open_database(site.db, migrate=False)
+    try:
+        database.save(Response(uuid.uuid4().hex, site.content.kit.id, "velfaerdstemaer", card, "da",
+                               tuple(answers), received_at=received_at))
+    finally:
+        database.dispose()
+
+
+def test_1_control_characters_are_taken_out_of_an_answer_and_never_break_the_excel_export(site, http):
+    qid = question_of(site.form, "text").id
+    typed = "Før\x01 og\x1b[31m efter\x0b\r\nny linje\tmed tab"
+    response = answer(http, site.url(CARD), [(site.field("text"), typed)])
+    assert thanked(response, site.labels), (response.status_code, response.text[:300])
+    kept = "Før og[31m efter\nny linje\tmed tab"
+    assert kept in free_texts(site.stored(), qid)
+    # a response stored before (by a server that kept them) does not break the export either
+    save_directly(site, [(qid, "Gammelt\x02 svar\x1f med\x08 styretegn")])
+    sheet = exported_sheet(site, http)
+    header = [c.value for c in sheet[1]]
+    column = header.index(question_of(site.form, "text").text)
+    texts = [row[column].value for row in sheet.iter_rows(min_row=2)]
+    assert kept in texts and "Gammelt svar med styretegn" in texts
+    assert http.get(site.server.admin_url + "/responses.csv").status_code == 200
+
+
+# --- 12. a typed Excel export ------------------------------------------------------------------
+
+def test_12_the_excel_export_has_numbers_as_numbers_and_local_times_as_dates(tmp_path, http, monkeypatch):
+    monkeypatch.setenv("TZ", "Europe/Copenhagen")
+    typed = fresh(tmp_path, "--rate-limit", HIGH_RATE)
+    try:
+        scale = question_of(typed.form, "scale")
+        text = question_of(typed.form, "text")
+        # 3 March 2025 11:30 UTC is 12:30 in Copenhagen (winter time), 3 July 10:00 UTC is 12:00 (summer time)
+        save_directly(typed, [(scale.id, "4"), (text.id, "Om vinteren")],
+                      received_at=datetime(2025, 3, 3, 11, 30, tzinfo=timezone.utc))
+        save_directly(typed, [(scale.id, "2"), (text.id, "Om sommeren")],
+                      received_at=datetime(2025, 7, 3, 10, 0, tzinfo=timezone.utc))
+        response = answer(http, typed.url(CARD), [(typed.field("scale"), "5"), (typed.field("text"), "Nu")])
+        assert thanked(response, typed.labels)
+        sheet = exported_sheet(typed, http)
+        header = [c.value for c in sheet[1]]
+        received = next(h for h in header if h.startswith(typed.labels["export_received"]))
+        assert "Europe/Copenhagen" in received, header
+        rows = {row[header.index(text.text)].value: row for row in sheet.iter_rows(min_row=2)}
+        assert set(rows) == {"Om vinteren", "Om sommeren", "Nu"}
+        ids = [r.id for r in typed.stored()]
+        for value, row in rows.items():
+            number = row[header.index(typed.labels["export_id"])]
+            assert number.data_type == "n" and isinstance(number.value, int) and number.value in ids
+            answer_cell = row[header.index(scale.text)]
+            assert answer_cell.data_type == "n" and isinstance(answer_cell.value, int)
+            when = row[header.index(received)]
+            assert when.is_date and isinstance(when.value, datetime), (when.value, when.data_type)
+        assert rows["Om vinteren"][header.index(received)].value == datetime(2025, 3, 3, 12, 30)
+        assert rows["Om sommeren"][header.index(received)].value == datetime(2025, 7, 3, 12, 0)
+        assert [rows[v][header.index(scale.text)].value for v in ("Om vinteren", "Om sommeren", "Nu")] == [4, 2, 5]
+        assert rows["Om vinteren"][header.index(received)].number_format == "yyyy-mm-dd hh:mm:ss"
+    finally:
+        typed.server.stop()

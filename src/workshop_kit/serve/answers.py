@@ -17,6 +17,9 @@ CONTACT_MAX = {"name": 200, "email": 254, "phone": 40}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,}$")
 TOKEN_FIELD = "token"
+# Control characters other than tab and line break: nothing a person types,
+# and a spreadsheet cannot hold them (pasted from another program).
+CONTROL = re.compile("[\x01-\x08\x0b-\x1f\x7f]")
 
 
 def age_bands(labels: dict[str, str]) -> list[tuple[str, str]]:
@@ -65,7 +68,8 @@ def read(page: Page, fields: list[tuple[str, str]], labels: dict[str, str]) -> S
             raise Refused(f"unknown field {name[:40]!r}")
         if "\x00" in value:
             raise Refused(f"a NUL character in {name}")
-        values.setdefault(name, []).append(value.replace("\r\n", "\n").strip())
+        value = CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+        values.setdefault(name, []).append(value.strip())
     out = Submitted(values=values)
 
     def one(name: str) -> str:
