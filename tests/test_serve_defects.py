@@ -212,3 +212,103 @@ def test_12_the_excel_export_has_numbers_as_numbers_and_local_times_as_dates(tmp
         assert rows["Om vinteren"][header.index(received)].number_format == "yyyy-mm-dd hh:mm:ss"
     finally:
         typed.server.stop()
+
+
+# --- 3. what was typed survives a refused token and the rate limit -------------------------------
+
+def field_values(html: str) -> dict[str, list[str]]:
+    """What the page shows as filled in: text fields' values, the textarea's
+    text, the ticked choices."""
+    from html.parser import HTMLParser
+
+    class Filled(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.values: dict[str, list[str]] = {}
+            self.textarea: str | None = None
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "textarea":
+                self.textarea = a["name"]
+                self.values.setdefault(self.textarea, [""])
+            elif tag == "input" and a.get("type") in ("radio", "checkbox") and "checked" in a:
+                self.values.setdefault(a["name"], []).append(a["value"])
+            elif tag == "input" and a.get("type") in ("text", "email", "tel") and a.get("value"):
+                self.values.setdefault(a["name"], []).append(a["value"])
+
+        def handle_data(self, data):
+            if self.textarea:
+                self.values[self.textarea][-1] += data
+
+        def handle_endtag(self, tag):
+            if tag == "textarea":
+                self.textarea = None
+
+    parser = Filled()
+    parser.feed(html)
+    return parser.values
+
+
+def typed_answer(site: Site, text: str) -> list[tuple[str, str]]:
+    form = site.form
+    multiple = question_of(form, "multiple")
+    return [(site.field("text"), text), (site.field("scale"), "4"),
+            (site.field("multiple"), multiple.options[0]), (site.field("multiple"), multiple.options[-1]),
+            ("b-area", "Nordby"), ("c-consent", "yes"), ("c-name", "Anna Æbelø"), ("c-email", "anna@example.org")]
+
+
+def shows_what_was_typed(site: Site, page: httpx.Response, fields: list[tuple[str, str]]) -> str:
+    """The page's new token, after checking that the form shows every field as sent."""
+    filled = field_values(page.text)
+    wanted: dict[str, list[str]] = {}
+    for name, value in fields:
+        wanted.setdefault(name, []).append(value)
+    assert filled == wanted, (filled, wanted)
+    tokens = [i["value"] for i in inputs(page.text) if i.get("name") == "token"]
+    assert len(tokens) == 1 and tokens[0]
+    return tokens[0]
+
+
+def test_3_a_refused_token_shows_the_form_again_with_everything_typed_and_a_new_token(site, http):
+    text = "Et langt svar, skrevet i går aftes,\nmed to linjer & <tegn>"
+    fields = typed_answer(site, text)
+    opened = open_form(http, site.url(CARD))
+    for token, cookie in ((opened.token, None), ("udløbet-" + opened.token[8:], opened.cookie)):  # cookies blocked; too old
+        page = send(http, site.url(CARD), fields, token=token, cookie=cookie)
+        assert page.status_code == 403 and site.labels["form_expired"] in page.text
+        new_token = shows_what_was_typed(site, page, fields)
+        assert new_token != opened.token
+    # sent again from the page it got back, the answer is taken
+    response = send(http, site.url(CARD), fields, token=new_token, cookie=page.cookies.get(COOKIE))
+    assert thanked(response, site.labels), (response.status_code, response.text[:300])
+    assert text in free_texts(site.stored(), question_of(site.form, "text").id)
+
+
+def test_3_a_rate_limited_answer_shows_the_form_again_with_everything_typed(tmp_path, http):
+    strict = fresh(tmp_path, "--rate-limit", "2/minute")
+    try:
+        for n in range(2):
+            assert thanked(answer(http, strict.url(CARD), [(strict.field("text"), f"Svar {n}")]), strict.labels)
+        fields = typed_answer(strict, "Det tredje svar fra samme netværk")
+        page = answer(http, strict.url(CARD), fields)
+        assert page.status_code == 429 and page.headers["retry-after"] == "60"
+        assert strict.labels["form_too_many"] in page.text
+        shows_what_was_typed(strict, page, fields)
+        assert len(strict.stored()) == 2
+    finally:
+        strict.server.stop()
+
+
+# --- 10. an empty form -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("given", [[], [("b-age", "")], [("b-area", "Nordby")]], ids=["nothing", "blank", "about-me"])
+def test_10_an_empty_answer_is_refused_with_a_message_on_the_form_and_not_stored(site, http, given):
+    before = len(site.stored())
+    page = answer(http, site.url(CARD), given)
+    assert page.status_code == 422, (page.status_code, page.text[:300])
+    assert site.labels["form_error_empty"] in page.text and site.labels["form_errors"] in page.text
+    assert [i for i in inputs(page.text) if i.get("name") == "token"]
+    assert len(site.stored()) == before
+    counts = http.get(site.server.admin_url).text
+    assert site.labels["admin_total"].format(n=before) in counts

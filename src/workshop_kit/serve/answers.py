@@ -115,6 +115,12 @@ def read(page: Page, fields: list[tuple[str, str]], labels: dict[str, str]) -> S
 
     if page.form.contact:
         out.contact = _contact(page, one, labels, out.errors)
+    questions = page.form.questions
+    if questions and not out.errors and not out.contact \
+            and all(qid.startswith(BACKGROUND_ID) for qid, _ in out.answers):
+        # Nothing answered (what the participant told about themselves
+        # alone says nothing about the card): not stored, not counted.
+        out.errors[f"q-{questions[0].id}"] = labels["form_error_empty"]
     return out
 
 

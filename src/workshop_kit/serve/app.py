@@ -165,6 +165,17 @@ class FormsApp:
                             secure=self.https, path="/")
         return response
 
+    def form_again(self, request: Request, served: Served, path: str, status: int, why: str,
+                   typed: list[tuple[str, str]]) -> HTMLResponse:
+        """The form with a new token and what the participant typed, when
+        the answer is not taken now (the page was too old, too many answers
+        from this address), so that nothing they wrote is lost."""
+        try:
+            values = read(served.page, typed, self.labels).values
+        except Refused:  # not sent by a page of ours: nothing to show again
+            values = {}
+        return self.form_page(request, served, path, status, errors={"token": self.labels[why]}, values=values)
+
     def lookup(self, request: Request) -> tuple[str, Served | None]:
         """The form at a request's address, and the path it is served
         under (where its page sends the answer). A query string the QR code
@@ -191,10 +202,7 @@ class FormsApp:
     async def answer(self, request: Request, served: Served, path: str) -> Response:
         refused = self.labels["form_refused"]
         client = request.client.host if request.client else "unknown"
-        if not self.limits.answer(client):
-            response = self.message(429, refused, self.labels["form_too_many"], served)
-            response.headers["retry-after"] = "60"
-            return response
+        allowed = self.limits.answer(client)
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if kind != "application/x-www-form-urlencoded":
             return self.message(415, refused, refused, served, again=path)
@@ -208,11 +216,16 @@ class FormsApp:
         except (UnicodeDecodeError, ValueError):
             return self.message(400, refused, self.labels["form_refused"], served, again=path)
         tokens = [v for k, v in fields if k == TOKEN_FIELD]
+        typed = [(k, v) for k, v in fields if k != TOKEN_FIELD]
+        if not allowed:
+            response = self.form_again(request, served, path, 429, "form_too_many", typed)
+            response.headers["retry-after"] = "60"
+            return response
         submission = self.tokens.check(tokens[0] if len(tokens) == 1 else None, path, request.cookies.get(COOKIE))
         if submission is None:
-            return self.form_page(request, served, path, 403, errors={"token": self.labels["form_expired"]})
+            return self.form_again(request, served, path, 403, "form_expired", typed)
         try:
-            sent = read(served.page, [(k, v) for k, v in fields if k != TOKEN_FIELD], self.labels)
+            sent = read(served.page, typed, self.labels)
         except Refused:
             return self.message(400, refused, self.labels["form_refused"], served, again=path)
         if sent.errors:
