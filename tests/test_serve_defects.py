@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import uuid
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,6 +24,7 @@ from serve_helpers import (
     COOKIE, FORM_POST, HIGH_RATE, Server, answer, client, free_port, free_texts, inputs, kit_served_at, open_form,
     question_of, send, stored, thanked,
 )
+from workshop_kit.content.follow_up import targets
 from workshop_kit.content.kit import KitContent, load_kit
 from workshop_kit.store.database import database_url, open_database
 from workshop_kit.store.records import Response
@@ -312,3 +315,52 @@ def test_10_an_empty_answer_is_refused_with_a_message_on_the_form_and_not_stored
     assert len(site.stored()) == before
     counts = http.get(site.server.admin_url).text
     assert site.labels["admin_total"].format(n=before) in counts
+
+
+# --- 5. rate limits shared by the worker processes -------------------------------------------------
+
+def test_5_the_rate_limit_holds_across_two_worker_processes(tmp_path):
+    limit, sent = 30, 80
+    workers = fresh(tmp_path, "--workers", "2", "--rate-limit", f"{limit}/minute")
+    try:
+        def one(n: int) -> int:
+            # a new connection each time, so that both workers take answers
+            with client(headers={"connection": "close"}) as http:
+                opened = open_form(http, workers.url(CARD))
+                assert opened.token, opened.page.status_code
+                return send(http, workers.url(CARD), [(workers.field("text"), f"Svar {n}")], token=opened.token,
+                            cookie=opened.cookie).status_code
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            statuses = Counter(pool.map(one, range(sent), timeout=300))
+        assert statuses[200] == limit and statuses[429] == sent - limit, statuses
+        assert len(workers.stored()) == limit
+    finally:
+        workers.server.stop()
+
+
+# --- 13. the default rate limit and a room behind one address ----------------------------------------
+
+def test_13_a_room_of_100_behind_one_address_passes_the_default_limit_and_a_flood_is_stopped(tmp_path):
+    room = fresh(tmp_path)  # the default rate limit
+    people, forms_each, flood = 100, 3, 400
+    cards = [t.url.replace(room.server.base, "") for t in targets(room.content)][:forms_each]
+
+    def person(n: int) -> list[bool]:
+        with client() as http:
+            return [thanked(answer(http, room.url(card), [(room.field("text"), f"Person {n} om {card}")]),
+                            room.labels) for card in cards]
+
+    try:
+        with ThreadPoolExecutor(max_workers=10) as pool:
+            outcomes = [ok for answers in pool.map(person, range(people), timeout=600) for ok in answers]
+        assert len(outcomes) == people * forms_each and all(outcomes), Counter(outcomes)
+        # then a script posts as fast as it can
+        with client() as http:
+            statuses = [send(http, room.url(CARD), [(room.field("text"), "spam")], token=None,
+                             cookie=None).status_code for _ in range(flood)]
+        assert set(statuses) <= {403, 429} and statuses[-1] == 429, Counter(statuses)
+        assert statuses.count(429) > flood / 4, Counter(statuses)
+        assert len(room.stored()) == people * forms_each
+    finally:
+        room.server.stop()

@@ -26,7 +26,7 @@ from workshop_kit.layout.colours import contrast, hex_colour
 from workshop_kit.serve import export
 from workshop_kit.serve.answers import AREA_MAX, CONTACT_MAX, TOKEN_FIELD, Page, Refused, age_bands, read
 from workshop_kit.serve.security import (
-    COOKIE, TOKEN_AGE, FormTokens, RateLimits, SecurityHeaders, content_policy, security_headers,
+    COOKIE, DEFAULT_RATE, TOKEN_AGE, FormTokens, RateLimits, SecurityHeaders, content_policy, security_headers,
 )
 from workshop_kit.serve.group_commit import GroupCommit
 from workshop_kit.store.database import check_response, open_database
@@ -47,7 +47,7 @@ class Settings:
     kit: str                 # the kit folder
     db: str                  # database URL
     base_url: str | None = None
-    rate: str = "30/minute"  # answers one client may send
+    rate: str = DEFAULT_RATE  # answers one client (address) may send
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ class FormsApp:
         self.writer = GroupCommit(self.db.save_many)
         form_secret, self.admin_token = server_secrets(self.db)
         self.tokens = FormTokens(form_secret)
-        self.limits = RateLimits(settings.rate)
+        self.limits = RateLimits(self.db, settings.rate)
         self.targets = targets(self.content)
         formats = tuple(dialogue_formats(self.content))
         ages = tuple(age_bands(self.labels))
@@ -202,7 +202,7 @@ class FormsApp:
     async def answer(self, request: Request, served: Served, path: str) -> Response:
         refused = self.labels["form_refused"]
         client = request.client.host if request.client else "unknown"
-        allowed = self.limits.answer(client)
+        allowed = await run_in_threadpool(self.limits.answer, client)
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if kind != "application/x-www-form-urlencoded":
             return self.message(415, refused, refused, served, again=path)
@@ -246,7 +246,7 @@ class FormsApp:
             return response
         return self.thanks(served, path)
 
-    def _admin_allowed(self, request: Request) -> Response | None:
+    async def _admin_allowed(self, request: Request) -> Response | None:
         """None when the token is right; else the answer a stranger gets."""
         client = request.client.host if request.client else "unknown"
         given = request.path_params.get("token", "")
@@ -254,13 +254,13 @@ class FormsApp:
         # address (one network) do not shut the facilitator out.
         if secrets.compare_digest(given.encode(), self.admin_token.encode()):
             return None
-        if self.limits.admin_blocked(client):
+        if await run_in_threadpool(self.limits.admin_blocked, client):
             return self.message(429, self.labels["form_refused"], self.labels["form_too_many"])
-        self.limits.admin_miss(client)
+        await run_in_threadpool(self.limits.admin_miss, client)
         return self.message(404, self.labels["form_refused"], self.labels["form_not_found"])
 
     async def admin(self, request: Request) -> Response:
-        refused = self._admin_allowed(request)
+        refused = await self._admin_allowed(request)
         if refused:
             return refused
         counts = await run_in_threadpool(self.db.counts, self.kit.id)
@@ -276,7 +276,7 @@ class FormsApp:
                            export=f"{request.url.path.rstrip('/')}/responses")
 
     async def download(self, request: Request) -> Response:
-        refused = self._admin_allowed(request)
+        refused = await self._admin_allowed(request)
         if refused:
             return refused
         kind = request.path_params["kind"]
