@@ -8,6 +8,10 @@ The tests are named for the numbered defects they reproduce.
 from __future__ import annotations
 
 import io
+import select
+import socket
+import sqlite3
+import time
 import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -364,3 +368,76 @@ def test_13_a_room_of_100_behind_one_address_passes_the_default_limit_and_a_floo
         assert len(room.stored()) == people * forms_each
     finally:
         room.server.stop()
+
+
+# --- 9. slow clients and the health check ---------------------------------------------------------------
+
+def trickle(site: Site, start: bytes, limit: float) -> tuple[float, bytes]:
+    """Send `start`, then one byte a second, as a slow client does: how long
+    until the server answered or closed the connection, and what it sent."""
+    with socket.create_connection(("127.0.0.1", site.server.port), timeout=5) as sock:
+        began = time.monotonic()
+        sock.sendall(start)
+        got = b""
+        while time.monotonic() - began < limit:
+            try:
+                sock.sendall(b"x")
+            except OSError:  # closed by the server
+                break
+            ready, _, _ = select.select([sock], [], [], 1)
+            if ready:
+                try:
+                    chunk = sock.recv(4096)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                got += chunk
+        return time.monotonic() - began, got
+
+
+def test_9_a_client_sending_a_byte_a_second_is_cut_off(site, http):
+    from workshop_kit.serve.protocol import REQUEST_TIMEOUT
+
+    opened = open_form(http, site.url(CARD))
+    head = b"GET /_health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
+    body = (f"POST {CARD} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {FORM_POST}\r\nContent-Length: 10000\r\n"
+            f"Cookie: {COOKIE}={opened.cookie}\r\n\r\ntoken={opened.token}&{site.field('text')}=").encode()
+    limit = 2 * REQUEST_TIMEOUT + 10
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        (head_took, head_got), (body_took, body_got) = pool.map(lambda start: trickle(site, start, limit),
+                                                               (head, body))
+    assert head_took < limit and body_took < limit, (head_took, body_took)
+    assert head_got.startswith(b"HTTP/1.1 408"), head_got[:100]
+    assert b"Traceback" not in body_got and "Traceback" not in site.server.output
+    assert http.get(site.url("/_health")).status_code == 200  # the server goes on
+
+
+def refuse_writes(db_url: str, refuse: bool) -> None:
+    """Make the database refuse every write to its tables (as a full disk
+    does), or take them again."""
+    path = db_url.split("///", 1)[1]
+    with sqlite3.connect(path) as connection:
+        for table in ("settings", "responses", "rate_hits"):
+            for event in ("INSERT", "UPDATE"):
+                name = f"full_{table}_{event.lower()}"
+                connection.execute(f"DROP TRIGGER IF EXISTS {name}")
+                if refuse:
+                    connection.execute(f"CREATE TRIGGER {name} BEFORE {event} ON {table} "
+                                       "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")
+
+
+def test_9_the_health_check_says_503_while_the_database_refuses_writes(tmp_path, http):
+    sick = fresh(tmp_path, "--rate-limit", HIGH_RATE)
+    try:
+        assert http.get(sick.url("/_health")).status_code == 200
+        refuse_writes(sick.db, True)
+        health = http.get(sick.url("/_health"))
+        assert health.status_code == 503, (health.status_code, health.text)
+        response = answer(http, sick.url(CARD), [(sick.field("text"), "Kan ikke gemmes")])
+        assert response.status_code == 503 and sick.labels["form_not_stored"] in response.text
+        refuse_writes(sick.db, False)
+        assert http.get(sick.url("/_health")).status_code == 200
+        assert thanked(answer(http, sick.url(CARD), [(sick.field("text"), "Gemt igen")]), sick.labels)
+    finally:
+        sick.server.stop()

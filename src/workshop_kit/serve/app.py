@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, urlsplit
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
@@ -206,7 +206,10 @@ class FormsApp:
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if kind != "application/x-www-form-urlencoded":
             return self.message(415, refused, refused, served, again=path)
-        body = await _body(request)
+        try:
+            body = await _body(request)
+        except ClientDisconnect:  # gone, or cut off for sending too slowly: no one to answer
+            return Response(status_code=400)
         if body is None:
             return self.message(413, refused, self.labels["form_error_too_long"].format(max=MAX_BODY), served,
                                 again=path)
@@ -293,6 +296,14 @@ class FormsApp:
             "content-disposition": f'attachment; filename="{self.kit.id}-responses.{kind}"'})
 
     async def health(self, request: Request) -> Response:
+        """200 when the database takes a write as an answer needs, else 503
+        (a full disk, a database gone read-only or away)."""
+        try:
+            await run_in_threadpool(self.db.check_writable)
+        except Exception as error:
+            log.warning("health check: the database does not take writes: %s",
+                        " ".join(str(error).split())[:300])
+            return PlainTextResponse("the database does not take writes", status_code=503)
         return PlainTextResponse("ok")
 
     @asynccontextmanager

@@ -15,9 +15,11 @@ import uvicorn
 from workshop_kit.content.follow_up import base_url, same_origin, served_path, targets
 from workshop_kit.content.kit import KitContent, is_placeholder, load_kit
 from workshop_kit.serve.app import ADMIN, ENVIRONMENT, Settings, create_app, server_secrets, settings_environment
+from workshop_kit.serve.protocol import TimedH11Protocol
 from workshop_kit.store.database import open_database
 
 GRACE = 15  # seconds a stopping server gives the answers being sent
+KEEP_ALIVE = 5  # seconds an idle connection stays open after an answer
 
 
 class CannotListen(Exception):
@@ -83,8 +85,9 @@ def announce(settings: Settings, host: str, port: int, say: Callable[[str], None
 def run(settings: Settings, host: str, port: int, workers: int, content: KitContent | None = None) -> None:
     """Serve until stopped; `content`: the kit as `announce` loaded it (one
     worker uses it, several load it each)."""
-    common = dict(host=host, port=port, access_log=False, log_level="warning",
-                  timeout_graceful_shutdown=GRACE, proxy_headers=True, server_header=False)
+    common = dict(host=host, port=port, access_log=False, log_level="warning", http=TimedH11Protocol,
+                  timeout_keep_alive=KEEP_ALIVE, timeout_graceful_shutdown=GRACE, proxy_headers=True,
+                  server_header=False)
     if workers == 1:
         uvicorn.run(create_app(settings, content), **common)
         return

@@ -300,7 +300,7 @@ class Database:
         now = datetime.now(timezone.utc).isoformat()
         upsert = self._insert(settings).values(key="health_checked", value=now)
         upsert = upsert.on_conflict_do_update(index_elements=[settings.c.key], set_={"value": now})
-        with self._transaction(write=True) as connection:
+        with self._transaction(write=True, durable=False) as connection:
             connection.execute(upsert)
 
     # --- reading ---------------------------------------------------------------
