@@ -441,3 +441,18 @@ def test_9_the_health_check_says_503_while_the_database_refuses_writes(tmp_path,
         assert thanked(answer(http, sick.url(CARD), [(sick.field("text"), "Gemt igen")]), sick.labels)
     finally:
         sick.server.stop()
+
+
+# --- 11. the admin link with the placeholder base URL ------------------------------------------------------
+
+def test_11_with_the_placeholder_base_url_the_admin_link_leads_to_this_server_not_example_org(tmp_path, http):
+    placeholder = fresh(tmp_path, base="https://example.org")
+    try:
+        link = placeholder.server.admin_url
+        assert link.startswith(f"http://127.0.0.1:{placeholder.server.port}/_admin/"), link
+        assert "example.org" not in link
+        page = http.get(link)
+        assert page.status_code == 200 and placeholder.labels["admin_title"] in page.text
+        assert "placeholder" in placeholder.server.output  # the warning about the QR codes stays
+    finally:
+        placeholder.server.stop()

@@ -48,6 +48,13 @@ def check_port(host: str, port: int) -> None:
                 raise CannotListen(f"cannot listen on {host}:{port}: {reason}") from None
 
 
+def listening_url(host: str, port: int) -> str:
+    """The address of the server on this machine: on loopback when it
+    listens on every address."""
+    host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
 def announce(settings: Settings, host: str, port: int, say: Callable[[str], None],
              warn: Callable[[str], None]) -> KitContent:
     """Check that the port is free, migrate the database and print the
@@ -68,7 +75,10 @@ def announce(settings: Settings, host: str, port: int, say: Callable[[str], None
     if served:
         say(f"  e.g. {base}{served_path(served[0].url, base, any_host=True)}")
     say(f"Listening on http://{host}:{port} (database: {shown_db})")
-    say(f"Facilitator view, keep it private: {base}{ADMIN}{admin}")
+    # The admin link carries its token: never on a placeholder host (a
+    # click would send it to that third party), but on this server itself.
+    admin_base = listening_url(host, port) if is_placeholder(base) else base
+    say(f"Facilitator view, keep it private: {admin_base}{ADMIN}{admin}")
     if len(served) < len(every):
         warn(f"{len(every) - len(served)} QR code(s) lead to other paths than {base}/... and are not "
              "answered here")
