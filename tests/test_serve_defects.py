@@ -23,7 +23,7 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
-from kit_helpers import REPO
+from kit_helpers import REPO, normalise, pdf_text, run_cli
 from serve_helpers import (
     COOKIE, FORM_POST, HIGH_RATE, Server, answer, client, free_port, free_texts, inputs, kit_served_at, open_form,
     question_of, send, stored, thanked,
@@ -456,3 +456,30 @@ def test_11_with_the_placeholder_base_url_the_admin_link_leads_to_this_server_no
         assert "placeholder" in placeholder.server.output  # the warning about the QR codes stays
     finally:
         placeholder.server.stop()
+
+
+# --- 7. areas as participants wrote them, in the report's table headers ------------------------------------
+
+def test_7_the_report_prints_areas_in_the_by_area_headers_as_written_and_emoji_as_a_mark(make_kit, tmp_path):
+    kit = make_kit()
+    content = load_kit(kit)
+    db_file = tmp_path / "responses.db"
+    database = open_database(database_url(str(db_file), kit))
+    scale = question_of(content.kit.follow_up.form, "scale").id
+    areas = ["**Nord**", "Syd 🌲", "<b>Øst</b> & *Vest*"]
+    try:
+        for n, area in enumerate(areas * 2):
+            database.save(Response(uuid.uuid4().hex, content.kit.id, "velfaerdstemaer", "aeldre", "da",
+                                   ((scale, str(n % 5 + 1)), ("background.area", area))))
+    finally:
+        database.dispose()
+    out = tmp_path / "report.pdf"
+    run = run_cli("report", str(kit), "--db", str(db_file), "-o", str(out))
+    assert run.code == 0, run.output
+    assert "Traceback" not in run.stderr
+    text = normalise(pdf_text(out))
+    labels = content.labels
+    by_area = text[text.rindex(labels["report_by_area"]):text.rindex(labels["report_cards"])]
+    assert "**Nord**" in by_area, by_area[:400]
+    assert "<b>Øst</b> & *Vest*" in by_area, by_area[:400]
+    assert "Syd [?]" in by_area and "🌲" not in by_area, by_area[:400]
