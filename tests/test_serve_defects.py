@@ -341,6 +341,9 @@ def test_5_the_rate_limit_holds_across_two_worker_processes(tmp_path):
         assert len(workers.stored()) == limit
     finally:
         workers.server.stop()
+    # the hits are counted in the database without the address they came from
+    files = list(tmp_path.glob("responses.db*"))
+    assert files and not [f.name for f in files if b"127.0.0.1" in f.read_bytes()]
 
 
 # --- 13. the default rate limit and a room behind one address ----------------------------------------

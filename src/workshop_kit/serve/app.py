@@ -100,7 +100,7 @@ class FormsApp:
         self.writer = GroupCommit(self.db.save_many)
         form_secret, self.admin_token = server_secrets(self.db)
         self.tokens = FormTokens(form_secret)
-        self.limits = RateLimits(self.db, settings.rate)
+        self.limits = RateLimits(self.db, form_secret, settings.rate)
         self.targets = targets(self.content)
         formats = tuple(dialogue_formats(self.content))
         ages = tuple(age_bands(self.labels))

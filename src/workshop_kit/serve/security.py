@@ -4,6 +4,7 @@ security headers, and a limit on how often one client may send."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import base64
 import logging
 import re
@@ -119,16 +120,19 @@ class RateLimits:
     link. The hits are counted in the database (`Database.hit`), so that
     every worker process of the server counts the same ones. When the
     database cannot count, the request is let through: the answer is then
-    refused, if at all, by the database itself."""
+    refused, if at all, by the database itself. No address is stored: a
+    hit is kept under a keyed hash of it, for the length of its window."""
 
-    def __init__(self, database, answers: str, admin: str = "10/minute"):
+    def __init__(self, database, secret: str, answers: str, admin: str = "10/minute"):
         self._database = database
+        self._secret = secret.encode()
         self._answers = windows(answers)
         self._admin = windows(admin)
 
     def _hit(self, key: str, rate: list[tuple[int, float]], count: bool = True) -> bool:
+        hashed = hmac.new(self._secret, key.encode("utf-8", "replace"), hashlib.sha256).hexdigest()
         try:
-            return self._database.hit(key[:200], rate, time.time(), count)
+            return self._database.hit(hashed, rate, time.time(), count)
         except Exception as error:  # the database is away or refuses writes
             log.warning("the rate limit could not be counted: %s", " ".join(str(error).split())[:300])
             return True
