@@ -21,6 +21,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from openpyxl import load_workbook
 
 from kit_helpers import REPO, normalise, pdf_text, run_cli
@@ -277,11 +278,27 @@ def shows_what_was_typed(site: Site, page: httpx.Response, fields: list[tuple[st
     return tokens[0]
 
 
+def token_issued_hours_ago(site: Site, hours: float, cookie: str) -> str:
+    """A form token as the server signed it `hours` ago, for this form and cookie."""
+    database = open_database(site.db, migrate=False)
+    try:
+        secret = database.setting("form_secret", lambda: pytest.fail("the server has no form secret"))
+    finally:
+        database.dispose()
+
+    class Then(URLSafeTimedSerializer):
+        default_signer = type("Signer", (TimestampSigner,), {"get_timestamp": lambda self: int(time.time() - hours * 3600)})
+
+    return Then(secret, salt="workshop-kit form").dumps({"c": cookie, "p": CARD, "s": uuid.uuid4().hex})
+
+
 def test_3_a_refused_token_shows_the_form_again_with_everything_typed_and_a_new_token(site, http):
     text = "Et langt svar, skrevet i går aftes,\nmed to linjer & <tegn>"
     fields = typed_answer(site, text)
     opened = open_form(http, site.url(CARD))
-    for token, cookie in ((opened.token, None), ("udløbet-" + opened.token[8:], opened.cookie)):  # cookies blocked; too old
+    cookies_blocked = (opened.token, None)
+    left_open = (token_issued_hours_ago(site, 25, opened.cookie), opened.cookie)
+    for token, cookie in (cookies_blocked, left_open):
         page = send(http, site.url(CARD), fields, token=token, cookie=cookie)
         assert page.status_code == 403 and site.labels["form_expired"] in page.text
         new_token = shows_what_was_typed(site, page, fields)
@@ -290,6 +307,10 @@ def test_3_a_refused_token_shows_the_form_again_with_everything_typed_and_a_new_
     response = send(http, site.url(CARD), fields, token=new_token, cookie=page.cookies.get(COOKIE))
     assert thanked(response, site.labels), (response.status_code, response.text[:300])
     assert text in free_texts(site.stored(), question_of(site.form, "text").id)
+    # (a page open for less than a day is taken as it is)
+    response = send(http, site.url(CARD), fields, token=token_issued_hours_ago(site, 23, opened.cookie),
+                    cookie=opened.cookie)
+    assert thanked(response, site.labels), (response.status_code, response.text[:300])
 
 
 def test_3_a_rate_limited_answer_shows_the_form_again_with_everything_typed(tmp_path, http):
