@@ -454,8 +454,9 @@ def export_command(deck: str, output: Path | None, kit_dir: Path) -> None:
               help="The address the QR codes lead to (default: follow_up.base_url in kit.yaml).")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Worker processes (several need a database that takes them, such as PostgreSQL).")
-@click.option("--rate-limit", default="30/minute", show_default=True, metavar="N/PERIOD",
-              help="Answers one client may send, e.g. 30/minute.")
+@click.option("--rate-limit", default="500/10 minutes", show_default=True, metavar="N/PERIOD",
+              help="Answers one address may send, e.g. '30/minute'. Phones on one network often share one "
+                   "address: the default lets a room of 100 answer five forms each within ten minutes.")
 def serve_command(kit_dir: Path, host: str, port: int, db: str | None, base_url: str | None,
                   workers: int, rate_limit: str) -> None:
     """Serve the follow-up forms at the addresses the QR codes carry, and

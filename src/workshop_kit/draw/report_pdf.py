@@ -147,7 +147,7 @@ class _Setter(DocumentStyle):
         """A participant's own words: printed as written, never as markup;
         a run of characters the font has no glyph for (an emoji, another
         script) is shown as [?] instead of silently left out."""
-        missing = set(self.family.missing(text, "regular"))
+        missing = set(self.family.missing(text, "bold" if style.fontName == self.faces["bold"] else "regular"))
         if missing:
             text = re.sub("[" + re.escape("".join(sorted(missing))) + "]+", UNPRINTABLE, text)
         return self.plain(text, style)
@@ -251,10 +251,9 @@ class _Setter(DocumentStyle):
     # --- by age band or area ---------------------------------------------------------------------
 
     def breakdown(self, b: Breakdown, width: float) -> list:
-        names = [self.column_name(b, c) for c in b.columns]
         label_width = 48 * MM
-        widths = [label_width] + [(width - label_width) / len(names)] * len(names)
-        head = [""] + [self.p(n, self.tab_head) for n in names]
+        widths = [label_width] + [(width - label_width) / len(b.columns)] * len(b.columns)
+        head = [""] + [self.column_head(b, c) for c in b.columns]
         style = self.table_style() + [("LEFTPADDING", (0, 0), (-1, -1), 1 * MM),
                                       ("RIGHTPADDING", (0, 0), (-1, -1), 1 * MM),
                                       ("LINEAFTER", (1, 0), (1, -1), 0.5, self.rule)]
@@ -276,14 +275,18 @@ class _Setter(DocumentStyle):
             out += self.choice_table(choice, table, total)
         return out
 
-    def column_name(self, b: Breakdown, column) -> str:
+    def column_head(self, b: Breakdown, column) -> Paragraph:
+        """A column's heading: the kit's label, or an area as a participant
+        wrote it, printed as written (never as markup)."""
         if column.kind == ALL:
-            return self.label("report_all")
+            return self.p(self.label("report_all"), self.tab_head)
         if column.kind == OTHER:
-            return self.label("report_other")
+            return self.p(self.label("report_other"), self.tab_head)
         if column.kind == NOT_GIVEN:
-            return self.label("report_not_given")
-        return age_band_label(column.value, self.labels) if b.by == "age" else column.value
+            return self.p(self.label("report_not_given"), self.tab_head)
+        if b.by == "age":
+            return self.p(age_band_label(column.value, self.labels), self.tab_head)
+        return self.words(column.value, self.tab_head)
 
     def scale_table(self, scale: ScaleTable, table, total) -> list:
         rows, spans, group = [], [], None

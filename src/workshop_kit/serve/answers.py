@@ -17,6 +17,9 @@ CONTACT_MAX = {"name": 200, "email": 254, "phone": 40}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,}$")
 TOKEN_FIELD = "token"
+# Control characters other than tab and line break: nothing a person types,
+# and a spreadsheet cannot hold them (pasted from another program).
+CONTROL = re.compile("[\x01-\x08\x0b-\x1f\x7f]")
 
 
 def age_bands(labels: dict[str, str]) -> list[tuple[str, str]]:
@@ -65,7 +68,8 @@ def read(page: Page, fields: list[tuple[str, str]], labels: dict[str, str]) -> S
             raise Refused(f"unknown field {name[:40]!r}")
         if "\x00" in value:
             raise Refused(f"a NUL character in {name}")
-        values.setdefault(name, []).append(value.replace("\r\n", "\n").strip())
+        value = CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+        values.setdefault(name, []).append(value.strip())
     out = Submitted(values=values)
 
     def one(name: str) -> str:
@@ -111,6 +115,12 @@ def read(page: Page, fields: list[tuple[str, str]], labels: dict[str, str]) -> S
 
     if page.form.contact:
         out.contact = _contact(page, one, labels, out.errors)
+    questions = page.form.questions
+    if questions and not out.errors and not out.contact \
+            and all(qid.startswith(BACKGROUND_ID) for qid, _ in out.answers):
+        # Nothing answered (what the participant told about themselves
+        # alone says nothing about the card): not stored, not counted.
+        out.errors[f"q-{questions[0].id}"] = labels["form_error_empty"]
     return out
 
 

@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, urlsplit
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
@@ -26,7 +26,7 @@ from workshop_kit.layout.colours import contrast, hex_colour
 from workshop_kit.serve import export
 from workshop_kit.serve.answers import AREA_MAX, CONTACT_MAX, TOKEN_FIELD, Page, Refused, age_bands, read
 from workshop_kit.serve.security import (
-    COOKIE, TOKEN_AGE, FormTokens, RateLimits, SecurityHeaders, content_policy, security_headers,
+    COOKIE, DEFAULT_RATE, TOKEN_AGE, FormTokens, RateLimits, SecurityHeaders, content_policy, security_headers,
 )
 from workshop_kit.serve.group_commit import GroupCommit
 from workshop_kit.store.database import check_response, open_database
@@ -47,7 +47,7 @@ class Settings:
     kit: str                 # the kit folder
     db: str                  # database URL
     base_url: str | None = None
-    rate: str = "30/minute"  # answers one client may send
+    rate: str = DEFAULT_RATE  # answers one client (address) may send
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ class FormsApp:
         self.writer = GroupCommit(self.db.save_many)
         form_secret, self.admin_token = server_secrets(self.db)
         self.tokens = FormTokens(form_secret)
-        self.limits = RateLimits(settings.rate)
+        self.limits = RateLimits(self.db, form_secret, settings.rate)
         self.targets = targets(self.content)
         formats = tuple(dialogue_formats(self.content))
         ages = tuple(age_bands(self.labels))
@@ -158,20 +158,36 @@ class FormsApp:
         response = self.render(
             "form.html", status, served.accent_css, target=served.target, form=page.form,
             background=page.background, formats=page.formats, ages=page.ages,
-            scale=[(v, v) for v in SCALE], action=self._action(request),
+            scale=[(v, v) for v in SCALE], action=path,
             token=issued.token, errors=errors or {}, values=values or {}, names=served.names,
             area_max=AREA_MAX, contact_max=CONTACT_MAX)
         response.set_cookie(COOKIE, issued.cookie, max_age=TOKEN_AGE, httponly=True, samesite="lax",
                             secure=self.https, path="/")
         return response
 
-    @staticmethod
-    def _action(request: Request) -> str:
-        return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    def form_again(self, request: Request, served: Served, path: str, status: int, why: str,
+                   typed: list[tuple[str, str]]) -> HTMLResponse:
+        """The form with a new token and what the participant typed, when
+        the answer is not taken now (the page was too old, too many answers
+        from this address), so that nothing they wrote is lost."""
+        try:
+            values = read(served.page, typed, self.labels).values
+        except Refused:  # not sent by a page of ours: nothing to show again
+            values = {}
+        return self.form_page(request, served, path, status, errors={"token": self.labels[why]}, values=values)
 
     def lookup(self, request: Request) -> tuple[str, Served | None]:
-        path = self._action(request)
-        return path, self.forms.get(path)
+        """The form at a request's address, and the path it is served
+        under (where its page sends the answer). A query string the QR code
+        does not carry (?fbclid=..., ?utm_source=... added by an app that
+        shared the link) and a trailing slash are left out."""
+        path, query = request.url.path, request.url.query
+        bare = path.rstrip("/") or "/"
+        tried = ([f"{path}?{query}", f"{bare}?{query}"] if query else []) + [path, bare]
+        for candidate in tried:
+            if candidate in self.forms:
+                return candidate, self.forms[candidate]
+        return path, None
 
     # --- endpoints -----------------------------------------------------------
 
@@ -179,21 +195,21 @@ class FormsApp:
         path, served = self.lookup(request)
         if served is None:
             return self.message(404, self.labels["form_refused"], self.labels["form_not_found"])
-        if request.method == "GET":
+        if request.method in ("GET", "HEAD"):  # HEAD: the page's headers, no answer
             return self.form_page(request, served, path)
         return await self.answer(request, served, path)
 
     async def answer(self, request: Request, served: Served, path: str) -> Response:
         refused = self.labels["form_refused"]
         client = request.client.host if request.client else "unknown"
-        if not self.limits.answer(client):
-            response = self.message(429, refused, self.labels["form_too_many"], served)
-            response.headers["retry-after"] = "60"
-            return response
+        allowed = await run_in_threadpool(self.limits.answer, client)
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if kind != "application/x-www-form-urlencoded":
             return self.message(415, refused, refused, served, again=path)
-        body = await _body(request)
+        try:
+            body = await _body(request)
+        except ClientDisconnect:  # gone, or cut off for sending too slowly: no one to answer
+            return Response(status_code=400)
         if body is None:
             return self.message(413, refused, self.labels["form_error_too_long"].format(max=MAX_BODY), served,
                                 again=path)
@@ -203,11 +219,16 @@ class FormsApp:
         except (UnicodeDecodeError, ValueError):
             return self.message(400, refused, self.labels["form_refused"], served, again=path)
         tokens = [v for k, v in fields if k == TOKEN_FIELD]
+        typed = [(k, v) for k, v in fields if k != TOKEN_FIELD]
+        if not allowed:
+            response = self.form_again(request, served, path, 429, "form_too_many", typed)
+            response.headers["retry-after"] = "60"
+            return response
         submission = self.tokens.check(tokens[0] if len(tokens) == 1 else None, path, request.cookies.get(COOKIE))
         if submission is None:
-            return self.form_page(request, served, path, 403, errors={"token": self.labels["form_expired"]})
+            return self.form_again(request, served, path, 403, "form_expired", typed)
         try:
-            sent = read(served.page, [(k, v) for k, v in fields if k != TOKEN_FIELD], self.labels)
+            sent = read(served.page, typed, self.labels)
         except Refused:
             return self.message(400, refused, self.labels["form_refused"], served, again=path)
         if sent.errors:
@@ -228,19 +249,21 @@ class FormsApp:
             return response
         return self.thanks(served, path)
 
-    def _admin_allowed(self, request: Request) -> Response | None:
+    async def _admin_allowed(self, request: Request) -> Response | None:
         """None when the token is right; else the answer a stranger gets."""
         client = request.client.host if request.client else "unknown"
         given = request.path_params.get("token", "")
-        if self.limits.admin_blocked(client):
-            return self.message(429, self.labels["form_refused"], self.labels["form_too_many"])
+        # The right token always works: strangers guessing from the same
+        # address (one network) do not shut the facilitator out.
         if secrets.compare_digest(given.encode(), self.admin_token.encode()):
             return None
-        self.limits.admin_miss(client)
+        if await run_in_threadpool(self.limits.admin_blocked, client):
+            return self.message(429, self.labels["form_refused"], self.labels["form_too_many"])
+        await run_in_threadpool(self.limits.admin_miss, client)
         return self.message(404, self.labels["form_refused"], self.labels["form_not_found"])
 
     async def admin(self, request: Request) -> Response:
-        refused = self._admin_allowed(request)
+        refused = await self._admin_allowed(request)
         if refused:
             return refused
         counts = await run_in_threadpool(self.db.counts, self.kit.id)
@@ -256,7 +279,7 @@ class FormsApp:
                            export=f"{request.url.path.rstrip('/')}/responses")
 
     async def download(self, request: Request) -> Response:
-        refused = self._admin_allowed(request)
+        refused = await self._admin_allowed(request)
         if refused:
             return refused
         kind = request.path_params["kind"]
@@ -273,6 +296,14 @@ class FormsApp:
             "content-disposition": f'attachment; filename="{self.kit.id}-responses.{kind}"'})
 
     async def health(self, request: Request) -> Response:
+        """200 when the database takes a write as an answer needs, else 503
+        (a full disk, a database gone read-only or away)."""
+        try:
+            await run_in_threadpool(self.db.check_writable)
+        except Exception as error:
+            log.warning("health check: the database does not take writes: %s",
+                        " ".join(str(error).split())[:300])
+            return PlainTextResponse("the database does not take writes", status_code=503)
         return PlainTextResponse("ok")
 
     @asynccontextmanager

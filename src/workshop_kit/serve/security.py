@@ -4,18 +4,28 @@ security headers, and a limit on how often one client may send."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import base64
+import logging
+import re
 import secrets
 import time
-from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from limits import parse as parse_limit
 
+log = logging.getLogger("workshop_kit.serve")
+
 COOKIE = "wk_form"
 TOKEN_AGE = 24 * 3600  # a form may stay open on a phone for a day
+# Answers one address may send. The phones of a room often share one public
+# address (the venue's network): 100 people each answering five forms within
+# ten minutes pass; a script that posts hundreds a minute is stopped after
+# 500, and then gets one answer through for each that leaves the window.
+DEFAULT_RATE = "500/10 minutes"
+COOKIE_VALUE = re.compile(r"[A-Za-z0-9_-]{16,64}")  # what issue() makes
 
 
 @dataclass(frozen=True)
@@ -34,15 +44,15 @@ class FormTokens:
         self._signer = URLSafeTimedSerializer(secret, salt="workshop-kit form")
 
     def issue(self, path: str, cookie: str | None) -> Issued:
-        cookie = cookie if cookie and 16 <= len(cookie) <= 64 else secrets.token_urlsafe(24)
+        cookie = cookie if cookie and COOKIE_VALUE.fullmatch(cookie) else secrets.token_urlsafe(24)
         submission = secrets.token_hex(16)
         token = self._signer.dumps({"c": cookie, "p": path, "s": submission})
         return Issued(token, submission, cookie)
 
     def check(self, token: str | None, path: str, cookie: str | None) -> str | None:
         """The submission id of a valid token for this path and browser, else None."""
-        if not token or not cookie or len(token) > 1000:
-            return None
+        if not token or not cookie or len(token) > 1000 or not COOKIE_VALUE.fullmatch(cookie):
+            return None  # a cookie this server did not make (compare_digest takes no other text)
         try:
             data = self._signer.loads(token, max_age=TOKEN_AGE)
         except BadSignature:
@@ -105,60 +115,44 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-class MovingWindow:
-    """At most so many hits per key in any window of the rate's length
-    (e.g. 30 in any 60 seconds), counted in this process.
-
-    The `limits` package's own in-memory storage starts a timer thread
-    every 10 ms while it is used, and the server waits for each thread to
-    start: with many answers at once that came to a tenth of a second."""
-
-    def __init__(self, rate: str):
-        item = parse_limit(rate)
-        self.amount, self.seconds = item.amount, item.get_expiry()
-        self._hits: dict[str, deque[float]] = {}
-        self._swept = time.monotonic()
-
-    def _recent(self, key: str, now: float) -> deque[float]:
-        hits = self._hits.get(key) or deque()
-        while hits and hits[0] <= now - self.seconds:
-            hits.popleft()
-        return hits
-
-    def test(self, key: str) -> bool:
-        """True when one more hit would be allowed now."""
-        return len(self._recent(key, time.monotonic())) < self.amount
-
-    def hit(self, key: str) -> bool:
-        """Count a hit, when it is allowed (True); False when it is not."""
-        now = time.monotonic()
-        if now - self._swept > self.seconds:  # forget the keys not seen for a window
-            self._hits = {k: h for k, h in self._hits.items() if h and h[-1] > now - self.seconds}
-            self._swept = now
-        hits = self._recent(key, now)
-        if len(hits) >= self.amount:
-            return False
-        hits.append(now)
-        self._hits[key] = hits
-        return True
-
-
 class RateLimits:
-    """How often one client may send an answer, and may try an admin link."""
+    """How often one client may send an answer, and may try a wrong admin
+    link. The hits are counted in the database (`Database.hit`), so that
+    every worker process of the server counts the same ones. When the
+    database cannot count, the request is let through: the answer is then
+    refused, if at all, by the database itself. No address is stored: a
+    hit is kept under a keyed hash of it, for the length of its window."""
 
-    def __init__(self, answers: str, admin: str = "10/minute"):
-        self._answers = MovingWindow(answers)
-        self._admin = MovingWindow(admin)
+    def __init__(self, database, secret: str, answers: str, admin: str = "10/minute"):
+        self._database = database
+        self._secret = secret.encode()
+        self._answers = windows(answers)
+        self._admin = windows(admin)
+
+    def _hit(self, key: str, rate: list[tuple[int, float]], count: bool = True) -> bool:
+        hashed = hmac.new(self._secret, key.encode("utf-8", "replace"), hashlib.sha256).hexdigest()
+        try:
+            return self._database.hit(hashed, rate, time.time(), count)
+        except Exception as error:  # the database is away or refuses writes
+            log.warning("the rate limit could not be counted: %s", " ".join(str(error).split())[:300])
+            return True
 
     def answer(self, client: str) -> bool:
-        return self._answers.hit(client)
+        """Count an answer; False when the client has sent too many."""
+        return self._hit(f"answer {client}", self._answers)
 
     def admin_miss(self, client: str) -> bool:
         """Count a wrong admin token; False once a client has tried too often."""
-        return self._admin.hit(client)
+        return self._hit(f"admin {client}", self._admin)
 
     def admin_blocked(self, client: str) -> bool:
-        return not self._admin.test(client)
+        return not self._hit(f"admin {client}", self._admin, count=False)
+
+
+def windows(rate: str) -> list[tuple[int, float]]:
+    """(amount, seconds) of a rate such as '30/minute' or '500/10 minutes'."""
+    item = parse_limit(rate)
+    return [(item.amount, float(item.get_expiry()))]
 
 
 def check_rate(text: str) -> str:

@@ -15,9 +15,11 @@ import uvicorn
 from workshop_kit.content.follow_up import base_url, same_origin, served_path, targets
 from workshop_kit.content.kit import KitContent, is_placeholder, load_kit
 from workshop_kit.serve.app import ADMIN, ENVIRONMENT, Settings, create_app, server_secrets, settings_environment
+from workshop_kit.serve.protocol import TimedH11Protocol
 from workshop_kit.store.database import open_database
 
 GRACE = 15  # seconds a stopping server gives the answers being sent
+KEEP_ALIVE = 5  # seconds an idle connection stays open after an answer
 
 
 class CannotListen(Exception):
@@ -46,6 +48,13 @@ def check_port(host: str, port: int) -> None:
                 raise CannotListen(f"cannot listen on {host}:{port}: {reason}") from None
 
 
+def listening_url(host: str, port: int) -> str:
+    """The address of the server on this machine: on loopback when it
+    listens on every address."""
+    host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
 def announce(settings: Settings, host: str, port: int, say: Callable[[str], None],
              warn: Callable[[str], None]) -> KitContent:
     """Check that the port is free, migrate the database and print the
@@ -66,7 +75,10 @@ def announce(settings: Settings, host: str, port: int, say: Callable[[str], None
     if served:
         say(f"  e.g. {base}{served_path(served[0].url, base, any_host=True)}")
     say(f"Listening on http://{host}:{port} (database: {shown_db})")
-    say(f"Facilitator view, keep it private: {base}{ADMIN}{admin}")
+    # The admin link carries its token: never on a placeholder host (a
+    # click would send it to that third party), but on this server itself.
+    admin_base = listening_url(host, port) if is_placeholder(base) else base
+    say(f"Facilitator view, keep it private: {admin_base}{ADMIN}{admin}")
     if len(served) < len(every):
         warn(f"{len(every) - len(served)} QR code(s) lead to other paths than {base}/... and are not "
              "answered here")
@@ -83,8 +95,9 @@ def announce(settings: Settings, host: str, port: int, say: Callable[[str], None
 def run(settings: Settings, host: str, port: int, workers: int, content: KitContent | None = None) -> None:
     """Serve until stopped; `content`: the kit as `announce` loaded it (one
     worker uses it, several load it each)."""
-    common = dict(host=host, port=port, access_log=False, log_level="warning",
-                  timeout_graceful_shutdown=GRACE, proxy_headers=True, server_header=False)
+    common = dict(host=host, port=port, access_log=False, log_level="warning", http=TimedH11Protocol,
+                  timeout_keep_alive=KEEP_ALIVE, timeout_graceful_shutdown=GRACE, proxy_headers=True,
+                  server_header=False)
     if workers == 1:
         uvicorn.run(create_app(settings, content), **common)
         return

@@ -24,7 +24,7 @@ from sqlalchemy.engine import URL, make_url
 
 from workshop_kit.store.migrate import current_revision, head_revision, upgrade
 from workshop_kit.store.records import Contact, Response, StoredResponse
-from workshop_kit.store.tables import answers, responses, settings
+from workshop_kit.store.tables import answers, rate_hits, responses, settings
 
 SQLITE_TIMEOUT = 30  # seconds a connection waits for a lock
 # secure_delete: deleted answers are overwritten in the file, not only unlinked.
@@ -135,8 +135,11 @@ def _engine(url: str, create: bool) -> Engine:
         # A writer takes the write lock at the start (waiting up to the busy
         # timeout for it), never halfway through, where SQLite would fail
         # at once instead of waiting.
-        immediate = connection.get_execution_options().get("write", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        options = connection.get_execution_options()
+        # A write that may be lost in a power cut (a rate limit's hit) is
+        # not synced to disk: answers that come at once do not wait for it.
+        connection.exec_driver_sql(f"PRAGMA synchronous={'FULL' if options.get('durable', True) else 'OFF'}")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get("write", False) else "BEGIN")
 
     return engine
 
@@ -268,6 +271,38 @@ class Database:
             connection.execute(insert)
             return connection.execute(query).scalar_one()
 
+    def hit(self, key: str, windows: list[tuple[int, float]], now: float, count: bool = True) -> bool:
+        """A rate limit's hit for `key` (e.g. a client's address) at `now`
+        (seconds since the epoch), shared by every process that uses this
+        database: True when fewer than `amount` hits were counted in the
+        `seconds` before now, for each (amount, seconds) of `windows`; then
+        this hit is counted too (unless count is False). A refused hit is
+        not counted."""
+        longest = max(seconds for _, seconds in windows)
+        with self._transaction(write=True, durable=False) as connection:
+            if connection.dialect.name == "postgresql":  # SQLite: the write lock is taken at the start
+                connection.execute(select(func.pg_advisory_xact_lock(func.hashtext(key))))
+            connection.execute(delete(rate_hits).where(rate_hits.c.expires < now))
+            for amount, seconds in windows:
+                counted = connection.execute(
+                    select(func.count()).select_from(rate_hits)
+                    .where(rate_hits.c.key == key, rate_hits.c.at > now - seconds)).scalar_one()
+                if counted >= amount:
+                    return False
+            if count:
+                connection.execute(rate_hits.insert().values(key=key, at=now, expires=now + longest))
+        return True
+
+    def check_writable(self) -> None:
+        """Write to the database and commit, as storing an answer does:
+        DatabaseError (or the driver's error) when it refuses (a full
+        disk, a file that cannot be written, a server gone read-only)."""
+        now = datetime.now(timezone.utc).isoformat()
+        upsert = self._insert(settings).values(key="health_checked", value=now)
+        upsert = upsert.on_conflict_do_update(index_elements=[settings.c.key], set_={"value": now})
+        with self._transaction(write=True, durable=False) as connection:
+            connection.execute(upsert)
+
     # --- reading ---------------------------------------------------------------
 
     def counts(self, kit: str) -> dict[tuple[str, str], int]:
@@ -313,12 +348,13 @@ class Database:
         return dialect.insert(table)
 
     @contextmanager
-    def _transaction(self, write: bool) -> Iterator[Connection]:
-        """One transaction, committed at the end; a database that cannot be
-        reached or is locked for too long raises DatabaseError."""
+    def _transaction(self, write: bool, durable: bool = True) -> Iterator[Connection]:
+        """One transaction, committed at the end (on disk when it returns,
+        unless durable is False); a database that cannot be reached or is
+        locked for too long raises DatabaseError."""
         try:
             with self.engine.connect() as connection:
-                connection.execution_options(write=write)
+                connection.execution_options(write=write, durable=durable)
                 with connection.begin():
                     yield connection
         except (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError) as error:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from sqlalchemy import (
-    Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
+    Column, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
 )
 from sqlalchemy.types import TypeDecorator
 
@@ -82,4 +82,17 @@ settings = Table(
     "settings", metadata,
     Column("key", String(100), primary_key=True),
     Column("value", Text, nullable=False),
+)
+
+# One row per hit a rate limit counted (an answer sent, a wrong admin token),
+# so that every worker process of a server counts the same hits; `at` and
+# `expires` in seconds since the epoch, a row is deleted once it expires.
+rate_hits = Table(
+    "rate_hits", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(SLUG_LENGTH), nullable=False),
+    Column("at", Float, nullable=False),
+    Column("expires", Float, nullable=False),
+    Index(None, "key", "at"),
+    Index(None, "expires"),
 )
