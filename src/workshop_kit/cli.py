@@ -12,6 +12,7 @@ import click
 from workshop_kit import __version__
 from workshop_kit.output.files import OutputError
 from workshop_kit.problems import ContentError
+from workshop_kit.serve.defaults import DEFAULT_RATE
 from workshop_kit.terminal import ProgressLine, colour
 from workshop_kit.stop import Stopped, stopping
 
@@ -454,7 +455,7 @@ def export_command(deck: str, output: Path | None, kit_dir: Path) -> None:
               help="The address the QR codes lead to (default: follow_up.base_url in kit.yaml).")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Worker processes (several need a database that takes them, such as PostgreSQL).")
-@click.option("--rate-limit", default="500/10 minutes", show_default=True, metavar="N/PERIOD",
+@click.option("--rate-limit", default=DEFAULT_RATE, show_default=True, metavar="N/PERIOD",
               help="Answers one address may send, e.g. '30/minute'. Phones on one network often share one "
                    "address: the default lets a room of 100 answer five forms each within ten minutes.")
 def serve_command(kit_dir: Path, host: str, port: int, db: str | None, base_url: str | None,

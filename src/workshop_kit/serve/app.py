@@ -25,8 +25,9 @@ from workshop_kit.content.forms import SCALE
 from workshop_kit.layout.colours import contrast, hex_colour
 from workshop_kit.serve import export
 from workshop_kit.serve.answers import AREA_MAX, CONTACT_MAX, TOKEN_FIELD, Page, Refused, age_bands, read
+from workshop_kit.serve.defaults import DEFAULT_RATE
 from workshop_kit.serve.security import (
-    COOKIE, DEFAULT_RATE, TOKEN_AGE, FormTokens, RateLimits, SecurityHeaders, content_policy, security_headers,
+    COOKIE, TOKEN_AGE, FormTokens, RateLimits, SecurityHeaders, content_policy, security_headers,
 )
 from workshop_kit.serve.group_commit import GroupCommit
 from workshop_kit.store.database import check_response, open_database

@@ -20,11 +20,6 @@ log = logging.getLogger("workshop_kit.serve")
 
 COOKIE = "wk_form"
 TOKEN_AGE = 24 * 3600  # a form may stay open on a phone for a day
-# Answers one address may send. The phones of a room often share one public
-# address (the venue's network): 100 people each answering five forms within
-# ten minutes pass; a script that posts hundreds a minute is stopped after
-# 500, and then gets one answer through for each that leaves the window.
-DEFAULT_RATE = "500/10 minutes"
 COOKIE_VALUE = re.compile(r"[A-Za-z0-9_-]{16,64}")  # what issue() makes
 
 
