@@ -203,7 +203,7 @@ class FormsApp:
     async def answer(self, request: Request, served: Served, path: str) -> Response:
         refused = self.labels["form_refused"]
         client = request.client.host if request.client else "unknown"
-        allowed = await run_in_threadpool(self.limits.answer, client)
+        allowed = await self.limits.answer(client)
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if kind != "application/x-www-form-urlencoded":
             return self.message(415, refused, refused, served, again=path)
@@ -311,6 +311,7 @@ class FormsApp:
     async def lifespan(self, app):
         yield
         await self.writer.close()
+        await self.limits.close()
         self.db.dispose()
 
     def asgi(self):

@@ -1,5 +1,5 @@
-"""Group commit: the answers that arrive while one transaction is being
-written wait, and go together in the next one.
+"""Group commit: the answers (or rate-limit hits) that arrive while one
+transaction is being written wait, and go together in the next one.
 
 One writer (a single thread) saves, so the answers of a room that presses
 "send" at once do not queue for the database's write lock one by one, each
@@ -14,25 +14,28 @@ import asyncio
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
+from typing import Generic, TypeVar
+
 from workshop_kit.store.database import DatabaseError
-from workshop_kit.store.records import Response
+
+T = TypeVar("T")
 
 BATCH = 500  # answers in one transaction at most
 
 
-class GroupCommit:
-    """Saves responses through `save_many` (one transaction for a list,
-    each response's result in a list), several requests' at a time."""
+class GroupCommit(Generic[T]):
+    """Saves items (responses, hits) through `save_many` (one transaction
+    for a list, each item's result in a list), several requests' at a time."""
 
-    def __init__(self, save_many: Callable[[list[Response]], list[bool]]):
+    def __init__(self, save_many: Callable[[list[T]], list[bool]]):
         self._save_many = save_many
-        self._waiting: list[tuple[Response, asyncio.Future]] = []
+        self._waiting: list[tuple[T, asyncio.Future]] = []
         self._wake: asyncio.Event | None = None
         self._writer: asyncio.Task | None = None
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="group-commit")
         self._closing = False
 
-    async def save(self, response: Response) -> bool:
+    async def save(self, response: T) -> bool:
         """What `save_many` says of this response, once it is committed;
         its exception when the transaction failed."""
         if self._closing:
@@ -70,7 +73,7 @@ class GroupCommit:
                 self._settle(batch, results)
 
     @staticmethod
-    def _settle(batch: list[tuple[Response, asyncio.Future]], results: list) -> None:
+    def _settle(batch: list[tuple[T, asyncio.Future]], results: list) -> None:
         for (_, future), result in zip(batch, results):
             if future.done():  # the request was cancelled
                 continue
@@ -79,7 +82,7 @@ class GroupCommit:
             else:
                 future.set_result(result)
 
-    def _outcomes(self, batch: list[Response]) -> list[bool | BaseException]:
+    def _outcomes(self, batch: list[T]) -> list[bool | BaseException]:
         """Each response's result or exception. When the database cannot be
         used, every response of the batch gets that error; when anything
         else fails, each is saved alone, so that one answer the database

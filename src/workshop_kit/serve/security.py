@@ -16,6 +16,9 @@ from functools import lru_cache
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from limits import parse as parse_limit
 
+from workshop_kit.serve.group_commit import GroupCommit
+from workshop_kit.store.database import Hit
+
 log = logging.getLogger("workshop_kit.serve")
 
 COOKIE = "wk_form"
@@ -112,29 +115,42 @@ class SecurityHeaders:
 
 class RateLimits:
     """How often one client may send an answer, and may try a wrong admin
-    link. The hits are counted in the database (`Database.hit`), so that
-    every worker process of the server counts the same ones. When the
-    database cannot count, the request is let through: the answer is then
-    refused, if at all, by the database itself. No address is stored: a
-    hit is kept under a keyed hash of it, for the length of its window."""
+    link. The hits are counted in the database (`Database.hit_many`), so
+    that every worker process of the server counts the same ones; the hits
+    of answers that arrive together are counted in one transaction (a group
+    commit, as the answers are stored), so that a room that presses "send"
+    at once does not queue for the database's write lock one by one. When
+    the database cannot count, the request is let through: the answer is
+    then refused, if at all, by the database itself. No address is stored:
+    a hit is kept under a keyed hash of it, for the length of its window."""
 
     def __init__(self, database, secret: str, answers: str, admin: str = "10/minute"):
         self._database = database
         self._secret = secret.encode()
-        self._answers = windows(answers)
-        self._admin = windows(admin)
+        self._answers = tuple(windows(answers))
+        self._admin = tuple(windows(admin))
+        self._together = GroupCommit(database.hit_many)
 
-    def _hit(self, key: str, rate: list[tuple[int, float]], count: bool = True) -> bool:
-        hashed = hmac.new(self._secret, key.encode("utf-8", "replace"), hashlib.sha256).hexdigest()
+    def _key(self, key: str) -> str:
+        return hmac.new(self._secret, key.encode("utf-8", "replace"), hashlib.sha256).hexdigest()
+
+    def _hit(self, key: str, rate: tuple[tuple[int, float], ...], count: bool = True) -> bool:
         try:
-            return self._database.hit(hashed, rate, time.time(), count)
+            return self._database.hit(self._key(key), rate, time.time(), count)
         except Exception as error:  # the database is away or refuses writes
-            log.warning("the rate limit could not be counted: %s", " ".join(str(error).split())[:300])
+            _not_counted(error)
             return True
 
-    def answer(self, client: str) -> bool:
+    async def answer(self, client: str) -> bool:
         """Count an answer; False when the client has sent too many."""
-        return self._hit(f"answer {client}", self._answers)
+        try:
+            return await self._together.save(Hit(self._key(f"answer {client}"), self._answers, time.time()))
+        except Exception as error:  # the database is away or refuses writes
+            _not_counted(error)
+            return True
+
+    async def close(self) -> None:
+        await self._together.close()
 
     def admin_miss(self, client: str) -> bool:
         """Count a wrong admin token; False once a client has tried too often."""
@@ -142,6 +158,10 @@ class RateLimits:
 
     def admin_blocked(self, client: str) -> bool:
         return not self._hit(f"admin {client}", self._admin, count=False)
+
+
+def _not_counted(error: Exception) -> None:
+    log.warning("the rate limit could not be counted: %s", " ".join(str(error).split())[:300])
 
 
 def windows(rate: str) -> list[tuple[int, float]]:

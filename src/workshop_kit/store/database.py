@@ -13,6 +13,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -35,6 +36,17 @@ SQLITE_PRAGMAS = (f"busy_timeout={SQLITE_TIMEOUT * 1000}", "journal_mode=WAL", "
 MIGRATION_LOCK = 0x776B5F7374  # "wk_st"
 HEX = re.compile(r"[0-9a-fA-F]+")
 
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One hit of a rate limit: its key, its (amount, seconds) windows, when,
+    and whether it counts (False only asks)."""
+
+    key: str
+    windows: tuple[tuple[int, float], ...]
+    now: float
+    count: bool = True
 
 class DatabaseError(Exception):
     """The database cannot be reached, opened or used; the message is one line."""
@@ -278,20 +290,29 @@ class Database:
         `seconds` before now, for each (amount, seconds) of `windows`; then
         this hit is counted too (unless count is False). A refused hit is
         not counted."""
-        longest = max(seconds for _, seconds in windows)
+        return self.hit_many([Hit(key, tuple(windows), now, count)])[0]
+
+    def hit_many(self, hits: list["Hit"]) -> list[bool]:
+        """Several hits in one transaction, in order (each counts those
+        before it): what `hit` says of each."""
+        now = min(h.now for h in hits)
+        outcomes = []
         with self._transaction(write=True, durable=False) as connection:
             if connection.dialect.name == "postgresql":  # SQLite: the write lock is taken at the start
-                connection.execute(select(func.pg_advisory_xact_lock(func.hashtext(key))))
+                for key in sorted({h.key for h in hits}):  # in one order: two workers cannot wait for each other
+                    connection.execute(select(func.pg_advisory_xact_lock(func.hashtext(key))))
             connection.execute(delete(rate_hits).where(rate_hits.c.expires < now))
-            for amount, seconds in windows:
-                counted = connection.execute(
-                    select(func.count()).select_from(rate_hits)
-                    .where(rate_hits.c.key == key, rate_hits.c.at > now - seconds)).scalar_one()
-                if counted >= amount:
-                    return False
-            if count:
-                connection.execute(rate_hits.insert().values(key=key, at=now, expires=now + longest))
-        return True
+            for hit in hits:
+                allowed = all(
+                    connection.execute(select(func.count()).select_from(rate_hits).where(
+                        rate_hits.c.key == hit.key, rate_hits.c.at > hit.now - seconds)).scalar_one() < amount
+                    for amount, seconds in hit.windows)
+                if allowed and hit.count:
+                    longest = max(seconds for _, seconds in hit.windows)
+                    connection.execute(rate_hits.insert().values(key=hit.key, at=hit.now,
+                                                                 expires=hit.now + longest))
+                outcomes.append(allowed)
+        return outcomes
 
     def check_writable(self) -> None:
         """Write to the database and commit, as storing an answer does:
