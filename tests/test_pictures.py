@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import io
 import os
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -256,3 +257,63 @@ def test_a_changed_picture_rebuilds_the_deck_that_shows_it(make_kit, tmp_path):
     assert "Up to date" not in second.run.output
     assert (out / name).read_bytes() != before
     assert first.manifest["build"]["inputs"] != second.manifest["build"]["inputs"]
+
+
+# --- the logo on the guide, the report and the forms ------------------------------------
+
+def whole_kit_with_logo(dest: Path, base: str | None = None) -> Path:
+    """The shipped kit (guide, decks, boards, templates) with the cyan logo."""
+    from serve_helpers import kit_served_at
+
+    kit = kit_served_at(REPO, dest, base or "https://example.org")
+    (kit / "pictures").mkdir()
+    (kit / "pictures" / "logo.svg").write_text(LOGO, encoding="utf-8")
+    replace_once(kit / "kit.yaml", "\nbleed:", "\nlogo: pictures/logo.svg\nbleed:")
+    return kit
+
+
+def first_page_share(path: Path, box_mm: tuple[float, float, float, float], colour) -> float:
+    """The share of `colour` in a box (left, top, right, bottom; mm from the top-left) of page 1."""
+    import pypdfium2 as pdfium
+
+    scale = 2
+    image = pdfium.PdfDocument(str(path))[0].render(scale=scale).to_pil()
+    return share_of(image, tuple(v * MM * scale for v in box_mm), colour)
+
+
+def test_the_guide_and_the_report_show_the_logo_at_the_head_of_their_first_page(tmp_path):
+    from workshop_kit.report import load, write_report
+
+    kit = whole_kit_with_logo(tmp_path / "kit")
+    built = build_into(kit, tmp_path / "out", "--mode", "home")
+    # The logo (5:2, at most 60 x 18 mm: 45 x 18) stands at the top-left of the text frame,
+    # 18 mm from the left and 22 mm from the top (and the frame's padding of 6 pt).
+    logo = (18 + 6, 22 + 6, 18 + 40, 22 + 16)
+    assert first_page_share(built.path("guide-a4.pdf"), logo, CYAN) > 0.97
+    report = write_report(load(kit), [], tmp_path / "report.pdf")
+    assert first_page_share(report.path, logo, CYAN) > 0.97
+    # without a logo, none
+    replace_once(kit / "kit.yaml", "logo: pictures/logo.svg\n", "")
+    report = write_report(load(kit), [], tmp_path / "report-plain.pdf")
+    assert first_page_share(report.path, logo, CYAN) == 0
+
+
+def test_the_forms_show_the_logo_served_by_the_app_itself(tmp_path):
+    import httpx
+    from serve_helpers import Server, free_port, inputs  # noqa: F401
+
+    port = free_port()
+    kit = whole_kit_with_logo(tmp_path / "kit", f"http://127.0.0.1:{port}")
+    with Server(kit, port, str(tmp_path / "responses.db")) as server:
+        page = httpx.get(server.base + "/f/temadag/velfaerdstemaer/aeldre", timeout=30)
+        assert page.status_code == 200
+        found = re.findall(r'<img class="logo" src="([^"]+)" alt="([^"]+)">', page.text)
+        assert found == [("/_logo", "Kommunen")]
+        policy = dict(part.strip().split(" ", 1) for part in page.headers["content-security-policy"].split(";"))
+        assert policy["img-src"] == "'self'"
+        logo = httpx.get(server.base + found[0][0], timeout=30)
+        assert logo.status_code == 200
+        assert logo.headers["content-type"] == "image/svg+xml"
+        assert logo.content == LOGO.encode("utf-8")
+        assert logo.headers["x-content-type-options"] == "nosniff"
+        assert "default-src 'none'" in logo.headers["content-security-policy"]

@@ -137,7 +137,7 @@ def _items(canvas: Canvas, items, bleed: float) -> None:
         elif isinstance(item, Stroke):
             _stroke(canvas, item)
         elif isinstance(item, Image):
-            _image(canvas, item, bleed)
+            draw_image(canvas, item, bleed)
         elif isinstance(item, Group):
             _texts(canvas, texts)
             texts = []
@@ -229,7 +229,7 @@ def _module_path(matrix: QRMatrix) -> str:
     return " ".join(f"{start} {r} {length} 1 re" for r, start, length in matrix.dark_runs)
 
 
-def _image(canvas: Canvas, item: Image, bleed: float) -> None:
+def draw_image(canvas: Canvas, item: Image, bleed: float = 0.0) -> None:
     """The picture in its box, cut to the box (with its bleed edges)."""
     placed, clip = item.placed(bleed)
     canvas.saveState()
