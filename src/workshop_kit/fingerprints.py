@@ -29,7 +29,7 @@ from workshop_kit import __version__
 
 PACKAGE = Path(__file__).resolve().parent
 KIT_PATTERNS = ("kit.yaml", "guide.yaml", "decks/*.yaml", "boards/*.yaml",
-                "templates/*.yaml", "templates/boards/*.yaml", "layouts/*.yaml", "pictures/**/*")
+                "templates/*.yaml", "templates/boards/*.yaml", "layouts/*.yaml", "pictures/*", "pictures/**/*")
 
 
 def digest(*parts: Any) -> str:
