@@ -171,6 +171,10 @@ HOSTILE = {
         '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><text>&xxe;</text></svg>'),
         "declares a DOCTYPE or XML entities"),
+    "svg-embedded-bomb": ("pictures/x.svg", lambda p: (p / "x.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><image width="10" height="10" '
+        f'href="data:image/png;base64,{_bomb_base64()}"/></svg>'),
+        "an image embedded in 'pictures/x.svg' has more than 40 million pixels"),
     "bomb": ("pictures/bomb.png", lambda p: _sized_png(p / "bomb.png", (10_000, 10_000)),
              "has more than 40 million pixels"),
     "bomb-warning": ("pictures/bomb.png", lambda p: _sized_png(p / "bomb.png", (7_000, 7_000)),
@@ -178,6 +182,12 @@ HOSTILE = {
     "too-large": ("pictures/huge.png", lambda p: _sparse(p / "huge.png", 21 * 1024 * 1024),
                   "is larger than 20 MB"),
 }
+
+
+def _bomb_base64() -> str:
+    out = io.BytesIO()
+    Image.new("1", (10_000, 10_000)).save(out, "PNG")
+    return base64.b64encode(out.getvalue()).decode("ascii")
 
 
 def _sparse(path: Path, size: int) -> None:
@@ -317,3 +327,26 @@ def test_the_forms_show_the_logo_served_by_the_app_itself(tmp_path):
         assert logo.content == LOGO.encode("utf-8")
         assert logo.headers["x-content-type-options"] == "nosniff"
         assert "default-src 'none'" in logo.headers["content-security-policy"]
+
+
+def test_a_picture_that_covers_its_box_runs_into_the_bleed_of_the_print_shop_file_only(make_kit, tmp_path):
+    kit = picture_kit(make_kit)
+    template = kit / "templates" / "welfare-theme.yaml"
+    # the card's picture as a band across the foot of the front, touching three trim edges
+    replace_once(template, "box: {left: 4.5, bottom: 2.2, width: 14, height: 6}\n      src: \"{picture}\"",
+                 "box: {left: 0, right: 0, bottom: 0, height: 2}\n      src: \"{picture}\"\n      fit: cover\n"
+                 "      bleed: true")
+    built = build_into(kit, tmp_path / "out")
+    card = built.cards[0]
+    width, _ = card["size_mm"]
+    scale = 4
+    for name, bleed in ((f"decks/{DECK}-print-shop.pdf", 3), (f"decks/{DECK}-a4-duplex.pdf", 0)):
+        placed = built.placement(card, name, "front")
+        page = built.pdfium(name)[placed["page"] - 1]
+        image = page.render(scale=scale).to_pil()
+        band = box_px(placed["trim_mm"], page.get_height(), scale, 1, 0.2, width - 2, 1.6, inset=0)
+        assert share_of(image, band, MAGENTA) > 0.97, name
+        below = box_px(placed["trim_mm"], page.get_height(), scale, 1, -2.5, width - 2, 2, inset=0)
+        assert share_of(image, below, MAGENTA) == (pytest.approx(1, abs=0.03) if bleed else 0), name
+        above = box_px(placed["trim_mm"], page.get_height(), scale, 1, 2.6, width - 2, 1, inset=0)
+        assert share_of(image, above, MAGENTA) == 0, name

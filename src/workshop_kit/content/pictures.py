@@ -31,7 +31,7 @@ MIN_DPI = 200  # a bitmap printed at fewer pixels per inch than this looks blurr
 KINDS = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".svg": "svg"}
 NAMES = {"png": "PNG", "jpeg": "JPEG", "svg": "SVG"}
 MIME = {"png": "image/png", "jpeg": "image/jpeg", "svg": "image/svg+xml"}
-_DATA_IMAGE = re.compile(r"^\s*data:image/(png|jpeg|gif|webp)[;,]", re.IGNORECASE)
+_DATA_IMAGE = re.compile(r"^\s*data:image/(png|jpeg)[;,]", re.IGNORECASE)
 _URL = re.compile(r"url\(\s*['\"]?\s*([^'\")\s]*)", re.IGNORECASE)
 _NUMBER = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*(px|pt|mm|cm|in)?\s*$")
 _SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -87,16 +87,12 @@ class Pictures:
             raise found
         return found
 
-    def check(self, written, source, path: tuple, problems: list, field_name: str | None = None) -> Picture | None:
+    def check(self, written, source, path: tuple, problems: list) -> Picture | None:
         """The picture, or None with a problem at `path` of `source`."""
         try:
             return self.read(written)
         except NotAPicture as exc:
-            problem = source.problem(path, str(exc))
-            if field_name is not None:
-                from dataclasses import replace
-                problem = replace(problem, field=field_name)
-            problems.append(problem)
+            problems.append(source.problem(path, str(exc)))
             return None
 
     def digests(self) -> dict[str, str]:
@@ -136,7 +132,7 @@ def _read(root: Path, written: str) -> Picture:
         what = f"a {NAMES[found]} file" if found else "not a picture file"
         raise NotAPicture(f"'{written}' is named as a {NAMES[kind]} file, but its content is {what}; "
                           f"save it again as {NAMES[kind]}" + (f" or name it .{found.replace('jpeg', 'jpg')}" if found else ""))
-    width, height = _svg_size(data, written) if kind == "svg" else _bitmap_size(data, written, kind)
+    width, height = _svg_size(data, written) if kind == "svg" else _bitmap_size(data, f"'{written}'", kind)
     return Picture(written, kind, hashlib.sha256(data).hexdigest()[:24], width, height, data)
 
 
@@ -184,9 +180,10 @@ def _sniff(data: bytes) -> str | None:
     return None
 
 
-def _bitmap_size(data: bytes, written: str, kind: str) -> tuple[int, int]:
+def _bitmap_size(data: bytes, what: str, kind: str) -> tuple[int, int]:
     """Pixels across and down of a bitmap that Pillow opens and verifies,
-    with its pixels bounded (a decompression bomb is refused)."""
+    with its pixels bounded (a decompression bomb is refused); `what` names
+    it in a message ("'pictures/x.png'")."""
     from PIL import Image
 
     bound = Image.MAX_IMAGE_PIXELS
@@ -197,17 +194,17 @@ def _bitmap_size(data: bytes, written: str, kind: str) -> tuple[int, int]:
             with Image.open(io.BytesIO(data)) as image:
                 size = image.size
                 if image.format != kind.upper():
-                    raise NotAPicture(f"'{written}' is not a {NAMES[kind]} file Pillow can read")
+                    raise NotAPicture(f"{what} is not a {NAMES[kind]} file Pillow can read")
                 image.verify()
             with Image.open(io.BytesIO(data)) as image:
                 image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise NotAPicture(f"'{written}' has more than {MAX_PIXELS // 1_000_000} million pixels "
+        raise NotAPicture(f"{what} has more than {MAX_PIXELS // 1_000_000} million pixels "
                           "(or claims to), too many to print; save it smaller") from None
     except NotAPicture:
         raise
     except Exception:  # Pillow raises many kinds for a damaged file
-        raise NotAPicture(f"'{written}' is damaged: it starts as a {NAMES[kind]} file, "
+        raise NotAPicture(f"{what} is damaged: it starts as a {NAMES[kind]} file, "
                           "but Pillow cannot read its pixels; save it again") from None
     finally:
         Image.MAX_IMAGE_PIXELS = bound
@@ -239,8 +236,8 @@ def _svg_size(data: bytes, written: str) -> tuple[float, float]:
             local = name.split("}")[-1]
             if local.lower().startswith("on"):
                 raise NotAPicture(f"'{written}' has a script attribute ({local}), which a picture must not")
-            if local == "href" and not (value.strip().startswith("#") or _DATA_IMAGE.match(value)):
-                raise NotAPicture(_external(written, value))
+            if local == "href" and not value.strip().startswith("#"):
+                _embedded(written, value)
             _check_urls(written, value)
         if tag == "style" and element.text:
             if "@import" in element.text.lower():
@@ -248,6 +245,23 @@ def _svg_size(data: bytes, written: str) -> tuple[float, float]:
                                   "which a picture must not")
             _check_urls(written, element.text)
     return _dimensions(root, written)
+
+
+def _embedded(written: str, value: str) -> None:
+    """An image embedded in an SVG as a data: URI is a PNG or JPEG checked
+    as one of the kit's (a bomb is refused inside an SVG too)."""
+    found = _DATA_IMAGE.match(value)
+    if not found:
+        raise NotAPicture(_external(written, value))
+    head, _, data = value.strip().partition(",")
+    try:
+        data = base64.b64decode(data, validate=False) if head.lower().endswith(";base64") else b""
+    except ValueError:
+        data = b""
+    kind = found.group(1).lower()
+    if _sniff(data) != kind:
+        raise NotAPicture(f"'{written}' embeds an image that is not the {NAMES[kind]} it claims to be")
+    _bitmap_size(data, f"an image embedded in '{written}'", kind)
 
 
 def _check_urls(written: str, text: str) -> None:
