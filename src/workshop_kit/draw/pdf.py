@@ -236,17 +236,34 @@ def draw_image(canvas: Canvas, item: Image, bleed: float = 0.0) -> None:
     path = canvas.beginPath()
     path.rect(clip.x * MM, clip.y * MM, clip.width * MM, clip.height * MM)
     canvas.clipPath(path, stroke=0, fill=0)
-    picture = item.picture
+    canvas.translate(placed.x * MM, placed.y * MM)
+    canvas.scale(placed.width * MM, placed.height * MM)
+    canvas.doForm(_picture_form(canvas, item.picture, placed))
+    canvas.restoreState()
+
+
+def _picture_form(canvas: Canvas, picture, placed: Box) -> str:
+    """The name of a form of the document that draws the picture in the
+    unit square, made on its first use: the image is stored once in the
+    PDF, and ReportLab's drawImage (which digests the pixels again on
+    every call, 4 ms for a picture of a megapixel) runs once."""
     if picture.bitmap:
-        reader = _bitmap(picture)
+        key, reader = picture.digest, _bitmap(picture)
     else:
         width = placed.width / 25.4 * SVG_DPI
         height = placed.height / 25.4 * SVG_DPI
         shrink = min(1.0, math.sqrt(SVG_MAX_PIXELS / max(1.0, width * height)))
-        reader = _svg_bitmap(picture, max(1, math.ceil(width * shrink)), max(1, math.ceil(height * shrink)))
-    canvas.drawImage(reader, placed.x * MM, placed.y * MM, placed.width * MM, placed.height * MM,
-                     mask="auto")
-    canvas.restoreState()
+        pixels = max(1, math.ceil(width * shrink)), max(1, math.ceil(height * shrink))
+        key, reader = f"{picture.digest}-{pixels[0]}x{pixels[1]}", None
+    forms = canvas.__dict__.setdefault("_workshop_pictures", {})
+    name = forms.get(key)
+    if name is None:
+        name = forms[key] = f"picture-{key}"
+        reader = reader or _svg_bitmap(picture, *pixels)
+        canvas.beginForm(name, 0, 0, 1, 1)
+        canvas.drawImage(reader, 0, 0, 1, 1, mask="auto")
+        canvas.endForm()
+    return name
 
 
 @lru_cache(maxsize=32)
