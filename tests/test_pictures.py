@@ -145,6 +145,8 @@ HOSTILE = {
     "dotdot": ("pictures/../kit.yaml", None, "leads out of the kit folder"),
     "absolute": ("/etc/hostname", None, "is not a path inside the kit"),
     "outside-pictures": ("decks/velfaerdstemaer.yaml", None, "is not in the kit's pictures/ folder"),
+    "control-character": ('"pictures/a\\0.png"', None, "holds a control character"),
+    "name-too-long": ("pictures/" + "a" * 300 + ".png", None, "cannot be read: File name too long"),
     "folder": ("pictures/folder.png", lambda p: (p / "folder.png").mkdir(), "is a folder"),
     "missing": ("pictures/pikto.png", lambda p: (p / "picto.png").write_bytes(_bytes_of("PNG")),
                 "no picture 'pictures/pikto.png' in the kit; did you mean 'pictures/picto.png'?"),

@@ -102,6 +102,13 @@ class Pictures:
 
 def _read(root: Path, written: str) -> Picture:
     relative = _relative(written)
+    try:
+        return _read_file(root, relative, written)
+    except OSError as exc:  # a name too long, a folder that may not be read
+        raise NotAPicture(f"'{written}' cannot be read: {exc.strerror or 'not a usable name'}") from None
+
+
+def _read_file(root: Path, relative: PurePosixPath, written: str) -> Picture:
     full = root / relative
     kit = os.path.realpath(root)
     real = os.path.realpath(full)
@@ -118,13 +125,10 @@ def _read(root: Path, written: str) -> Picture:
     if kind is None:
         raise NotAPicture(f"'{written}' is not a PNG, JPEG or SVG file (by its name); "
                           "save the picture as .png, .jpg or .svg")
-    try:
-        if full.stat().st_size > MAX_BYTES:
-            raise NotAPicture(_too_large(written))
-        with open(full, "rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise NotAPicture(f"'{written}' cannot be read: {exc.strerror}") from None
+    if full.stat().st_size > MAX_BYTES:
+        raise NotAPicture(_too_large(written))
+    with open(full, "rb") as fh:
+        data = fh.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise NotAPicture(_too_large(written))
     found = _sniff(data)
@@ -139,6 +143,9 @@ def _read(root: Path, written: str) -> Picture:
 def _relative(written: str) -> PurePosixPath:
     if not isinstance(written, str) or not written.strip():
         raise NotAPicture("give the path of a picture in the kit's pictures/ folder, e.g. pictures/logo.svg")
+    if any(ord(c) < 32 or ord(c) == 127 for c in written):
+        raise NotAPicture("the picture's path holds a control character; write it as a plain path, "
+                          f"e.g. {FOLDER}/logo.svg")
     if "\\" in written or re.match(r"^[A-Za-z]:", written) or written.startswith("/") or written.startswith("~"):
         raise NotAPicture(f"'{written}' is not a path inside the kit; write it from the kit folder "
                           f"with / between folders, e.g. {FOLDER}/logo.svg")
