@@ -352,3 +352,22 @@ def test_a_picture_that_covers_its_box_runs_into_the_bleed_of_the_print_shop_fil
         assert share_of(image, below, MAGENTA) == (pytest.approx(1, abs=0.03) if bleed else 0), name
         above = box_px(placed["trim_mm"], page.get_height(), scale, 1, 2.6, width - 2, 1, inset=0)
         assert share_of(image, above, MAGENTA) == 0, name
+
+
+def test_a_deck_with_pictures_exports_its_picture_column_and_one_without_none(make_kit, tmp_path):
+    import csv
+
+    kit = picture_kit(make_kit)
+    for name, expected in (("with.csv", "pictures/picto.png"), ("without.csv", None)):
+        if expected is None:
+            deck = kit / "decks" / f"{DECK}.yaml"
+            deck.write_text(deck.read_text(encoding="utf-8").replace("picture: pictures/picto.png\n    ", ""),
+                            encoding="utf-8")
+        run = run_cli("export", DECK, "-o", tmp_path / name, "--kit", kit)
+        assert run.code == 0, run.output
+        rows = list(csv.reader(io.StringIO((tmp_path / name).read_bytes().decode("utf-8-sig")), delimiter=";"))
+        if expected is None:
+            assert "picture" not in rows[0]
+        else:
+            column = rows[0].index("picture")
+            assert {row[column] for row in rows[1:]} == {expected}
