@@ -371,3 +371,18 @@ def test_a_deck_with_pictures_exports_its_picture_column_and_one_without_none(ma
         else:
             column = rows[0].index("picture")
             assert {row[column] for row in rows[1:]} == {expected}
+
+
+def test_an_svg_that_holds_all_it_shows_is_taken_with_its_gradients_and_embedded_images(make_kit, tmp_path):
+    kit = picture_kit(make_kit)
+    png = base64.b64encode(_bytes_of("PNG")).decode("ascii")
+    (kit / "pictures" / "logo.svg").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<!-- a logo -->\n'
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="100mm" '
+        'height="40mm"><defs><linearGradient id="g"><stop offset="0" stop-color="#0FF"/></linearGradient>'
+        '<style>rect { fill: url(#g) }</style></defs><rect width="100" height="40"/>'
+        f'<use xlink:href="#g"/><image width="10" height="10" xlink:href="data:image/png;base64,{png}"/>'
+        f'<rect width="5" height="5" style="fill: url(&quot;data:image/png;base64,{png}&quot;)"/></svg>',
+        encoding="utf-8")
+    built = build_into(kit, tmp_path / "out", "--mode", "shop")
+    assert "Traceback" not in built.run.output and "logo.svg" not in built.run.output

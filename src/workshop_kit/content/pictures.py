@@ -272,9 +272,10 @@ def _embedded(written: str, value: str) -> None:
 
 
 def _check_urls(written: str, text: str) -> None:
+    """Every url(...) of a style refers to a part of the picture, or is an image it embeds."""
     for target in _URL.findall(text):
-        if not (target.startswith("#") or _DATA_IMAGE.match(target)):
-            raise NotAPicture(_external(written, target))
+        if not target.startswith("#"):
+            _embedded(written, target)
 
 
 def _external(written: str, target: str) -> str:
