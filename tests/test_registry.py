@@ -117,7 +117,7 @@ def test_the_template_schemas_list_exactly_the_registered_kinds(tmp_path):
     assert run.code == 0, run.output
     card = json.loads((tmp_path / "schemas" / "template-card.schema.json").read_text(encoding="utf-8"))
     board = json.loads((tmp_path / "schemas" / "template-board.schema.json").read_text(encoding="utf-8"))
-    assert _kinds_in_schema(card) == set(kinds_on("cards")) == {"fill", "qr", "text"}
+    assert _kinds_in_schema(card) == set(kinds_on("cards")) == {"fill", "image", "qr", "text"}
     assert _kinds_in_schema(board) == set(kinds_on("boards")) == set(kinds())
     assert set(kinds()) >= {"fill", "text", "qr", "rings", "matrix", "table", "checklist", "lines"}
 
@@ -158,7 +158,7 @@ def test_an_unknown_kind_is_one_problem_at_it_with_the_kind_meant(make_kit):
     replace_once(kit / template, "    - kind: text", "    - kind: txet")
     rest = _one_problem(run_cli("validate", kit), kit, template, "kind: txet", "txet")
     assert "front.elements[1].kind: unknown element kind 'txet'; did you mean 'text'?" in rest
-    assert "(a card template can draw: fill, qr, text)" in rest
+    assert "(a card template can draw: fill, image, qr, text)" in rest
 
 
 def test_a_board_kind_on_a_card_is_refused_at_its_line(make_kit):
@@ -167,7 +167,7 @@ def test_a_board_kind_on_a_card_is_refused_at_its_line(make_kit):
     # the first text element becomes a matrix: its text's fields are not a problem of their own
     replace_once(kit / template, "    - kind: text", "    - kind: matrix")
     rest = _one_problem(run_cli("validate", kit), kit, template, "kind: matrix", "matrix")
-    assert "a dilemma template cannot draw 'matrix' elements (it can: fill, qr, text)" in rest
+    assert "a dilemma template cannot draw 'matrix' elements (it can: fill, image, qr, text)" in rest
 
 
 def test_an_element_takes_only_the_fields_of_its_kind(make_kit):
@@ -209,7 +209,7 @@ def test_a_board_kind_drawn_on_a_board_without_its_content_is_refused_at_its_lin
                                 encoding="utf-8")
     rest = _one_problem(run_cli("validate", kit), kit, template, "kind: rings", "rings")
     assert ("'rings' elements draw a board's rings and elements, which a partner-matrix board does not "
-            "have (its template can draw: fill, lines, matrix, qr, text)") in rest
+            "have (its template can draw: fill, image, lines, matrix, qr, text)") in rest
 
 
 # --- the manifest's file kinds --------------------------------------------------------

@@ -19,7 +19,7 @@ from workshop_kit.impose.home import DoesNotFit, home_grid, impose_home
 from workshop_kit.impose.shop import impose_shop
 from workshop_kit.layout.boxes import CardFaces
 from workshop_kit.layout.card import CardLayout, card_size_setting
-from workshop_kit.layout.checks import check_contrast, check_template
+from workshop_kit.layout.checks import check_contrast, check_template, low_resolution
 from workshop_kit.layout.face import too_long
 from workshop_kit.layout.guide import absent_tools, glyph_problems
 from workshop_kit.printing import file_about, paper_name
@@ -65,10 +65,11 @@ class Checked:
     templates: dict[str, LoadedTemplate]
     family: Family
     board_templates: dict[str, LoadedTemplate] = field(default_factory=dict)
+    blurred: list[str] = field(default_factory=list)  # bitmaps printed at too few dpi
 
     @property
     def warnings(self) -> list[str]:
-        found = []
+        found = list(dict.fromkeys(self.blurred))
         if self.content.placeholder_urls:
             found.append("the follow-up URL points at a placeholder host (example.org): the QR codes "
                          "lead nowhere until you set follow_up.base_url in kit.yaml to the address "
@@ -138,7 +139,12 @@ def check(root: Path) -> Checked:
         problems.extend(glyph_problems(content.guide.source, fam))
     if problems:
         raise ContentError(problems)
-    return Checked(content, templates, fam, board_templates)
+    blurred = [w for deck in content.decks if deck.type in templates
+               for w in low_resolution(content, templates[deck.type], deck.size.width, deck.size.height, deck.cards)]
+    for loaded in board_templates.values():
+        blurred += low_resolution(content, loaded, *paper_size(loaded.template.paper, loaded.template.orientation),
+                                  sides=("face",))
+    return Checked(content, templates, fam, board_templates, blurred)
 
 
 def _checked_templates(content: KitContent, types: set[str], problems: list[Problem],

@@ -29,7 +29,7 @@ from workshop_kit import __version__
 
 PACKAGE = Path(__file__).resolve().parent
 KIT_PATTERNS = ("kit.yaml", "guide.yaml", "decks/*.yaml", "boards/*.yaml",
-                "templates/*.yaml", "templates/boards/*.yaml", "layouts/*.yaml")
+                "templates/*.yaml", "templates/boards/*.yaml", "layouts/*.yaml", "pictures/*", "pictures/**/*")
 
 
 def digest(*parts: Any) -> str:
@@ -44,7 +44,9 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "model_dump"):
         return value.model_dump(mode="json")
     if dataclasses.is_dataclass(value):
-        return [type(value).__name__, {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}]
+        # (a field left out of comparisons, such as a picture's bytes, is left out here too)
+        return [type(value).__name__, {f.name: getattr(value, f.name) for f in dataclasses.fields(value)
+                                       if f.compare}]
     if isinstance(value, (set, frozenset)):
         return sorted(value)
     if isinstance(value, Path):
@@ -150,7 +152,8 @@ def guide_key(checked, files: list[dict[str, Any]], paper: str) -> str:
 
 def _kit_part(checked) -> str:
     content = checked.content
-    return digest(toolkit(), content.kit, content.labels, content.colours, _font_files(checked.family))
+    pictures = content.pictures.digests() if content.pictures else {}
+    return digest(toolkit(), content.kit, content.labels, content.colours, _font_files(checked.family), pictures)
 
 
 def _font_files(family) -> list[str]:

@@ -14,6 +14,7 @@ from workshop_kit.content.model import (
 from workshop_kit.content.boards import BOARD_MODELS, board_type, filled_in
 from workshop_kit.content.forms import Form
 from workshop_kit.content.guide import Guide, guide_url, read_guide
+from workshop_kit.content.pictures import Picture, Pictures
 from workshop_kit.content.sheet_layout import SheetLayout, default_layout, load_sheet_layout
 from workshop_kit.content.validate import validate
 from workshop_kit.content.yaml_source import Source, read_yaml
@@ -69,6 +70,12 @@ class KitContent:
     kit_source: Source | None = field(default=None, repr=False, compare=False)
     guide: Guide | None = None
     sheet_layouts: dict[str, SheetLayout] = field(default_factory=dict)  # by name: the kit's, the decks'
+    # the picture files the kit and its templates name, each read and checked once
+    pictures: Pictures | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def logo(self) -> Picture | None:
+        return self.pictures.get(self.kit.logo) if self.kit.logo and self.pictures else None
 
     def layout_of(self, deck: Deck) -> tuple[str, SheetLayout]:
         """The name and settings of the sheet layout of a deck's office sheets."""
@@ -120,6 +127,9 @@ def load_kit(root: Path) -> KitContent:
                                     "no kit.yaml here; is this a workshop-kit folder?")])
     kit_src = read_yaml(kit_file, "kit.yaml", problems, root=root)
     kit = validate(kit_src, Kit, problems) if kit_src else None
+    pictures = Pictures(root)
+    if kit and kit.logo:
+        pictures.check(kit.logo, kit_src, ("logo",), problems)
 
     sizes = builtin("card_sizes")
     default_size = _size(kit.card_size, kit_src, ("card_size",), sizes, problems) if kit else None
@@ -140,7 +150,7 @@ def load_kit(root: Path) -> KitContent:
     linked: list[SimpleNamespace] = []  # the valid cards of each deck, for the link check
     deck_files = sorted((root / "decks").glob("*.yaml")) if (root / "decks").is_dir() else []
     for path in deck_files:
-        deck = _load_deck(path, root, kit, default_size, sizes, problems, linked)
+        deck = _load_deck(path, root, kit, default_size, sizes, problems, linked, pictures)
         if deck:
             decks.append(deck)
     layouts = _sheet_layouts(root, kit, kit_src, decks, problems)
@@ -164,7 +174,7 @@ def load_kit(root: Path) -> KitContent:
     if problems:
         raise ContentError(problems, held_back=len(following))
     guide = Guide(read[0].file, read[1], guide_url(kit, read[1]), read[0]) if read else None  # valid here
-    return KitContent(root, kit, colours, labels, tuple(decks), tuple(boards), kit_src, guide, layouts)
+    return KitContent(root, kit, colours, labels, tuple(decks), tuple(boards), kit_src, guide, layouts, pictures)
 
 
 def _sheet_layouts(root: Path, kit: Kit | None, kit_src: Source | None, decks: list[Deck],
@@ -209,7 +219,7 @@ def _size(value, source: Source, path: tuple, sizes: dict, problems: list) -> Si
 
 
 def _load_deck(path: Path, root: Path, kit: Kit | None, default_size, sizes, problems,
-               linked: list) -> Deck | None:
+               linked: list, pictures: Pictures) -> Deck | None:
     shown = display_path(path, root)
     source = read_yaml(path, shown, problems, root=root)
     if source is None:
@@ -226,11 +236,11 @@ def _load_deck(path: Path, root: Path, kit: Kit | None, default_size, sizes, pro
     if head is None:
         # Check the cards too, so that one run shows every problem.
         if isinstance(raw_cards, list) and source.data.get("type") in CARD_MODELS:
-            valid, _ = _validate_cards(source, source.data["type"], raw_cards, problems)
+            valid, _ = _validate_cards(source, source.data["type"], raw_cards, problems, pictures)
             linked.append(SimpleNamespace(type=source.data["type"], cards=valid, source=source,
                                           ids=_raw_ids(raw_cards)))
         return None
-    valid, ok = _validate_cards(source, head.type, raw_cards, problems)
+    valid, ok = _validate_cards(source, head.type, raw_cards, problems, pictures)
     # Links are checked even when kit.yaml or some cards have problems; the
     # ids of cards with problems still count as there, so that one broken
     # card does not make every link to its deck a problem too.
@@ -266,8 +276,10 @@ def _raw_ids(raw_cards: list) -> list[str]:
     return [c["id"] for c in raw_cards if isinstance(c, dict) and isinstance(c.get("id"), str)]
 
 
-def _validate_cards(source: Source, type_: str, raw_cards: list, problems: list) -> tuple[list[Card], bool]:
-    """The cards that are valid, and whether all of them are (ids unique too)."""
+def _validate_cards(source: Source, type_: str, raw_cards: list, problems: list,
+                    pictures: Pictures) -> tuple[list[Card], bool]:
+    """The cards that are valid, and whether all of them are (ids unique too
+    and their pictures there)."""
     model = CARD_MODELS[type_]
     cards: list[Card] = []
     seen: dict[str, int] = {}
@@ -275,6 +287,8 @@ def _validate_cards(source: Source, type_: str, raw_cards: list, problems: list)
     for i, raw in enumerate(raw_cards):
         found: list[Problem] = []
         card = validate(source, model, found, data=raw, prefix=("cards", i))
+        if card is not None and card.picture and not pictures.check(card.picture, source, ("cards", i, "picture"), found):
+            ok = False
         card_id = raw.get("id") if isinstance(raw, dict) else None
         if isinstance(card_id, str):  # name the card in its problems
             found = [replace(p, field=p.field.replace(f"cards[{i}]", f"cards[{i}] (id: {card_id})", 1))

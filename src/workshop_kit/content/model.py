@@ -211,6 +211,10 @@ class Kit(Strict):
                               "fronts: fronts only; fold: front and back side by side to fold; "
                               "cut-lines: lines across the sheet).")
     theme: Theme = Field(default_factory=Theme, description="Font and colours.")
+    logo: Text | None = Field(None, description="The kit's logo (PNG, JPEG or SVG in the kit's pictures/ "
+                                                "folder), on the card backs, the boards, the guide, the "
+                                                "report and the follow-up forms.",
+                              examples=["pictures/logo.svg"])
     follow_up: FollowUp = Field(description="Where the QR codes lead.")
     labels: dict[str, Text] = Field(
         default_factory=dict, description="Replace fixed printed texts, e.g. {scan: 'Scan mig'}.",
@@ -235,6 +239,9 @@ class Card(Strict):
     form: Form | None = Field(None, description="A follow-up form for this card only.")
     copies: int = Field(1, ge=1, le=100, description="How many of this card are printed, e.g. 2 to have it "
                                                      "twice in the deck.")
+    picture: Text | None = Field(None, description="A picture of the card (PNG, JPEG or SVG in the kit's "
+                                                   "pictures/ folder), drawn where its template says {picture}.",
+                                 examples=["pictures/aeldre.svg"])
 
 
 Items = Annotated[list[Text], Field(min_length=1)]

@@ -12,19 +12,21 @@ from xml.sax.saxutils import escape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import registerFontFamily
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import CondPageBreak, Paragraph, SimpleDocTemplate
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, SimpleDocTemplate, Spacer
 
 from workshop_kit.builtin import paper_size
 from workshop_kit.content.kit import KitContent
-from workshop_kit.draw.pdf import MM, colour, describe
+from workshop_kit.draw.pdf import MM, colour, describe, draw_image
 from workshop_kit.fonts import Family
 from workshop_kit.printing import fill_label
+from workshop_kit.layout.boxes import Box, Image
 from workshop_kit.layout.text import parse_markup
 
 MARGIN_MM = 18
 HEADER_MM = 9       # from the top edge to the running header's baseline
 SECTION_ROOM_MM = 70  # a section starts on a new page when less room than this is left
 HYPHENATION = {"da": "da_DK", "en": "en_GB"}
+LOGO_MM = (60, 18)  # the most room the kit's logo takes at the head of a document
 
 
 class DocumentStyle:
@@ -103,6 +105,16 @@ class DocumentStyle:
         """A section's heading, on a new page when the page is nearly full."""
         return [CondPageBreak(SECTION_ROOM_MM * MM), self.p(self.label(key, **values), self.h2)]
 
+    def logo(self) -> list:
+        """The kit's logo at the head of the first page, if it has one."""
+        picture = self.content.logo
+        if picture is None:
+            return []
+        most_w, most_h = LOGO_MM
+        ratio = picture.width / picture.height
+        width, height = min(most_w, most_h * ratio), min(most_h, most_w / ratio)
+        return [Logo(Image(Box(0, 0, width, height), picture, align="left")), Spacer(0, 4 * MM)]
+
     def head_row(self, *keys: str) -> list[Paragraph]:
         return [self.p(self.label(k), self.cell_bold) for k in keys]
 
@@ -128,6 +140,20 @@ class DocumentStyle:
             canvas.restoreState()
 
         return draw
+
+
+class Logo(Flowable):
+    """A picture of the kit, as large as its box, at the left of the frame."""
+
+    def __init__(self, image: Image):
+        super().__init__()
+        self.image = image
+
+    def wrap(self, available_width, available_height):
+        return self.image.box.width * MM, self.image.box.height * MM
+
+    def draw(self):
+        draw_image(self.canv, self.image)
 
 
 def page_frame(paper: str) -> tuple[float, float, float]:

@@ -86,7 +86,7 @@ class _Setter(DocumentStyle):
 
     def title_block(self) -> list:
         guide, kit = self.content.guide.model, self.content.kit
-        out = [self.p(guide.title, self.title),
+        out = self.logo() + [self.p(guide.title, self.title),
                self.p(kit.title, self.subtitle),
                self.p(kit.organisation, self.subtitle)]
         when = [f"{self.label('guide_date')}: {guide.date}" if guide.date else "",

@@ -1,4 +1,6 @@
-"""Render imposed pages of faces to a PDF with ReportLab, all vector."""
+"""Render imposed pages of faces to a PDF with ReportLab: all vector but
+the kit's pictures, whose bitmaps are embedded as they are, and whose SVGs
+are drawn as bitmaps of at least SVG_DPI at their printed size."""
 
 from __future__ import annotations
 
@@ -9,17 +11,20 @@ from typing import Callable
 
 from reportlab import rl_config
 from reportlab.lib.colors import CMYKColor, HexColor
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName
 from reportlab.pdfgen.canvas import Canvas
 
 from workshop_kit.content.model import CMYK
 from workshop_kit.impose.plan import Sheets
-from workshop_kit.layout.boxes import Box, Circle, Face, Fill, Group, QRSymbol, Stroke, TextRun
+from workshop_kit.layout.boxes import Box, Circle, Face, Fill, Group, Image, QRSymbol, Stroke, TextRun
 from workshop_kit.qr import QUIET_ZONE, QRMatrix
 
 MM = 72 / 25.4
 REGISTRATION = CMYKColor(1, 1, 1, 1)  # crop marks print on every plate
 DUPLEX = {None: "Simplex", "long-edge": "DuplexFlipLongEdge", "short-edge": "DuplexFlipShortEdge"}
+SVG_DPI = 300  # an SVG picture is drawn as a bitmap of this many pixels per inch, at least
+SVG_MAX_PIXELS = 40_000_000  # and at most this many pixels, however large it is printed
 
 # Compressed streams are written as binary rather than ASCII85 text:
 # smaller files and less work.
@@ -131,6 +136,8 @@ def _items(canvas: Canvas, items, bleed: float) -> None:
             _circle(canvas, item)
         elif isinstance(item, Stroke):
             _stroke(canvas, item)
+        elif isinstance(item, Image):
+            draw_image(canvas, item, bleed)
         elif isinstance(item, Group):
             _texts(canvas, texts)
             texts = []
@@ -220,3 +227,57 @@ def _qr(canvas: Canvas, symbol: QRSymbol) -> None:
 def _module_path(matrix: QRMatrix) -> str:
     """'x y w 1 re' for every horizontal run of dark modules, row by row."""
     return " ".join(f"{start} {r} {length} 1 re" for r, start, length in matrix.dark_runs)
+
+
+def draw_image(canvas: Canvas, item: Image, bleed: float = 0.0) -> None:
+    """The picture in its box, cut to the box (with its bleed edges)."""
+    placed, clip = item.placed(bleed)
+    canvas.saveState()
+    path = canvas.beginPath()
+    path.rect(clip.x * MM, clip.y * MM, clip.width * MM, clip.height * MM)
+    canvas.clipPath(path, stroke=0, fill=0)
+    canvas.translate(placed.x * MM, placed.y * MM)
+    canvas.scale(placed.width * MM, placed.height * MM)
+    canvas.doForm(_picture_form(canvas, item.picture, placed))
+    canvas.restoreState()
+
+
+def _picture_form(canvas: Canvas, picture, placed: Box) -> str:
+    """The name of a form of the document that draws the picture in the
+    unit square, made on its first use: the image is stored once in the
+    PDF, and ReportLab's drawImage (which digests the pixels again on
+    every call, 4 ms for a picture of a megapixel) runs once."""
+    if picture.bitmap:
+        key, reader = picture.digest, _bitmap(picture)
+    else:
+        width = placed.width / 25.4 * SVG_DPI
+        height = placed.height / 25.4 * SVG_DPI
+        shrink = min(1.0, math.sqrt(SVG_MAX_PIXELS / max(1.0, width * height)))
+        pixels = max(1, math.ceil(width * shrink)), max(1, math.ceil(height * shrink))
+        key, reader = f"{picture.digest}-{pixels[0]}x{pixels[1]}", None
+    forms = canvas.__dict__.setdefault("_workshop_pictures", {})
+    name = forms.get(key)
+    if name is None:
+        name = forms[key] = f"picture-{key}"
+        reader = reader or _svg_bitmap(picture, *pixels)
+        canvas.beginForm(name, 0, 0, 1, 1)
+        canvas.drawImage(reader, 0, 0, 1, 1, mask="auto")
+        canvas.endForm()
+    return name
+
+
+@lru_cache(maxsize=32)
+def _bitmap(picture) -> ImageReader:
+    """A PNG or JPEG picture, decoded once per process."""
+    return ImageReader(io.BytesIO(picture.data))
+
+
+@lru_cache(maxsize=32)
+def _svg_bitmap(picture, width: int, height: int) -> ImageReader:
+    """An SVG picture (checked: it refers to nothing outside itself) as a
+    PNG of width x height pixels, by cairosvg."""
+    import cairosvg  # here: only a kit with SVG pictures needs it
+
+    png = cairosvg.svg2png(bytestring=picture.data, output_width=width, output_height=height,
+                           unsafe=False, url=None)
+    return ImageReader(io.BytesIO(png))

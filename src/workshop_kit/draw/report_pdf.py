@@ -159,7 +159,7 @@ class _Setter(DocumentStyle):
 
     def title_block(self, summary: Summary, made: date, width: float) -> list:
         kit = self.content.kit
-        out = [self.p(self.label("report_title"), self.title),
+        out = self.logo() + [self.p(self.label("report_title"), self.title),
                self.p(kit.title, self.subtitle),
                self.p(kit.organisation, self.subtitle),
                Spacer(0, 2 * MM),

@@ -7,7 +7,7 @@ import base64
 from functools import lru_cache
 
 from workshop_kit.fonts import STYLES, Family, style_of
-from workshop_kit.layout.boxes import Circle, Face, Fill, Group, QRSymbol, Stroke, TextRun
+from workshop_kit.layout.boxes import Circle, Face, Fill, Group, Image, QRSymbol, Stroke, TextRun
 from workshop_kit.layout.colours import hex_colour
 from workshop_kit.qr import QUIET_ZONE
 
@@ -61,6 +61,8 @@ def _add(dwg, parent, items, height: float, family: Family, ids: dict[str, int])
             parent.add(shape)
         elif isinstance(item, QRSymbol):
             parent.add(_qr(dwg, item, height))
+        elif isinstance(item, Image):
+            parent.add(_image(dwg, item, height))
         elif isinstance(item, TextRun):
             parent.add(_text(dwg, item, height, family))
 
@@ -105,3 +107,16 @@ def _qr(dwg, symbol: QRSymbol, height: float):
     group.add(dwg.path(d="".join(ops), fill=hex_colour(symbol.dark),
                        transform=f"translate({x0:.4f} {y0:.4f}) scale({m:.5f})"))
     return group
+
+
+ASPECT = {"left": "xMin", "center": "xMid", "right": "xMax", "top": "YMin", "middle": "YMid", "bottom": "YMax"}
+
+
+def _image(dwg, item: Image, height: float):
+    """The picture as its own file in a data: URI (an SVG stays vector),
+    fitted to its box by the viewer (meet: contain; slice: cover)."""
+    b = item.box
+    image = dwg.image(href=item.picture.data_uri(), insert=(b.x, height - b.top), size=(b.width, b.height))
+    scale = "slice" if item.fit == "cover" else "meet"
+    image.attribs["preserveAspectRatio"] = f"{ASPECT[item.align]}{ASPECT[item.valign]} {scale}"
+    return image

@@ -91,7 +91,41 @@ class QRSymbol:
         return self.box.width / self.matrix.modules_with_quiet_zone
 
 
-Item = Union[Fill, TextRun, QRSymbol, Circle, Stroke, Group]
+@dataclass(frozen=True)
+class Image:
+    """A picture of the kit (content/pictures.py: its kind, size and bytes)
+    in a box: 'contain' shows all of it, 'cover' fills the box and is cut
+    at its edges; aligned in the box as `align` and `valign` say."""
+
+    box: Box
+    picture: Any
+    fit: str = "contain"
+    align: str = "center"      # left, center, right
+    valign: str = "middle"     # top, middle, bottom
+    # Edges that lie on the trim: the box runs on into the bleed there.
+    bleed_edges: frozenset[str] = frozenset()
+
+    def placed(self, bleed: float = 0.0) -> tuple[Box, Box]:
+        """The box the whole picture is drawn in, and the box it is cut to;
+        the bleed widens the box at its bleed edges."""
+        b = self.box
+        x0 = b.x - (bleed if "left" in self.bleed_edges else 0)
+        y0 = b.y - (bleed if "bottom" in self.bleed_edges else 0)
+        x1 = b.right + (bleed if "right" in self.bleed_edges else 0)
+        y1 = b.top + (bleed if "top" in self.bleed_edges else 0)
+        clip = Box(x0, y0, x1 - x0, y1 - y0)
+        ratio = self.picture.width / self.picture.height
+        pick = max if self.fit == "cover" else min
+        scale = pick(clip.width / ratio, clip.height)  # the picture's height
+        width, height = scale * ratio, scale
+        share = {"left": 0.0, "center": 0.5, "right": 1.0}[self.align]
+        rise = {"bottom": 0.0, "middle": 0.5, "top": 1.0}[self.valign]
+        x = clip.x + (clip.width - width) * share
+        y = clip.y + (clip.height - height) * rise
+        return Box(x, y, width, height), clip
+
+
+Item = Union[Fill, TextRun, QRSymbol, Circle, Stroke, Group, Image]
 
 
 @dataclass(frozen=True)
@@ -122,7 +156,7 @@ def moved(items, dx: float, dy: float) -> tuple:
     for item in items:
         if isinstance(item, Group):
             out.append(Group(item.name, moved(item.items, dx, dy)))
-        elif isinstance(item, (Fill, QRSymbol)):
+        elif isinstance(item, (Fill, QRSymbol, Image)):
             b = item.box
             out.append(replace(item, box=Box(b.x + dx, b.y + dy, b.width, b.height)))
         elif isinstance(item, TextRun):

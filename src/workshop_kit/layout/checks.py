@@ -3,12 +3,15 @@ the contrast of every text against what lies behind it."""
 
 from __future__ import annotations
 
+import math
 import typing
 
 from pydantic import BaseModel
 
 from workshop_kit.content import Deck, KitContent
 from workshop_kit.content.model import CARD_MODELS, placeholders
+from workshop_kit.content.pictures import MIN_DPI
+from workshop_kit.layout.boxes import Image
 from workshop_kit.layout.card import CARD_PLACEHOLDERS
 from workshop_kit.layout.colours import MIN_CONTRAST, Palette, contrast
 from workshop_kit.layout.elements.registry import is_refused, kind_of, kinds_on
@@ -70,6 +73,7 @@ def check_template(kit: KitContent, card_type: str, loaded: LoadedTemplate,
                                             f"which a {card_type} board does not have (its template can draw: "
                                             f"{', '.join(kinds_on(surface, model))})"))
                 continue
+            problems.extend(element.check(kit, src, at, surface))
             for role_field, role in element.colour_roles().items():
                 if role not in palette:
                     problems.append(src.problem(at + (role_field,),
@@ -163,3 +167,30 @@ def colour_setting(kit: KitContent, card_type: str, deck: Deck | None, role: str
     if role in kit.kit.theme.colours:
         return kit.kit_source, ("theme", "colours", role)
     return None
+
+
+def low_resolution(kit: KitContent, loaded: LoadedTemplate, width: float, height: float,
+                   models=(), sides: tuple[str, ...] = ("front", "back")) -> list[str]:
+    """Warnings for the bitmaps a template prints at fewer than MIN_DPI
+    pixels per inch at their placed size on a face of width x height mm
+    (of `models`, the cards whose {picture} it draws): the file, the
+    template's line and the dpi."""
+    found = []
+    for side in sides:
+        face = loaded.face(side)
+        for i, element in enumerate(face.elements if face else ()):
+            if not hasattr(element, "pictures_of"):
+                continue
+            box = element.box.resolve(width, height)
+            line, _ = loaded.source.where((side, "elements", i, "src"))
+            for picture in element.pictures_of(kit, models):
+                if not picture.bitmap:
+                    continue
+                placed, _ = Image(box, picture, element.fit).placed()
+                dpi = picture.dpi(placed.width)
+                if dpi < MIN_DPI:
+                    need = math.ceil(placed.width / 25.4 * MIN_DPI)
+                    found.append(f"{picture.path} is printed at {dpi:.0f} dpi by {loaded.source.file}:{line} "
+                                 f"({placed.width:.0f} mm wide), below {MIN_DPI} dpi, and may look blurred; "
+                                 f"use a picture of at least {need} pixels across")
+    return found

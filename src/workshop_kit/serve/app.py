@@ -22,6 +22,7 @@ from starlette.routing import Route
 from workshop_kit.content.follow_up import Target, base_url, dialogue_formats, served_path, targets
 from workshop_kit.content.kit import KitContent, load_kit
 from workshop_kit.content.forms import SCALE
+from workshop_kit.content.pictures import MIME
 from workshop_kit.layout.colours import contrast, hex_colour
 from workshop_kit.serve import export
 from workshop_kit.serve.answers import AREA_MAX, CONTACT_MAX, TOKEN_FIELD, Page, Refused, age_bands, read
@@ -39,6 +40,7 @@ MAX_BODY = 64 * 1024       # bytes of one submitted form
 MAX_FIELDS = 400
 ENVIRONMENT = "WORKSHOP_KIT_SERVE"  # the settings, for worker processes
 ADMIN = "/_admin/"
+LOGO = "/_logo"  # the kit's logo, shown in the head of every form
 
 log = logging.getLogger("workshop_kit.serve")
 
@@ -97,6 +99,8 @@ class FormsApp:
         self.labels = self.content.labels
         self.base = base_url(self.content, settings.base_url)
         self.https = self.base.lower().startswith("https://")
+        # served under the base URL's path too, as the forms are, behind a proxy that keeps it
+        self.logo_paths = list(dict.fromkeys([urlsplit(self.base).path.rstrip("/") + LOGO, LOGO]))
         self.db = open_database(settings.db, migrate=False)
         self.writer = GroupCommit(self.db.save_many)
         form_secret, self.admin_token = server_secrets(self.db)
@@ -130,7 +134,8 @@ class FormsApp:
         accent_css = accent_css or self.default_css
         html = self.jinja.get_template(name).render(
             lang=self.kit.language, kit_title=self.kit.title, labels=self.labels, css=CSS,
-            accent_css=accent_css, **context)
+            accent_css=accent_css, logo=self.logo_paths[0] if self.content.logo else None,
+            organisation=self.kit.organisation, **context)
         response = HTMLResponse(html, status_code=status)
         response.headers["content-security-policy"] = content_policy(CSS, accent_css)
         return response
@@ -296,6 +301,14 @@ class FormsApp:
         return Response(body, media_type=media, headers={
             "content-disposition": f'attachment; filename="{self.kit.id}-responses.{kind}"'})
 
+    async def logo(self, request: Request) -> Response:
+        """The kit's logo file, as checked when the kit was loaded."""
+        picture = self.content.logo
+        if picture is None:
+            return Response(status_code=404)
+        return Response(picture.data, media_type=MIME[picture.kind],
+                        headers={"cache-control": "public, max-age=3600"})
+
     async def health(self, request: Request) -> Response:
         """200 when the database takes a write as an answer needs, else 503
         (a full disk, a database gone read-only or away)."""
@@ -318,6 +331,7 @@ class FormsApp:
         app = Starlette(routes=[
             Route("/_health", self.health),
             Route("/favicon.ico", lambda request: Response(status_code=204)),
+            *(Route(path, self.logo) for path in self.logo_paths),
             Route(ADMIN + "{token}", self.admin),
             Route(ADMIN + "{token}/responses.{kind:str}", self.download),
             Route("/{path:path}", self.form, methods=["GET", "POST"]),

@@ -76,6 +76,10 @@ class ElementSpec(Strict):
         """The colour roles of the text it sets, checked against what lies behind."""
         return set()
 
+    def check(self, kit, source, at: tuple, surface: str) -> list:
+        """Problems of the kind's own fields against the kit, at `at` of the template `source`."""
+        return []
+
 
 class Lettering(ElementSpec):
     """The type of an element that sets text."""
