@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from kit_helpers import MM, REPO, build_into, line_col, replace_once, run_cli
+from kit_helpers import MM, REPO, build_into, line_col, missing, replace_once, run_cli, sitecustomize
+from workshop_kit.content.pictures import svg_renderer_missing
 
 MAGENTA = (255, 0, 255)
 CYAN = (0, 255, 255)
@@ -25,9 +26,19 @@ LOGO = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 40">'
 DECK = "velfaerdstemaer"
 
 
+def needs_cairo() -> None:
+    """The SVG pictures are drawn by cairosvg, which needs the system's Cairo
+    library: the tests skip without it, saying what to install (and fail in
+    CI, where .ci/run installs it)."""
+    if svg_renderer_missing():
+        missing("no Cairo library for SVG pictures: apt install libcairo2 (Debian, Ubuntu) or brew install cairo",
+                "WORKSHOP_KIT_TEST_CAIRO_REQUIRED")
+
+
 def picture_kit(make_kit, pixels=(600, 300), board: bool = False) -> Path:
     """The welfare-theme deck with a logo (a cyan SVG) and a magenta
     pictogram (PNG, `pixels` across and down) on every card."""
+    needs_cairo()
     kit = make_kit((DECK,))
     (kit / "pictures").mkdir()
     (kit / "pictures" / "logo.svg").write_text(LOGO, encoding="utf-8")
@@ -277,6 +288,7 @@ def whole_kit_with_logo(dest: Path, base: str | None = None) -> Path:
     """The shipped kit (guide, decks, boards, templates) with the cyan logo."""
     from serve_helpers import kit_served_at
 
+    needs_cairo()
     kit = kit_served_at(REPO, dest, base or "https://example.org")
     (kit / "pictures").mkdir()
     (kit / "pictures" / "logo.svg").write_text(LOGO, encoding="utf-8")
@@ -386,3 +398,25 @@ def test_an_svg_that_holds_all_it_shows_is_taken_with_its_gradients_and_embedded
         encoding="utf-8")
     built = build_into(kit, tmp_path / "out", "--mode", "shop")
     assert "Traceback" not in built.run.output and "logo.svg" not in built.run.output
+
+
+def test_an_svg_picture_on_a_machine_without_cairo_is_one_problem_saying_what_to_install(make_kit, tmp_path,
+                                                                                           monkeypatch):
+    """cairosvg loads the system's Cairo library when it is imported: where
+    there is none (a bare Debian or macOS), an SVG logo is one problem at
+    its line, not a traceback from a worker."""
+    kit = picture_kit(make_kit)
+    sitecustomize(tmp_path / "site", "import sys\n"
+                                     "class NoCairo:\n"
+                                     "    def find_spec(self, name, path=None, target=None):\n"
+                                     "        if name in ('cairosvg', 'cairocffi'):\n"
+                                     "            raise OSError(\"no library called 'cairo-2' was found\")\n"
+                                     "sys.meta_path.insert(0, NoCairo())\n", monkeypatch)
+    out = tmp_path / "out"
+    run = run_cli("build", kit, "--out", out)
+    assert run.code == 1 and "Traceback" not in run.output, run.output
+    line, column = line_col(kit / "kit.yaml", "logo: pictures/logo.svg", "pictures/")
+    found = [p for p in run.problems() if "Cairo" in p[0]]
+    assert len(found) == 1, run.output
+    assert f"kit.yaml:{line}:{column}" in found[0][0] and "apt install libcairo2" in found[0][0], run.output
+    assert not out.exists() or not any(out.rglob("*.pdf"))

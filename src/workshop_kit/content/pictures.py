@@ -20,6 +20,7 @@ import os
 import re
 import warnings
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from workshop_kit.problems import did_you_mean
@@ -137,7 +138,21 @@ def _read_file(root: Path, relative: PurePosixPath, written: str) -> Picture:
         raise NotAPicture(f"'{written}' is named as a {NAMES[kind]} file, but its content is {what}; "
                           f"save it again as {NAMES[kind]}" + (f" or name it .{found.replace('jpeg', 'jpg')}" if found else ""))
     width, height = _svg_size(data, written) if kind == "svg" else _bitmap_size(data, f"'{written}'", kind)
+    if kind == "svg" and (missing := svg_renderer_missing()):
+        raise NotAPicture(f"'{written}' is an SVG picture, which the PDFs draw with the Cairo library: {missing}")
     return Picture(written, kind, hashlib.sha256(data).hexdigest()[:24], width, height, data)
+
+
+@lru_cache(maxsize=1)
+def svg_renderer_missing() -> str | None:
+    """What to install when cairosvg cannot draw here (it loads the system's
+    Cairo library when it is imported); None when it can."""
+    try:
+        import cairosvg  # noqa: F401
+    except OSError:  # cairocffi: no library called "cairo-2" was found
+        return ("it is not installed (Debian, Ubuntu: apt install libcairo2; macOS: brew install cairo), "
+                "or use a PNG instead")
+    return None
 
 
 def _relative(written: str) -> PurePosixPath:
