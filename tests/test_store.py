@@ -276,8 +276,9 @@ def table_names(db) -> set[str]:
 def test_migrations_make_the_tables_and_a_second_run_changes_nothing(url):
     first = open_database(url)
     try:
-        assert table_names(first) == {"responses", "answers", "settings", "rate_hits", "alembic_version"}
-        assert scalar(first, "SELECT version_num FROM alembic_version") == head_revision() == "0002"
+        assert table_names(first) == {"responses", "answers", "settings", "rate_hits", "approved_answers",
+                                      "alembic_version"}
+        assert scalar(first, "SELECT version_num FROM alembic_version") == head_revision() == "0003"
         first.save(response("abc"))
     finally:
         first.dispose()
