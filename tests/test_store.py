@@ -317,7 +317,7 @@ def test_a_database_from_a_newer_version_is_refused_in_one_line(db, url):
     with db.engine.begin() as connection:
         connection.execute(text("UPDATE alembic_version SET version_num = '0099'"))
     assert "(was it made by a newer workshop-kit?)" in one_line_error(url)
-    assert "is at schema revision 0099, this workshop-kit expects 0002" in one_line_error(url, migrate=False)
+    assert "is at schema revision 0099, this workshop-kit expects 0003" in one_line_error(url, migrate=False)
 
 
 # --- database URLs and errors ------------------------------------------------------
