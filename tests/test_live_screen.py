@@ -20,7 +20,7 @@ import pypdf
 import pytest
 
 from kit_helpers import REPO, load_yaml, normalise, run_cli
-from serve_helpers import HIGH_RATE, Server, answer, client, free_port, kit_served_at, open_form, send, thanked
+from serve_helpers import HIGH_RATE, Server, answer, client, free_port, kit_served_at, send, thanked
 from workshop_kit.content.follow_up import targets
 from workshop_kit.content.kit import load_kit
 from workshop_kit.store.database import database_url
@@ -76,7 +76,8 @@ def screen(browser):
         page.console, page.navigations = [], []
         page.on("console", lambda message: page.console.append(f"{message.type}: {message.text}"))
         page.on("pageerror", lambda error: page.console.append(f"pageerror: {error}"))
-        page.on("framenavigated", lambda frame: page.navigations.append(frame.url) if frame == page.main_frame else None)
+        page.on("framenavigated",
+                lambda frame: page.navigations.append(frame.url) if frame == page.main_frame else None)
         response = page.goto(url, wait_until="load")
         assert response.status == 200, response.status
         return page
@@ -142,7 +143,8 @@ def test_the_policy_forbids_inline_script_and_the_page_works_under_it(site, scre
     script = re.findall(r"<script\b[^>]*>(.*?)</script>", live.text, re.S)
     assert script == [""], "one script, a file of the server, and nothing inside a script element"
     src = re.search(r'<script src="([^"]+)"', live.text).group(1)
-    assert src.startswith("/") and httpx.get(site.server.base + src).headers["content-type"].startswith("text/javascript")
+    assert src.startswith("/")
+    assert httpx.get(site.server.base + src).headers["content-type"].startswith("text/javascript")
     assert " style=" not in live.text
 
     page = screen(site.live_url)
@@ -229,6 +231,7 @@ def test_the_live_screen_has_a_token_of_its_own(site):
     assert site.live_url.startswith(base + "/_live/") and live_token != admin_token
     assert httpx.get(site.live_url).status_code == 200
     assert httpx.get(site.admin_url).status_code == 200
+    assert httpx.head(site.live_url + "/stream", timeout=10).status_code == 200  # headers only, at once
     for url in (f"{base}/_live/{admin_token}", f"{base}/_live/{live_token}x", f"{base}/_live/",
                 f"{base}/_live/{admin_token}/stream", f"{base}/_admin/{live_token}",
                 f"{base}/_admin/{live_token}/responses.csv"):

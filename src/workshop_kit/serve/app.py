@@ -357,6 +357,8 @@ class FormsApp:
         refused = await self._admin_allowed(request, self.live_token)
         if refused:
             return refused
+        if request.method == "HEAD":  # the headers of a stream that never ends
+            return Response(media_type="text/event-stream")
         return live.EventStream(self.live)
 
     async def script(self, request: Request) -> Response:

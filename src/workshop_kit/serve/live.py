@@ -182,7 +182,7 @@ class LiveFeed:
 
                 group.start_soon(leave)
                 await self._push(send)
-        except OSError:  # the browser left while an event was sent
+        except* OSError:  # the browser left while an event was sent (a server that says so)
             pass
         finally:
             self.screens -= 1
