@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import re
+import shutil
 import time
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -17,7 +18,8 @@ import pypdf
 import pypdfium2 as pdfium
 import pytest
 
-from kit_helpers import REPO, STANDALONE, build_into, load_yaml, normalise, pdf_text
+from kit_helpers import BASE_URL_LINE, REPO, STANDALONE, build_into, load_yaml, normalise, pdf_text, replace_once
+from serve_helpers import KIT_PARTS
 from workshop_kit.content.forms import age_band_label, age_band_values
 from workshop_kit.report import default_output, load, write_report
 from workshop_kit.store import Contact, Response, StoredResponse, database_url, open_database
@@ -70,6 +72,18 @@ def response(target: dict, answers, *, day: int = 3, hour: int = 12, contact: Co
 def write(root: Path, records, path: Path):
     """Write the report of these records; the dates are shown in UTC."""
     return write_report(load(root), records, path, made=MADE, tz=timezone.utc)
+
+
+def with_threshold(root: Path, dest: Path, threshold: int) -> Path:
+    """A copy of the kit whose follow_up.privacy_threshold is `threshold`."""
+    dest.mkdir(parents=True)
+    for part in KIT_PARTS:
+        if (root / part).is_dir():
+            shutil.copytree(root / part, dest / part)
+        elif (root / part).is_file():
+            shutil.copy2(root / part, dest / part)
+    replace_once(dest / "kit.yaml", BASE_URL_LINE, f"{BASE_URL_LINE}\n  privacy_threshold: {threshold}")
+    return dest
 
 
 def text_of(path: Path) -> str:
@@ -308,7 +322,8 @@ def test_scale_means_by_age_band_for_each_card(shipped_kit, tmp_path):
     target = card(shipped_kit, "velfaerdstemaer", 6)
     given = [("65+", "5"), ("65+", "4"), ("18-29", "1"), (None, "2")]
     records = [response(target, [(scale, v)] + ([("background.age", a)] if a else [])) for a, v in given]
-    by_age = after(text_of(write(shipped_kit, records, tmp_path / "r.pdf").path), DA["report_by_age"])
+    every_group = with_threshold(shipped_kit, tmp_path / "kit", 1)  # the smallest groups shown too
+    by_age = after(text_of(write(every_group, records, tmp_path / "r.pdf").path), DA["report_by_age"])
     by_age = by_age[:by_age.index(DA["report_cards"])]
 
     bands = "Under 18 år 18–29 år 30–49 år 50–64 år 65 år eller derover"
@@ -323,7 +338,8 @@ def test_choices_by_age_band_are_shares_of_those_who_answered(shipped_kit, tmp_p
     target = card(shipped_kit, "dialogformater", 0)
     given = [("65+", one), ("65+", one), ("65+", two), ("18-29", two)]
     records = [response(target, [(single["id"], v), ("background.age", a)]) for a, v in given]
-    by_age = after(text_of(write(shipped_kit, records, tmp_path / "r.pdf").path), DA["report_by_age"])
+    every_group = with_threshold(shipped_kit, tmp_path / "kit", 1)  # the smallest groups shown too
+    by_age = after(text_of(write(every_group, records, tmp_path / "r.pdf").path), DA["report_by_age"])
     table = by_age[by_age.index(single["text"]):]
     assert f"{one} 50 % (2) – 0 % (0) – – 67 % (2)" in table
     assert f"{two} 50 % (2) – 100 % (1) – – 33 % (1)" in table

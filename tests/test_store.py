@@ -276,8 +276,9 @@ def table_names(db) -> set[str]:
 def test_migrations_make_the_tables_and_a_second_run_changes_nothing(url):
     first = open_database(url)
     try:
-        assert table_names(first) == {"responses", "answers", "settings", "rate_hits", "alembic_version"}
-        assert scalar(first, "SELECT version_num FROM alembic_version") == head_revision() == "0002"
+        assert table_names(first) == {"responses", "answers", "settings", "rate_hits", "approved_answers",
+                                      "alembic_version"}
+        assert scalar(first, "SELECT version_num FROM alembic_version") == head_revision() == "0003"
         first.save(response("abc"))
     finally:
         first.dispose()
@@ -316,7 +317,7 @@ def test_a_database_from_a_newer_version_is_refused_in_one_line(db, url):
     with db.engine.begin() as connection:
         connection.execute(text("UPDATE alembic_version SET version_num = '0099'"))
     assert "(was it made by a newer workshop-kit?)" in one_line_error(url)
-    assert "is at schema revision 0099, this workshop-kit expects 0002" in one_line_error(url, migrate=False)
+    assert "is at schema revision 0099, this workshop-kit expects 0003" in one_line_error(url, migrate=False)
 
 
 # --- database URLs and errors ------------------------------------------------------

@@ -158,6 +158,8 @@ class FollowUp(Strict):
     )
     form: Form | None = Field(None, description="The kit's follow-up form; a deck, board, card or the "
                                                 "guide can have its own form instead.")
+    privacy_threshold: int = Field(5, ge=1, le=1000, description="The live screen and the report show no "
+                                   "group of answers smaller than this, but 'fewer than' this number.")
 
     @model_validator(mode="after")
     def _address(self) -> "FollowUp":

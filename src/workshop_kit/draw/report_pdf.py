@@ -123,6 +123,15 @@ class _Setter(DocumentStyle):
         self.question = ParagraphStyle("question", self.h4, fontSize=10, leading=13, spaceBefore=6)
         self.quote = ParagraphStyle("quote", self.body, fontSize=9.5, leading=12.5, spaceAfter=3)
         self.track = colour(self.colours["tint-report"])
+        self.threshold = content.kit.follow_up.privacy_threshold
+
+    def hidden(self, column: int, n: int) -> bool:
+        """Whether a cell of a breakdown stands for too few people to show
+        (the All column is no group of its own)."""
+        return column > 0 and 0 < n < self.threshold
+
+    def fewer(self, style) -> Paragraph:
+        return self.plain(self.label("fewer_than", n=self.threshold), style)
 
     # --- numbers and dates --------------------------------------------------------------
 
@@ -215,7 +224,7 @@ class _Setter(DocumentStyle):
         return out
 
     def mean_cell(self, counts: list[tuple[str, int]], bold: bool = False) -> Paragraph:
-        return self.scale_cell(scale_mean(counts), self.number_bold if bold else self.number)
+        return self.scale_cell(0, scale_mean(counts), self.number_bold if bold else self.number)
 
     def background(self, summary: Summary, width: float) -> list:
         out = self.section("report_background")
@@ -263,11 +272,12 @@ class _Setter(DocumentStyle):
                          style=TableStyle(style + list(extra)))
 
         total = [("LINEABOVE", (0, -1), (-1, -1), 0.8, self.accent)]
-        groups = [[self.p(g, self.tab)] + [self.plain(f"{n}", self.tab_number) for n in counts]
+        groups = [[self.p(g, self.tab)] + [self.count_cell(i, n, self.tab_number) for i, n in enumerate(counts)]
                   for g, counts in b.groups]
         groups.append([self.p(self.label("report_total"), self.tab_bold)]
-                      + [self.plain(f"{c.responses}", self.tab_head) for c in b.columns])
+                      + [self.count_cell(i, c.responses, self.tab_head) for i, c in enumerate(b.columns)])
         out = self.section(f"report_by_{b.by}") + [
+            self.p(self.label("report_privacy", n=self.threshold), self.small),
             KeepTogether([self.p(self.label("report_by_groups"), self.h3), table(groups, total)])]
         for scale in b.scales:
             out += self.scale_table(scale, table, total)
@@ -296,25 +306,32 @@ class _Setter(DocumentStyle):
                 spans += [("SPAN", (0, len(rows) + 1), (-1, len(rows) + 1)),
                           ("BACKGROUND", (0, len(rows) + 1), (-1, len(rows) + 1), self.track)]
                 rows.append([self.p(row.card.group, self.tab_bold)] + [""] * len(row.cells))
-            rows.append([self.p(row.card.title, self.tab)] + [self.scale_cell(c, self.tab_number) for c in row.cells])
+            rows.append([self.p(row.card.title, self.tab)]
+                        + [self.scale_cell(i, c, self.tab_number) for i, c in enumerate(row.cells)])
         rows.append([self.p(self.label("report_all_cards"), self.tab_bold)]
-                    + [self.scale_cell(c, self.tab_head) for c in scale.rows[-1].cells])
+                    + [self.scale_cell(i, c, self.tab_head) for i, c in enumerate(scale.rows[-1].cells)])
         return [self.p(scale.text, self.h3), self.p(self.label("report_scale_note"), self.small),
                 table(rows, total + spans)]
 
-    def scale_cell(self, cell: tuple[float | None, int], style) -> Paragraph:
+    def scale_cell(self, column: int, cell: tuple[float | None, int], style) -> Paragraph:
         mean, n = cell
+        if self.hidden(column, n):
+            return self.fewer(style)
         return self.plain("–" if mean is None else f"{self.decimal(mean)} ({n})", style)
+
+    def count_cell(self, column: int, n: int, style) -> Paragraph:
+        return self.fewer(style) if self.hidden(column, n) else self.plain(f"{n}", style)
 
     def choice_table(self, choice: ChoiceTable, table, total) -> list:
         is_formats = choice.id == BACKGROUND_ID + "formats"
         text = self.label("form_formats") if is_formats else choice.text
         rows = [[self.words(option, self.tab)]
-                + [self.plain(f"{self.percent(n, a)} ({n})" if a else "–", self.tab_number)
-                   for n, a in zip(counts, choice.answered)]
+                + [self.fewer(self.tab_number) if self.hidden(i, a)
+                   else self.plain(f"{self.percent(n, a)} ({n})" if a else "–", self.tab_number)
+                   for i, (n, a) in enumerate(zip(counts, choice.answered))]
                 for option, counts in choice.rows]
         rows.append([self.p(self.label("report_answered_row"), self.tab_bold)]
-                    + [self.plain(f"{a}", self.tab_head) for a in choice.answered])
+                    + [self.count_cell(i, a, self.tab_head) for i, a in enumerate(choice.answered)])
         return [self.p(text, self.h3), self.p(self.label("report_choice_note"), self.small), table(rows, total)]
 
     # --- every card's answers ---------------------------------------------------------------------

@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from workshop_kit.content.follow_up import Target, base_url, dialogue_formats, served_path, targets
@@ -24,7 +24,7 @@ from workshop_kit.content.kit import KitContent, load_kit
 from workshop_kit.content.forms import SCALE
 from workshop_kit.content.pictures import MIME
 from workshop_kit.layout.colours import contrast, hex_colour
-from workshop_kit.serve import export
+from workshop_kit.serve import export, live
 from workshop_kit.serve.answers import AREA_MAX, CONTACT_MAX, TOKEN_FIELD, Page, Refused, age_bands, read
 from workshop_kit.serve.defaults import DEFAULT_RATE
 from workshop_kit.serve.security import (
@@ -36,11 +36,18 @@ from workshop_kit.store.records import Contact, Response as Answer
 
 TEMPLATES = Path(__file__).parent / "templates"
 CSS = (TEMPLATES / "page.css").read_text(encoding="utf-8")
+# The live screen's style: the bars' widths are classes (w-0 to w-100), as
+# the policy allows no style attribute.
+LIVE_CSS = (TEMPLATES / "live.css").read_text(encoding="utf-8") + "".join(
+    f".w-{n}{{width:{n}%}}" for n in range(101))
+LIVE_SCRIPT = (Path(__file__).parent / "static" / "live.js").read_bytes()
 MAX_BODY = 64 * 1024       # bytes of one submitted form
 MAX_FIELDS = 400
 ENVIRONMENT = "WORKSHOP_KIT_SERVE"  # the settings, for worker processes
 ADMIN = "/_admin/"
 LOGO = "/_logo"  # the kit's logo, shown in the head of every form
+LIVE = "/_live/"
+SCRIPT = "/_static/live.js"
 
 log = logging.getLogger("workshop_kit.serve")
 
@@ -84,11 +91,13 @@ def _accent_css(colour) -> str:
     return f":root{{--accent:{accent};--on-accent:{on}}}"
 
 
-def server_secrets(db) -> tuple[str, str]:
-    """The key that signs the form tokens and the admin token: made once,
-    kept in the database, so that every worker and every restart share them."""
+def server_secrets(db) -> tuple[str, str, str]:
+    """The key that signs the form tokens, the admin token and the live
+    screen's token: made once, kept in the database, so that every worker
+    and every restart share them."""
     return (db.setting("form_secret", lambda: secrets.token_urlsafe(32)),
-            db.setting("admin_token", lambda: secrets.token_urlsafe(18)))
+            db.setting("admin_token", lambda: secrets.token_urlsafe(18)),
+            db.setting("live_token", lambda: secrets.token_urlsafe(18)))
 
 
 class FormsApp:
@@ -103,7 +112,7 @@ class FormsApp:
         self.logo_paths = list(dict.fromkeys([urlsplit(self.base).path.rstrip("/") + LOGO, LOGO]))
         self.db = open_database(settings.db, migrate=False)
         self.writer = GroupCommit(self.db.save_many)
-        form_secret, self.admin_token = server_secrets(self.db)
+        form_secret, self.admin_token, self.live_token = server_secrets(self.db)
         self.tokens = FormTokens(form_secret)
         self.limits = RateLimits(self.db, form_secret, settings.rate)
         self.targets = targets(self.content)
@@ -118,6 +127,9 @@ class FormsApp:
         self.jinja.filters["pair"] = lambda value: (value, value)
         self.default_css = _accent_css(self.content.colours["guide"])
         self._thanks: dict[str, tuple[bytes, str]] = {}  # path -> its thanks page and content policy
+        self.texts = live.text_questions(self.targets)
+        self.threshold = self.kit.follow_up.privacy_threshold
+        self.live = live.LiveFeed(lambda: self.db.changes(self.kit.id), self._live_board)
 
     def _names(self, form) -> dict[str, str]:
         """What the error summary calls each field of a form."""
@@ -130,14 +142,15 @@ class FormsApp:
 
     # --- pages ---------------------------------------------------------------
 
-    def render(self, name: str, status: int = 200, accent_css: str | None = None, **context) -> HTMLResponse:
+    def render(self, name: str, status: int = 200, accent_css: str | None = None, css: str = CSS,
+               script: bool = False, **context) -> HTMLResponse:
         accent_css = accent_css or self.default_css
         html = self.jinja.get_template(name).render(
-            lang=self.kit.language, kit_title=self.kit.title, labels=self.labels, css=CSS,
+            lang=self.kit.language, kit_title=self.kit.title, labels=self.labels, css=css,
             accent_css=accent_css, logo=self.logo_paths[0] if self.content.logo else None,
             organisation=self.kit.organisation, **context)
         response = HTMLResponse(html, status_code=status)
-        response.headers["content-security-policy"] = content_policy(CSS, accent_css)
+        response.headers["content-security-policy"] = content_policy(css, accent_css, script=script)
         return response
 
     def thanks(self, served: Served, path: str) -> HTMLResponse:
@@ -246,6 +259,7 @@ class FormsApp:
         try:
             check_response(answer)
             await self.writer.save(answer)  # committed, with the answers that came with it
+            self.live.nudge()
         except ValueError:  # what the store refuses to keep
             return self.message(400, refused, self.labels["form_refused"], served, again=path)
         except Exception:  # the database is away: say so, and do not acknowledge
@@ -255,13 +269,14 @@ class FormsApp:
             return response
         return self.thanks(served, path)
 
-    async def _admin_allowed(self, request: Request) -> Response | None:
-        """None when the token is right; else the answer a stranger gets."""
+    async def _admin_allowed(self, request: Request, token: str | None = None) -> Response | None:
+        """None when the token is right (the admin token, unless another is
+        given); else the answer a stranger gets."""
         client = request.client.host if request.client else "unknown"
         given = request.path_params.get("token", "")
         # The right token always works: strangers guessing from the same
         # address (one network) do not shut the facilitator out.
-        if secrets.compare_digest(given.encode(), self.admin_token.encode()):
+        if secrets.compare_digest(given.encode(), (token or self.admin_token).encode()):
             return None
         if await run_in_threadpool(self.limits.admin_blocked, client):
             return self.message(429, self.labels["form_refused"], self.labels["form_too_many"])
@@ -281,8 +296,78 @@ class FormsApp:
         for key, n in counts.items():
             if key not in known:  # answers to a card no longer in the kit
                 groups.setdefault(self.labels["admin_other"], []).append(("/".join(key), "/".join(key), n))
-        return self.render("admin.html", groups=list(groups.items()), total=sum(counts.values()),
-                           export=f"{request.url.path.rstrip('/')}/responses")
+        here = request.url.path.rstrip("/")
+        titles = {target.key: target.title for target in self.targets}
+        texts = await run_in_threadpool(self.db.stored_answers, self.kit.id, self.texts)
+        texts = [(a, titles.get((a.deck, a.card), f"{a.deck}/{a.card}")) for a in texts]
+        approve = f"{here}/approve"
+        issued = self.tokens.issue(approve, request.cookies.get(COOKIE))
+        response = self.render("admin.html", groups=list(groups.items()), total=sum(counts.values()),
+                               export=f"{here}/responses", texts=texts, approve=approve, token=issued.token,
+                               live_screen=f"{LIVE}{self.live_token}")
+        response.set_cookie(COOKIE, issued.cookie, max_age=TOKEN_AGE, httponly=True, samesite="lax",
+                            secure=self.https, path="/")
+        return response
+
+    async def approve(self, request: Request) -> Response:
+        """Show a free-text answer on the live screen, or hide it again:
+        the admin token in the path and the token of the admin page."""
+        refused = await self._admin_allowed(request)
+        if refused:
+            return refused
+        wrong = self.message(400, self.labels["form_refused"], self.labels["form_refused"])
+        if request.headers.get("content-type", "").split(";")[0].strip().lower() != \
+                "application/x-www-form-urlencoded":
+            return wrong
+        try:
+            body = await _body(request)
+        except ClientDisconnect:
+            return Response(status_code=400)
+        try:
+            fields = dict(parse_qsl((body or b"").decode("utf-8"), max_num_fields=10))
+        except (UnicodeDecodeError, ValueError):
+            return wrong
+        path = request.url.path
+        if self.tokens.check(fields.get(TOKEN_FIELD), path, request.cookies.get(COOKIE)) is None:
+            return self.message(403, self.labels["form_refused"], self.labels["form_refused"])
+        answer = fields.get("answer", "")
+        if not answer.isdigit() or fields.get("show") not in ("1", "0"):
+            return wrong
+        found = await run_in_threadpool(self.db.approve, self.kit.id, int(answer), fields["show"] == "1")
+        if not found:
+            return self.message(404, self.labels["form_refused"], self.labels["form_not_found"])
+        self.live.nudge()
+        return RedirectResponse(path[:-len("/approve")] + "#texts", status_code=303)
+
+    def _live_board(self) -> str:
+        """The live screen's board as it is now (blocking: it reads the database)."""
+        responses = self.db.responses(self.kit.id)
+        approved = self.db.stored_answers(self.kit.id, self.texts, approved_only=True)
+        board = live.screen(self.content, self.targets, responses, approved, self.labels, self.threshold)
+        return self.jinja.get_template("live_board.html").render(
+            kit_title=self.kit.title, labels=self.labels, screen=board)
+
+    async def live_screen(self, request: Request) -> Response:
+        """The read-only screen for the projector, behind a token of its own."""
+        refused = await self._admin_allowed(request, self.live_token)
+        if refused:
+            return refused
+        board = await self.live.current()
+        if board is None:
+            return self.message(503, self.labels["form_refused"], self.labels["form_not_stored"])
+        return self.render("live.html", css=LIVE_CSS, script=True, board=board, script_src=SCRIPT,
+                           stream=f"{request.url.path.rstrip('/')}/stream")
+
+    async def live_stream(self, request: Request):
+        refused = await self._admin_allowed(request, self.live_token)
+        if refused:
+            return refused
+        if request.method == "HEAD":  # the headers of a stream that never ends
+            return Response(media_type="text/event-stream")
+        return live.EventStream(self.live)
+
+    async def script(self, request: Request) -> Response:
+        return Response(LIVE_SCRIPT, media_type="text/javascript; charset=utf-8")
 
     async def download(self, request: Request) -> Response:
         refused = await self._admin_allowed(request)
@@ -323,6 +408,7 @@ class FormsApp:
     @asynccontextmanager
     async def lifespan(self, app):
         yield
+        self.live.close()
         await self.writer.close()
         await self.limits.close()
         self.db.dispose()
@@ -334,6 +420,10 @@ class FormsApp:
             *(Route(path, self.logo) for path in self.logo_paths),
             Route(ADMIN + "{token}", self.admin),
             Route(ADMIN + "{token}/responses.{kind:str}", self.download),
+            Route(ADMIN + "{token}/approve", self.approve, methods=["POST"]),
+            Route(LIVE + "{token}", self.live_screen),
+            Route(LIVE + "{token}/stream", self.live_stream),
+            Route(SCRIPT, self.script),
             Route("/{path:path}", self.form, methods=["GET", "POST"]),
         ], lifespan=self.lifespan)
         return SecurityHeaders(app, security_headers(CSS, self.https))

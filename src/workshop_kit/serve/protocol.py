@@ -38,6 +38,17 @@ class TimedH11Protocol(H11Protocol):
         if not self.transport.is_closing():
             self._arm()  # for the next request on this connection
 
+    def shutdown(self) -> None:
+        """The server stops: an event stream (a live screen) never ends
+        by itself, so its connection is closed now instead of holding the
+        server until the graceful shutdown's time is up; the app sees the
+        client leave. Every other request is answered first."""
+        cycle = self.cycle
+        if cycle is not None and not cycle.response_complete and _event_stream(cycle.scope):
+            self.transport.close()
+            return
+        super().shutdown()
+
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
         super().connection_lost(exc)
@@ -59,3 +70,8 @@ class TimedH11Protocol(H11Protocol):
             self.transport.write(TIMED_OUT)  # no request yet, so no answer under way
         # While the body is read, the app sees the client leave and stops.
         self.transport.close()
+
+
+def _event_stream(scope) -> bool:
+    """Whether a request asked for server-sent events."""
+    return any(name == b"accept" and b"text/event-stream" in value.lower() for name, value in scope["headers"])

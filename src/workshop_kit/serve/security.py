@@ -67,10 +67,12 @@ def style_hash(css: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
-def content_policy(*styles: str) -> str:
+def content_policy(*styles: str, script: bool = False) -> str:
     """No scripts, nothing fetched, forms sent only here, and only the page's
-    own style elements."""
-    return ("default-src 'none'; style-src " + " ".join(style_hash(css) for css in styles)
+    own style elements. script=True: script files of this server (never
+    one in the page) and their requests to it, for the live screen."""
+    scripts = "; script-src 'self'; connect-src 'self'" if script else ""
+    return ("default-src 'none'; style-src " + " ".join(style_hash(css) for css in styles) + scripts
             + "; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 
 

@@ -14,7 +14,9 @@ import uvicorn
 
 from workshop_kit.content.follow_up import base_url, same_origin, served_path, targets
 from workshop_kit.content.kit import KitContent, is_placeholder, load_kit
-from workshop_kit.serve.app import ADMIN, ENVIRONMENT, Settings, create_app, server_secrets, settings_environment
+from workshop_kit.serve.app import (
+    ADMIN, ENVIRONMENT, LIVE, Settings, create_app, server_secrets, settings_environment,
+)
 from workshop_kit.serve.protocol import TimedH11Protocol
 from workshop_kit.store.database import open_database
 
@@ -64,7 +66,7 @@ def announce(settings: Settings, host: str, port: int, say: Callable[[str], None
     base = base_url(content, settings.base_url)
     database = open_database(settings.db, migrate=True)
     try:
-        _, admin = server_secrets(database)
+        _, admin, screen = server_secrets(database)
         shown_db = database.display_url
     finally:
         database.dispose()
@@ -79,6 +81,7 @@ def announce(settings: Settings, host: str, port: int, say: Callable[[str], None
     # click would send it to that third party), but on this server itself.
     admin_base = listening_url(host, port) if is_placeholder(base) else base
     say(f"Facilitator view, keep it private: {admin_base}{ADMIN}{admin}")
+    say(f"Live screen for the projector: {admin_base}{LIVE}{screen}")
     if len(served) < len(every):
         warn(f"{len(every) - len(served)} QR code(s) lead to other paths than {base}/... and are not "
              "answered here")

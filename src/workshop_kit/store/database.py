@@ -24,8 +24,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 
 from workshop_kit.store.migrate import current_revision, head_revision, upgrade
-from workshop_kit.store.records import Contact, Response, StoredResponse
-from workshop_kit.store.tables import answers, rate_hits, responses, settings
+from workshop_kit.store.records import Contact, Response, StoredAnswer, StoredResponse
+from workshop_kit.store.tables import answers, approved_answers, rate_hits, responses, settings
 
 SQLITE_TIMEOUT = 30  # seconds a connection waits for a lock
 # secure_delete: deleted answers are overwritten in the file, not only unlinked.
@@ -324,6 +324,21 @@ class Database:
         with self._transaction(write=True, durable=False) as connection:
             connection.execute(upsert)
 
+    def approve(self, kit: str, answer_id: int, shown: bool) -> bool:
+        """Let the live screen show one of the kit's answers (shown=True) or
+        hide it again; False when the kit has no answer with that id."""
+        mine = (select(answers.c.id).join(responses, responses.c.id == answers.c.response_id)
+                .where(answers.c.id == answer_id, responses.c.kit == kit))
+        with self._transaction(write=True) as connection:
+            if connection.execute(mine).scalar_one_or_none() is None:
+                return False
+            if shown:
+                connection.execute(self._insert(approved_answers).values(answer_id=answer_id)
+                                   .on_conflict_do_nothing(index_elements=[approved_answers.c.answer_id]))
+            else:
+                connection.execute(delete(approved_answers).where(approved_answers.c.answer_id == answer_id))
+        return True
+
     # --- reading ---------------------------------------------------------------
 
     def counts(self, kit: str) -> dict[tuple[str, str], int]:
@@ -357,6 +372,33 @@ class Database:
                 lang=row.lang, answers=tuple(pairs[response_id]), contact=contact,
                 received_at=row.received_at))
         return found
+
+    def stored_answers(self, kit: str, questions: set[str] | None = None,
+                approved_only: bool = False) -> list[StoredAnswer]:
+        """The kit's answers (to these question ids, when given), newest
+        first, each with whether the live screen may show it."""
+        query = (select(answers.c.id, responses.c.deck, responses.c.card, answers.c.question, answers.c.value,
+                        responses.c.received_at, approved_answers.c.id.label("approval"))
+                 .join(responses, responses.c.id == answers.c.response_id)
+                 .outerjoin(approved_answers, approved_answers.c.answer_id == answers.c.id)
+                 .where(responses.c.kit == kit)
+                 .order_by(responses.c.received_at.desc(), answers.c.id.desc()))
+        if questions is not None:
+            query = query.where(answers.c.question.in_(sorted(questions)))
+        if approved_only:
+            query = query.where(approved_answers.c.id.is_not(None))
+        with self._transaction(write=False) as connection:
+            return [StoredAnswer(row.id, row.deck, row.card, row.question, row.value, row.received_at,
+                                 row.approval is not None) for row in connection.execute(query)]
+
+    def changes(self, kit: str) -> tuple:
+        """A cheap mark that changes whenever a response of the kit is
+        stored or deleted or an answer is approved or hidden: the number
+        and the highest id of the responses and of the approvals."""
+        stored = select(func.count(), func.coalesce(func.max(responses.c.id), 0)).where(responses.c.kit == kit)
+        approved = select(func.count(), func.coalesce(func.max(approved_answers.c.id), 0))
+        with self._transaction(write=False) as connection:
+            return tuple(connection.execute(stored).one()) + tuple(connection.execute(approved).one())
 
     def dispose(self) -> None:
         """Close every connection of this process's pool."""

@@ -48,3 +48,17 @@ class StoredResponse:
     answers: tuple[tuple[str, str], ...]
     contact: Contact | None
     received_at: datetime
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """One answer to one question, as read back for the facilitator's
+    approval: never with the response's contact details."""
+
+    id: int
+    deck: str
+    card: str
+    question: str
+    value: str
+    received_at: datetime
+    approved: bool  # the facilitator lets the live screen show it

@@ -96,3 +96,15 @@ rate_hits = Table(
     Index(None, "key", "at"),
     Index(None, "expires"),
 )
+
+# The free-text answers the facilitator let the live screen show: a row
+# per shown answer, deleted again when it is hidden (and with its answer).
+# The ids are never used twice (autoincrement), so that the live screens
+# see any change in the highest id and the number of rows.
+approved_answers = Table(
+    "approved_answers", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("answer_id", Integer, ForeignKey("answers.id", ondelete="CASCADE"), nullable=False),
+    UniqueConstraint("answer_id"),
+    sqlite_autoincrement=True,
+)
