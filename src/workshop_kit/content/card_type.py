@@ -241,10 +241,12 @@ def type_files(root: Path) -> dict[str, Path]:
     return found
 
 
-def load_card_types(root: Path, problems: list[Problem], unread: set[str] | None = None) -> dict[str, CardType]:
+def load_card_types(root: Path, problems: list[Problem], failed: set[str] | None = None) -> dict[str, CardType]:
     """Every card type the kit has, by name; the problems of their
-    declarations. The names of types whose template cannot be read are
-    added to `unread`: what follows from them is not a problem of its own."""
+    declarations. The names of types whose template cannot be read or has
+    problems are added to `failed`: what follows from them (a deck of the
+    type, a link to it) is not a problem of its own."""
+    failed = set() if failed is None else failed
     root = Path(root)
     types: dict[str, CardType] = {}
     shipped = default_templates_dir()
@@ -257,11 +259,11 @@ def load_card_types(root: Path, problems: list[Problem], unread: set[str] | None
             continue
         source = read_yaml(path, shown, problems, root=root if own else None)
         if source is None or not isinstance(source.data, dict):
-            if unread is not None:
-                unread.add(name)
+            failed.add(name)
             continue  # the layout reports a template that is not a mapping
         head = validate(source, CardTypeHead, problems)
         if head is None:
+            failed.add(name)
             continue
         fields = head.fields
         if fields is None and path.parent != shipped and (shipped / path.name).is_file():
@@ -270,11 +272,12 @@ def load_card_types(root: Path, problems: list[Problem], unread: set[str] | None
         if fields is None:
             problems.append(source.problem((), f"the card template of '{name}' declares no fields; add "
                                            "`fields:` with what its cards hold besides id and title"))
+            failed.add(name)
             continue
         links = {f: spec.to for f, spec in fields.items() if spec.kind in ("link", "links")}
         types[name] = CardType(name, dict(fields), card_model(name, fields, head.name), shown, head.name,
                                head.colour, head.tint, links)
-    _check_targets(types, root, problems, unread or set())
+    _check_targets(types, root, problems, failed)
     return types
 
 
@@ -283,12 +286,15 @@ def _shipped_head(path: Path) -> CardTypeHead | None:
     return validate(source, CardTypeHead, []) if source is not None else None
 
 
-def _check_targets(types: dict[str, CardType], root: Path, problems: list[Problem], unread: set[str]) -> None:
+def _check_targets(types: dict[str, CardType], root: Path, problems: list[Problem], failed: set[str]) -> None:
     """Each link field names a card type the kit has."""
     for card_type in list(types.values()):
         for name, target in card_type.links.items():
-            if target not in types and target not in unread:
+            if target not in types and target not in failed:
                 path = type_files(root)[card_type.name]
                 source = read_yaml(path, card_type.file, [], root=root if path.is_relative_to(root) else None)
                 problems.append(source.problem(("fields", name, "to"), f"no card type '{target}'"
                                                f"{did_you_mean(target, types)} (types: {', '.join(types)})"))
+                del types[card_type.name]  # its decks wait until it links to a type the kit has
+                failed.add(card_type.name)
+                break

@@ -123,7 +123,7 @@ def load_kit(root: Path) -> KitContent:
 
     sizes = builtin("card_sizes")
     default_size = _size(kit.card_size, kit_src, ("card_size",), sizes, problems) if kit else None
-    unread_types: set[str] = set()  # card types whose template cannot be read
+    unread_types: set[str] = set()  # card types whose template cannot be read or has problems
     card_types = load_card_types(root, problems, unread_types)
     colours, labels = kit_colours_and_labels(card_types, kit.language if kit else "da")
     if kit:
@@ -159,7 +159,8 @@ def load_kit(root: Path) -> KitContent:
     # a link into it or a board that names it is not a problem of its own.
     unread = {Path(p.file).stem for p in problems if p.unreadable and p.file.startswith("boards/")}
     following: list[Problem] = []
-    deck_unread = unread_types or any(p.unreadable and p.file.startswith("decks/") for p in problems)
+    deck_unread = any(p.unreadable and p.file.startswith(("decks/", "templates/")) for p in problems)
+    deck_unread = deck_unread or bool(unread_types)
     _check_links(linked, card_types, following if deck_unread else problems)
     _check_boards(boards, problems, unread, following)
     if problems:
