@@ -27,7 +27,7 @@ KINDS = yaml_kinds(REPO)
 EXPECTED = {
     "kit.schema.json", "guide.schema.json",
     "deck-welfare-theme.schema.json", "deck-dialogue-format.schema.json",
-    "deck-dilemma.schema.json", "deck-politician-role.schema.json",
+    "deck-dilemma.schema.json", "deck-politician-role.schema.json", "deck-political-lever.schema.json",
     "board-influence-circle.schema.json", "board-partner-matrix.schema.json",
     "board-partner-list.schema.json", "board-checklist.schema.json",
     "template-card.schema.json", "template-board.schema.json",
