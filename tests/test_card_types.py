@@ -41,6 +41,10 @@ fields:
     required: false
     label: {en: See the dilemmas, da: Se dilemmaerne}
     description: {en: "Ids of dilemma cards.", da: "Id'er på dilemmakort."}
+  sketch:
+    kind: image
+    required: false
+    description: {en: "A picture for the card.", da: "Et billede til kortet."}
 front:
   background: paper
   elements:
@@ -235,6 +239,20 @@ def test_a_deck_of_a_type_with_no_template_is_one_problem_at_its_type(make_kit):
     problem = one_problem(kit)
     assert problem.startswith(f"decks/spoergsmaal.yaml:{line}:{col}:"), problem
     assert "unknown card type 'question'" in problem and "templates/question.yaml" in problem
+
+
+def test_a_picture_not_in_the_kit_is_one_problem_at_its_field(make_kit):
+    kit = question_kit(make_kit)
+    deck = kit / "decks" / "spoergsmaal.yaml"
+    (kit / "billeder").mkdir()
+    (kit / "billeder" / "kort.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    replace_once(deck, "    horizon: kort sigt", "    horizon: kort sigt\n    sketch: billeder/kort.png")
+    assert run_cli("validate", kit).code == 0
+    replace_once(deck, "    sketch: billeder/kort.png", "    sketch: billeder/kortet.png")
+    line, col = line_col(deck, "billeder/kortet.png")
+    problem = one_problem(kit)
+    assert problem.startswith(f"decks/spoergsmaal.yaml:{line}:{col}:"), problem
+    assert "no picture 'billeder/kortet.png' in the kit" in problem
 
 
 # --- new-type -----------------------------------------------------------------------

@@ -257,6 +257,7 @@ def _load_deck(path: Path, root: Path, kit: Kit | None, default_size, sizes, pro
                                           ids=_raw_ids(raw_cards)))
         return None
     valid, ok = _validate_cards(source, card_types[head.type], raw_cards, problems)
+    ok = _check_images(source, card_types[head.type], valid, raw_cards, root, problems) and ok
     # Links are checked even when kit.yaml or some cards have problems; the
     # ids of cards with problems still count as there, so that one broken
     # card does not make every link to its deck a problem too.
@@ -272,6 +273,26 @@ def _load_deck(path: Path, root: Path, kit: Kit | None, default_size, sizes, pro
     )
     return Deck(slug, shown, head.type, head.name, head.description, size, colour,
                 head.qr.enabled, tuple(cards), urls, source, head.form, head.copies, head.sheet_layout)
+
+
+def _check_images(source: Source, card_type: CardType, cards: list[Card], raw_cards: list, root: Path,
+                  problems: list) -> bool:
+    """Each picture an image field names is a file inside the kit; False if one is not."""
+    fields = [name for name, spec in card_type.fields.items() if spec.kind == "image"]
+    ok = True
+    inside = root.resolve()
+    for card in cards:
+        index = next(i for i, raw in enumerate(raw_cards) if isinstance(raw, dict) and raw.get("id") == card.id)
+        for name in fields:
+            value = getattr(card, name)
+            if value is None:
+                continue
+            path = (root / value).resolve()
+            if not path.is_relative_to(inside) or not path.is_file():
+                problems.append(source.problem(("cards", index, name), f"no picture '{value}' in the kit "
+                                               "(give its path from the kit's folder, e.g. pictures/map.png)"))
+                ok = False
+    return ok
 
 
 def _clip_list(text: str, most: int = 200) -> str:
