@@ -16,7 +16,8 @@ import pypdf
 import pytest
 from jsonschema import Draft202012Validator
 
-from kit_helpers import load_yaml, line_col, normalise, replace_once, run_cli
+from kit_helpers import build_into, lengthen_deck, load_yaml, line_col, normalise, replace_once, run_cli, tree_digest
+from workshop_kit.build import LAYOUT_CHUNK
 
 LINKED = ("dilemmaer", "dialogformater", "velfaerdstemaer")  # the dilemmas and the decks they link to
 
@@ -148,6 +149,20 @@ def test_a_kit_with_a_type_of_its_own_validates_and_builds(make_kit, tmp_path):
     page = (out / "index.html").read_text(encoding="utf-8")
     assert "Spørgsmål til bordet" in page
     assert "Hvem bestemmer?" in page and "Hvad koster det?" in page
+
+
+def test_workers_started_fresh_lay_out_a_type_of_the_kits_own(make_kit, tmp_path, monkeypatch):
+    """A worker that is not forked gets the cards by pickle, and makes
+    their model again from the type's declaration: the files are those of
+    the forked build."""
+    kit = question_kit(make_kit)
+    lengthen_deck(kit, "spoergsmaal", LAYOUT_CHUNK + 1)  # more than one layout job
+    monkeypatch.setenv("WORKSHOP_KIT_START_METHOD", "fork")
+    forked = build_into(kit, tmp_path / "forked", "--only", "spoergsmaal", "--mode", "shop")
+    monkeypatch.setenv("WORKSHOP_KIT_START_METHOD", "spawn")
+    fresh = build_into(kit, tmp_path / "fresh", "--only", "spoergsmaal", "--mode", "shop")
+    assert len(fresh.cards) == LAYOUT_CHUNK + 1
+    assert tree_digest(fresh.out) == tree_digest(forked.out)
 
 
 def test_the_schema_offers_the_kits_dilemma_ids_to_the_link_field(make_kit, tmp_path):

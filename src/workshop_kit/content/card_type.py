@@ -10,13 +10,15 @@ business (layout/template.py); here only the declaration is read.
 
 from __future__ import annotations
 
+import copyreg
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Annotated, Any, Literal, Optional
+from functools import lru_cache
+from typing import Annotated, Any, Literal, Optional, get_args
 
-from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema,
-                      create_model, model_validator)
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter,
+                      WithJsonSchema, create_model, model_validator)
 
 from workshop_kit.builtin import default_templates_dir
 from workshop_kit.content.basics import Slug, Strict, Text, is_slug
@@ -224,8 +226,48 @@ def _model(class_name: str, fields: dict[str, FieldSpec], base: type[BaseModel],
 
 def card_model(type_name: str, fields: dict[str, FieldSpec], label: Words | None = None) -> type[Card]:
     """The model of a type's cards: id and title, and the declared fields."""
-    doc = f"A {label.en if label else type_name} card ({type_name})."
-    return _model(_class_name(type_name) + "Card", fields, Card, doc)
+    declared = _FIELDS.dump_json(fields).decode()
+    return _made(type_name, declared, label.model_dump_json() if label else "")
+
+
+_FIELDS = TypeAdapter(dict[str, FieldSpec])
+
+
+@lru_cache(maxsize=64)
+def _made(type_name: str, declared: str, label: str) -> type[Card]:
+    """The card model of a declaration (as JSON), made once a process.
+    A worker started fresh (spawn, forkserver) gets the cards it lays out
+    by pickle, which names their model by its declaration: it makes the
+    model again from that."""
+    words = Words.model_validate_json(label) if label else None
+    doc = f"A {words.en if words else type_name} card ({type_name})."
+    model = _model(_class_name(type_name) + "Card", _FIELDS.validate_json(declared), Card, doc)
+    model.__declaration__ = (type_name, declared, label)
+    for name, info in model.model_fields.items():  # the models of its groups, by the field they are
+        for group in _models_of(info.annotation):
+            group.__declaration__ = (type_name, declared, label, name)
+    return model
+
+
+def _models_of(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in get_args(annotation) for m in _models_of(arg)]
+
+
+def _remade(type_name: str, declared: str, label: str, group: str | None = None) -> type[BaseModel]:
+    model = _made(type_name, declared, label)
+    return model if group is None else _models_of(model.model_fields[group].annotation)[0]
+
+
+def _pickled_model(cls: type) -> Any:
+    """How pickle names a model class: a card model made from a declaration
+    by that declaration; any other by its name, as pickle does by default."""
+    declaration = cls.__dict__.get("__declaration__")
+    return (_remade, declaration) if declaration else cls.__qualname__
+
+
+copyreg.pickle(type(Card), _pickled_model)
 
 
 # --- reading the templates ---------------------------------------------------
