@@ -151,6 +151,17 @@ def test_a_kit_with_a_type_of_its_own_validates_and_builds(make_kit, tmp_path):
     assert "Hvem bestemmer?" in page and "Hvad koster det?" in page
 
 
+def test_kit_yaml_replaces_a_heading_the_template_declares(make_kit, tmp_path):
+    kit = question_kit(make_kit)
+    replace_once(kit / "kit.yaml", "theme:", "labels:\n  question.horizon: Hvornår\ntheme:")
+    out = tmp_path / "out"
+    run = run_cli("build", kit, "--out", out, "--only", "spoergsmaal", "--mode", "home")
+    assert run.code == 0, run.output
+    reader = pypdf.PdfReader(out / "decks" / "spoergsmaal-a4-duplex.pdf")
+    text = normalise(" ".join(page.extract_text() for page in reader.pages))
+    assert "Hvornår: kort sigt" in text and "Tidshorisont" not in text
+
+
 def test_workers_started_fresh_lay_out_a_type_of_the_kits_own(make_kit, tmp_path, monkeypatch):
     """A worker that is not forked gets the cards by pickle, and makes
     their model again from the type's declaration: the files are those of

@@ -143,11 +143,12 @@ class CardType:
 
     def labels(self, language: str) -> dict[str, str]:
         """The printed texts the template declares: its name, and each
-        field's heading under '<type>.<field>'."""
+        field's heading under '<type>.<field>' (a group's field by its own
+        name, as a template names the label)."""
         out = {self.name: getattr(self.label, language)} if self.label else {}
         for name, spec in _walk(self.fields):
             if spec.label:
-                out[f"{self.name}.{name}"] = getattr(spec.label, language)
+                out[f"{self.name}.{name.rpartition('.')[2]}"] = getattr(spec.label, language)
         return out
 
 
@@ -155,8 +156,7 @@ def type_labels(labels: dict[str, str], card_type: str) -> dict[str, str]:
     """The kit's labels with a type's own field headings over them under
     the fields' names: what a spreadsheet of its cards is headed with."""
     prefix = f"{card_type}."
-    return {**labels, **{key[len(prefix):].rpartition(".")[2]: text
-                         for key, text in labels.items() if key.startswith(prefix)}}
+    return {**labels, **{key[len(prefix):]: text for key, text in labels.items() if key.startswith(prefix)}}
 
 
 def _walk(fields: dict[str, FieldSpec], prefix: str = ""):

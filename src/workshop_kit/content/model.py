@@ -188,6 +188,10 @@ def _label_properties(schema: dict) -> None:
               "description": f"Default: \"{text}\" (English: \"{english.get(key, text)}\")."}
         for key, text in danish.items()
     }
+    schema["patternProperties"] = {  # the headings a card template declares for its fields
+        r"^[a-z0-9]+(-[a-z0-9]+)*\.[a-z][a-z0-9_]*$": {
+            "type": "string", "minLength": 1,
+            "description": "The heading of a field of a card type, as <type>.<field>, e.g. political-lever.question."}}
     schema["additionalProperties"] = False
 
 
