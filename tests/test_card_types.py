@@ -151,6 +151,50 @@ def test_a_kit_with_a_type_of_its_own_validates_and_builds(make_kit, tmp_path):
     assert "Hvem bestemmer?" in page and "Hvad koster det?" in page
 
 
+def test_its_cards_have_follow_up_forms_and_are_in_the_report(make_kit, tmp_path):
+    from datetime import datetime, timezone
+
+    from workshop_kit.store import Response, database_url, open_database
+
+    kit = question_kit(make_kit)
+    out = tmp_path / "out"
+    run = run_cli("build", kit, "--out", out, "--only", "spoergsmaal", "--mode", "home")
+    assert run.code == 0, run.output
+    cards = [c for c in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["cards"]
+             if c["deck"] == "spoergsmaal"]
+    assert [c["qr_url"].rsplit("/", 2)[-2:] for c in cards] == [["spoergsmaal", "hvem-bestemmer"],
+                                                                  ["spoergsmaal", "hvad-koster-det"]]
+    with open_database(database_url(None, kit)) as database:
+        assert database.save(Response("0" * 32, load_yaml(kit / "kit.yaml")["id"], "spoergsmaal", "hvem-bestemmer",
+                                      "da", (("vigtighed", "4"), ("pointe", "Borgerne skal høres først")), None,
+                                      datetime(2025, 3, 4, 12, tzinfo=timezone.utc)))
+    report = tmp_path / "report.pdf"
+    run = run_cli("report", kit, "-o", report)
+    assert run.code == 0 and "Traceback" not in run.output, run.output
+    text = normalise(" ".join(page.extract_text() for page in pypdf.PdfReader(report).pages))
+    assert "Spørgsmål til bordet" in text and "Hvem bestemmer?" in text and "Hvad koster det?" in text
+    assert "Borgerne skal høres først" in text
+
+
+def test_a_deck_of_its_own_type_goes_round_a_spreadsheet(make_kit, tmp_path):
+    import csv
+
+    kit = question_kit(make_kit)
+    deck = kit / "decks" / "spoergsmaal.yaml"
+    data = load_yaml(deck)
+    sheet = tmp_path / "spoergsmaal.csv"
+    run = run_cli("export", "spoergsmaal", "-o", sheet, "--kit", kit)
+    assert run.code == 0, run.output
+    rows = list(csv.reader(sheet.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
+    # a field is headed by the heading its template declares, or by its name
+    assert {"prompt", "Tidshorisont", "Se dilemmaerne"} <= set(rows[0]), rows[0]
+    deck.unlink()
+    run = run_cli("import", sheet, "--deck", "spoergsmaal", "--type", "question", "--kit", kit,
+                  "--name", data["name"])
+    assert run.code == 0, run.output
+    assert load_yaml(deck) == data
+
+
 def test_kit_yaml_replaces_a_heading_the_template_declares(make_kit, tmp_path):
     kit = question_kit(make_kit)
     replace_once(kit / "kit.yaml", "theme:", "labels:\n  question.horizon: Hvornår\ntheme:")
