@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, NamedTuple
 
-from workshop_kit.builtin import builtin, paper_size
+from workshop_kit.builtin import paper_size
 from workshop_kit.content import Deck, KitContent, load_kit
 from workshop_kit.draw.pdf import render
 from workshop_kit.file_kind import FileKind

@@ -24,7 +24,7 @@ from workshop_kit.builtin import default_templates_dir
 from workshop_kit.content.basics import Slug, Strict, Text, is_slug
 from workshop_kit.content.model import Card, Colour
 from workshop_kit.content.validate import validate
-from workshop_kit.content.yaml_source import Source, read_yaml
+from workshop_kit.content.yaml_source import read_yaml
 from workshop_kit.problems import Problem, did_you_mean, display_path
 
 KINDS = {
