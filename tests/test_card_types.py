@@ -325,6 +325,23 @@ def test_a_picture_not_in_the_kit_is_one_problem_at_its_field(make_kit):
     assert "no picture 'billeder/kortet.png' in the kit" in problem
 
 
+def test_a_kits_template_without_fields_takes_those_of_the_shipped_one(make_kit):
+    """A kit made before card types declared their fields keeps working."""
+    import yaml
+
+    kit = make_kit(LINKED)
+    template = kit / "templates" / "dilemma.yaml"
+    data = load_yaml(template)
+    del data["fields"]
+    template.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    run = run_cli("validate", kit)
+    assert run.code == 0, run.output
+    (kit / "templates" / "question.yaml").write_text(QUESTION_TEMPLATE.replace("fields:", "old_fields:"),
+                                                     encoding="utf-8")
+    problem = one_problem(kit)
+    assert problem.startswith("templates/question.yaml:") and "declares no fields" in problem, problem
+
+
 # --- new-type -----------------------------------------------------------------------
 
 @pytest.mark.parametrize("source", [None, "dilemma"])
