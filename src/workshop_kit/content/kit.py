@@ -279,10 +279,16 @@ def _check_images(source: Source, card_type: CardType, cards: list[Card], raw_ca
                   problems: list) -> bool:
     """Each picture an image field names is a file inside the kit; False if one is not."""
     fields = [name for name, spec in card_type.fields.items() if spec.kind == "image"]
+    if not fields:
+        return True
     ok = True
     inside = root.resolve()
+    first = {}  # id -> the index of its card in the file
+    for i, raw in enumerate(raw_cards):
+        if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+            first.setdefault(raw["id"], i)
     for card in cards:
-        index = next(i for i, raw in enumerate(raw_cards) if isinstance(raw, dict) and raw.get("id") == card.id)
+        index = first[card.id]
         for name in fields:
             value = getattr(card, name)
             if value is None:
