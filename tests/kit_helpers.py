@@ -26,7 +26,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 MM = 72 / 25.4  # points per millimetre
-ALL_DECKS = ("dialogformater", "dilemmaer", "politikerroller", "velfaerdstemaer")
+ALL_DECKS = ("dialogformater", "dilemmaer", "politikerroller", "politiske-greb", "velfaerdstemaer")
 # Decks that link to no other deck, so each builds alone.
 STANDALONE = ("politikerroller", "velfaerdstemaer")
 PAPERS_PT = {"a4": (595.28, 841.89), "letter": (612.0, 792.0), "a3": (841.89, 1190.55)}

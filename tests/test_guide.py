@@ -153,7 +153,7 @@ def test_the_materials_list_counts_the_sheets_of_this_build(built, shipped_kit):
             continue
         checked.add(name)
     assert checked == used
-    assert duplex == 4 * 2 * groups  # four decks of two duplex sheets each
+    assert duplex == 5 * 2 * groups  # five decks of two duplex sheets each
     total = da["guide_sheet_total"]
     assert total.format(sheets=duplex, paper="A4", sides=da["guide_duplex"]) in text
     assert total.format(sheets=single, paper="A4", sides=da["guide_single"]) in text

@@ -107,7 +107,7 @@ CASES = {
 
 
 def flood(apply):
-    """A case on the kit with all four decks, whose cards link to each other."""
+    """A case on the kit with all five decks, whose cards link to each other."""
     apply.full = True
     return apply
 

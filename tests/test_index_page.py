@@ -127,7 +127,7 @@ def test_every_picture_loaded_one_per_card_face_and_board_variant(built, danish)
         "img", "els => els.map(e => ({src: e.getAttribute('src'), alt: e.alt, width: e.naturalWidth,"
                " complete: e.complete}))")
     assert len(faces) == 2 * len(built.cards) and len(images) == len(board_variants(built)), len(images)
-    assert len(built.cards) == 54 and len(board_variants(built)) == 7  # the shipped kit
+    assert len(built.cards) == 64 and len(board_variants(built)) == 7  # the shipped kit
     broken = [i for i in images if not i["complete"] or i["width"] == 0]
     assert not broken, broken[:3]
     assert all(i["src"].startswith("thumbs/") for i in images), images[:3]
@@ -184,7 +184,7 @@ def test_thumbnails_show_what_the_print_shop_pdf_shows(built):
     firsts = {}
     for card in built.cards:
         firsts.setdefault(card["deck"], card)
-    assert len(firsts) == 4
+    assert len(firsts) == 5
     for card in firsts.values():
         for side in ("front", "back"):
             thumb = built.face_picture(card, side)
@@ -274,7 +274,7 @@ def test_the_page_fetches_nothing_from_the_network(built, open_page):
 def test_a_duplex_deck_file_says_long_edge_and_its_number_of_sheets(built, danish):
     opened = danish
     home = built.files_of("home")
-    assert len(home) == 4
+    assert len(home) == 5
     every = opened.facts()
     for entry in home:
         facts = every[entry["path"]]
@@ -436,5 +436,5 @@ def test_only_keeps_the_whole_build_on_the_page(built, open_page, shipped_kit, t
     faces = opened.page.eval_on_selector_all("svg.face", FACES_JS)
     assert len(faces) == 2 * len(built.cards)
     assert all(opened.page.evaluate(LOADED_JS, sorted({f["href"] for f in faces})))
-    assert opened.page.locator("ol.cards").count() == 4
+    assert opened.page.locator("ol.cards").count() == 5
     assert opened.page.locator("section[id^='board-']").count() == 5

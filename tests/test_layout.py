@@ -170,7 +170,7 @@ def test_the_shipped_theme_passes_the_contrast_check(shipped_kit):
     from workshop_kit.build import check
 
     checked = check(shipped_kit)
-    assert len(checked.content.decks) == 4
+    assert len(checked.content.decks) == 5
 
 
 def test_a_pale_dilemma_colour_fails_with_a_contrast_problem_at_the_colour(make_kit):

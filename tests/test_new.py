@@ -31,7 +31,7 @@ def test_a_new_kit_builds_at_once_in_its_language(cli, tmp_path, language):
     assert built.code == 0, built.output
     manifest = json.loads((kit / "output" / "manifest.json").read_text(encoding="utf-8"))
     decks = {f["deck"] for f in manifest["files"] if f.get("kind") == "card-deck"}
-    assert len(decks) == 4
+    assert len(decks) == 5
     assert {b["type"] for b in manifest["boards"]} == {
         "influence-circle", "partner-matrix", "partner-list", "checklist"}
     assert all(f"/{kit.name}/" in card["qr_url"] for card in manifest["cards"])

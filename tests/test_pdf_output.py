@@ -41,7 +41,7 @@ def text_in(page, rect) -> str:
 # --- files and pages ----------------------------------------------------------
 
 def test_every_file_in_the_manifest_exists_with_its_page_count(built):
-    assert len(built.deck_files) == 8  # 4 decks x (office sheets + print shop)
+    assert len(built.deck_files) == 10  # 5 decks x (office sheets + print shop)
     for entry in built.files:
         path = built.path(entry["path"])
         assert path.is_file(), entry
@@ -72,7 +72,7 @@ def test_every_placement_points_at_a_real_page(built):
 
 def test_office_sheets_are_a4_by_default(built):
     home = built.files_of("home")
-    assert len(home) == 4
+    assert len(home) == 5
     for entry in home:
         assert entry["paper"] == "a4" and entry["path"].endswith("-a4-duplex.pdf")
         for page in reader(built, entry["path"]).pages:
@@ -104,7 +104,7 @@ def test_print_shop_pages_have_trim_and_bleed_boxes(built, shipped_kit):
     kit = load_yaml(shipped_kit / "kit.yaml")
     bleed = kit.get("bleed", 3) * MM
     shop = built.files_of("shop")
-    assert len(shop) == 4
+    assert len(shop) == 5
     for entry in shop:
         pages = reader(built, entry["path"]).pages
         on_page = {p["page"]: (card, p) for card, p in built.placements(entry["path"])}
@@ -197,7 +197,7 @@ def test_every_title_is_inside_its_trim_on_front_and_back(built):
             found = normalise(text_in(page, trim_pt(p)))
             assert card["title"] in found, (card["id"], p, found[:200])
             checked += 1
-    assert checked == 4 * len(built.cards) == 4 * 54
+    assert checked == 4 * len(built.cards) == 4 * 64
 
 
 LINK_FIELDS = {"dilemmas", "formats", "themes"}
@@ -282,7 +282,7 @@ def test_every_text_of_every_card_is_printed_on_it(built, shipped_kit):
                     text = title_by_id[text]
                 assert _squash(text) in printed, (entry["path"], card["id"], key, text)
                 checked += 1
-    assert checked > 800  # 54 cards x 2 files x their texts
+    assert checked > 800  # 64 cards x 2 files x their texts
 
 
 def test_danish_letters_are_extracted_exactly(built):
@@ -496,7 +496,7 @@ def _decode_backs(built, entry) -> int:
 
 def test_every_qr_code_on_the_office_sheets_decodes_to_its_card_url(built):
     decoded = sum(_decode_backs(built, entry) for entry in built.files_of("home"))
-    assert decoded == len(built.cards) == 54
+    assert decoded == len(built.cards) == 64
 
 
 def test_qr_codes_in_the_print_shop_file_decode(built):
@@ -547,7 +547,7 @@ def test_every_card_has_a_distinct_follow_up_url(built, shipped_kit):
     kit = load_yaml(shipped_kit / "kit.yaml")
     template = SHIPPED_QR_URL
     urls = [c["qr_url"] for c in built.cards]
-    assert all(urls) and len(set(urls)) == len(urls) == 54
+    assert all(urls) and len(set(urls)) == len(urls) == 64
     decks = {p.stem: load_yaml(p) for p in (shipped_kit / "decks").glob("*.yaml")}
     for card in built.cards:
         own = next(c for c in decks[card["deck"]]["cards"] if c["id"] == card["id"]).get("qr_url")

@@ -34,7 +34,7 @@ def manifest(out: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def first_build(tmp_path_factory) -> tuple[Path, Path]:
-    """The four decks, built once for the module."""
+    """The five decks, built once for the module."""
     base = tmp_path_factory.mktemp("first")
     kit, out = copy_kit(base / "kit"), base / "out"
     run = run_cli("build", kit, "--out", out)
@@ -124,7 +124,7 @@ def test_a_kit_setting_rebuilds_every_deck(kit_and_build, cli):
     run = cli("build", kit, "--out", out)
     assert run.code == 0, run.output
     pdfs = [name for name in times if name.endswith(".pdf")]
-    assert len(pdfs) == 8 and all(stamps(out)[name] != times[name] for name in pdfs)
+    assert len(pdfs) == 10 and all(stamps(out)[name] != times[name] for name in pdfs)
     assert all(pypdf.PdfReader(out / name).metadata.author == "Roskilde Kommune" for name in pdfs)
     # the organisation is in each PDF's properties, not on the cards: their pictures stay
     assert all(stamps(out)[name] == stamp for name, stamp in times.items() if name.startswith("thumbs/"))

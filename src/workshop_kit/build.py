@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, NamedTuple
 
-from workshop_kit.builtin import builtin, paper_size
+from workshop_kit.builtin import paper_size
 from workshop_kit.content import Deck, KitContent, load_kit
 from workshop_kit.draw.pdf import render
 from workshop_kit.file_kind import FileKind
@@ -24,7 +24,8 @@ from workshop_kit.layout.face import too_long
 from workshop_kit.layout.guide import absent_tools, glyph_problems
 from workshop_kit.printing import file_about, paper_name
 from workshop_kit.content.boards import BOARD_MODELS
-from workshop_kit.content.model import CARD_MODELS
+from workshop_kit.content.card_type import load_card_types
+from workshop_kit.content.kit import kit_colours_and_labels
 from workshop_kit.content.sheet_layout import SheetLayout
 from workshop_kit.content.follow_up import formats_without_choices, outside_base, targets, url_setting
 from workshop_kit.draw.raster import image_size, rasterise
@@ -109,15 +110,17 @@ def check(root: Path) -> Checked:
     except ContentError as error:
         # Report the templates' own problems in the same run.
         problems = list(error.problems)
-        defaults = SimpleNamespace(labels=builtin("labels/da"), colours=builtin("theme")["colours"])
-        for card_type in CARD_MODELS:
+        card_types = load_card_types(Path(root), [])  # their problems are among the content's
+        colours, labels = kit_colours_and_labels(card_types, "da")
+        defaults = SimpleNamespace(labels=labels, colours=colours, card_types=card_types)
+        for card_type in card_types:
             loaded = load_template(Path(root), card_type, problems)
             if loaded is not None:
                 problems.extend(check_template(defaults, card_type, loaded))
         raise ContentError(problems, error.held_back) from None
     fam = kit_family(content)
-    templates = _checked_templates(
-        content, {d.type for d in content.decks}, problems,
+    templates = _checked_templates(  # every card type's, used by a deck or not yet
+        content, set(content.card_types), problems,
         lambda t: load_template(content.root, t, problems),
         lambda t, loaded: check_template(content, t, loaded))
     for deck in content.decks:

@@ -284,6 +284,33 @@ def new_command(target: Path, language: str) -> None:
                "output/index.html says what to print and how.")
 
 
+@main.command("new-type")
+@click.argument("name")
+@click.option("--from", "source", default=None, metavar="TYPE",
+              help="Start from a copy of this card type's template (default: a title and one text field).")
+@click.option("--kit", "kit_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              help="The kit's folder (default: the current folder).")
+def new_type_command(name: str, source: str | None, kit_dir: Path) -> None:
+    """Add a card type NAME to the kit: templates/NAME.yaml, its fields and layout."""
+    from workshop_kit.scaffold import TypeExists, new_type
+
+    _kit_folder(kit_dir)
+    try:
+        path = new_type(kit_dir, name, source)
+    except TypeExists as error:
+        raise click.UsageError(str(error)) from None
+    shown = f"templates/{name}.yaml"
+    made = f"a copy of '{source}'" if source else "a title and one text field"
+    click.echo(f"Wrote {path}: the card type '{name}', {made}.")
+    click.echo("Next:")
+    click.echo(f"  1. In {shown}, declare its cards' fields under fields: (name, kind, required, "
+               "max_length, description) and place them on the front and back (field: <name>).")
+    click.echo(f"  2. Make a deck of it: decks/<deck>.yaml with type: {name}, name and cards "
+               f"(or `workshop-kit import SHEET --deck <deck> --type {name}`).")
+    click.echo("  3. workshop-kit schema      # so that your editor completes its cards")
+    click.echo("  4. workshop-kit validate    # then build")
+
+
 @main.command("validate")
 @KIT_DIR
 @JSON_OPTION
@@ -349,7 +376,7 @@ def schema_command(kit_dir: Path, out: Path | None) -> None:
     if not kit_dir.is_dir():
         raise click.UsageError(f"no folder '{kit_dir}'")
     out = out or kit_dir / SCHEMA_FOLDER
-    names = write_schemas(out)
+    names = write_schemas(out, kit_dir)
     click.echo(f"Wrote {len(names)} schemas to {out}.")
 
 
@@ -393,7 +420,8 @@ def report_command(kit_dir: Path, db: str | None, output: Path | None) -> None:
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--deck", required=True, metavar="NAME", help="The deck's file name: decks/NAME.yaml.")
 @click.option("--type", "card_type", required=True, metavar="TYPE",
-              help="The kind of cards in the sheet: welfare-theme, dialogue-format, dilemma or politician-role.")
+              help="The kind of cards in the sheet: the name of a card template, e.g. dilemma "
+                   "(templates/dilemma.yaml).")
 @click.option("--kit", "kit_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               help="The kit's folder (default: the current folder).")
 @click.option("--name", default=None, help="Deck name printed on every card.")

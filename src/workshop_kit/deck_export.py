@@ -14,7 +14,7 @@ from pathlib import Path
 
 from workshop_kit.build import UsageError
 from workshop_kit.content.kit import Deck, load_kit
-from workshop_kit.content.model import CARD_MODELS
+from workshop_kit.content.card_type import type_labels
 from workshop_kit.content.spreadsheet import card_columns, column_headers, item_cell
 from workshop_kit.output.files import Staging
 from workshop_kit.problems import ContentError, Problem, did_you_mean
@@ -43,7 +43,8 @@ def export_deck(kit: Path, deck: str, target: Path) -> Exported:
     if found is None:
         slugs = [d.slug for d in content.decks]
         raise UsageError(f"no deck '{deck}' in {kit}{did_you_mean(deck, slugs)} (decks: {', '.join(slugs)})")
-    rows = deck_rows(found, content.kit.language, content.labels)
+    rows = deck_rows(found, content.card_types[found.type].model, content.kit.language,
+                     type_labels(content.labels, found.type))
     if suffix == ".csv":
         data = to_csv(rows, content.kit.language)
     else:
@@ -55,9 +56,9 @@ def export_deck(kit: Path, deck: str, target: Path) -> Exported:
     return Exported(target, found, rows)
 
 
-def deck_rows(deck: Deck, language: str, labels: dict[str, str]) -> list[list[str]]:
-    """The header row and a row of texts for each card, as they are in the deck file."""
-    model = CARD_MODELS[deck.type]
+def deck_rows(deck: Deck, model, language: str, labels: dict[str, str]) -> list[list[str]]:
+    """The header row and a row of texts for each card (of the card model
+    `model`), as they are in the deck file."""
     cards = deck.source.data["cards"]
     forms = [Problem(deck.file, *deck.card_line(i, ("form",)), f"cards[{i}].form",
                      f"card '{card.get('id')}' has a follow-up form of its own, which a spreadsheet "

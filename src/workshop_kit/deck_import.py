@@ -19,7 +19,8 @@ import yaml
 
 from workshop_kit.build import Checked, UsageError, check, lay_out, select
 from workshop_kit.builtin import builtin
-from workshop_kit.content.model import CARD_MODELS, is_slug
+from workshop_kit.content.card_type import load_card_types, type_labels
+from workshop_kit.content.model import is_slug
 from workshop_kit.content.schema import MODELINE_START, SCHEMA_FOLDER, deck_kind, modeline, schema_file
 from workshop_kit.content.spreadsheet import (
     SPREADSHEET_SUFFIXES, SheetCards, SheetProblems, cards_from_table, header_labels, header_names, read_table,
@@ -53,9 +54,10 @@ def import_deck(sheet: Path, kit: Path, deck: str, card_type: str, name: str | N
                 force: bool = False, sheet_name: str | None = None) -> Imported:
     """Write kit/decks/<deck>.yaml from the sheet (the workbook's sheet
     `sheet_name`, or its first); UsageError or ContentError if it cannot."""
-    if card_type not in CARD_MODELS:
-        raise UsageError(f"unknown card type '{card_type}'{did_you_mean(card_type, CARD_MODELS)}"
-                         f" (types: {', '.join(CARD_MODELS)})")
+    card_types = load_card_types(kit, [])  # a template's problems: the kit check after the import says them
+    if card_type not in card_types:
+        raise UsageError(f"unknown card type '{card_type}'{did_you_mean(card_type, card_types)}"
+                         f" (types: {', '.join(card_types)})")
     if not is_slug(deck):
         raise UsageError(f"the deck name '{deck}' must be lowercase a-z, digits and hyphens "
                          "(it is the file name and is used in URLs)")
@@ -69,8 +71,10 @@ def import_deck(sheet: Path, kit: Path, deck: str, card_type: str, name: str | N
     if target.exists() and not force:
         raise UsageError(f"{shown} exists; give --force to replace it")
 
-    model = CARD_MODELS[card_type]
-    names = header_names(model, header_labels(*kit_labels(kit)))
+    model = card_types[card_type].model
+    language, labels = kit_labels(kit)
+    labels.update(card_types[card_type].labels(language))
+    names = header_names(model, header_labels(language, type_labels(labels, card_type)))
     sheet_cards = cards_from_table(read_table(sheet, sheet.name, sheet_name), model, card_type, names)
     old = target.read_bytes() if target.exists() else None
     head, kept = _head(card_type, name, deck, old)

@@ -117,11 +117,10 @@ def files_intact(out: Path, entries: Iterable[dict[str, Any]]) -> bool:
 def deck_key(checked, deck, options: dict[str, Any]) -> str:
     """What a deck's files depend on: its cards, the titles of the cards it
     links to, its template, the kit's settings, labels and theme, the options."""
-    from workshop_kit.content.model import LINKS
-
     titles = checked.content.card_titles
-    linked = {kind: titles.get(kind, {}) for kind in LINKS.get(deck.type, {}).values()}
-    return digest(_kit_part(checked), "deck", deck.slug, deck.type, deck.name, deck.description,
+    card_type = checked.content.card_types[deck.type]
+    linked = {kind: titles.get(kind, {}) for kind in card_type.links.values()}
+    return digest(_kit_part(checked), "deck", deck.slug, deck.type, card_type.fields, deck.name, deck.description,
                   deck.size, deck.colour, deck.qr_urls, deck.cards, linked,
                   checked.templates[deck.type].template, options)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workshop_kit.content.schema import KINDS, YamlKind, modeline, schema_file
+from workshop_kit.content.schema import YamlKind, modeline, schema_file, yaml_kinds
 from workshop_kit.layout.template import BoardTemplate, Template
 from workshop_kit.output.files import Staging
 
@@ -19,9 +19,9 @@ TEMPLATE_KINDS: dict[str, YamlKind] = {
 }
 
 
-def schema_texts() -> dict[str, str]:
-    """File name -> JSON text of every schema."""
-    return {schema_file(kind): of.text() for kind, of in {**KINDS, **TEMPLATE_KINDS}.items()}
+def schema_texts(kit: Path | None = None) -> dict[str, str]:
+    """File name -> JSON text of every schema of a kit (default: the shipped card types)."""
+    return {schema_file(kind): of.text() for kind, of in {**yaml_kinds(kit), **TEMPLATE_KINDS}.items()}
 
 
 def template_modeline(kind: str) -> str:
@@ -29,10 +29,10 @@ def template_modeline(kind: str) -> str:
     return modeline(kind, TEMPLATE_KINDS[kind].folder)
 
 
-def write_schemas(out: Path) -> list[str]:
-    """Write every schema into out (atomically); the file names written."""
+def write_schemas(out: Path, kit: Path | None = None) -> list[str]:
+    """Write every schema of a kit into out (atomically); the file names written."""
     with Staging(out) as staging:
-        for name, text in schema_texts().items():
+        for name, text in schema_texts(kit).items():
             staging.write(name, text.encode("utf-8"))
         staging.commit()
         return list(staging.names)

@@ -8,10 +8,9 @@ from types import SimpleNamespace
 from typing import Any
 
 from workshop_kit.builtin import builtin
-from workshop_kit.content.model import (
-    CARD_MODELS, LINKS, is_slug, placeholders, slug_from, Card, DeckHead, Kit, Size,
-)
+from workshop_kit.content.model import is_slug, placeholders, slug_from, Card, DeckHead, Kit, Size
 from workshop_kit.content.boards import BOARD_MODELS, board_type, filled_in
+from workshop_kit.content.card_type import CardType, load_card_types
 from workshop_kit.content.forms import Form
 from workshop_kit.content.guide import Guide, guide_url, read_guide
 from workshop_kit.content.pictures import Picture, Pictures
@@ -70,6 +69,7 @@ class KitContent:
     kit_source: Source | None = field(default=None, repr=False, compare=False)
     guide: Guide | None = None
     sheet_layouts: dict[str, SheetLayout] = field(default_factory=dict)  # by name: the kit's, the decks'
+    card_types: dict[str, CardType] = field(default_factory=dict)  # by name: the shipped and the kit's own
     # the picture files the kit and its templates name, each read and checked once
     pictures: Pictures | None = field(default=None, repr=False, compare=False)
 
@@ -133,8 +133,9 @@ def load_kit(root: Path) -> KitContent:
 
     sizes = builtin("card_sizes")
     default_size = _size(kit.card_size, kit_src, ("card_size",), sizes, problems) if kit else None
-    colours = dict(builtin("theme")["colours"])
-    labels = dict(builtin(f"labels/{kit.language if kit else 'da'}"))
+    unread_types: set[str] = set()  # card types whose template cannot be read or has problems
+    card_types = load_card_types(root, problems, unread_types)
+    colours, labels = kit_colours_and_labels(card_types, kit.language if kit else "da")
     if kit:
         colours.update(kit.theme.colours)
         for key, text in kit.labels.items():
@@ -150,7 +151,8 @@ def load_kit(root: Path) -> KitContent:
     linked: list[SimpleNamespace] = []  # the valid cards of each deck, for the link check
     deck_files = sorted((root / "decks").glob("*.yaml")) if (root / "decks").is_dir() else []
     for path in deck_files:
-        deck = _load_deck(path, root, kit, default_size, sizes, problems, linked, pictures)
+        deck = _load_deck(path, root, kit, default_size, sizes, problems, linked, card_types, pictures,
+                          unread_types)
         if deck:
             decks.append(deck)
     layouts = _sheet_layouts(root, kit, kit_src, decks, problems)
@@ -168,13 +170,30 @@ def load_kit(root: Path) -> KitContent:
     # a link into it or a board that names it is not a problem of its own.
     unread = {Path(p.file).stem for p in problems if p.unreadable and p.file.startswith("boards/")}
     following: list[Problem] = []
-    deck_unread = any(p.unreadable and p.file.startswith("decks/") for p in problems)
-    _check_links(linked, following if deck_unread else problems)
+    deck_unread = any(p.unreadable and p.file.startswith(("decks/", "templates/")) for p in problems)
+    deck_unread = deck_unread or bool(unread_types)
+    _check_links(linked, card_types, following if deck_unread else problems)
     _check_boards(boards, problems, unread, following)
     if problems:
         raise ContentError(problems, held_back=len(following))
     guide = Guide(read[0].file, read[1], guide_url(kit, read[1]), read[0]) if read else None  # valid here
-    return KitContent(root, kit, colours, labels, tuple(decks), tuple(boards), kit_src, guide, layouts, pictures)
+    return KitContent(root, kit, colours, labels, tuple(decks), tuple(boards), kit_src, guide, layouts,
+                      card_types, pictures)
+
+
+def kit_colours_and_labels(card_types: dict[str, CardType], language: str) -> tuple[dict, dict]:
+    """The colours and printed texts of the built-in theme and labels, with
+    those the card templates declare over them (kit.yaml goes over both)."""
+    colours = dict(builtin("theme")["colours"])
+    labels = dict(builtin(f"labels/{language}"))
+    for name, card_type in card_types.items():
+        labels.update(card_type.labels(language))
+        if card_type.colour is not None:
+            colours[name] = card_type.colour
+        if card_type.tint is not None:
+            colours[f"tint-{name}"] = card_type.tint
+        colours.setdefault(name, colours["ink"])  # a type of no colour: its bands in the ink colour
+    return colours, labels
 
 
 def _sheet_layouts(root: Path, kit: Kit | None, kit_src: Source | None, decks: list[Deck],
@@ -219,7 +238,8 @@ def _size(value, source: Source, path: tuple, sizes: dict, problems: list) -> Si
 
 
 def _load_deck(path: Path, root: Path, kit: Kit | None, default_size, sizes, problems,
-               linked: list, pictures: Pictures) -> Deck | None:
+               linked: list, card_types: dict[str, CardType], pictures: Pictures,
+               unread_types: set[str] = frozenset()) -> Deck | None:
     shown = display_path(path, root)
     source = read_yaml(path, shown, problems, root=root)
     if source is None:
@@ -233,14 +253,22 @@ def _load_deck(path: Path, root: Path, kit: Kit | None, default_size, sizes, pro
         return None
     head = validate(source, DeckHead, problems)
     raw_cards = source.data.get("cards")
+    given_type = source.data.get("type")
+    if given_type in unread_types:
+        return None  # its cards are checked once its template can be read
+    if head is not None and head.type not in card_types:
+        problems.append(source.problem(("type",), _unknown("card type", head.type, card_types)
+                                       + f" (types: {', '.join(card_types)}; a kit adds one with "
+                                         f"templates/{head.type}.yaml)"))
+        return None
     if head is None:
         # Check the cards too, so that one run shows every problem.
-        if isinstance(raw_cards, list) and source.data.get("type") in CARD_MODELS:
-            valid, _ = _validate_cards(source, source.data["type"], raw_cards, problems, pictures)
-            linked.append(SimpleNamespace(type=source.data["type"], cards=valid, source=source,
+        if isinstance(raw_cards, list) and isinstance(given_type, str) and given_type in card_types:
+            valid, _ = _validate_cards(source, card_types[given_type], raw_cards, problems, pictures)
+            linked.append(SimpleNamespace(type=given_type, cards=valid, source=source,
                                           ids=_raw_ids(raw_cards)))
         return None
-    valid, ok = _validate_cards(source, head.type, raw_cards, problems, pictures)
+    valid, ok = _validate_cards(source, card_types[head.type], raw_cards, problems, pictures)
     # Links are checked even when kit.yaml or some cards have problems; the
     # ids of cards with problems still count as there, so that one broken
     # card does not make every link to its deck a problem too.
@@ -256,6 +284,10 @@ def _load_deck(path: Path, root: Path, kit: Kit | None, default_size, sizes, pro
     )
     return Deck(slug, shown, head.type, head.name, head.description, size, colour,
                 head.qr.enabled, tuple(cards), urls, source, head.form, head.copies, head.sheet_layout)
+
+
+def _clip_list(text: str, most: int = 200) -> str:
+    return text if len(text) <= most else text[:most].rsplit(", ", 1)[0] + ", ..."
 
 
 def _rename_hint(path: Path) -> str:
@@ -276,19 +308,23 @@ def _raw_ids(raw_cards: list) -> list[str]:
     return [c["id"] for c in raw_cards if isinstance(c, dict) and isinstance(c.get("id"), str)]
 
 
-def _validate_cards(source: Source, type_: str, raw_cards: list, problems: list,
+def _validate_cards(source: Source, card_type: CardType, raw_cards: list, problems: list,
                     pictures: Pictures) -> tuple[list[Card], bool]:
     """The cards that are valid, and whether all of them are (ids unique too
-    and their pictures there)."""
-    model = CARD_MODELS[type_]
+    and their pictures there: the `picture` every card may have and those
+    of the type's image fields, each checked as the kit's pictures are)."""
+    model = card_type.model
+    images = ["picture", *(name for name, spec in card_type.fields.items() if spec.kind == "image")]
     cards: list[Card] = []
     seen: dict[str, int] = {}
     ok = True
     for i, raw in enumerate(raw_cards):
         found: list[Problem] = []
         card = validate(source, model, found, data=raw, prefix=("cards", i))
-        if card is not None and card.picture and not pictures.check(card.picture, source, ("cards", i, "picture"), found):
-            ok = False
+        for name in images if card is not None else ():
+            written = getattr(card, name, None)
+            if written and not pictures.check(written, source, ("cards", i, name), found):
+                ok = False
         card_id = raw.get("id") if isinstance(raw, dict) else None
         if isinstance(card_id, str):  # name the card in its problems
             found = [replace(p, field=p.field.replace(f"cards[{i}]", f"cards[{i}] (id: {card_id})", 1))
@@ -387,14 +423,17 @@ def _check_guide_tools(source: Source, decks: list[str], boards: list[str], fill
                                        f"{what}, so it has no filled-in version to print"))
 
 
-def _check_links(decks: list[SimpleNamespace], problems: list) -> None:
+def _check_links(decks: list[SimpleNamespace], card_types: dict[str, CardType], problems: list) -> None:
+    """Each id a link field gives is a card of the type it links to."""
     ids: dict[str, list[str]] = {}
     for deck in decks:
         ids.setdefault(deck.type, []).extend(deck.ids)
     for deck in decks:
-        for field_name, target in LINKS.get(deck.type, {}).items():
+        for field_name, target in card_types[deck.type].links.items() if deck.type in card_types else ():
             for i, card in enumerate(deck.cards):
-                for j, ref in enumerate(getattr(card, field_name)):
+                value = getattr(card, field_name)
+                refs = [value] if isinstance(value, str) else value or []
+                for j, ref in enumerate(refs):
                     if ref in ids.get(target, []):
                         continue
                     known = ids.get(target, [])
@@ -404,4 +443,8 @@ def _check_links(decks: list[SimpleNamespace], problems: list) -> None:
                         message += hint
                     elif not known:
                         message += f" (the kit has no {target} deck)"
-                    problems.append(deck.source.problem(("cards", i, field_name, j), message))
+                    else:
+                        shown = ", ".join(dict.fromkeys(known))
+                        message += f" (the {target} cards: {_clip_list(shown)})"
+                    at = ("cards", i, field_name) + ((j,) if isinstance(value, list) else ())
+                    problems.append(deck.source.problem(at, message))

@@ -190,6 +190,10 @@ def _label_properties(schema: dict) -> None:
               "description": f"Default: \"{text}\" (English: \"{english.get(key, text)}\")."}
         for key, text in danish.items()
     }
+    schema["patternProperties"] = {  # the headings a card template declares for its fields
+        r"^[a-z0-9]+(-[a-z0-9]+)*\.[a-z][a-z0-9_]*$": {
+            "type": "string", "minLength": 1,
+            "description": "The heading of a field of a card type, as <type>.<field>, e.g. political-lever.question."}}
     schema["additionalProperties"] = False
 
 
@@ -246,85 +250,11 @@ class Card(Strict):
                                  examples=["pictures/aeldre.svg"])
 
 
-Items = Annotated[list[Text], Field(min_length=1)]
-Ids = list[Slug]
-
-
-class Barriers(Strict):
-    """What stands in the way, in four kinds."""
-
-    framework_conditions: Text = Field(description="Rammevilkår: economy, structures.")
-    room_for_action: Text = Field(description="Handlerum: what can actually be changed.")
-    professional_practice: Text = Field(description="Faglighed: professional habits and culture.")
-    legislation: Text = Field(description="Lovgivning: rules that bind.")
-
-
-class WelfareThemeCard(Card):
-    """A welfare theme (velfærdstema)."""
-
-    summary: Text = Field(description="What is at stake, and where involvement can help.")
-    opportunities: Items = Field(description="Opportunities for involvement, one per item.")
-    barriers: Barriers = Field(description="The barriers, in four kinds.")
-    questions: Items = Field(description="Questions for the council.")
-
-
-class Effort(Strict):
-    """What a format takes."""
-
-    time: Text = Field(description="How long it takes, e.g. 3-4 months, 4-6 meeting days.")
-    resources: Text = Field(description="What it costs in people and money.")
-
-
-class DialogueFormatCard(Card):
-    """A dialogue format (dialogformat)."""
-
-    what: Text = Field(description="What the format is.")
-    when: Text = Field(description="When it suits.")
-    who: Text = Field(description="Who it reaches.")
-    effort: Effort = Field(description="What the format takes: time and resources.")
-    legal_basis: Text | None = Field(None, description="The law it rests on, e.g. Styrelseslovens § 17, stk. 4.")
-    example: Text | None = Field(None, description="An example from a municipality.")
-    dilemmas: Ids = Field(default_factory=list, description="Ids of related dilemma cards.")
-
-
-class DilemmaCard(Card):
-    """A dilemma: a situation and the question put to the council."""
-
-    scenario: Text = Field(description="The concrete situation.")
-    question: Text = Field(description="The question put to the council.")
-    formats: Ids = Field(default_factory=list, description="Ids of dialogue-format cards.")
-    themes: Ids = Field(default_factory=list, description="Ids of welfare-theme cards.")
-
-
-class PoliticianRoleCard(Card):
-    """A role a politician takes (politikerrolle)."""
-
-    tagline: Text = Field(description="The role in one line, e.g. Bestiller lige en ekstra analyse.")
-    description: Text = Field(description="How the role behaves.")
-    strengths: Items = Field(description="What the role does well, one per item.")
-    pitfalls: Items = Field(description="Where the role goes wrong, one per item.")
-    reflection: Text = Field(description="A reflection question for the politician.")
-
-
-CARD_MODELS: dict[str, type[Card]] = {
-    "welfare-theme": WelfareThemeCard,
-    "dialogue-format": DialogueFormatCard,
-    "dilemma": DilemmaCard,
-    "politician-role": PoliticianRoleCard,
-}
-
-# Which link fields point at which type of card.
-LINKS: dict[str, dict[str, str]] = {
-    "dialogue-format": {"dilemmas": "dilemma"},
-    "dilemma": {"formats": "dialogue-format", "themes": "welfare-theme"},
-}
-
-
 class DeckHead(Strict):
     """A deck file without its cards; the cards are checked by type."""
 
-    type: Literal["welfare-theme", "dialogue-format", "dilemma", "politician-role"] = Field(
-        description="The kind of cards in the deck.")
+    type: Slug = Field(description="The kind of cards in the deck: the name of a card template "
+                                   "(templates/<type>.yaml).")
     name: Text = Field(description="Deck name printed on every card.")
     description: str = Field("", description="What the deck is for and how to use it.")
     card_size: CardSize | None = Field(None, description="Overrides the kit's card size. " + CARD_SIZE_HELP)

@@ -277,6 +277,7 @@ class Column:
     path: tuple[str, ...]  # ('effort', 'time')
     is_list: bool
     required: bool
+    is_number: bool = False  # a whole number: a cell of digits is read as one
 
 
 def card_columns(model: type[Card]) -> dict[str, Column]:
@@ -287,10 +288,15 @@ def card_columns(model: type[Card]) -> dict[str, Column]:
         if isinstance(nested, type) and issubclass(nested, BaseModel):
             for sub, sub_info in nested.model_fields.items():
                 out[f"{name}.{sub}"] = Column((name, sub), _is_list(sub_info.annotation),
-                                              info.is_required() and sub_info.is_required())
+                                              info.is_required() and sub_info.is_required(),
+                                              _is_number(sub_info.annotation))
         else:
-            out[name] = Column((name,), _is_list(info.annotation), info.is_required())
+            out[name] = Column((name,), _is_list(info.annotation), info.is_required(), _is_number(info.annotation))
     return out
+
+
+def _is_number(annotation: Any) -> bool:
+    return annotation is int or int in get_args(annotation)
 
 
 def _is_list(annotation: Any) -> bool:
@@ -484,6 +490,8 @@ def _row_data(cells: list[str], used: dict[int, str], known: dict[str, Column],
         if name not in values:
             continue
         value = split_items(values[name]) if column.is_list else values[name].strip()
+        if column.is_number and re.fullmatch(r"-?\d+", value):
+            value = int(value)
         if len(column.path) == 2:
             data.setdefault(top, {})[column.path[1]] = value
         else:

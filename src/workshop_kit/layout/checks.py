@@ -9,7 +9,8 @@ import typing
 from pydantic import BaseModel
 
 from workshop_kit.content import Deck, KitContent
-from workshop_kit.content.model import CARD_MODELS, placeholders
+from workshop_kit.content.card_type import label_text
+from workshop_kit.content.model import placeholders
 from workshop_kit.content.pictures import MIN_DPI
 from workshop_kit.layout.boxes import Image
 from workshop_kit.layout.card import CARD_PLACEHOLDERS
@@ -51,7 +52,7 @@ def check_template(kit: KitContent, card_type: str, loaded: LoadedTemplate,
     kinds not drawn on the `surface` ("cards" or "boards") are refused."""
     problems: list[Problem] = []
     src = loaded.source
-    model = model or CARD_MODELS[card_type]
+    model = model or kit.card_types[card_type].model
     palette = Palette(kit.colours, card_type)
     for side in sides:
         face = loaded.face(side)
@@ -89,7 +90,7 @@ def check_template(kit: KitContent, card_type: str, loaded: LoadedTemplate,
                     elif kind == "group":
                         problems.append(src.problem(item_at + ("field",),
                                                     f"'{item.field}' is a group; name one of its parts, e.g. {item.field}.…"))
-                if item.label is not None and item.label not in kit.labels:
+                if item.label is not None and label_text(kit.labels, card_type, item.label) is None:
                     problems.append(src.problem(item_at + ("label",),
                                                 f"unknown label '{item.label}'" + did_you_mean(item.label, kit.labels)))
                 if item.text is not None:

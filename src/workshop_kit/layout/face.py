@@ -12,7 +12,8 @@ from typing import Callable
 from pydantic import BaseModel
 
 from workshop_kit.content import KitContent
-from workshop_kit.content.model import LINKS, placeholders
+from workshop_kit.content.card_type import label_text
+from workshop_kit.content.model import placeholders
 from workshop_kit.fonts import Family
 from workshop_kit.layout.boxes import Box, Face, TextRun
 from workshop_kit.layout.colours import Palette
@@ -123,30 +124,35 @@ class FaceBuilder:
                 owners.append(own[0] if own else "")
                 continue
             if item.field is None:  # a label alone is a heading
-                blocks.append(Block((Span(labels[item.label], combine(base, bold=True), label_colour),),
+                blocks.append(Block((Span(label_text(labels, subject.type, item.label), combine(base, bold=True),
+                                          label_colour),),
                                     keep_with_next=True))
                 owners.append("")
                 continue
             value = field_value(subject.model, item.field)
             if value in (None, "", []):
                 continue
-            link_type = LINKS.get(subject.type, {}).get(item.field)
-            if link_type:
-                titles = self.titles.get(link_type, {})
-                value = [" · ".join(titles.get(ref, ref) for ref in value)]
-            label = labels[item.label] if item.label else None
+            card_type = self.kit.card_types.get(subject.type)
+            kind = card_type.kind_of(item.field) if card_type else None
+            if kind in ("link", "links"):
+                titles = self.titles.get(card_type.links[item.field], {})
+                value = [" · ".join(titles.get(ref, ref) for ref in ([value] if isinstance(value, str) else value))]
+            elif not isinstance(value, (str, list, tuple)):
+                value = str(value)  # a number
+            plain = kind in ("text", "link", "links")  # printed as written: no **bold** or *italic*
+            label = label_text(labels, subject.type, item.label) if item.label else None
             head = Span(f"{label}: ", combine(base, bold=True), label_colour) if label and item.inline else None
             if label and not item.inline:
                 blocks.append(Block((Span(label, combine(base, bold=True), label_colour),),
                                     keep_with_next=True))
                 owners.append(item.field)
             if isinstance(value, str):
-                spans = parse_markup(value, base, colour)
+                spans = [Span(value, base, colour)] if plain or kind == "number" else parse_markup(value, base, colour)
                 blocks.append(Block(tuple(([head] if head else []) + spans)))
                 owners.append(item.field)
             else:
                 for n, entry in enumerate(value):
-                    spans = parse_markup(entry, base, colour)
+                    spans = [Span(entry, base, colour)] if plain else parse_markup(entry, base, colour)
                     if head and n == 0:
                         spans = [head] + spans
                     blocks.append(Block(tuple(spans), bullet=len(value) > 1, tight=n > 0))

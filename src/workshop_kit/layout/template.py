@@ -12,9 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SkipValidation
 
 from workshop_kit.builtin import default_templates_dir
+from workshop_kit.content.card_type import CardTypeHead, FieldName, FieldSpec, Words
+from workshop_kit.content.model import Colour
 from workshop_kit.content.validate import validate
 from workshop_kit.content.yaml_source import Source, read_yaml
 from workshop_kit.layout.elements.base import Strict
@@ -41,9 +43,21 @@ class BoardFace(Strict):
         default_factory=list, description="What is drawn, in order: later elements lie on top.")
 
 
-class Template(Strict):
-    """templates/*.yaml: the layout of a card type's cards."""
+def _declared(name: str):
+    """A field of the card type's declaration, as a template takes it: the
+    content stage checks it when it loads the kit's card types
+    (content/card_type.py), so it is not checked again here; its schema
+    is the declaration's."""
+    return Field(None, description=CardTypeHead.model_fields[name].description)
 
+
+class Template(Strict):
+    """templates/*.yaml: a card type: the fields of its cards and their layout."""
+
+    name: SkipValidation[Words | None] = _declared("name")
+    colour: SkipValidation[Colour | None] = _declared("colour")
+    tint: SkipValidation[Colour | None] = _declared("tint")
+    fields: SkipValidation[dict[FieldName, FieldSpec] | None] = _declared("fields")
     front: CardFace = Field(description="The front of the card.")
     back: CardFace = Field(description="The back of the card.")
 
@@ -91,4 +105,6 @@ def _load(kit_root: Path, name: str, model, problems: list[Problem]) -> LoadedTe
     if source is None:
         return None
     template = validate(source, model, problems)
+    if template is not None and model is Template:  # the declaration is the content stage's (kit.card_types)
+        template = template.model_copy(update=dict.fromkeys(CardTypeHead.model_fields))
     return LoadedTemplate(template, source) if template else None

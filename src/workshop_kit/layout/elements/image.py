@@ -1,6 +1,7 @@
 """A picture of the kit in a box: a file of its pictures/ folder, the
-card's own picture ({picture}) or the kit's logo ({logo}); nothing when
-the card or the kit has none. A picture that touches a trim edge may run
+card's own picture ({picture}, or {field} for an image field its card
+type declares) or the kit's logo ({logo}); nothing when the card or the
+kit has none. A picture that touches a trim edge may run
 on into the bleed."""
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ class ImageElement(ElementSpec):
         name = self.source()
         if name is not None:
             allowed = [n for n, where in SOURCES.items() if where in (None, surface)]
+            if surface == "cards":
+                allowed += image_fields(kit)
             if self.src.strip() not in {f"{{{n}}}" for n in allowed}:
                 shown = ", ".join(f"{{{n}}}" for n in allowed)
                 return [source.problem(at + ("src",), f"'{self.src}' is not a picture this template can draw"
@@ -62,11 +65,17 @@ class ImageElement(ElementSpec):
         name = self.source()
         if name == "logo":
             return [kit.logo] if kit.logo else []
-        if name == "picture":
-            found = {m.picture: kit.pictures.get(m.picture) for m in models if getattr(m, "picture", None)}
+        if name is not None:  # the card's picture or one of its image fields
+            found = {getattr(m, name): kit.pictures.get(getattr(m, name)) for m in models if getattr(m, name, None)}
             return [p for p in found.values() if p is not None]
         picture = kit.pictures.get(self.src) if kit.pictures else None
         return [picture] if picture else []
+
+
+def image_fields(kit) -> list[str]:
+    """The image fields the kit's card types declare (sorted, each once)."""
+    return sorted({name for card_type in getattr(kit, "card_types", {}).values()
+                   for name, spec in card_type.fields.items() if spec.kind == "image"})
 
 
 def lay_out(builder, element: ImageElement, box: Box, subject, problems, face_size) -> list:
@@ -74,8 +83,8 @@ def lay_out(builder, element: ImageElement, box: Box, subject, problems, face_si
     name = element.source()
     if name == "logo":
         picture = kit.logo
-    elif name == "picture":
-        written = getattr(subject.model, "picture", None)
+    elif name is not None:  # the card's picture or one of its image fields
+        written = getattr(subject.model, name, None)
         picture = kit.pictures.get(written) if written and kit.pictures else None
     else:
         picture = kit.pictures.get(element.src) if kit.pictures else None
