@@ -74,6 +74,9 @@ front:
 back:
   background: tint
   elements:
+    - kind: image
+      src: "{sketch}"
+      box: {left: 4.5, top: 26, width: 20, height: 15}
     - kind: text
       box: {left: 4.5, right: 4.5, top: 4, bottom: 24}
       content:
@@ -375,3 +378,35 @@ def test_new_type_writes_a_template_that_builds_and_refuses_to_overwrite(make_ki
     assert template.read_bytes() == before
     shipped = run_cli("new-type", "dilemma", "--kit", kit)
     assert shipped.code == 2 and "card type 'dilemma' already" in shipped.stderr, shipped.output
+
+
+def test_an_image_field_is_drawn_where_its_template_says(make_kit, tmp_path):
+    """The question type's back draws its `sketch` image field: a magenta
+    picture shows in its box on the print-shop page, on the card that has
+    one, and nothing on the card that has none."""
+    import pypdfium2 as pdfium
+
+    kit = question_kit(make_kit)
+    (kit / "pictures").mkdir()
+    Image.new("RGB", (40, 30), "#FF00FF").save(kit / "pictures" / "skitse.png")
+    deck = kit / "decks" / "spoergsmaal.yaml"
+    replace_once(deck, "    horizon: kort sigt", "    horizon: kort sigt\n    sketch: pictures/skitse.png")
+    built = build_into(kit, tmp_path / "out", "--mode", "shop")
+    cards = [c for c in built.cards if c["deck"] == "spoergsmaal"]
+    shop = next(f for f in built.files if f.get("deck") == "spoergsmaal")
+    shares = []
+    for card in cards:
+        [placement] = [p for p in card["placements"] if p["side"] == "back"]
+        page = pdfium.PdfDocument(str(built.path(shop["path"])))[placement["page"] - 1]
+        scale = 150 / 72
+        image = page.render(scale=scale).to_pil().convert("RGB")
+        x, y, w, h = placement["trim_mm"]
+        px = scale * 72 / 25.4
+        top = image.height - (y + h) * px
+        box = image.crop((round((x + 4.5) * px), round(top + 26 * px), round((x + 24.5) * px), round(top + 41 * px)))
+        data = box.tobytes()  # RGB, a byte each
+        magenta = sum(1 for i in range(0, len(data), 3) if data[i] > 200 and data[i + 1] < 60 and data[i + 2] > 200)
+        shares.append(magenta / (box.width * box.height))
+    with_sketch = [i for i, c in enumerate(load_yaml(deck)["cards"]) if c.get("sketch")]
+    assert with_sketch and all(shares[i] > 0.5 for i in with_sketch), shares
+    assert all(shares[i] == 0 for i in range(len(cards)) if i not in with_sketch), shares
