@@ -30,9 +30,9 @@ import importlib.util
 import json
 import os
 import resource
+import shutil
 import signal
 import statistics
-import shutil
 import subprocess
 import sys
 import tempfile

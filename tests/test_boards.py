@@ -24,7 +24,15 @@ import zxingcpp
 from PIL import Image, ImageChops, ImageStat
 
 from kit_helpers import (
-    MM, REPO, Built, build_into, line_col, load_yaml, replace_once, run_cli, stroked_segments,
+    MM,
+    REPO,
+    Built,
+    build_into,
+    line_col,
+    load_yaml,
+    replace_once,
+    run_cli,
+    stroked_segments,
     tree_digest,
 )
 

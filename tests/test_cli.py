@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import shutil
 
-
 from kit_helpers import ALL_DECKS, STANDALONE, load_yaml, replace_once, tree_digest
 
 PLACEHOLDER_WARNING = "example.org"

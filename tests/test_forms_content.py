@@ -3,7 +3,6 @@ problems of a broken form, each with file:line:column and field."""
 
 from __future__ import annotations
 
-
 import pytest
 
 from kit_helpers import line_col, replace_once

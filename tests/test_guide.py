@@ -18,12 +18,18 @@ import pypdfium2 as pdfium
 import zxingcpp
 
 from kit_helpers import (
-    PAPERS_PT, REPO, STANDALONE, Built, line_col, load_yaml, normalise, pdf_text, replace_once,
+    PAPERS_PT,
+    REPO,
+    STANDALONE,
+    Built,
+    line_col,
+    load_yaml,
+    normalise,
+    pdf_text,
+    replace_once,
     tree_digest,
 )
-from workshop_kit.layout.guide import (
-    BLANK, DIGITAL, FILLED, POSTER, PRINT_SHOP, UNUSED, clock, materials, plan,
-)
+from workshop_kit.layout.guide import BLANK, DIGITAL, FILLED, POSTER, PRINT_SHOP, UNUSED, clock, materials, plan
 
 LABELS = REPO / "src" / "workshop_kit" / "data" / "labels"
 def labels(language: str) -> dict[str, str]:

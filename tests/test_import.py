@@ -14,7 +14,6 @@ from jsonschema import Draft202012Validator
 from openpyxl import Workbook
 
 from kit_helpers import REPO, copy_kit, load_yaml, normalise, tree_digest
-
 from workshop_kit.content.model import slug_from as id_from_title
 from workshop_kit.content.spreadsheet import column_letter, split_items
 

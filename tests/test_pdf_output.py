@@ -12,9 +12,18 @@ import zxingcpp
 from pypdf.generic import ContentStream
 
 from kit_helpers import (
+    MM,
+    PAPERS_PT,
     SHIPPED_QR_URL,
-    MM, PAPERS_PT, STANDALONE, line_col, load_yaml, normalise, replace_once, stroked_segments, tree_digest,
-    back_codes, trim_pt,
+    STANDALONE,
+    back_codes,
+    line_col,
+    load_yaml,
+    normalise,
+    replace_once,
+    stroked_segments,
+    tree_digest,
+    trim_pt,
 )
 
 TOL_PT = 0.5 * MM  # 0.5 mm

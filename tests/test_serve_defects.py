@@ -26,8 +26,21 @@ from openpyxl import load_workbook
 
 from kit_helpers import REPO, normalise, pdf_text, run_cli
 from serve_helpers import (
-    COOKIE, FORM_POST, HIGH_RATE, Server, answer, client, free_port, free_texts, inputs, kit_served_at, open_form,
-    question_of, send, stored, thanked,
+    COOKIE,
+    FORM_POST,
+    HIGH_RATE,
+    Server,
+    answer,
+    client,
+    free_port,
+    free_texts,
+    inputs,
+    kit_served_at,
+    open_form,
+    question_of,
+    send,
+    stored,
+    thanked,
 )
 from workshop_kit.content.follow_up import targets
 from workshop_kit.content.kit import KitContent, load_kit

@@ -20,7 +20,6 @@ import pytest
 from openpyxl import Workbook
 
 from kit_helpers import ALL_DECKS, REPO, copy_kit, line_col, load_yaml, run_cli, tree_digest
-
 from workshop_kit.builtin import builtin
 
 DA, EN = builtin("labels/da"), builtin("labels/en")

@@ -26,9 +26,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Column, MetaData, String, text
 
-from workshop_kit.store import (
-    Contact, DatabaseError, Response, StoredResponse, database_url, open_database,
-)
+from workshop_kit.store import Contact, DatabaseError, Response, StoredResponse, database_url, open_database
 from workshop_kit.store.migrate import head_revision
 from workshop_kit.store.tables import metadata
 

@@ -4,46 +4,46 @@ from __future__ import annotations
 
 import time
 from contextlib import suppress
-from functools import partial
-from types import SimpleNamespace
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Callable, NamedTuple
 
+from workshop_kit import qr
 from workshop_kit.builtin import builtin, paper_size
 from workshop_kit.content import Deck, KitContent, load_kit
+from workshop_kit.content.boards import BOARD_MODELS
+from workshop_kit.content.follow_up import formats_without_choices, outside_base, targets, url_setting
+from workshop_kit.content.model import CARD_MODELS
+from workshop_kit.content.sheet_layout import SheetLayout
 from workshop_kit.draw.pdf import render
+from workshop_kit.draw.raster import image_size, rasterise
+from workshop_kit.draw.svg import render_svg
 from workshop_kit.file_kind import FileKind
+from workshop_kit.fingerprints import board_key, build_options, deck_key, faces_key, guide_key, inputs_digest
 from workshop_kit.fonts import Family, kit_family
 from workshop_kit.impose.home import DoesNotFit, home_grid, impose_home
+from workshop_kit.impose.poster import needs_tiles, poster as poster_sheets, tile
 from workshop_kit.impose.shop import impose_shop
+from workshop_kit.layout.board import BOARD_PLACEHOLDERS, BoardLayout
 from workshop_kit.layout.boxes import CardFaces
 from workshop_kit.layout.card import CardLayout, card_size_setting
 from workshop_kit.layout.checks import check_contrast, check_template
 from workshop_kit.layout.face import too_long
 from workshop_kit.layout.guide import absent_tools, glyph_problems
-from workshop_kit.printing import file_about, paper_name
-from workshop_kit.content.boards import BOARD_MODELS
-from workshop_kit.content.model import CARD_MODELS
-from workshop_kit.content.sheet_layout import SheetLayout
-from workshop_kit.content.follow_up import formats_without_choices, outside_base, targets, url_setting
-from workshop_kit.draw.raster import image_size, rasterise
-from workshop_kit.draw.svg import render_svg
-from workshop_kit.impose.poster import poster as poster_sheets, needs_tiles, tile
-from workshop_kit.layout.board import BOARD_PLACEHOLDERS, BoardLayout
-from workshop_kit.layout.tiles import tiles_with_labels
 from workshop_kit.layout.template import LoadedTemplate, load_board_template, load_template
+from workshop_kit.layout.tiles import tiles_with_labels
+from workshop_kit.output import qr_cache
 from workshop_kit.output.card_pictures import card_picture_jobs
 from workshop_kit.output.files import Staging
 from workshop_kit.output.index_page import index_page
 from workshop_kit.output.jobs import Job, file_job, run_job
 from workshop_kit.output.manifest import Manifest
 from workshop_kit.output.previous import INDEX, PreviousBuild
-from workshop_kit.fingerprints import board_key, build_options, deck_key, faces_key, guide_key, inputs_digest
 from workshop_kit.output.thumbnails import board_path, board_thumbnail, deck_thumbnails, is_thumbnail
+from workshop_kit.printing import file_about, paper_name
 from workshop_kit.problems import ContentError, Problem, Shared, did_you_mean
-from workshop_kit import qr
-from workshop_kit.output import qr_cache
 from workshop_kit.qr import capacity
 from workshop_kit.stop import finishing
 from workshop_kit.workers import fork_map

@@ -13,8 +13,8 @@ from workshop_kit import __version__
 from workshop_kit.output.files import OutputError
 from workshop_kit.problems import ContentError
 from workshop_kit.serve.defaults import DEFAULT_RATE
-from workshop_kit.terminal import ProgressLine, colour
 from workshop_kit.stop import Stopped, stopping
+from workshop_kit.terminal import ProgressLine, colour
 
 KIT_DIR = click.argument("kit_dir", default=".", type=click.Path(file_okay=False, path_type=Path))
 

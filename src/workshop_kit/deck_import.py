@@ -22,7 +22,13 @@ from workshop_kit.builtin import builtin
 from workshop_kit.content.model import CARD_MODELS, is_slug
 from workshop_kit.content.schema import MODELINE_START, SCHEMA_FOLDER, deck_kind, modeline, schema_file
 from workshop_kit.content.spreadsheet import (
-    SPREADSHEET_SUFFIXES, SheetCards, SheetProblems, cards_from_table, header_labels, header_names, read_table,
+    SPREADSHEET_SUFFIXES,
+    SheetCards,
+    SheetProblems,
+    cards_from_table,
+    header_labels,
+    header_names,
+    read_table,
 )
 from workshop_kit.output.files import Staging
 from workshop_kit.problems import ContentError, Problem, did_you_mean

@@ -8,16 +8,14 @@ from types import SimpleNamespace
 from typing import Any
 
 from workshop_kit.builtin import builtin
-from workshop_kit.content.model import (
-    CARD_MODELS, LINKS, is_slug, placeholders, slug_from, Card, DeckHead, Kit, Size,
-)
 from workshop_kit.content.boards import BOARD_MODELS, board_type, filled_in
 from workshop_kit.content.forms import Form
 from workshop_kit.content.guide import Guide, guide_url, read_guide
+from workshop_kit.content.model import CARD_MODELS, LINKS, Card, DeckHead, Kit, Size, is_slug, placeholders, slug_from
 from workshop_kit.content.sheet_layout import SheetLayout, default_layout, load_sheet_layout
 from workshop_kit.content.validate import validate
 from workshop_kit.content.yaml_source import Source, read_yaml
-from workshop_kit.problems import ContentError, Problem, display_path, did_you_mean
+from workshop_kit.problems import ContentError, Problem, did_you_mean, display_path
 
 PLACEHOLDER_HOSTS = ("example.org", "example.com", "example.net")
 

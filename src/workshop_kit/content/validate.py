@@ -7,8 +7,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from workshop_kit.content.basics import SLUG, slug_from
-from workshop_kit.problems import closest, did_you_mean
 from workshop_kit.content.yaml_source import Source
+from workshop_kit.problems import closest, did_you_mean
 
 M = TypeVar("M", bound=BaseModel)
 

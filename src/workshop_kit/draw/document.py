@@ -18,8 +18,8 @@ from workshop_kit.builtin import paper_size
 from workshop_kit.content.kit import KitContent
 from workshop_kit.draw.pdf import MM, colour, describe
 from workshop_kit.fonts import Family
-from workshop_kit.printing import fill_label
 from workshop_kit.layout.text import parse_markup
+from workshop_kit.printing import fill_label
 
 MARGIN_MM = 18
 HEADER_MM = 9       # from the top edge to the running header's baseline

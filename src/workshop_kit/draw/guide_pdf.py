@@ -12,10 +12,10 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table,
 from workshop_kit.content.kit import KitContent
 from workshop_kit.draw.document import DocumentStyle, page_frame, write_document
 from workshop_kit.draw.pdf import MM, draw_face
+from workshop_kit.file_kind import FileKind
 from workshop_kit.fonts import Family
 from workshop_kit.layout.boxes import Box, Face, QRSymbol
 from workshop_kit.layout.guide import Materials, Plan, materials, plan
-from workshop_kit.file_kind import FileKind
 from workshop_kit.printing import paper_name
 from workshop_kit.qr import encode
 

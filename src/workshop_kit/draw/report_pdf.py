@@ -22,8 +22,16 @@ from workshop_kit.draw.document import DocumentStyle, page_frame, write_document
 from workshop_kit.draw.pdf import MM, colour
 from workshop_kit.fonts import Family
 from workshop_kit.tally import (
-    ALL, NOT_GIVEN, OTHER, Breakdown, CardAnswers, ChoiceTable, ScaleTable, Summary,
-    Tally, scale_mean,
+    ALL,
+    NOT_GIVEN,
+    OTHER,
+    Breakdown,
+    CardAnswers,
+    ChoiceTable,
+    ScaleTable,
+    Summary,
+    Tally,
+    scale_mean,
 )
 
 DECIMAL_MARK = {"da": ","}       # "3,8" in Danish; a point otherwise

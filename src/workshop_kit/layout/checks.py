@@ -15,6 +15,7 @@ from workshop_kit.layout.elements.registry import is_refused, kind_of, kinds_on
 from workshop_kit.layout.template import LoadedTemplate
 from workshop_kit.problems import Problem, Shared, did_you_mean
 
+
 def _field_kind(model: type[BaseModel], path: str) -> str | None:
     """'text', 'list' or 'group' for a field path of a card model; None if unknown."""
     current: typing.Any = model

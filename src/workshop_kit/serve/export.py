@@ -20,7 +20,6 @@ from openpyxl.styles import Font
 from workshop_kit.content.follow_up import Target
 from workshop_kit.content.forms import BACKGROUND, BACKGROUND_ID, CONTACT_FIELDS
 
-
 DATE_FORMAT = "yyyy-mm-dd hh:mm:ss"
 Cell = str | int | datetime
 

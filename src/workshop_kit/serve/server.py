@@ -7,8 +7,8 @@ import errno
 import os
 import socket
 from pathlib import Path
-from urllib.parse import urlsplit
 from typing import Callable
+from urllib.parse import urlsplit
 
 import uvicorn
 
