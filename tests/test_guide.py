@@ -388,10 +388,12 @@ def test_plan_runs_past_midnight():
 def manifest_files() -> list[dict]:
     return [
         {"path": "decks/d-a4-duplex.pdf", "kind": "card-deck", "deck": "d", "mode": "home", "paper": "a4", "pages": 6},
-        {"path": "decks/d-print-shop.pdf", "kind": "card-deck", "deck": "d", "mode": "shop", "paper": "card", "pages": 40},
+        {"path": "decks/d-print-shop.pdf", "kind": "card-deck", "deck": "d", "mode": "shop", "paper": "card",
+         "pages": 40},
         {"path": "decks/unused-a4-duplex.pdf", "kind": "card-deck", "deck": "unused", "mode": "home", "paper": "a4",
          "pages": 2},
-        {"path": "boards/b-a3.pdf", "kind": "board-poster", "board": "b", "variant": "blank", "paper": "a3", "pages": 1},
+        {"path": "boards/b-a3.pdf", "kind": "board-poster", "board": "b", "variant": "blank", "paper": "a3",
+         "pages": 1},
         {"path": "boards/b.svg", "kind": "board-svg", "board": "b", "variant": "blank"},
         {"path": "boards/b-a3-tiles-a4.pdf", "kind": "board-tiles", "board": "b", "variant": "blank", "paper": "a4",
          "pages": 4},

@@ -49,7 +49,8 @@ from workshop_kit.stop import finishing
 from workshop_kit.workers import fork_map
 
 MODES = ("home", "shop")
-SIDES_IN_NAME = {"duplex": "duplex", "fronts": "fronts-only", "fold": "fold"}  # an office file's name says how to print it
+# an office file's name says how to print it
+SIDES_IN_NAME = {"duplex": "duplex", "fronts": "fronts-only", "fold": "fold"}
 LAYOUT_CHUNK = 100  # cards laid out by one worker job
 
 
@@ -260,7 +261,7 @@ def prime(root: Path) -> None:
         cards, _ = layout.cards(deck, 0, 1)
         if cards:
             sheets = impose_shop(1, deck.size.width, deck.size.height, checked.content.kit.bleed)
-            render(sheets, lambda item, side: cards[0].front if side == "front" else cards[0].back,
+            render(sheets, lambda item, side: cards[0].front if side == "front" else cards[0].back,  # noqa: B023 (called in this iteration)
                    title="", subject="", author="", font=checked.family.face("regular"),
                    lang=checked.content.kit.language)
 
@@ -276,7 +277,8 @@ def _lay_out_chunk(layout: CardLayout, chunks: list, known: dict, i: int):
 
 def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | None = None,
           modes: tuple[str, ...] = MODES, poster: str = "a3", tile_paper: str | None = None, dpi: int = 150,
-          card_pictures: str | None = None, progress: Callable[..., None] | None = None, force: bool = False) -> BuildResult:
+          card_pictures: str | None = None, progress: Callable[..., None] | None = None,
+          force: bool = False) -> BuildResult:
     """Build the kit into `out`. The office paper (`paper`, the kit's by
     default) takes the card sheets, worksheets, token sheets and the guide,
     and the tiles unless `tile_paper` is given. Decks and boards whose
@@ -373,7 +375,8 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
                 entry["bytes"] = sizes[entry["path"]]
         manifest.carry_over(carried, order=[d.slug for d in content.decks] + [b.slug for b in content.boards])
         manifest.build = {"inputs": inputs, "warnings": result.warnings,
-                          "parts": dict(sorted({**carried["parts"], **{p: keys[p] for p in rebuilt if p in keys}}.items()))}
+                          "parts": dict(sorted({**carried["parts"],
+                                                **{p: keys[p] for p in rebuilt if p in keys}}.items()))}
         # The guide comes last: its materials list counts the pages of every other file.
         absent = absent_tools(content.guide.model.used_tools(), manifest.files) if content.guide else []
         if absent:

@@ -381,8 +381,8 @@ def report_command(kit_dir: Path, db: str | None, output: Path | None) -> None:
         click.echo(f"Wrote {report.path} ({pages}): no responses yet.")
         return
     done = (f"Wrote {report.path} ({pages}): {summary.responses} responses from "
-            f"{summary.first.astimezone():%Y-%m-%d} to {summary.last.astimezone():%Y-%m-%d}, to {len(summary.answered_cards)} "
-            f"of {len(summary.cards)} cards and boards")
+            f"{summary.first.astimezone():%Y-%m-%d} to {summary.last.astimezone():%Y-%m-%d}, "
+            f"to {len(summary.answered_cards)} of {len(summary.cards)} cards and boards")
     if summary.former:
         done += f", and {sum(c.responses for c in summary.former)} to {len(summary.former)} no longer in the kit"
     click.echo(f"{done}; {summary.contacts} people agreed to be contacted.")

@@ -4,8 +4,9 @@ The starter kits are the kits this project ships (the Danish one is the
 repository itself, the English one `kits/en/`), with the card and board
 templates, so that a new kit builds at once and every layout can be
 changed, and with the JSON Schemas its files name in their first line, so
-that an editor completes and checks fields as the consultant types. The folder is filled beside its final place and renamed into it,
-so a failed `new` leaves nothing half made.
+that an editor completes and checks fields as the consultant types. The
+folder is filled beside its final place and renamed into it, so a failed
+`new` leaves nothing half made.
 """
 
 from __future__ import annotations

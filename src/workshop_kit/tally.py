@@ -6,8 +6,9 @@ layout's stage (content and answers in, what the report draws out), below
 the store: it counts any records with the fields of a stored response
 (AnsweredForm), so the store is not imported. Every answer is kept
 somewhere: an answer to a question the form no longer asks is tallied
-under its id, and the answers to a card that left the kit under that card. Contact details are never carried over, only the number of
-people who agreed to be contacted.
+under its id, and the answers to a card that left the kit under that
+card. Contact details are never carried over, only the number of people
+who agreed to be contacted.
 """
 
 from __future__ import annotations

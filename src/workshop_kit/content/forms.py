@@ -121,7 +121,8 @@ class Form(Strict):
                                           "none: the participant writes their area.")
     contact: ContactOptIn | None = Field(
         None, description="Ask for contact details, only with the participant's consent.")
-    thanks: Text | None = Field(None, description="Shown after the answer is sent; by default the label form_thanks_text.")
+    thanks: Text | None = Field(None, description="Shown after the answer is sent; "
+                                                  "by default the label form_thanks_text.")
 
     _background = field_validator("background")(lambda cls, v: _unique(v, "background question"))
     _areas = field_validator("areas")(lambda cls, v: _unique(v, "area"))

@@ -56,8 +56,8 @@ def check_template(kit: KitContent, card_type: str, loaded: LoadedTemplate,
         if face is None:
             continue
         if face.background not in palette:
-            problems.append(src.problem((side, "background"),
-                                        f"unknown colour role '{face.background}'" + did_you_mean(face.background, palette.roles())))
+            problems.append(src.problem((side, "background"), f"unknown colour role '{face.background}'"
+                                        + did_you_mean(face.background, palette.roles())))
         for i, element in enumerate(face.elements):
             at = (side, "elements", i)
             if is_refused(element, surface):
@@ -82,10 +82,11 @@ def check_template(kit: KitContent, card_type: str, loaded: LoadedTemplate,
                     if kind is None:
                         names = list(model.model_fields)
                         problems.append(src.problem(item_at + ("field",),
-                                                    f"{card_type} cards have no field '{item.field}'" + did_you_mean(item.field, names)))
+                                                    f"{card_type} cards have no field '{item.field}'"
+                                                    + did_you_mean(item.field, names)))
                     elif kind == "group":
-                        problems.append(src.problem(item_at + ("field",),
-                                                    f"'{item.field}' is a group; name one of its parts, e.g. {item.field}.…"))
+                        problems.append(src.problem(item_at + ("field",), f"'{item.field}' is a group; "
+                                                    f"name one of its parts, e.g. {item.field}.…"))
                 if item.label is not None and item.label not in kit.labels:
                     problems.append(src.problem(item_at + ("label",),
                                                 f"unknown label '{item.label}'" + did_you_mean(item.label, kit.labels)))

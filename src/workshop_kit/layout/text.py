@@ -157,10 +157,10 @@ class Typesetter:
             current_w = 0.0
             first_line = True
 
-            def flush():
+            def flush():  # called only within this iteration of the loop, so its block, indent and gap are this one's
                 nonlocal current, current_w, first_line
-                lines.append(self._line(current, size, space, indent, gap if first_line else 0.0,
-                                        block.bullet and first_line))
+                lines.append(self._line(current, size, space, indent, gap if first_line else 0.0,  # noqa: B023
+                                        block.bullet and first_line))  # noqa: B023
                 current, current_w, first_line = [], 0.0, False
 
             queue = list(_words(block.spans))

@@ -57,7 +57,7 @@ def lay_out(builder: FaceBuilder, element: TableElement, box: Box, subject: Subj
         items += builder.label(element, cell, subject, problems, labels[key],
                                colour=palette["on-accent"], align="left")
     y = top - header_h
-    for r, (kind, values) in enumerate(rows):
+    for kind, values in rows:
         y -= row_h
         style = "italic" if kind == "example" else "regular"
         colour = palette["muted"] if kind == "example" else palette[element.colour]
