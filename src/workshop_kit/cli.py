@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -42,8 +43,8 @@ JSON_OPTION = click.option("--json", "as_json", is_flag=True,
                            help="Print the problems, warnings and files as JSON on stdout, and nothing else.")
 
 
-def _json_result(ok: bool, error: ContentError | None = None, warnings: list[str] = (),
-                 files: list[str] = (), kept: list[str] = ()) -> None:
+def _json_result(ok: bool, error: ContentError | None = None, warnings: Sequence[str] = (),
+                 files: Sequence[str] = (), kept: Sequence[str] = ()) -> None:
     """The outcome of validate or build for tools: the problems (and how many
     that follow from them were held back), files written, and files left as
     they were, by their paths in the output folder."""
@@ -380,6 +381,7 @@ def report_command(kit_dir: Path, db: str | None, output: Path | None) -> None:
     if not summary.responses:
         click.echo(f"Wrote {report.path} ({pages}): no responses yet.")
         return
+    assert summary.first is not None and summary.last is not None  # there are responses
     done = (f"Wrote {report.path} ({pages}): {summary.responses} responses from "
             f"{summary.first.astimezone():%Y-%m-%d} to {summary.last.astimezone():%Y-%m-%d}, "
             f"to {len(summary.answered_cards)} of {len(summary.cards)} cards and boards")

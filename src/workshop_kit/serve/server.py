@@ -7,7 +7,7 @@ import errno
 import os
 import socket
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 from urllib.parse import urlsplit
 
 import uvicorn
@@ -95,7 +95,7 @@ def announce(settings: Settings, host: str, port: int, say: Callable[[str], None
 def run(settings: Settings, host: str, port: int, workers: int, content: KitContent | None = None) -> None:
     """Serve until stopped; `content`: the kit as `announce` loaded it (one
     worker uses it, several load it each)."""
-    common = dict(host=host, port=port, access_log=False, log_level="warning", http=TimedH11Protocol,
+    common: dict[str, Any] = dict(host=host, port=port, access_log=False, log_level="warning", http=TimedH11Protocol,
                   timeout_keep_alive=KEEP_ALIVE, timeout_graceful_shutdown=GRACE, proxy_headers=True,
                   server_header=False)
     if workers == 1:
