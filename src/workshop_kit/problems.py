@@ -6,7 +6,7 @@ import difflib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ class ContentError(Exception):
     """Raised with every problem of a run, so all of them are shown at once.
     Shared cases of one setting become one problem at that setting."""
 
-    def __init__(self, problems: list[Problem | Shared], held_back: int = 0):
+    def __init__(self, problems: Sequence[Problem | Shared], held_back: int = 0):
         own = [p for p in problems if isinstance(p, Problem)]
         own += _merged([p for p in problems if isinstance(p, Shared)])
         self.problems = sorted(

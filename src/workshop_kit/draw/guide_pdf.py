@@ -25,15 +25,13 @@ QR_MM = 38          # the follow-up code, quiet zone included
 GUIDE_MODULE_MM = 0.5  # at least: above the cards' floor of 0.4 mm, for a code read off a table
 
 
-def render_guide(content: KitContent, files: list[dict], paper: str, family: Family, *,
+def render_guide(content: KitContent, guide_file: Guide, files: list[dict], paper: str, family: Family, *,
                  author: str, font: str, lang: str) -> tuple[bytes, int]:
-    """The guide's PDF bytes and its page count.
+    """The PDF bytes of the kit's guide and its page count.
 
     `files` are the manifest's files of this build; `paper` the office paper."""
-    if content.guide is None:
-        raise ValueError("the kit has no guide")  # the build writes a guide only for a kit with guide.yaml
-    guide = content.guide.model
-    setter = _Setter(content, content.guide, family, lang)
+    guide = guide_file.model
+    setter = _Setter(content, guide_file, family, lang)
     day = plan(guide.start, guide.steps)
     used = guide.used_tools()
     stuff = materials(files, used, groups=guide.groups, participants=guide.participants,
@@ -47,7 +45,7 @@ def render_guide(content: KitContent, files: list[dict], paper: str, family: Fam
              + setter.programme(day, frame_width)
              + setter.tools(used, day)
              + setter.materials(stuff, frame_width)
-             + setter.follow_up(content.guide.qr_url, frame_width))
+             + setter.follow_up(guide_file.qr_url, frame_width))
 
     title = f"{guide.title} – {content.kit.title}"
     return write_document(story, paper, title, setter.running(guide.title, "guide_page", width, height),

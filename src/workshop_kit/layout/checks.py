@@ -4,6 +4,7 @@ the contrast of every text against what lies behind it."""
 from __future__ import annotations
 
 import typing
+from typing import Any, NamedTuple, Protocol
 
 from pydantic import BaseModel
 
@@ -39,7 +40,24 @@ def _field_kind(model: type[BaseModel], path: str) -> str | None:
     return "text"
 
 
-def check_template(kit: KitContent, card_type: str, loaded: LoadedTemplate,
+class Look(Protocol):
+    """What the template checks read of a kit: its theme's colours and its labels."""
+
+    @property
+    def colours(self) -> dict[str, Any]: ...
+
+    @property
+    def labels(self) -> dict[str, str]: ...
+
+
+class BuiltinLook(NamedTuple):
+    """The built-in colours and labels, to check the templates of a kit that does not load."""
+
+    colours: dict[str, Any]
+    labels: dict[str, str]
+
+
+def check_template(kit: Look, card_type: str, loaded: LoadedTemplate,
                    model: type[BaseModel] | None = None,
                    sides: tuple[str, ...] = ("front", "back"),
                    surface: str = "cards",
@@ -80,10 +98,10 @@ def check_template(kit: KitContent, card_type: str, loaded: LoadedTemplate,
                 if item.field is not None:
                     kind = _field_kind(model, item.field)
                     if kind is None:
-                        names = list(model.model_fields)
+                        fields = list(model.model_fields)
                         problems.append(src.problem(item_at + ("field",),
                                                     f"{card_type} cards have no field '{item.field}'"
-                                                    + did_you_mean(item.field, names)))
+                                                    + did_you_mean(item.field, fields)))
                     elif kind == "group":
                         problems.append(src.problem(item_at + ("field",), f"'{item.field}' is a group; "
                                                     f"name one of its parts, e.g. {item.field}.…"))

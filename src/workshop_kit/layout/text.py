@@ -136,7 +136,9 @@ class Typesetter:
             if (text[i] == "-" and text[i - 1].isalpha()) or text[i] == "/":
                 out.append((text[: i + 1], text[i + 1:]))
         if self.hyphenator and not out:
-            core, tail = _TRAILING.match(text).groups()
+            trailing = _TRAILING.match(text)
+            assert trailing is not None  # the pattern matches any text
+            core, tail = trailing.groups()
             if len(core) >= 6 and core.isalpha():
                 for a, b in _iterate(self.hyphenator, core):
                     out.append((a + HYPHEN, b + tail))
@@ -210,6 +212,7 @@ class Typesetter:
                     pending += sep + text
                 else:
                     if pending:
+                        assert key is not None  # set with the first piece
                         spans.append(PlacedSpan(text_start, pending, *key))
                     if sep:
                         x += space
@@ -217,6 +220,7 @@ class Typesetter:
                     sep = ""
                 x += (space if sep else 0.0) + self.family.width(text, style, size)
         if pending:
+            assert key is not None  # set with the first piece
             spans.append(PlacedSpan(text_start, pending, *key))
         return Line(tuple(spans), x, gap)
 

@@ -3,7 +3,7 @@ partner matrix and blank rows to write in."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -25,7 +25,7 @@ class TableElement(Lettering):
 
 def lay_out(builder: FaceBuilder, element: TableElement, box: Box, subject: Subject, problems,
             face_size=None) -> list:
-    model = subject.model
+    model: Any = subject.model  # a board's content, with the fields this kind needs (registered below)
     palette = subject.palette
     labels = builder.kit.labels
     rule = palette["rule"]
