@@ -119,7 +119,7 @@ class FormsApp:
                                  trim_blocks=True, lstrip_blocks=True, auto_reload=False)
         self.jinja.filters["pair"] = lambda value: (value, value)
         self.default_css = _accent_css(self.content.colours["guide"])
-        self._thanks: dict[str, tuple[bytes, str]] = {}  # path -> its thanks page and content policy
+        self._thanks: dict[str, tuple[bytes | memoryview, str]] = {}  # path -> its thanks page and content policy
 
     def _names(self, form) -> dict[str, str]:
         """What the error summary calls each field of a form."""
