@@ -30,6 +30,7 @@ _job: Callable | None = None
 
 def _call(indexed):
     index, arg = indexed
+    assert _job is not None  # set before the fork, or by _start in each worker
     return index, _job(arg)
 
 

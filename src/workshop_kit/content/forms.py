@@ -36,6 +36,7 @@ def age_band_label(value: str, labels: dict[str, str]) -> str:
     for (low, high), stored in zip(AGE_BANDS, age_band_values()):
         if value == stored:
             if low is None:
+                assert high is not None  # the first band, "under high + 1", has an upper end
                 return labels["form_age_under"].format(age=high + 1)
             if high is None:
                 return labels["form_age_over"].format(age=low)

@@ -120,10 +120,10 @@ def load_kit(root: Path) -> KitContent:
     kit = validate(kit_src, Kit, problems) if kit_src else None
 
     sizes = builtin("card_sizes")
-    default_size = _size(kit.card_size, kit_src, ("card_size",), sizes, problems) if kit else None
+    default_size = _size(kit.card_size, kit_src, ("card_size",), sizes, problems) if kit and kit_src else None
     colours = dict(builtin("theme")["colours"])
     labels = dict(builtin(f"labels/{kit.language if kit else 'da'}"))
-    if kit:
+    if kit and kit_src:  # (a kit is validated only from its source)
         colours.update(kit.theme.colours)
         for key, text in kit.labels.items():
             if key not in labels:
@@ -161,7 +161,12 @@ def load_kit(root: Path) -> KitContent:
     _check_boards(boards, problems, unread, following)
     if problems:
         raise ContentError(problems, held_back=len(following))
-    guide = Guide(read[0].file, read[1], guide_url(kit, read[1]), read[0]) if read else None  # valid here
+    assert kit is not None  # else kit.yaml had problems
+    guide = None
+    if read:
+        guide_src, guide_model = read
+        assert guide_model is not None  # else guide.yaml had problems
+        guide = Guide(guide_src.file, guide_model, guide_url(kit, guide_model), guide_src)
     return KitContent(root, kit, colours, labels, tuple(decks), tuple(boards), kit_src, guide, layouts)
 
 
@@ -169,7 +174,8 @@ def _sheet_layouts(root: Path, kit: Kit | None, kit_src: Source | None, decks: l
                    problems: list[Problem]) -> dict[str, SheetLayout]:
     """The sheet layouts the kit and its decks name, by name; a name with no
     layout is a problem where it is named (in every file that names it)."""
-    named = ([(kit.sheet_layout, kit_src)] if kit else []) + [(d.layout_name, d.source) for d in decks if d.layout_name]
+    named = (([(kit.sheet_layout, kit_src)] if kit and kit_src else [])
+             + [(d.layout_name, d.source) for d in decks if d.layout_name])
     layouts: dict[str, SheetLayout] = {}
     for name, source in named:
         if name not in layouts:
@@ -228,6 +234,7 @@ def _load_deck(path: Path, root: Path, kit: Kit | None, default_size, sizes, pro
             linked.append(SimpleNamespace(type=source.data["type"], cards=valid, source=source,
                                           ids=_raw_ids(raw_cards)))
         return None
+    assert isinstance(raw_cards, list)  # DeckHead takes only a list of cards
     valid, ok = _validate_cards(source, head.type, raw_cards, problems)
     # Links are checked even when kit.yaml or some cards have problems; the
     # ids of cards with problems still count as there, so that one broken
@@ -317,7 +324,7 @@ def _load_board(path: Path, root: Path, kit: Kit | None, problems: list) -> Boar
     return Board(path.stem, shown, kind, model, url, source)
 
 
-def _check_boards(boards: list[Board], problems: list, unread: set[str] = frozenset(),
+def _check_boards(boards: list[Board], problems: list, unread: set[str],
                   following: list | None = None) -> None:
     """Ids unique in each list of a board, and each board type's own checks
     against the kit's other boards; a problem that names a board file that

@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from types import GenericAlias
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, create_model
 
@@ -53,12 +54,14 @@ def board_kind(board_type: str) -> str:
 def _deck_model(card_type: str) -> type[BaseModel]:
     """A deck file of one card type: the deck head with its cards."""
     card = CARD_MODELS[card_type]
+    kind: Any = Literal[card_type]  # the field types are made at run time, for each card type
+    cards: Any = GenericAlias(list, card)  # list[card]
     return create_model(
         card.__name__.removesuffix("Card") + "Deck",
         __base__=DeckHead,
         __doc__=f"decks/*.yaml: a deck of {card_type} cards.",
-        type=(Literal[card_type], Field(description="The kind of cards in the deck.")),
-        cards=(list[card], Field(min_length=1, description="The cards of the deck.")),
+        type=(kind, Field(description="The kind of cards in the deck.")),
+        cards=(cards, Field(min_length=1, description="The cards of the deck.")),
     )
 
 

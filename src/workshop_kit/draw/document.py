@@ -165,7 +165,7 @@ def _numbered_canvas(running, about: dict):
 
         def showPage(self):
             self._held.append(dict(self.__dict__))
-            self._startPage()
+            self._startPage()  # type: ignore[attr-defined]  # Canvas's own, left out of the stub
 
         def save(self):
             total = len(self._held)

@@ -89,7 +89,7 @@ class Quote(Flowable):
 
     INDENT = 3.5 * MM
 
-    def __init__(self, paragraph: Paragraph, rule):
+    def __init__(self, paragraph: Flowable, rule):  # a Paragraph, or a part of one split across pages
         super().__init__()
         self.paragraph, self.rule = paragraph, rule
 
