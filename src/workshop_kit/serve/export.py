@@ -66,7 +66,7 @@ def table(targets: list[Target], responses: list, labels: dict[str, str],
     contact = any(t.form.contact for t in targets) or any(r.contact for r in responses)
 
     header: list[Cell] = [labels["export_id"], f"{labels['export_received']} ({zone_name})", labels["admin_deck"],
-              labels["export_card"], labels["admin_card"]]
+                          labels["export_card"], labels["admin_card"]]
     header += list(questions.values())
     header += [labels[f"form_{kind}"] for kind in BACKGROUND]
     if contact:
