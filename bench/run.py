@@ -30,9 +30,9 @@ import importlib.util
 import json
 import os
 import resource
+import shutil
 import signal
 import statistics
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -272,8 +272,8 @@ def main() -> None:
         for _ in range(args.repeat):
             edit(kit)
             walls.append(timed_build(kit, out).wall)
-        print(f"{'rebuild, one deck edited':<32} {statistics.median(walls):6.2f} s  (median of {args.repeat}, new process; "
-              f"{EDITED} and the deck that shows its titles)")
+        print(f"{'rebuild, one deck edited':<32} {statistics.median(walls):6.2f} s  "
+              f"(median of {args.repeat}, new process; {EDITED} and the deck that shows its titles)")
         latencies = watch_latency(kit, out, args.repeat)
         median = statistics.median(latencies)
         print(f"{'watch: save to new PDF':<32} {median:6.2f} s  "

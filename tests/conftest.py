@@ -10,15 +10,26 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from kit_helpers import (  # noqa: E402
-    ALL_DECKS, REPO, STANDALONE, Built, Earlier, Run, build_into, chromium, copy_kit, missing, run_cli, run_in_process,
+    ALL_DECKS,
+    REPO,
+    STANDALONE,
+    Built,
+    Earlier,
+    Run,
+    build_into,
+    chromium,
+    copy_kit,
+    missing,
+    run_cli,
+    run_in_process,
     tree_digest,
 )
 from postgres_schema import fresh_schema  # noqa: E402

@@ -24,7 +24,15 @@ import zxingcpp
 from PIL import Image, ImageChops, ImageStat
 
 from kit_helpers import (
-    MM, REPO, Built, build_into, line_col, load_yaml, replace_once, run_cli, stroked_segments,
+    MM,
+    REPO,
+    Built,
+    build_into,
+    line_col,
+    load_yaml,
+    replace_once,
+    run_cli,
+    stroked_segments,
     tree_digest,
 )
 
@@ -930,8 +938,8 @@ def test_token_sheets_hold_one_token_per_item(builds, build_name, board, items):
                 assert {round(bottom, 1), round(top, 1)} <= ys, (bottom, top)
             for x1, y1, x2, y2 in marks:
                 mx, my = (x1 + x2) / 2, (y1 + y2) / 2
-                assert not any(l + 0.1 < mx < r - 0.1 and b + 0.1 < my < t - 0.1
-                               for l, b, r, t in rects), "a mark crosses a token"
+                assert not any(left + 0.1 < mx < right - 0.1 and bottom + 0.1 < my < top - 0.1
+                               for left, bottom, right, top in rects), "a mark crosses a token"
         assert count == want
     finally:
         doc.close()

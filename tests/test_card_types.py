@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from PIL import Image
 from jsonschema import Draft202012Validator
+from PIL import Image
 
-from kit_helpers import build_into, lengthen_deck, load_yaml, line_col, normalise, replace_once, run_cli, tree_digest
+from kit_helpers import build_into, lengthen_deck, line_col, load_yaml, normalise, replace_once, run_cli, tree_digest
 from workshop_kit.build import LAYOUT_CHUNK
 
 LINKED = ("dilemmaer", "dialogformater", "velfaerdstemaer")  # the dilemmas and the decks they link to

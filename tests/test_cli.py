@@ -6,14 +6,13 @@ from __future__ import annotations
 import json
 import shutil
 
-
 from kit_helpers import ALL_DECKS, STANDALONE, load_yaml, replace_once, tree_digest
 
 PLACEHOLDER_WARNING = "example.org"
 
 
 def _warning_lines(text: str) -> list[str]:
-    return [l for l in text.splitlines() if "warning" in l.lower() and PLACEHOLDER_WARNING in l]
+    return [line for line in text.splitlines() if "warning" in line.lower() and PLACEHOLDER_WARNING in line]
 
 
 def _yaml_decks(kit) -> dict[str, dict]:

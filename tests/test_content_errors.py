@@ -103,7 +103,7 @@ def test_duplicate_card_id_names_both_lines(cli, make_kit, earlier):
     first, _ = line_col(kit / POLITICIANS, "- id: sikkerhedsvagten")
     replace_once(kit / POLITICIANS, "  - id: facitlisten", "  - id: sikkerhedsvagten")
     text = (kit / POLITICIANS).read_text(encoding="utf-8").splitlines()
-    second = [n for n, l in enumerate(text, 1) if "- id: sikkerhedsvagten" in l][1]
+    second = [n for n, line in enumerate(text, 1) if "- id: sikkerhedsvagten" in line][1]
     run = rejected(cli, kit, earlier)
     rest = problem_at(run, POLITICIANS, second, text[second - 1].index("sikkerhedsvagten") + 1)
     assert re.search(field_pattern("cards", 1, "id"), rest), rest

@@ -3,7 +3,6 @@ problems of a broken form, each with file:line:column and field."""
 
 from __future__ import annotations
 
-
 import pytest
 
 from kit_helpers import line_col, replace_once
@@ -109,7 +108,7 @@ def test_a_broken_form_is_a_problem_at_its_line(cli, make_kit, old, new, at, wor
     found = problems_of(run)
     assert found and all(f == "kit.yaml" for f, *_ in found), run.stderr
     line = line_col(kit / "kit.yaml", new.strip().split("\n")[-1].strip())[0]
-    assert any(abs(l - line) <= 2 and "follow_up.form" in rest for _, l, _, rest in found), run.stderr
+    assert any(abs(at - line) <= 2 and "follow_up.form" in rest for _, at, _, rest in found), run.stderr
     assert all(any(w in rest for _, _, _, rest in found) for w in words), run.stderr
 
 

@@ -18,12 +18,18 @@ import pypdfium2 as pdfium
 import zxingcpp
 
 from kit_helpers import (
-    PAPERS_PT, REPO, STANDALONE, Built, line_col, load_yaml, normalise, pdf_text, replace_once,
+    PAPERS_PT,
+    REPO,
+    STANDALONE,
+    Built,
+    line_col,
+    load_yaml,
+    normalise,
+    pdf_text,
+    replace_once,
     tree_digest,
 )
-from workshop_kit.layout.guide import (
-    BLANK, DIGITAL, FILLED, POSTER, PRINT_SHOP, UNUSED, clock, materials, plan,
-)
+from workshop_kit.layout.guide import BLANK, DIGITAL, FILLED, POSTER, PRINT_SHOP, UNUSED, clock, materials, plan
 
 LABELS = REPO / "src" / "workshop_kit" / "data" / "labels"
 def labels(language: str) -> dict[str, str]:
@@ -382,10 +388,12 @@ def test_plan_runs_past_midnight():
 def manifest_files() -> list[dict]:
     return [
         {"path": "decks/d-a4-duplex.pdf", "kind": "card-deck", "deck": "d", "mode": "home", "paper": "a4", "pages": 6},
-        {"path": "decks/d-print-shop.pdf", "kind": "card-deck", "deck": "d", "mode": "shop", "paper": "card", "pages": 40},
+        {"path": "decks/d-print-shop.pdf", "kind": "card-deck", "deck": "d", "mode": "shop", "paper": "card",
+         "pages": 40},
         {"path": "decks/unused-a4-duplex.pdf", "kind": "card-deck", "deck": "unused", "mode": "home", "paper": "a4",
          "pages": 2},
-        {"path": "boards/b-a3.pdf", "kind": "board-poster", "board": "b", "variant": "blank", "paper": "a3", "pages": 1},
+        {"path": "boards/b-a3.pdf", "kind": "board-poster", "board": "b", "variant": "blank", "paper": "a3",
+         "pages": 1},
         {"path": "boards/b.svg", "kind": "board-svg", "board": "b", "variant": "blank"},
         {"path": "boards/b-a3-tiles-a4.pdf", "kind": "board-tiles", "board": "b", "variant": "blank", "paper": "a4",
          "pages": 4},

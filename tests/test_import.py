@@ -14,7 +14,6 @@ from jsonschema import Draft202012Validator
 from openpyxl import Workbook
 
 from kit_helpers import REPO, copy_kit, load_yaml, normalise, tree_digest
-
 from workshop_kit.content.model import slug_from as id_from_title
 from workshop_kit.content.spreadsheet import column_letter, split_items
 
@@ -244,7 +243,7 @@ CSV_FORMATS = """\
 id;title;what;when;who;effort.time;effort.resources;legal_basis;dilemmas
 borgersamling;Borgersamling;"Lodtrukne borgere; mødes flere gange";Ved svære prioriteringer;Bredt ud;3–4 måneder;Facilitering;;
 ;Opgaveudvalg;Et midlertidigt udvalg;Når en plan skal udvikles;Engagerede borgere;6–12 måneder;Sekretær;Styrelseslovens § 17, stk. 4;
-"""
+"""  # noqa: E501 (each row of the file is one line)
 
 
 def test_a_semicolon_csv_with_a_bom_as_excel_writes_it(cli, kit, tmp_path):

@@ -133,7 +133,7 @@ def test_ordinary_text_wraps_within_the_width(setter):
             "høre de stille stemmer lige så tydeligt som de højeste.")
     size, lines = setter.fit(_blocks(text), 40, 40, 9, 7, 1.18)
     assert size == 9 and len(lines) >= 3
-    words = " ".join(_line_text(l) for l in lines).replace("- ", "")
+    words = " ".join(_line_text(line) for line in lines).replace("- ", "")
     assert " ".join(words.split()) == text
     for line in lines:
         width = sum(setter.family.width(s.text, s.style, size) for s in line.spans) * PT_TO_MM

@@ -12,9 +12,18 @@ import zxingcpp
 from pypdf.generic import ContentStream
 
 from kit_helpers import (
+    MM,
+    PAPERS_PT,
     SHIPPED_QR_URL,
-    MM, PAPERS_PT, STANDALONE, line_col, load_yaml, normalise, replace_once, stroked_segments, tree_digest,
-    back_codes, trim_pt,
+    STANDALONE,
+    back_codes,
+    line_col,
+    load_yaml,
+    normalise,
+    replace_once,
+    stroked_segments,
+    tree_digest,
+    trim_pt,
 )
 
 TOL_PT = 0.5 * MM  # 0.5 mm
@@ -94,7 +103,7 @@ def test_office_sheets_follow_the_paper_option(make_kit, build, tmp_path, paper)
         width, height = float(page.mediabox.width), float(page.mediabox.height)
         assert abs(width - want_w) <= 0.5 and abs(height - want_h) <= 0.5, (paper, width, height)
     # every card lies wholly on the sheet, at least 5 mm from its edges
-    for card, p in result.placements(entry["path"]):
+    for _card, p in result.placements(entry["path"]):
         left, bottom, right, top = trim_pt(p)
         assert left >= 5 * MM - 0.01 and bottom >= 5 * MM - 0.01
         assert right <= want_w - 5 * MM + 0.5 and top <= want_h - 5 * MM + 0.5
@@ -128,7 +137,7 @@ def test_print_shop_pages_have_trim_and_bleed_boxes(built, shipped_kit):
 
 def test_print_shop_fronts_and_backs_alternate(built):
     for entry in built.files_of("shop"):
-        for card, p in built.placements(entry["path"]):
+        for card, _p in built.placements(entry["path"]):
             front = built.placement(card, entry["path"], "front")
             back = built.placement(card, entry["path"], "back")
             assert front["page"] % 2 == 1 and back["page"] == front["page"] + 1
@@ -240,8 +249,8 @@ def test_no_text_outside_the_card_trims_on_office_sheets(built):
     for path, number, char, (left, bottom, right, top), trims in office_glyphs(built):
         chars += 1
         assert any(
-            left >= l - TOL_PT and bottom >= b - TOL_PT and right <= r + TOL_PT and top <= t + TOL_PT
-            for l, b, r, t in trims
+            left >= x0 - TOL_PT and bottom >= y0 - TOL_PT and right <= x1 + TOL_PT and top <= y1 + TOL_PT
+            for x0, y0, x1, y1 in trims
         ), (path, number, char, (left, bottom, right, top))
     assert chars > 10_000  # the check really looked at the cards' text
 
@@ -253,8 +262,8 @@ def test_text_keeps_a_safety_margin_from_the_cut(built):
     closest = float("inf")
     for path, number, char, (left, bottom, right, top), trims in office_glyphs(built):
         x, y = (left + right) / 2, (bottom + top) / 2
-        l, b, r, t = next(tr for tr in trims if tr[0] <= x <= tr[2] and tr[1] <= y <= tr[3])
-        distance = min(left - l, r - right, bottom - b, t - top)
+        x0, y0, x1, y1 = next(tr for tr in trims if tr[0] <= x <= tr[2] and tr[1] <= y <= tr[3])
+        distance = min(left - x0, x1 - right, bottom - y0, y1 - top)
         closest = min(closest, distance)
         assert distance >= margin - 0.01, (path, number, char, distance / MM)
     assert closest < 5 * MM  # the check saw text near the edges, not just in the middle
@@ -266,7 +275,7 @@ def test_every_text_of_every_card_is_printed_on_it(built, shipped_kit):
     sources = {p.stem: load_yaml(p) for p in (shipped_kit / "decks").glob("*.yaml")}
     titles = {(c["deck"], c["id"]): c["title"] for c in built.cards}
     title_by_id = {}
-    for (deck, card_id), title in titles.items():
+    for (_deck, card_id), title in titles.items():
         title_by_id.setdefault(card_id, title)
     checked = 0
     for card in built.cards:
@@ -362,16 +371,16 @@ def test_crop_marks_lie_outside_the_cards_and_inside_the_printable_area(built):
                     assert 5 * MM - 0.05 <= y <= page_h - 5 * MM + 0.05, where
                 # and clear of every card, by at least 1 mm
                 lo_x, hi_x, lo_y, hi_y = min(x1, x2), max(x1, x2), min(y1, y2), max(y1, y2)
-                for l, b, r, t in trims:
-                    apart = (hi_x <= l - MM or lo_x >= r + MM or hi_y <= b - MM or lo_y >= t + MM)
-                    assert apart, (where, "touches the card", [round(v / MM, 2) for v in (l, b, r, t)])
+                for left, bottom, right, top in trims:
+                    apart = (hi_x <= left - MM or lo_x >= right + MM or hi_y <= bottom - MM or lo_y >= top + MM)
+                    assert apart, (where, "touches the card", [round(v / MM, 2) for v in (left, bottom, right, top)])
             if len(trims) == entry["cards_per_sheet"]:
                 # a full sheet: every cut line is continued by marks
                 vertical = {round(x1 / MM, 1) for x1, y1, x2, y2 in marks if abs(x1 - x2) < 0.01}
                 horizontal = {round(y1 / MM, 1) for x1, y1, x2, y2 in marks if abs(y1 - y2) < 0.01}
-                for l, b, r, t in trims:
-                    assert {round(l / MM, 1), round(r / MM, 1)} <= vertical, (entry["path"], number)
-                    assert {round(b / MM, 1), round(t / MM, 1)} <= horizontal, (entry["path"], number)
+                for left, bottom, right, top in trims:
+                    assert {round(left / MM, 1), round(right / MM, 1)} <= vertical, (entry["path"], number)
+                    assert {round(bottom / MM, 1), round(top / MM, 1)} <= horizontal, (entry["path"], number)
 
 
 def test_print_shop_crop_marks_stand_outside_the_bleed(built):

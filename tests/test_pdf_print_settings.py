@@ -17,9 +17,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from kit_helpers import (
-    PAPERS_PT, REPO, Built, build_into, load_yaml, normalise, pdf_text, replace_once, run_cli,
-)
+from kit_helpers import PAPERS_PT, REPO, Built, build_into, load_yaml, normalise, pdf_text, replace_once, run_cli
 from workshop_kit.store import database_url, open_database
 
 DA = load_yaml(REPO / "src" / "workshop_kit" / "data" / "labels" / "da.yaml")

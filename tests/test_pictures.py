@@ -324,6 +324,7 @@ def test_the_guide_and_the_report_show_the_logo_at_the_head_of_their_first_page(
 
 def test_the_forms_show_the_logo_served_by_the_app_itself(tmp_path):
     import httpx
+
     from serve_helpers import Server, free_port, inputs  # noqa: F401
 
     port = free_port()

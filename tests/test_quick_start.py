@@ -1,5 +1,5 @@
-"""The README's Quick start: CI runs its two lines word for word, and the
-second passes on a machine without Chromium or PostgreSQL, where the tests
+"""The README's Quick start: CI runs its two lines word for word, then the
+linters, and the second line passes on a machine without Chromium or PostgreSQL, where the tests
 that need them are skipped, each saying what to install, unless the
 ..._REQUIRED variable of CI asks for them."""
 
@@ -32,11 +32,24 @@ def test_the_quick_start_is_two_lines_that_work_beside_an_externally_managed_pyt
     assert lines[1].endswith("&& pytest")
 
 
+def ci_lines() -> list[str]:
+    return (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+
+
 def test_ci_runs_both_quick_start_lines_word_for_word():
-    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
-    first, test = quick_start_lines()
-    assert ci[-1] == test, "the last line of .ci/run (its exit status) is the README's test line"
-    assert any(first in line for line in ci[:-1])
+    ci = ci_lines()
+    for line in quick_start_lines():
+        # a failing command inside an && list does not stop a `set -e` script: the line's failure exits
+        assert f"{{ {line}; }} || exit 1" in ci, f"{line!r} is in .ci/run, a failure ending it"
+
+
+def test_ci_runs_the_linters_after_the_tests_in_their_environment():
+    ci = ci_lines()
+    tests_at = ci.index(f"{{ {quick_start_lines()[1]}; }} || exit 1")
+    after = ci[tests_at + 1:]
+    assert "set -euo pipefail" in ci[:tests_at]  # a finding is the script's exit status
+    assert "ruff check src tests bench" in after and "mypy" in after
+    assert ci[-1] in ("ruff check src tests bench", "mypy")
 
 
 def run_pytest(node: str, **env: str) -> subprocess.CompletedProcess:

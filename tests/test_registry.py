@@ -9,10 +9,7 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
-
 from kit_helpers import REPO, line_col, replace_once, run_cli
-
 from workshop_kit.content.boards import board_types
 from workshop_kit.file_kind import FileKind
 from workshop_kit.layout.elements.registry import kinds, kinds_on

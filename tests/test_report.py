@@ -389,7 +389,8 @@ def test_2000_responses_render_in_reasonable_time(shipped_kit, tmp_path):
                    (questions["single"]["id"], rnd.choice(questions["single"]["options"]))]
         answers += [(questions["multiple"]["id"], o) for o in rnd.sample(questions["multiple"]["options"], 2)]
         if rnd.random() < 0.4:
-            answers.append((questions["text"]["id"], f"Svar nummer {n}: " + "noget at tænke over " * rnd.randint(1, 20)))
+            answers.append((questions["text"]["id"],
+                            f"Svar nummer {n}: " + "noget at tænke over " * rnd.randint(1, 20)))
         if rnd.random() < 0.8:
             answers.append(("background.age", rnd.choice(age_band_values())))
         records.append(response(target, answers, day=1 + n % 28, hour=n % 24))

@@ -19,7 +19,6 @@ from jsonschema import Draft202012Validator
 from pydantic import ValidationError
 
 from kit_helpers import REPO, load_yaml
-
 from workshop_kit.content.schema import yaml_kinds
 
 KINDS = yaml_kinds(REPO)

@@ -26,7 +26,17 @@ import httpx
 
 from kit_helpers import REPO
 from serve_helpers import (
-    HIGH_RATE, Server, client, free_port, free_texts, kit_served_at, open_form, question_of, send, stored, thanked,
+    HIGH_RATE,
+    Server,
+    client,
+    free_port,
+    free_texts,
+    kit_served_at,
+    open_form,
+    question_of,
+    send,
+    stored,
+    thanked,
 )
 from workshop_kit.content.follow_up import targets
 from workshop_kit.content.kit import load_kit

@@ -26,8 +26,21 @@ from openpyxl import load_workbook
 
 from kit_helpers import REPO, normalise, pdf_text, run_cli
 from serve_helpers import (
-    COOKIE, FORM_POST, HIGH_RATE, Server, answer, client, free_port, free_texts, inputs, kit_served_at, open_form,
-    question_of, send, stored, thanked,
+    COOKIE,
+    FORM_POST,
+    HIGH_RATE,
+    Server,
+    answer,
+    client,
+    free_port,
+    free_texts,
+    inputs,
+    kit_served_at,
+    open_form,
+    question_of,
+    send,
+    stored,
+    thanked,
 )
 from workshop_kit.content.follow_up import targets
 from workshop_kit.content.kit import KitContent, load_kit
@@ -207,7 +220,7 @@ def test_12_the_excel_export_has_numbers_as_numbers_and_local_times_as_dates(tmp
         rows = {row[header.index(text.text)].value: row for row in sheet.iter_rows(min_row=2)}
         assert set(rows) == {"Om vinteren", "Om sommeren", "Nu"}
         ids = [r.id for r in typed.stored()]
-        for value, row in rows.items():
+        for row in rows.values():
             number = row[header.index(typed.labels["export_id"])]
             assert number.data_type == "n" and isinstance(number.value, int) and number.value in ids
             answer_cell = row[header.index(scale.text)]
@@ -287,7 +300,8 @@ def token_issued_hours_ago(site: Site, hours: float, cookie: str) -> str:
         database.dispose()
 
     class Then(URLSafeTimedSerializer):
-        default_signer = type("Signer", (TimestampSigner,), {"get_timestamp": lambda self: int(time.time() - hours * 3600)})
+        default_signer = type("Signer", (TimestampSigner,),
+                              {"get_timestamp": lambda self: int(time.time() - hours * 3600)})
 
     return Then(secret, salt="workshop-kit form").dumps({"c": cookie, "p": CARD, "s": uuid.uuid4().hex})
 

@@ -21,7 +21,7 @@ import pytest
 import zxingcpp
 from openpyxl import load_workbook
 
-from kit_helpers import REPO, Built, build_into, load_yaml, pdf_text, normalise, run_cli, trim_pt
+from kit_helpers import REPO, Built, build_into, load_yaml, normalise, pdf_text, run_cli, trim_pt
 from serve_helpers import HIGH_RATE, Server, client, free_port, kit_served_at, stored
 from workshop_kit.content.follow_up import dialogue_formats, targets
 from workshop_kit.content.kit import KitContent, load_kit

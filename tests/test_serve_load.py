@@ -19,7 +19,17 @@ import pytest
 
 from kit_helpers import REPO
 from serve_helpers import (
-    HIGH_RATE, Server, client, free_port, free_texts, kit_served_at, open_form, question_of, send, stored, thanked,
+    HIGH_RATE,
+    Server,
+    client,
+    free_port,
+    free_texts,
+    kit_served_at,
+    open_form,
+    question_of,
+    send,
+    stored,
+    thanked,
 )
 from workshop_kit.content.follow_up import targets
 from workshop_kit.content.kit import load_kit

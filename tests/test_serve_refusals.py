@@ -15,7 +15,17 @@ import pytest
 
 from kit_helpers import REPO
 from serve_helpers import (
-    COOKIE, HIGH_RATE, Server, answer, client, free_port, inputs, kit_served_at, open_form, question_of, send,
+    COOKIE,
+    HIGH_RATE,
+    Server,
+    answer,
+    client,
+    free_port,
+    inputs,
+    kit_served_at,
+    open_form,
+    question_of,
+    send,
     stored,
 )
 from workshop_kit.content.kit import KitContent, load_kit

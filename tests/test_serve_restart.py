@@ -21,8 +21,18 @@ import httpx
 
 from kit_helpers import REPO
 from serve_helpers import (
-    HIGH_RATE, Opened, Server, client, free_port, free_texts, kit_served_at, open_form, question_of, send,
-    stored, thanked,
+    HIGH_RATE,
+    Opened,
+    Server,
+    client,
+    free_port,
+    free_texts,
+    kit_served_at,
+    open_form,
+    question_of,
+    send,
+    stored,
+    thanked,
 )
 from workshop_kit.content.follow_up import targets
 from workshop_kit.content.kit import load_kit

@@ -78,15 +78,17 @@ def test_cut_lines_cross_the_whole_sheet_on_every_cut(make_kit, tmp_path):
     entry = office(built)
     segments = segments_mm(built, entry)
     vertical = {round(x1, 2) for x1, y1, x2, y2 in segments
-                if abs(x1 - x2) < EPS and min(y1, y2) == pytest.approx(MARGIN) and max(y1, y2) == pytest.approx(A4[1] - MARGIN)}
+                if abs(x1 - x2) < EPS and min(y1, y2) == pytest.approx(MARGIN)
+                and max(y1, y2) == pytest.approx(A4[1] - MARGIN)}
     horizontal = {round(y1, 2) for x1, y1, x2, y2 in segments
-                  if abs(y1 - y2) < EPS and min(x1, x2) == pytest.approx(MARGIN) and max(x1, x2) == pytest.approx(A4[0] - MARGIN)}
+                  if abs(y1 - y2) < EPS and min(x1, x2) == pytest.approx(MARGIN)
+                  and max(x1, x2) == pytest.approx(A4[0] - MARGIN)}
     assert len(vertical) + len(horizontal) == len(segments)  # no short crop marks
     for x, y, w, h in fronts(built, entry):
         assert round(x, 2) in vertical and round(x + w, 2) in vertical
         assert round(y, 2) in horizontal and round(y + h, 2) in horizontal
     # Back pages mirror the lines with their cards.
-    for x, y, w, h in (p["trim_mm"] for _, p in built.placements(entry["path"], page=2, side="back")):
+    for x, *_ in (p["trim_mm"] for _, p in built.placements(entry["path"], page=2, side="back")):
         assert round(x, 2) in {round(A4[0] - v, 2) for v in vertical}
 
 

@@ -20,7 +20,6 @@ import pytest
 from openpyxl import Workbook
 
 from kit_helpers import ALL_DECKS, REPO, copy_kit, line_col, load_yaml, run_cli, tree_digest
-
 from workshop_kit.builtin import builtin
 
 DA, EN = builtin("labels/da"), builtin("labels/en")
@@ -377,6 +376,7 @@ def test_export_refuses_a_card_with_its_own_form(tmp_path):
     line, column = line_col(deck, "questions:")
     run = run_cli("export", "dilemmaer", "-o", tmp_path / "d.xlsx", "--kit", kit)
     assert run.code == 1, run.output
-    assert f"decks/dilemmaer.yaml:{line}:{column}: cards[0].form: card 'frivillige-i-sfo' has a follow-up form of its own, " \
+    assert f"decks/dilemmaer.yaml:{line}:{column}: cards[0].form: " \
+           "card 'frivillige-i-sfo' has a follow-up form of its own, " \
            "which a spreadsheet cannot hold" in run.stderr
     assert not (tmp_path / "d.xlsx").exists()

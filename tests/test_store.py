@@ -26,9 +26,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Column, MetaData, String, text
 
-from workshop_kit.store import (
-    Contact, DatabaseError, Response, StoredResponse, database_url, open_database,
-)
+from workshop_kit.store import Contact, DatabaseError, Response, StoredResponse, database_url, open_database
 from workshop_kit.store.migrate import head_revision
 from workshop_kit.store.tables import metadata
 
@@ -163,7 +161,7 @@ def run_workers(url: str, folder: Path, names: tuple[str, ...], count: int, shar
         time.sleep(0.01)
     (folder / "go").touch()
     outputs = [w.communicate(timeout=120) for w in workers]
-    for worker, (out, err) in zip(workers, outputs):
+    for worker, (_out, err) in zip(workers, outputs):
         assert worker.returncode == 0, err
     return [json.loads(out) for out, _ in outputs]
 

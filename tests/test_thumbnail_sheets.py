@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+import yaml
 from PIL import Image, ImageChops, ImageStat
 
-import yaml
-
-from workshop_kit.output.thumbnails import CONTACT_SHEETS_PER_JOB, PER_SHEET
-
 from kit_helpers import STANDALONE, build_into, lengthen_deck, load_yaml
+from workshop_kit.output.thumbnails import CONTACT_SHEETS_PER_JOB, PER_SHEET
 
 MM = 72 / 25.4
 CARDS = 45  # three contact sheets

@@ -4,53 +4,55 @@ from __future__ import annotations
 
 import time
 from contextlib import suppress
-from functools import partial
-from types import SimpleNamespace
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Callable, NamedTuple
 
+from workshop_kit import qr
 from workshop_kit.builtin import paper_size
 from workshop_kit.content import Deck, KitContent, load_kit
+from workshop_kit.content.boards import BOARD_MODELS
+from workshop_kit.content.card_type import load_card_types
+from workshop_kit.content.follow_up import formats_without_choices, outside_base, targets, url_setting
+from workshop_kit.content.guide import Guide
+from workshop_kit.content.kit import kit_colours_and_labels
+from workshop_kit.content.sheet_layout import SheetLayout
 from workshop_kit.draw.pdf import render
+from workshop_kit.draw.raster import image_size, rasterise
+from workshop_kit.draw.svg import render_svg
 from workshop_kit.file_kind import FileKind
+from workshop_kit.fingerprints import board_key, build_options, deck_key, faces_key, guide_key, inputs_digest
 from workshop_kit.fonts import Family, kit_family
 from workshop_kit.impose.home import DoesNotFit, home_grid, impose_home
+from workshop_kit.impose.poster import needs_tiles, poster as poster_sheets, tile
 from workshop_kit.impose.shop import impose_shop
+from workshop_kit.layout.board import BOARD_PLACEHOLDERS, BoardLayout
 from workshop_kit.layout.boxes import CardFaces
 from workshop_kit.layout.card import CardLayout, card_size_setting
 from workshop_kit.layout.checks import check_contrast, check_template, low_resolution
 from workshop_kit.layout.face import too_long
 from workshop_kit.layout.guide import absent_tools, glyph_problems
-from workshop_kit.printing import file_about, paper_name
-from workshop_kit.content.boards import BOARD_MODELS
-from workshop_kit.content.card_type import load_card_types
-from workshop_kit.content.kit import kit_colours_and_labels
-from workshop_kit.content.sheet_layout import SheetLayout
-from workshop_kit.content.follow_up import formats_without_choices, outside_base, targets, url_setting
-from workshop_kit.draw.raster import image_size, rasterise
-from workshop_kit.draw.svg import render_svg
-from workshop_kit.impose.poster import poster as poster_sheets, needs_tiles, tile
-from workshop_kit.layout.board import BOARD_PLACEHOLDERS, BoardLayout
+from workshop_kit.layout.template import BoardTemplate, LoadedTemplate, Template, load_board_template, load_template
 from workshop_kit.layout.tiles import tiles_with_labels
-from workshop_kit.layout.template import LoadedTemplate, load_board_template, load_template
+from workshop_kit.output import qr_cache
 from workshop_kit.output.card_pictures import card_picture_jobs
 from workshop_kit.output.files import Staging
 from workshop_kit.output.index_page import index_page
 from workshop_kit.output.jobs import Job, file_job, run_job
 from workshop_kit.output.manifest import Manifest
 from workshop_kit.output.previous import INDEX, PreviousBuild
-from workshop_kit.fingerprints import board_key, build_options, deck_key, faces_key, guide_key, inputs_digest
 from workshop_kit.output.thumbnails import board_path, board_thumbnail, deck_thumbnails, is_thumbnail
+from workshop_kit.printing import file_about, paper_name
 from workshop_kit.problems import ContentError, Problem, Shared, did_you_mean
-from workshop_kit import qr
-from workshop_kit.output import qr_cache
 from workshop_kit.qr import capacity
 from workshop_kit.stop import finishing
 from workshop_kit.workers import fork_map
 
 MODES = ("home", "shop")
-SIDES_IN_NAME = {"duplex": "duplex", "fronts": "fronts-only", "fold": "fold"}  # an office file's name says how to print it
+# an office file's name says how to print it
+SIDES_IN_NAME = {"duplex": "duplex", "fronts": "fronts-only", "fold": "fold"}
 LAYOUT_CHUNK = 100  # cards laid out by one worker job
 
 
@@ -63,7 +65,7 @@ class Checked:
     """A kit that passed every check, ready to lay out."""
 
     content: KitContent
-    templates: dict[str, LoadedTemplate]
+    templates: dict[str, LoadedTemplate[Template]]
     family: Family
     board_templates: dict[str, LoadedTemplate] = field(default_factory=dict)
     blurred: list[str] = field(default_factory=list)  # bitmaps printed at too few dpi
@@ -119,29 +121,30 @@ def check(root: Path) -> Checked:
                 problems.extend(check_template(defaults, card_type, loaded))
         raise ContentError(problems, error.held_back) from None
     fam = kit_family(content)
+    checks: list[Problem | Shared] = []  # the templates' checks: a colour's contrast is shared by its templates
     templates = _checked_templates(  # every card type's, used by a deck or not yet
-        content, set(content.card_types), problems,
+        content, set(content.card_types), checks,
         lambda t: load_template(content.root, t, problems),
         lambda t, loaded: check_template(content, t, loaded))
     for deck in content.decks:
         if deck.type in templates:
-            problems.extend(check_contrast(content, templates[deck.type], deck.type, deck,
-                                           deck.size.width, deck.size.height))
+            checks.extend(check_contrast(content, templates[deck.type], deck.type, deck,
+                                         deck.size.width, deck.size.height))
         problems.extend(_check_sheet(content, deck))
 
-    def check_board_template(board_type: str, loaded: LoadedTemplate) -> list[Problem]:
+    def check_board_template(board_type: str, loaded: LoadedTemplate[BoardTemplate]) -> list[Problem | Shared]:
         width, height = paper_size(loaded.template.paper, loaded.template.orientation)
-        return (check_template(content, board_type, loaded, BOARD_MODELS[board_type], ("face", "token"),
-                               "boards", BOARD_PLACEHOLDERS)
-                + check_contrast(content, loaded, board_type, None, width, height, ("face",)))
+        return [*check_template(content, board_type, loaded, BOARD_MODELS[board_type], ("face", "token"),
+                                "boards", BOARD_PLACEHOLDERS),
+                *check_contrast(content, loaded, board_type, None, width, height, ("face",))]
 
     board_templates = _checked_templates(
-        content, {b.type for b in content.boards}, problems,
+        content, {b.type for b in content.boards}, checks,
         lambda t: load_board_template(content.root, t, problems), check_board_template)
     if content.guide:
         problems.extend(glyph_problems(content.guide.source, fam))
-    if problems:
-        raise ContentError(problems)
+    if problems or checks:
+        raise ContentError([*problems, *checks])
     blurred = [w for deck in content.decks if deck.type in templates
                for w in low_resolution(content, templates[deck.type], deck.size.width, deck.size.height, deck.cards)]
     for loaded in board_templates.values():
@@ -150,7 +153,7 @@ def check(root: Path) -> Checked:
     return Checked(content, templates, fam, board_templates, blurred)
 
 
-def _checked_templates(content: KitContent, types: set[str], problems: list[Problem],
+def _checked_templates(content: KitContent, types: set[str], problems: list[Problem | Shared],
                        load: Callable, check_one: Callable) -> dict[str, LoadedTemplate]:
     """The templates of the given types that load and pass their checks."""
     passed: dict[str, LoadedTemplate] = {}
@@ -176,15 +179,15 @@ def _check_sheet(content: KitContent, deck: Deck) -> list[Problem]:
         return [source.problem(path, f"{exc}; choose a smaller card or a larger paper")]
 
 
-def _guide_qr(content: KitContent) -> list[Shared]:
+def _guide_qr(content: KitContent, guide: Guide) -> list[Shared]:
     """The guide's follow-up URL must fit a QR code (the guide prints the
     code as large as it needs), reported where the URL is set."""
-    length, limit = len(content.guide.qr_url.encode("utf-8")), capacity()
+    length, limit = len(guide.qr_url.encode("utf-8")), capacity()
     if length <= limit:
         return []
-    source, path = url_setting(content, (content.guide.source, ("follow_up_url",)))
+    source, path = url_setting(content, (guide.source, ("follow_up_url",)))
     return [Shared(source.problem(path, too_long(" of the guide", length, limit)),
-                   "qr-too-long", ("guide", content.guide.file), length)]
+                   "qr-too-long", ("guide", guide.file), length)]
 
 
 def select(content: KitContent, only: tuple[str, ...]) -> tuple[list[Deck], list]:
@@ -223,6 +226,7 @@ def lay_out(checked: Checked, decks: list[Deck], boards: list, poster: str = "a3
     total, laid = sum(len(deck.cards) for deck in decks), 0
 
     def finished(index: int, _) -> None:
+        assert progress is not None  # passed to fork_map only with a progress
         nonlocal laid
         _, start, end = chunks[index]
         laid += end - start
@@ -249,10 +253,9 @@ def lay_out(checked: Checked, decks: list[Deck], boards: list, poster: str = "a3
     board_layout = BoardLayout(content, checked.board_templates, checked.family)
     office = paper or content.kit.paper
     boards_out = [(board, board_layout.faces(board, poster, office, problems)) for board in boards]
-    if content.guide:
-        problems.extend(_guide_qr(content))
-    if problems:
-        raise ContentError(problems)
+    too_long_url = _guide_qr(content, content.guide) if content.guide else []
+    if problems or too_long_url:
+        raise ContentError([*problems, *too_long_url])
     return laid_out, boards_out, board_layout
 
 
@@ -269,7 +272,7 @@ def prime(root: Path) -> None:
         cards, _ = layout.cards(deck, 0, 1)
         if cards:
             sheets = impose_shop(1, deck.size.width, deck.size.height, checked.content.kit.bleed)
-            render(sheets, lambda item, side: cards[0].front if side == "front" else cards[0].back,
+            render(sheets, lambda item, side: cards[0].front if side == "front" else cards[0].back,  # noqa: B023 (called in this iteration)
                    title="", subject="", author="", font=checked.family.face("regular"),
                    lang=checked.content.kit.language)
 
@@ -285,7 +288,8 @@ def _lay_out_chunk(layout: CardLayout, chunks: list, known: dict, i: int):
 
 def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | None = None,
           modes: tuple[str, ...] = MODES, poster: str = "a3", tile_paper: str | None = None, dpi: int = 150,
-          card_pictures: str | None = None, progress: Callable[..., None] | None = None, force: bool = False) -> BuildResult:
+          card_pictures: str | None = None, progress: Callable[..., None] | None = None,
+          force: bool = False) -> BuildResult:
     """Build the kit into `out`. The office paper (`paper`, the kit's by
     default) takes the card sheets, worksheets, token sheets and the guide,
     and the tiles unless `tile_paper` is given. Decks and boards whose
@@ -325,9 +329,9 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
     kept_pictures: list[Callable[[Manifest], None]] = []
     for deck, cards, faces in laid_out:
         jobs += deck_jobs(deck, cards, modes, paper, kit, meta, about, content.layout_of(deck))
-        drawn, same = deck_thumbnails(deck.slug, cards, faces, deck.size.width, deck.size.height, meta,
-                                      {} if force else previous.thumbnail_sheets(deck.slug))
-        jobs += drawn
+        thumbnails, same = deck_thumbnails(deck.slug, cards, faces, deck.size.width, deck.size.height, meta,
+                                           {} if force else previous.thumbnail_sheets(deck.slug))
+        jobs += thumbnails
         kept_pictures += same
         if card_pictures:
             jobs += card_picture_jobs(deck.slug, cards, card_pictures, dpi, meta, checked.family.name,
@@ -382,7 +386,8 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
                 entry["bytes"] = sizes[entry["path"]]
         manifest.carry_over(carried, order=[d.slug for d in content.decks] + [b.slug for b in content.boards])
         manifest.build = {"inputs": inputs, "warnings": result.warnings,
-                          "parts": dict(sorted({**carried["parts"], **{p: keys[p] for p in rebuilt if p in keys}}.items()))}
+                          "parts": dict(sorted({**carried["parts"],
+                                                **{p: keys[p] for p in rebuilt if p in keys}}.items()))}
         # The guide comes last: its materials list counts the pages of every other file.
         absent = absent_tools(content.guide.model.used_tools(), manifest.files) if content.guide else []
         if absent:
@@ -392,7 +397,7 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
             key = guide_key(checked, manifest.files, paper)
             earlier = previous.whole_build_file(FileKind.GUIDE, key)
             if earlier is None or force:
-                name, pdf, entry = guide_file(checked, manifest.files, paper, meta)
+                name, pdf, entry = guide_file(checked, content.guide, manifest.files, paper, meta)
                 staging.write(name, pdf)
                 sizes[name] = len(pdf)
                 earlier = {**entry, "bytes": len(pdf), "inputs": key}
@@ -423,14 +428,13 @@ def _keep_qr_codes(staging: Staging, out: Path, content: KitContent, cached: dic
         staging.write(qr_cache.NAME, qr_cache.dump(keep))
 
 
-def guide_file(checked: Checked, files: list[dict], paper: str, meta: dict) -> tuple[str, bytes, dict]:
+def guide_file(checked: Checked, guide: Guide, files: list[dict], paper: str, meta: dict) -> tuple[str, bytes, dict]:
     """The facilitator guide: its name, PDF bytes and manifest entry."""
     # Imported here: ReportLab's platypus takes about 0.1 s to import, and
     # only a kit with a guide needs it.
     from workshop_kit.draw.guide_pdf import render_guide
 
-    guide = checked.content.guide
-    pdf, pages = render_guide(checked.content, files, paper, checked.family, **meta)
+    pdf, pages = render_guide(checked.content, guide, files, paper, checked.family, **meta)
     name = f"guide-{paper}.pdf"
     return name, pdf, {"path": name, "kind": FileKind.GUIDE, "paper": paper, "pages": pages,
                        "qr_urls": [guide.qr_url]}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -13,8 +14,8 @@ from workshop_kit import __version__
 from workshop_kit.output.files import OutputError
 from workshop_kit.problems import ContentError
 from workshop_kit.serve.defaults import DEFAULT_RATE
-from workshop_kit.terminal import ProgressLine, colour
 from workshop_kit.stop import Stopped, stopping
+from workshop_kit.terminal import ProgressLine, colour
 
 KIT_DIR = click.argument("kit_dir", default=".", type=click.Path(file_okay=False, path_type=Path))
 
@@ -42,8 +43,8 @@ JSON_OPTION = click.option("--json", "as_json", is_flag=True,
                            help="Print the problems, warnings and files as JSON on stdout, and nothing else.")
 
 
-def _json_result(ok: bool, error: ContentError | None = None, warnings: list[str] = (),
-                 files: list[str] = (), kept: list[str] = ()) -> None:
+def _json_result(ok: bool, error: ContentError | None = None, warnings: Sequence[str] = (),
+                 files: Sequence[str] = (), kept: Sequence[str] = ()) -> None:
     """The outcome of validate or build for tools: the problems (and how many
     that follow from them were held back), files written, and files left as
     they were, by their paths in the output folder."""
@@ -407,9 +408,10 @@ def report_command(kit_dir: Path, db: str | None, output: Path | None) -> None:
     if not summary.responses:
         click.echo(f"Wrote {report.path} ({pages}): no responses yet.")
         return
+    assert summary.first is not None and summary.last is not None  # there are responses
     done = (f"Wrote {report.path} ({pages}): {summary.responses} responses from "
-            f"{summary.first.astimezone():%Y-%m-%d} to {summary.last.astimezone():%Y-%m-%d}, to {len(summary.answered_cards)} "
-            f"of {len(summary.cards)} cards and boards")
+            f"{summary.first.astimezone():%Y-%m-%d} to {summary.last.astimezone():%Y-%m-%d}, "
+            f"to {len(summary.answered_cards)} of {len(summary.cards)} cards and boards")
     if summary.former:
         done += f", and {sum(c.responses for c in summary.former)} to {len(summary.former)} no longer in the kit"
     click.echo(f"{done}; {summary.contacts} people agreed to be contacted.")

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workshop_kit.build import UsageError
-from workshop_kit.content.kit import Deck, load_kit
 from workshop_kit.content.card_type import type_labels
+from workshop_kit.content.kit import Deck, load_kit
 from workshop_kit.content.spreadsheet import card_columns, column_headers, item_cell
 from workshop_kit.output.files import Staging
 from workshop_kit.problems import ContentError, Problem, did_you_mean

@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +24,13 @@ from workshop_kit.content.card_type import load_card_types, type_labels
 from workshop_kit.content.model import is_slug
 from workshop_kit.content.schema import MODELINE_START, SCHEMA_FOLDER, deck_kind, modeline, schema_file
 from workshop_kit.content.spreadsheet import (
-    SPREADSHEET_SUFFIXES, SheetCards, SheetProblems, cards_from_table, header_labels, header_names, read_table,
+    SPREADSHEET_SUFFIXES,
+    SheetCards,
+    SheetProblems,
+    cards_from_table,
+    header_labels,
+    header_names,
+    read_table,
 )
 from workshop_kit.output.files import Staging
 from workshop_kit.problems import ContentError, Problem, did_you_mean
@@ -108,7 +115,7 @@ def kit_labels(kit: Path) -> tuple[str, dict[str, str]]:
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         raw = None
     raw = raw if isinstance(raw, dict) else {}
-    language = raw.get("language") if raw.get("language") in ("da", "en") else "da"
+    language: str = raw["language"] if raw.get("language") in ("da", "en") else "da"
     labels = dict(builtin(f"labels/{language}"))
     own = raw.get("labels")
     if isinstance(own, dict):
@@ -168,7 +175,7 @@ def _comments(old: bytes | None) -> list[str]:
     return [line for line in comments if not line.startswith(IMPORTED.partition("{")[0])]
 
 
-def deck_yaml(card_type: str, head: dict, cards: list[dict], source: str, comments: list[str] = ()) -> str:
+def deck_yaml(card_type: str, head: dict, cards: list[dict], source: str, comments: Sequence[str] = ()) -> str:
     """The deck file: modeline, comments (those of the file it replaces, or
     where it came from), head, and the cards with a blank line between them."""
     lines = [modeline(deck_kind(card_type)),

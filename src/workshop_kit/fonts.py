@@ -41,7 +41,7 @@ class Family:
 
     def ascent(self, style: str) -> float:
         """Ascent as a fraction of the font size."""
-        face = pdfmetrics.getFont(self.face(style)).face
+        face = pdfmetrics.getFont(self.face(style)).face  # type: ignore[attr-defined]  # every Font has a face; the stub omits it
         return face.ascent / 1000
 
     def missing(self, text: str, style: str) -> list[str]:
@@ -107,4 +107,5 @@ def _unit_width(face_name: str, text: str) -> float:
 @cache
 def _coverage(face_name: str) -> frozenset[str]:
     """Every character the face has a glyph for."""
-    return frozenset(map(chr, pdfmetrics.getFont(face_name).face.charToGlyph))
+    font = pdfmetrics.getFont(face_name)
+    return frozenset(map(chr, font.face.charToGlyph))  # type: ignore[attr-defined]  # the stub omits Font.face

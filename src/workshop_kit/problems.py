@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class Problem:
     message: str
     # The file could not be read at all: told first, and what only follows
     # from it (links into it, say) is held back.
-    unreadable: bool = field(default=False, compare=False)
+    unreadable: bool = dataclasses.field(default=False, compare=False)  # `field` is the attribute above
 
     def __str__(self) -> str:
         where = self.file
@@ -73,16 +74,16 @@ def _affects(cases: list[Shared]) -> str:
     if sum(len(n) for n in things.values()) < 2:
         return ""
     counts = [f"{len(n)} {noun}s" if len(n) > 1 else f"1 {noun}" for noun, n in things.items()]
-    counts = ", ".join(counts[:-1]) + " and " + counts[-1] if len(counts) > 1 else counts[0]
+    listed = ", ".join(counts[:-1]) + " and " + counts[-1] if len(counts) > 1 else counts[0]
     shown = [name for names in things.values() for name in names]
-    return f" (on {counts}: {', '.join(shown[:3])}{', …' if len(shown) > 3 else ''})"
+    return f" (on {listed}: {', '.join(shown[:3])}{', …' if len(shown) > 3 else ''})"
 
 
 class ContentError(Exception):
     """Raised with every problem of a run, so all of them are shown at once.
     Shared cases of one setting become one problem at that setting."""
 
-    def __init__(self, problems: list[Problem | Shared], held_back: int = 0):
+    def __init__(self, problems: Sequence[Problem | Shared], held_back: int = 0):
         own = [p for p in problems if isinstance(p, Problem)]
         own += _merged([p for p in problems if isinstance(p, Shared)])
         self.problems = sorted(

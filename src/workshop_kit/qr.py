@@ -49,7 +49,8 @@ def capacity(level: str = "M", version: int = LARGEST_VERSION) -> int:
     longest URL that surely fits it."""
     if version < 1:
         return 0
-    bits = util.BIT_LIMIT_TABLE[LEVELS[level]][version] - 4 - util.length_in_bits(util.MODE_8BIT_BYTE, version)
+    mode_bits = util.length_in_bits(util.MODE_8BIT_BYTE, version)  # type: ignore[arg-type]  # the stub: int, not 4
+    bits = util.BIT_LIMIT_TABLE[LEVELS[level]][version] - 4 - mode_bits
     return bits // 8
 
 
@@ -92,7 +93,7 @@ class QRMatrix:
             raise ValueError(f"{len(data)} bytes are no packed QR code of version {version}")
         rows = []
         for start in range(0, len(data), width):
-            bits = []
+            bits: list[bool] = []
             for byte in data[start:start + width]:
                 bits.extend(_BITS[byte])
             rows.append(tuple(bits[:modules]))

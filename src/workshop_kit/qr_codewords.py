@@ -90,7 +90,7 @@ def _header_and_data(segments: list[tuple[int, int, _Bits]], version: int) -> _B
     sizes = util.mode_sizes_for_version(version)
     for mode, count, bits in segments:
         buffer.put(mode, 4)
-        buffer.put(count, sizes[mode])
+        buffer.put(count, sizes[mode])  # type: ignore[index]  # the stub types a data's mode as int
         buffer.put(bits.value, bits.length)
     return buffer
 
@@ -131,7 +131,7 @@ def codewords(version: int, level: int, data_list: list) -> list[int]:
         offset += block.data_count
         data_blocks.append(words)
         ec_blocks.append(error_correction(words, block.total_count - block.data_count))
-    placed = []
+    placed: list[int] = []
     for grouped in (data_blocks, ec_blocks):
         for i in range(max(len(words) for words in grouped)):
             placed.extend(words[i] for words in grouped if i < len(words))

@@ -16,9 +16,9 @@ from typing import Iterable
 
 from workshop_kit.content import KitContent, load_kit
 from workshop_kit.fonts import Family, kit_family
-from workshop_kit.tally import Summary, summarise
 from workshop_kit.output.files import Staging
 from workshop_kit.store.records import StoredResponse
+from workshop_kit.tally import Summary, summarise
 
 REPORT_NAME = "report.pdf"
 

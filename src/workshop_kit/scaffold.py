@@ -4,8 +4,9 @@ The starter kits are the kits this project ships (the Danish one is the
 repository itself, the English one `kits/en/`), with the card and board
 templates, so that a new kit builds at once and every layout can be
 changed, and with the JSON Schemas its files name in their first line, so
-that an editor completes and checks fields as the consultant types. The folder is filled beside its final place and renamed into it,
-so a failed `new` leaves nothing half made.
+that an editor completes and checks fields as the consultant types. The
+folder is filled beside its final place and renamed into it, so a failed
+`new` leaves nothing half made.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from pathlib import Path
 
 from workshop_kit.builtin import DATA, default_templates_dir, starter_kit
 from workshop_kit.content.model import is_slug, slug_from
-from workshop_kit.problems import did_you_mean
 from workshop_kit.content.schema import SCHEMA_FOLDER
 from workshop_kit.output.files import OutputError, output_error
+from workshop_kit.problems import did_you_mean
 from workshop_kit.schemas import write_schemas
 
 KIT_FILES = ("kit.yaml", "guide.yaml")

@@ -6,8 +6,9 @@ layout's stage (content and answers in, what the report draws out), below
 the store: it counts any records with the fields of a stored response
 (AnsweredForm), so the store is not imported. Every answer is kept
 somewhere: an answer to a question the form no longer asks is tallied
-under its id, and the answers to a card that left the kit under that card. Contact details are never carried over, only the number of
-people who agreed to be contacted.
+under its id, and the answers to a card that left the kit under that
+card. Contact details are never carried over, only the number of people
+who agreed to be contacted.
 """
 
 from __future__ import annotations
@@ -23,22 +24,32 @@ from workshop_kit.content.kit import KitContent
 
 
 class ContactGiven(Protocol):
-    """What is counted of a contact: which person it is, never who."""
+    """What is counted of a contact: which person it is, never who (read
+    only, as the store's frozen records are)."""
 
-    name: str
-    email: str
-    phone: str
+    @property
+    def name(self) -> str: ...
+    @property
+    def email(self) -> str: ...
+    @property
+    def phone(self) -> str: ...
 
 
 class AnsweredForm(Protocol):
     """A response as the store reads it back (store.records.StoredResponse)."""
 
-    id: int
-    deck: str
-    card: str
-    answers: tuple[tuple[str, str], ...]
-    contact: ContactGiven | None
-    received_at: datetime
+    @property
+    def id(self) -> int: ...
+    @property
+    def deck(self) -> str: ...
+    @property
+    def card(self) -> str: ...
+    @property
+    def answers(self) -> tuple[tuple[str, str], ...]: ...
+    @property
+    def contact(self) -> ContactGiven | None: ...
+    @property
+    def received_at(self) -> datetime: ...
 
 
 MAX_COLUMNS = 6                      # values of a breakdown shown side by side; the rest are pooled
@@ -375,7 +386,8 @@ def _choice_tables(content, kit_targets, target_of, in_columns, width: int) -> l
             if question.id in questions and question.type in ("single", "multiple"):
                 options.setdefault(question.id, []).extend(question.options)
     asked_formats = any("formats" in t.form.background for t in kit_targets)
-    wanted = [(qid, text, list(dict.fromkeys(options[qid])), ("single", "multiple")) for qid, text in questions.items()]
+    wanted: list[tuple[str, str, list[str], tuple[str, ...]]] = [
+        (qid, text, list(dict.fromkeys(options[qid])), ("single", "multiple")) for qid, text in questions.items()]
     if asked_formats:
         wanted.append((BACKGROUND_ID + "formats", "formats", dialogue_formats(content), ()))
     tables = []

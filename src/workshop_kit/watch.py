@@ -64,7 +64,7 @@ class KitChanges:
         first = True
         for batch in watch(self.root, watch_filter=self.kit_files, step=STEP_MS, raise_interrupt=False,
                            yield_on_timeout=True, rust_timeout=QUIET_MS):
-            names = {self.kit_files.relative(path) for _, path in batch} - {None}
+            names = {name for _, path in batch if (name := self.kit_files.relative(path)) is not None}
             if first:  # the watch is on now: what changed while it started?
                 now = self.snapshot()
                 names |= {name for name in now.keys() | self.before.keys()

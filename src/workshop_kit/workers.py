@@ -17,7 +17,7 @@ import gc
 import multiprocessing
 import os
 import sys
-from typing import Callable, Sequence, TypeVar
+from typing import Callable, Literal, Sequence, TypeVar, overload
 
 from workshop_kit.stop import held, ignore_in_worker
 
@@ -30,6 +30,7 @@ _job: Callable | None = None
 
 def _call(indexed):
     index, arg = indexed
+    assert _job is not None  # set before the fork, or by _start in each worker
     return index, _job(arg)
 
 
@@ -65,9 +66,17 @@ def start_method() -> str | None:
     return "forkserver"  # pragma: no cover - macOS and the BSDs
 
 
+@overload
+def fork_map(fn: Callable[[A], R], args: Sequence[A], finished: Callable[[int, R], None] | None = None,
+             parallel: bool = True, keep: Literal[True] = True) -> list[R]: ...
+@overload
+def fork_map(fn: Callable[[A], R], args: Sequence[A], finished: Callable[[int, R], None] | None = None,
+             parallel: bool = True, *, keep: Literal[False]) -> list[None]: ...
+
+
 def fork_map(fn: Callable[[A], R], args: Sequence[A],
              finished: Callable[[int, R], None] | None = None, parallel: bool = True,
-             keep: bool = True) -> list[R | None]:
+             keep: bool = True) -> list[R] | list[None]:
     """[fn(a) for a in args], on several cores where that can help (and
     `parallel`: False runs them here, where starting workers costs more
     than the work); `finished(i, result)` is called as soon as the i-th

@@ -13,12 +13,21 @@ from __future__ import annotations
 import copyreg
 import re
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
 from functools import lru_cache
+from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Literal, Optional, get_args
 
-from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter,
-                      WithJsonSchema, create_model, model_validator)
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    WithJsonSchema,
+    create_model,
+    model_validator,
+)
 
 from workshop_kit.builtin import default_templates_dir
 from workshop_kit.content.basics import Slug, Strict, Text, is_slug

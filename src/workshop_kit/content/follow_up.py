@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 
 from workshop_kit.builtin import builtin
 from workshop_kit.content.forms import Form
-from workshop_kit.content.kit import BOARDS_DECK, Deck, KitContent
 from workshop_kit.content.guide import GUIDE_DECK
+from workshop_kit.content.kit import BOARDS_DECK, Deck, KitContent
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ def age_band_label(value: str, labels: dict[str, str]) -> str:
     for (low, high), stored in zip(AGE_BANDS, age_band_values()):
         if value == stored:
             if low is None:
+                assert high is not None  # the first band, "under high + 1", has an upper end
                 return labels["form_age_under"].format(age=high + 1)
             if high is None:
                 return labels["form_age_over"].format(age=low)
@@ -121,7 +122,8 @@ class Form(Strict):
                                           "none: the participant writes their area.")
     contact: ContactOptIn | None = Field(
         None, description="Ask for contact details, only with the participant's consent.")
-    thanks: Text | None = Field(None, description="Shown after the answer is sent; by default the label form_thanks_text.")
+    thanks: Text | None = Field(None, description="Shown after the answer is sent; "
+                                                  "by default the label form_thanks_text.")
 
     _background = field_validator("background")(lambda cls, v: _unique(v, "background question"))
     _areas = field_validator("areas")(lambda cls, v: _unique(v, "area"))

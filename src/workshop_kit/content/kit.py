@@ -8,16 +8,16 @@ from types import SimpleNamespace
 from typing import Any
 
 from workshop_kit.builtin import builtin
-from workshop_kit.content.model import is_slug, placeholders, slug_from, Card, DeckHead, Kit, Size
 from workshop_kit.content.boards import BOARD_MODELS, board_type, filled_in
 from workshop_kit.content.card_type import CardType, load_card_types
 from workshop_kit.content.forms import Form
 from workshop_kit.content.guide import Guide, guide_url, read_guide
+from workshop_kit.content.model import Card, DeckHead, Kit, Size, is_slug, placeholders, slug_from
 from workshop_kit.content.pictures import Picture, Pictures
 from workshop_kit.content.sheet_layout import SheetLayout, default_layout, load_sheet_layout
 from workshop_kit.content.validate import validate
 from workshop_kit.content.yaml_source import Source, read_yaml
-from workshop_kit.problems import ContentError, Problem, display_path, did_you_mean
+from workshop_kit.problems import ContentError, Problem, did_you_mean, display_path
 
 PLACEHOLDER_HOSTS = ("example.org", "example.com", "example.net")
 
@@ -200,7 +200,8 @@ def _sheet_layouts(root: Path, kit: Kit | None, kit_src: Source | None, decks: l
                    problems: list[Problem]) -> dict[str, SheetLayout]:
     """The sheet layouts the kit and its decks name, by name; a name with no
     layout is a problem where it is named (in every file that names it)."""
-    named = ([(kit.sheet_layout, kit_src)] if kit else []) + [(d.layout_name, d.source) for d in decks if d.layout_name]
+    named = (([(kit.sheet_layout, kit_src)] if kit and kit_src else [])
+             + [(d.layout_name, d.source) for d in decks if d.layout_name])
     layouts: dict[str, SheetLayout] = {}
     for name, source in named:
         if name not in layouts:
@@ -369,7 +370,7 @@ def _load_board(path: Path, root: Path, kit: Kit | None, problems: list) -> Boar
     return Board(path.stem, shown, kind, model, url, source)
 
 
-def _check_boards(boards: list[Board], problems: list, unread: set[str] = frozenset(),
+def _check_boards(boards: list[Board], problems: list, unread: set[str],
                   following: list | None = None) -> None:
     """Ids unique in each list of a board, and each board type's own checks
     against the kit's other boards; a problem that names a board file that

@@ -169,7 +169,10 @@ class FollowUp(Strict):
 
     @property
     def template(self) -> str:
-        return self.url or self.base_url + FORM_PATH
+        if self.url:
+            return self.url
+        assert self.base_url is not None  # _address: one of the two is given
+        return self.base_url + FORM_PATH
 
 
 class QRSettings(Strict):

@@ -136,7 +136,8 @@ def _read_file(root: Path, relative: PurePosixPath, written: str) -> Picture:
     if found != kind:
         what = f"a {NAMES[found]} file" if found else "not a picture file"
         raise NotAPicture(f"'{written}' is named as a {NAMES[kind]} file, but its content is {what}; "
-                          f"save it again as {NAMES[kind]}" + (f" or name it .{found.replace('jpeg', 'jpg')}" if found else ""))
+                          f"save it again as {NAMES[kind]}"
+                          + (f" or name it .{found.replace('jpeg', 'jpg')}" if found else ""))
     width, height = _svg_size(data, written) if kind == "svg" else _bitmap_size(data, f"'{written}'", kind)
     if kind == "svg" and (missing := svg_renderer_missing()):
         raise NotAPicture(f"'{written}' is an SVG picture, which the PDFs draw with the Cairo library: {missing}")
@@ -196,7 +197,7 @@ def _sniff(data: bytes) -> str | None:
     if data.startswith(b"\xff\xd8\xff"):
         return "jpeg"
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if head.startswith(b"<?xml") or head.startswith(b"<svg") or head.startswith(b"<!--") or head.startswith(b"<!doctype"):
+    if head.startswith((b"<?xml", b"<svg", b"<!--", b"<!doctype")):
         if b"<svg" in data.lower():
             return "svg"
     return None

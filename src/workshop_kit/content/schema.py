@@ -17,10 +17,10 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, create_model
 
-from workshop_kit.content.boards import BOARD_MODELS
-from workshop_kit.content.guide import GuideModel
 from workshop_kit.builtin import default_templates_dir
+from workshop_kit.content.boards import BOARD_MODELS
 from workshop_kit.content.card_type import CardType, load_card_types
+from workshop_kit.content.guide import GuideModel
 from workshop_kit.content.model import DeckHead, Kit
 from workshop_kit.content.yaml_source import read_yaml
 

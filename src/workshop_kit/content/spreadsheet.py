@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from workshop_kit.builtin import builtin
 from workshop_kit.content.model import Card, slug_from
@@ -499,7 +500,7 @@ def _row_data(cells: list[str], used: dict[int, str], known: dict[str, Column],
     return data
 
 
-def _row_problems(result: SheetCards, index: int, errors: list[dict]) -> list[Problem]:
+def _row_problems(result: SheetCards, index: int, errors: list[ErrorDetails]) -> list[CellProblem]:
     problems = []
     for error in errors:
         loc = [str(p) for p in error["loc"] if isinstance(p, str)]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from workshop_kit.content.basics import SLUG, slug_from
-from workshop_kit.problems import closest, did_you_mean
 from workshop_kit.content.yaml_source import Source
+from workshop_kit.problems import closest, did_you_mean
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -79,7 +80,7 @@ def _at(data: Any, loc: tuple) -> Any:
 def _user_path(data: Any, loc: tuple) -> tuple:
     """The location without pydantic's union member tags: only the keys and
     indexes that exist in the data (and a last missing key)."""
-    out = []
+    out: list[str | int] = []
     current = data
     for i, part in enumerate(loc):
         if isinstance(current, dict) and isinstance(part, str):
@@ -152,7 +153,7 @@ def _is_union_tag(part: Any) -> bool:
         "[" in part or "-" in part or part in {"str", "int", "float", "bool"} or part[:1].isupper())
 
 
-def error_message(error: dict) -> str:
+def error_message(error: Mapping[str, Any]) -> str:
     """A pydantic error as a message for the consultant."""
     msg = error["msg"]
     if msg.startswith("Value error, "):

@@ -21,6 +21,7 @@ import yaml
 
 from workshop_kit.problems import Problem
 
+_Loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader]
 try:  # the C loader is several times faster where libyaml is present
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
@@ -195,6 +196,9 @@ def read_yaml(path: Path, shown_as: str, problems: list[Problem], *, root: Path 
     are followed; one outside it is a problem and is not read."""
     def fail(message: str, line: int | None = None, column: int | None = None) -> None:
         problems.append(Problem(shown_as, line, column, "", message, unreadable=True))
+
+    line: int | None  # where a problem stands, when it is known
+    column: int | None
 
     if root is not None and not _inside(path, root):
         fail("links outside the kit folder; copy the file into the kit instead of linking to it")

@@ -18,9 +18,9 @@ from workshop_kit.builtin import paper_size
 from workshop_kit.content.kit import KitContent
 from workshop_kit.draw.pdf import MM, colour, describe, draw_image
 from workshop_kit.fonts import Family
-from workshop_kit.printing import fill_label
 from workshop_kit.layout.boxes import Box, Image
 from workshop_kit.layout.text import parse_markup
+from workshop_kit.printing import fill_label
 
 MARGIN_MM = 18
 HEADER_MM = 9       # from the top edge to the running header's baseline
@@ -191,7 +191,7 @@ def _numbered_canvas(running, about: dict):
 
         def showPage(self):
             self._held.append(dict(self.__dict__))
-            self._startPage()
+            self._startPage()  # type: ignore[attr-defined]  # Canvas's own, left out of the stub
 
         def save(self):
             total = len(self._held)

@@ -4,18 +4,20 @@ every page, the follow-up QR code drawn like the cards' codes."""
 
 from __future__ import annotations
 
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
+from workshop_kit.content.guide import Guide
 from workshop_kit.content.kit import KitContent
 from workshop_kit.draw.document import DocumentStyle, page_frame, write_document
 from workshop_kit.draw.pdf import MM, draw_face
+from workshop_kit.file_kind import FileKind
 from workshop_kit.fonts import Family
 from workshop_kit.layout.boxes import Box, Face, QRSymbol
 from workshop_kit.layout.guide import Materials, Plan, materials, plan
-from workshop_kit.file_kind import FileKind
 from workshop_kit.printing import paper_name
 from workshop_kit.qr import encode
 
@@ -23,13 +25,13 @@ QR_MM = 38          # the follow-up code, quiet zone included
 GUIDE_MODULE_MM = 0.5  # at least: above the cards' floor of 0.4 mm, for a code read off a table
 
 
-def render_guide(content: KitContent, files: list[dict], paper: str, family: Family, *,
+def render_guide(content: KitContent, guide_file: Guide, files: list[dict], paper: str, family: Family, *,
                  author: str, font: str, lang: str) -> tuple[bytes, int]:
-    """The guide's PDF bytes and its page count.
+    """The PDF bytes of the kit's guide and its page count.
 
     `files` are the manifest's files of this build; `paper` the office paper."""
-    guide = content.guide.model
-    setter = _Setter(content, family, lang)
+    guide = guide_file.model
+    setter = _Setter(content, guide_file, family, lang)
     day = plan(guide.start, guide.steps)
     used = guide.used_tools()
     stuff = materials(files, used, groups=guide.groups, participants=guide.participants,
@@ -43,7 +45,7 @@ def render_guide(content: KitContent, files: list[dict], paper: str, family: Fam
              + setter.programme(day, frame_width)
              + setter.tools(used, day)
              + setter.materials(stuff, frame_width)
-             + setter.follow_up(content.guide.qr_url, frame_width))
+             + setter.follow_up(guide_file.qr_url, frame_width))
 
     title = f"{guide.title} – {content.kit.title}"
     return write_document(story, paper, title, setter.running(guide.title, "guide_page", width, height),
@@ -55,8 +57,9 @@ class _Setter(DocumentStyle):
     """Turns the guide's content into flowables, with the kit's labels,
     fonts and colours."""
 
-    def __init__(self, content: KitContent, family: Family, lang: str):
+    def __init__(self, content: KitContent, guide: Guide, family: Family, lang: str):
         super().__init__(content, family, lang, "guide", "tint-guide")
+        self.guide = guide
 
     def numbered(self, items) -> list[Paragraph]:
         return [self.p(text, self.item, f"{n}.") for n, text in enumerate(items, start=1)]
@@ -102,7 +105,7 @@ class _Setter(DocumentStyle):
     def programme(self, day: Plan, width: float) -> list:
         fixed = [20 * MM, 36 * MM, 30 * MM, 28 * MM]
         widths = fixed + [width - sum(fixed)]
-        rows = [self.head_row("guide_col_time", "guide_col_title", "guide_col_tool", "guide_col_who",
+        rows: list[list[Any]] = [self.head_row("guide_col_time", "guide_col_title", "guide_col_tool", "guide_col_who",
                               "guide_col_what")]
         for row in day.rows:
             what = row.what
@@ -126,7 +129,7 @@ class _Setter(DocumentStyle):
     def tools(self, used: list[str], day: Plan) -> list:
         if not used:
             return []
-        guide = self.content.guide.model
+        guide = self.guide.model
         out = self.section("guide_tools")
         for slug in used:
             deck = self.content.deck(slug)
@@ -137,6 +140,7 @@ class _Setter(DocumentStyle):
                 kind = self.label("guide_deck", cards=len(deck.cards))
                 about, steps, questions = deck.description, [], []
             else:
+                assert board is not None  # the guide's tools are the kit's decks and boards (checked on load)
                 kind = f"{self.label('guide_board')} · {self.labels.get(board.type, board.type)}"
                 about = board.model.intro
                 steps = list(getattr(board.model, "steps", []))
@@ -162,7 +166,7 @@ class _Setter(DocumentStyle):
         if stuff.printed:
             fixed = [18 * MM, 16 * MM, 18 * MM, 26 * MM]
             widths = [width - sum(fixed)] + fixed
-            rows = [self.head_row("guide_col_file", "guide_col_copies", "guide_col_sheets",
+            rows: list[list[Any]] = [self.head_row("guide_col_file", "guide_col_copies", "guide_col_sheets",
                                   "guide_col_paper", "guide_col_sides")]
             for item in stuff.printed:
                 sides = (self.label("guide_print_shop") if item.sheets is None
@@ -189,7 +193,7 @@ class _Setter(DocumentStyle):
         if stuff.tokens:
             bring.append(self.label("guide_tokens", tokens=stuff.tokens, sheets=token_sheets))
         if stuff.post_its:
-            guide = self.content.guide.model
+            guide = self.guide.model
             bring.append(self.label("guide_post_its", participants=guide.participants,
                                     per=guide.materials.post_its_per_participant, total=stuff.post_its))
         if stuff.pens:

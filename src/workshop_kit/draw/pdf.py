@@ -71,7 +71,8 @@ def render(sheets: Sheets, face_of: Callable[[int, str], Face], *, title: str, s
     buffer = io.BytesIO()
     first = sheets.pages[0]
     canvas = Canvas(buffer, pagesize=(first.width * MM, first.height * MM),
-                    pageCompression=1, invariant=1, initialFontName=font, lang=lang)
+                    pageCompression=1, invariant=1, lang=lang,
+                    initialFontName=font)  # type: ignore[arg-type]  # the stub says float; it is a font's name
     describe(canvas, title=title, subject=subject, author=author, office=sheets.mode != "shop",
              duplex=sheets.duplex)
     for page in sheets.pages:
@@ -126,7 +127,7 @@ def draw_face(canvas: Canvas, face: Face, x: float, y: float, bleed: float, rota
 
 def _items(canvas: Canvas, items, bleed: float) -> None:
     """Shapes in order; the text of a group after its shapes, in one text object."""
-    texts = []
+    texts: list[TextRun] = []
     for item in items:
         if isinstance(item, Fill):
             _fill(canvas, item, bleed)

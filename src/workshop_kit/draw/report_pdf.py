@@ -11,7 +11,9 @@ only how many people agreed to be contacted.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime, tzinfo
+from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
@@ -22,8 +24,16 @@ from workshop_kit.draw.document import DocumentStyle, page_frame, write_document
 from workshop_kit.draw.pdf import MM, colour
 from workshop_kit.fonts import Family
 from workshop_kit.tally import (
-    ALL, NOT_GIVEN, OTHER, Breakdown, CardAnswers, ChoiceTable, ScaleTable, Summary,
-    Tally, scale_mean,
+    ALL,
+    NOT_GIVEN,
+    OTHER,
+    Breakdown,
+    CardAnswers,
+    ChoiceTable,
+    ScaleTable,
+    Summary,
+    Tally,
+    scale_mean,
 )
 
 DECIMAL_MARK = {"da": ","}       # "3,8" in Danish; a point otherwise
@@ -79,7 +89,7 @@ class Quote(Flowable):
 
     INDENT = 3.5 * MM
 
-    def __init__(self, paragraph: Paragraph, rule):
+    def __init__(self, paragraph: Flowable, rule):  # a Paragraph, or a part of one split across pages
         super().__init__()
         self.paragraph, self.rule = paragraph, rule
 
@@ -176,6 +186,7 @@ class _Setter(DocumentStyle):
                Spacer(0, 6 * MM)]
         if not summary.responses:
             return out + [self.p(self.label("report_none"), self.h2), self.p(self.label("report_none_text"), self.body)]
+        assert summary.first is not None and summary.last is not None  # there are responses
         figures = [(summary.responses, self.label("report_responses")),
                    (len(summary.answered_cards), self.label("report_answered_cards", total=len(summary.cards))),
                    (summary.contacts, self.label("report_contacts"))]
@@ -206,7 +217,7 @@ class _Setter(DocumentStyle):
             scales = _scale_questions(cards)[:MEAN_COLUMNS]
             fixed = [22 * MM, 40 * MM] + [24 * MM] * len(scales)
             widths = [width - sum(fixed)] + fixed
-            rows = [[self.p(self.label("report_col_card"), self.cell_bold),
+            rows: list[list[Any]] = [[self.p(self.label("report_col_card"), self.cell_bold),
                      self.p(self.label("report_col_responses"), self.number_bold), ""]
                     + [[self.p(text, self.cell_small), self.p(self.label("report_col_mean"), self.cell_small)]
                        for _, text in scales]]
@@ -249,7 +260,7 @@ class _Setter(DocumentStyle):
                  BarFlowable(count / answered if answered else 0, bar, fill, self.track),
                  self.plain(f"{count} · {self.percent(count, answered)}", self.cell)]
                 for value, count in counts]
-        style = [("FONT", (0, 0), (-1, -1), self.faces["regular"], 9),
+        style: list[tuple[Any, ...]] = [("FONT", (0, 0), (-1, -1), self.faces["regular"], 9),
                  ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                  ("LEFTPADDING", (0, 0), (-1, -1), 0),
                  ("RIGHTPADDING", (0, 0), (-1, -1), 1.5 * MM),
@@ -267,7 +278,7 @@ class _Setter(DocumentStyle):
                                       ("RIGHTPADDING", (0, 0), (-1, -1), 1 * MM),
                                       ("LINEAFTER", (1, 0), (1, -1), 0.5, self.rule)]
 
-        def table(rows: list, extra: list = ()) -> Table:
+        def table(rows: list, extra: Sequence = ()) -> Table:
             return Table([head] + rows, colWidths=widths, repeatRows=1, hAlign="LEFT",
                          style=TableStyle(style + list(extra)))
 
@@ -299,8 +310,11 @@ class _Setter(DocumentStyle):
         return self.words(column.value, self.tab_head)
 
     def scale_table(self, scale: ScaleTable, table, total) -> list:
-        rows, spans, group = [], [], None
+        rows: list[list[Any]] = []
+        spans: list[tuple] = []
+        group = None
         for row in scale.rows[:-1]:
+            assert row.card is not None  # only the last row, every card together, has no card
             if row.card.deck != group:
                 group = row.card.deck
                 spans += [("SPAN", (0, len(rows) + 1), (-1, len(rows) + 1)),
@@ -371,9 +385,11 @@ class _Setter(DocumentStyle):
     def answers(self, tally: Tally, width: float, fill) -> list:
         """One question's answers: a chart for choices and scales, quotes for free text."""
         if tally.kind == "former":
-            head = [self.plain(tally.text, self.question), self.p(self.label("report_former_question"), self.small)]
-            quotes = [Quote(self.words(value + (f" ({self.label('report_times', n=count)})" if count > 1 else ""),
-                                       self.quote), fill) for value, count in tally.counts]
+            head: list[Flowable] = [self.plain(tally.text, self.question),
+                                    self.p(self.label("report_former_question"), self.small)]
+            quotes: list[Flowable] = [
+                Quote(self.words(value + (f" ({self.label('report_times', n=count)})" if count > 1 else ""),
+                                 self.quote), fill) for value, count in tally.counts]
             return [KeepTogether(head + quotes[:1])] + quotes[1:]
         head = [self.p(tally.text, self.question)]
         if tally.kind == "text":

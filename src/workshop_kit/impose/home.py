@@ -45,7 +45,8 @@ class Grid:
         return x, y
 
     def cut_lines(self) -> tuple[list[float], list[float]]:
-        xs, ys = set(), set()
+        xs: set[float] = set()
+        ys: set[float] = set()
         for c in range(self.columns):
             x = self.x0 + c * (self.card_width + self.gutter)
             xs.update((round(x, 4), round(x + self.card_width, 4)))

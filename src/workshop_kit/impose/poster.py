@@ -49,6 +49,7 @@ def tile(width: float, height: float, paper: str) -> TileSet:
         rows = max(1, math.ceil((height - OVERLAP) / (ah - OVERLAP)))
         if best is None or rows * columns < best[0]:
             best = (rows * columns, pw, ph, aw, ah, rows, columns)
+    assert best is not None  # both orientations were tried
     _, pw, ph, aw, ah, rows, columns = best
     area = Box(margin, margin + LABEL_BAND, aw, ah)
     tiles, pages = [], []

@@ -8,7 +8,7 @@ card."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from workshop_kit.builtin import paper_size
 from workshop_kit.content import Board, KitContent
@@ -106,8 +106,8 @@ class BoardLayout:
 @dataclass
 class BoardSubject(Subject):
     variant: str = "blank"
-    layout: BoardLayout | None = None
-    board: Board | None = None
+    layout: BoardLayout = field(kw_only=True)
+    board: Board = field(kw_only=True)
 
 
 def _token_size(board: Board, element, box: Box, scale: float) -> tuple[float, float] | None:
@@ -115,7 +115,9 @@ def _token_size(board: Board, element, box: Box, scale: float) -> tuple[float, f
     circle, a score cell of the matrix): `element` and `box`, as its kind says."""
     if not board_type(board.type).token_items(board.model):
         return None
-    return kind_of(element.kind).token_size(board.model, box, scale)
+    size_of = kind_of(element.kind).token_size
+    assert size_of is not None  # `element` is the one the tokens are placed on (_placement)
+    return size_of(board.model, box, scale)
 
 
 def _placement(template: BoardTemplate, width: float, height: float, scale: float) -> tuple:

@@ -152,7 +152,7 @@ def moved(items, dx: float, dy: float) -> tuple:
     """The same items shifted by (dx, dy) mm."""
     from dataclasses import replace
 
-    out = []
+    out: list[Item] = []
     for item in items:
         if isinstance(item, Group):
             out.append(Group(item.name, moved(item.items, dx, dy)))

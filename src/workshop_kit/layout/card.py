@@ -11,7 +11,6 @@ from workshop_kit.layout.face import FaceBuilder, Subject, short_url
 from workshop_kit.layout.template import LoadedTemplate
 from workshop_kit.problems import Problem
 
-
 # What a card template's fixed texts can use: the keys of CardLayout._values.
 # (The element kinds a card can draw are those registered for cards.)
 CARD_PLACEHOLDERS = frozenset({"title", "deck", "n", "total", "number", "kit", "organisation", "type", "url"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import typing
+from typing import Any, NamedTuple, Protocol
 
 from pydantic import BaseModel
 
@@ -18,6 +19,7 @@ from workshop_kit.layout.colours import MIN_CONTRAST, Palette, contrast
 from workshop_kit.layout.elements.registry import is_refused, kind_of, kinds_on
 from workshop_kit.layout.template import LoadedTemplate
 from workshop_kit.problems import Problem, Shared, did_you_mean
+
 
 def _field_kind(model: type[BaseModel], path: str) -> str | None:
     """'text', 'list' or 'group' for a field path of a card model; None if unknown."""
@@ -42,7 +44,24 @@ def _field_kind(model: type[BaseModel], path: str) -> str | None:
     return "text"
 
 
-def check_template(kit: KitContent, card_type: str, loaded: LoadedTemplate,
+class Look(Protocol):
+    """What the template checks read of a kit: its theme's colours and its labels."""
+
+    @property
+    def colours(self) -> dict[str, Any]: ...
+
+    @property
+    def labels(self) -> dict[str, str]: ...
+
+
+class BuiltinLook(NamedTuple):
+    """The built-in colours and labels, to check the templates of a kit that does not load."""
+
+    colours: dict[str, Any]
+    labels: dict[str, str]
+
+
+def check_template(kit: Look, card_type: str, loaded: LoadedTemplate,
                    model: type[BaseModel] | None = None,
                    sides: tuple[str, ...] = ("front", "back"),
                    surface: str = "cards",
@@ -59,8 +78,8 @@ def check_template(kit: KitContent, card_type: str, loaded: LoadedTemplate,
         if face is None:
             continue
         if face.background not in palette:
-            problems.append(src.problem((side, "background"),
-                                        f"unknown colour role '{face.background}'" + did_you_mean(face.background, palette.roles())))
+            problems.append(src.problem((side, "background"), f"unknown colour role '{face.background}'"
+                                        + did_you_mean(face.background, palette.roles())))
         for i, element in enumerate(face.elements):
             at = (side, "elements", i)
             if is_refused(element, surface):
@@ -84,12 +103,14 @@ def check_template(kit: KitContent, card_type: str, loaded: LoadedTemplate,
                 if item.field is not None:
                     kind = _field_kind(model, item.field)
                     if kind is None:
-                        names = list(model.model_fields)
+                        fields = list(model.model_fields)
                         problems.append(src.problem(item_at + ("field",),
-                                                    f"{card_type} cards have no field '{item.field}'" + did_you_mean(item.field, names)))
+                                                    f"{card_type} cards have no field '{item.field}'"
+                                                    + did_you_mean(item.field, fields)))
                     elif kind == "group":
-                        problems.append(src.problem(item_at + ("field",),
-                                                    f"'{item.field}' is a group; name one of its parts, e.g. {item.field}.…"))
+                        problems.append(src.problem(
+                            item_at + ("field",), f"'{item.field}' is a group; name one of its parts, "
+                                                  f"e.g. {item.field}.…"))
                 if item.label is not None and label_text(kit.labels, card_type, item.label) is None:
                     problems.append(src.problem(item_at + ("label",),
                                                 f"unknown label '{item.label}'" + did_you_mean(item.label, kit.labels)))

@@ -31,7 +31,8 @@ def rgb(colour) -> tuple[float, float, float]:
         c, m, y, k = (v / 100 for v in colour.cmyk)
         return ((1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k))
     value = colour.lstrip("#")
-    return tuple(int(value[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    r, g, b = (int(value[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    return (r, g, b)
 
 
 def hex_colour(colour) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 from statistics import median
-from typing import Callable
+from typing import Any, Callable
 
 from pydantic import BaseModel
 
@@ -32,7 +32,7 @@ def short_url(url: str) -> str:
 
 
 def field_value(model: BaseModel, path: str):
-    value = model
+    value: Any = model
     for part in path.split("."):
         value = getattr(value, part, None)
         if value is None:
@@ -189,8 +189,9 @@ class FaceBuilder:
         if size is None:
             problems.append(self.misfit(lines, blocks, owners, used, box, element, subject))
             return []
-        return self.runs(lines, size, element, box, subject.palette,
-                         align or getattr(element, "align", "left"), valign or getattr(element, "valign", "top"))
+        own_align: str = getattr(element, "align", "left")  # a text element's own; the others' left and top
+        own_valign: str = getattr(element, "valign", "top")
+        return self.runs(lines, size, element, box, subject.palette, align or own_align, valign or own_valign)
 
     def misfit(self, why: Misfit, blocks: list[Block], owners: list[str], used: set[str], box: Box,
                element: Lettering, subject: Subject) -> Problem | Shared:
@@ -199,7 +200,11 @@ class FaceBuilder:
         setting that fills it when it shows no field (the follow-up URL, or
         the card size for a fixed text such as the card number)."""
         text = " ".join(span.text for b in blocks for span in b.spans)
-        over = 1.0 if why.word is not None else why.needed_mm / why.height_mm
+        if why.word is not None:
+            over = 1.0
+        else:
+            assert why.needed_mm is not None  # a misfit is a word too wide or lines too many
+            over = why.needed_mm / why.height_mm
         shorten = _round_up(len(text) * (1 - 1 / over), 5) if why.word is None else 0
         cut = f"; shorten by about {shorten} characters" if shorten else "; shorten it"
         fields = list(dict.fromkeys(o for o in owners if o))
@@ -246,7 +251,7 @@ class FaceBuilder:
     def grown(self, fields: list[str], subject: Subject) -> dict[str, tuple[int, int, int]]:
         """Fields clearly longer here than on most cards of the deck:
         field -> (characters over the usual, characters, usual characters)."""
-        out = {}
+        out: dict[str, tuple[int, int, int]] = {}
         if len(subject.peers) < 3:
             return out
         for f in fields:

@@ -26,8 +26,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from workshop_kit.fonts import Family
 from workshop_kit.file_kind import SCREEN_KINDS, FileKind
+from workshop_kit.fonts import Family
 from workshop_kit.printing import printed_duplex, sheets_of
 from workshop_kit.problems import Problem
 

@@ -10,7 +10,7 @@ its kind: the models are made from the registry of element kinds
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Generic, Literal, TypeAlias, TypeVar
 
 from pydantic import Field, SkipValidation
 
@@ -19,12 +19,16 @@ from workshop_kit.content.card_type import CardTypeHead, FieldName, FieldSpec, W
 from workshop_kit.content.model import Colour
 from workshop_kit.content.validate import validate
 from workshop_kit.content.yaml_source import Source, read_yaml
-from workshop_kit.layout.elements.base import Strict
+from workshop_kit.layout.elements.base import ElementSpec, Strict
 from workshop_kit.layout.elements.registry import element_union
 from workshop_kit.problems import Problem, display_path
 
-CardElement = element_union("cards")
-BoardElement = element_union("boards")
+if TYPE_CHECKING:  # the unions are made at run time from the registry; each member is an ElementSpec
+    CardElement: TypeAlias = ElementSpec
+    BoardElement: TypeAlias = ElementSpec
+else:
+    CardElement = element_union("cards")
+    BoardElement = element_union("boards")
 
 
 class CardFace(Strict):
@@ -74,11 +78,14 @@ class BoardTemplate(Strict):
     token: BoardFace | None = Field(None, description="Layout of the cut-out tokens for the board.")
 
 
-class LoadedTemplate:
+AnyTemplate = TypeVar("AnyTemplate", Template, BoardTemplate)
+
+
+class LoadedTemplate(Generic[AnyTemplate]):
     """A template with the source it came from, so problems point into it."""
 
-    def __init__(self, template: Template, source: Source):
-        self.template = template
+    def __init__(self, template: AnyTemplate, source: Source):
+        self.template: AnyTemplate = template
         self.source = source
 
     def face(self, side: str) -> CardFace | BoardFace | None:
@@ -90,15 +97,17 @@ def template_path(kit_root: Path, name: str) -> Path:
     return own if own.is_file() else default_templates_dir() / f"{name}.yaml"
 
 
-def load_template(kit_root: Path, card_type: str, problems: list[Problem]) -> LoadedTemplate | None:
+def load_template(kit_root: Path, card_type: str, problems: list[Problem]) -> LoadedTemplate[Template] | None:
     return _load(kit_root, card_type, Template, problems)
 
 
-def load_board_template(kit_root: Path, board_type: str, problems: list[Problem]) -> LoadedTemplate | None:
+def load_board_template(kit_root: Path, board_type: str,
+                        problems: list[Problem]) -> LoadedTemplate[BoardTemplate] | None:
     return _load(kit_root, f"boards/{board_type}", BoardTemplate, problems)
 
 
-def _load(kit_root: Path, name: str, model, problems: list[Problem]) -> LoadedTemplate | None:
+def _load(kit_root: Path, name: str, model: type[AnyTemplate],
+          problems: list[Problem]) -> LoadedTemplate[AnyTemplate] | None:
     path = template_path(kit_root, name)
     own = path.is_relative_to(kit_root)  # the kit's own template, not the built-in one: kept to the kit
     source = read_yaml(path, display_path(path, kit_root), problems, root=kit_root if own else None)

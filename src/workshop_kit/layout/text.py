@@ -136,7 +136,9 @@ class Typesetter:
             if (text[i] == "-" and text[i - 1].isalpha()) or text[i] == "/":
                 out.append((text[: i + 1], text[i + 1:]))
         if self.hyphenator and not out:
-            core, tail = _TRAILING.match(text).groups()
+            trailing = _TRAILING.match(text)
+            assert trailing is not None  # the pattern matches any text
+            core, tail = trailing.groups()
             if len(core) >= 6 and core.isalpha():
                 for a, b in _iterate(self.hyphenator, core):
                     out.append((a + HYPHEN, b + tail))
@@ -157,10 +159,10 @@ class Typesetter:
             current_w = 0.0
             first_line = True
 
-            def flush():
+            def flush():  # called only within this iteration of the loop, so its block, indent and gap are this one's
                 nonlocal current, current_w, first_line
-                lines.append(self._line(current, size, space, indent, gap if first_line else 0.0,
-                                        block.bullet and first_line))
+                lines.append(self._line(current, size, space, indent, gap if first_line else 0.0,  # noqa: B023
+                                        block.bullet and first_line))  # noqa: B023
                 current, current_w, first_line = [], 0.0, False
 
             queue = list(_words(block.spans))
@@ -210,6 +212,7 @@ class Typesetter:
                     pending += sep + text
                 else:
                     if pending:
+                        assert key is not None  # set with the first piece
                         spans.append(PlacedSpan(text_start, pending, *key))
                     if sep:
                         x += space
@@ -217,6 +220,7 @@ class Typesetter:
                     sep = ""
                 x += (space if sep else 0.0) + self.family.width(text, style, size)
         if pending:
+            assert key is not None  # set with the first piece
             spans.append(PlacedSpan(text_start, pending, *key))
         return Line(tuple(spans), x, gap)
 

@@ -11,6 +11,7 @@ cores."""
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 from workshop_kit.draw.pdf import render
 from workshop_kit.draw.raster import image_size, rasterise_each
@@ -50,7 +51,7 @@ def _job(deck: str, cards: list[CardFaces], fmt: str, dpi: int, meta: dict, font
 
     def record(manifest: Manifest, files: dict[str, bytes]) -> None:
         for card_id, side, name in names:
-            entry = {"path": name, "kind": KIND, "deck": deck, "card": card_id, "side": side,
+            entry: dict[str, Any] = {"path": name, "kind": KIND, "deck": deck, "card": card_id, "side": side,
                      "format": fmt, "size_mm": size}
             if fmt == "png":
                 entry.update(dpi=dpi, pixels=list(image_size(files[name])))

@@ -242,11 +242,11 @@ def running(pid: int) -> bool:
 def _running_on_windows(pid: int) -> bool:  # pragma: no cover - Windows only
     import ctypes
 
-    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined,unused-ignore]  # Windows only
     synchronize, query = 0x00100000, 0x1000
     handle = kernel32.OpenProcess(synchronize | query, False, pid)
     if not handle:
-        return ctypes.get_last_error() == 5  # access denied: it runs, as another user
+        return ctypes.get_last_error() == 5  # type: ignore[attr-defined,unused-ignore]  # Windows only; access denied: it runs, as another user
     try:
         return kernel32.WaitForSingleObject(handle, 0) == 0x102  # WAIT_TIMEOUT: not ended
     finally:

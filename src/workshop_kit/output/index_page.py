@@ -346,7 +346,8 @@ h1, h2, h3, h4 { line-height: 1.2; margin: 0; }
 h1 { font-size: clamp(1.75rem, 1.2rem + 2.5vw, 2.75rem); }
 h2 { font-size: 1.6rem; margin: 2.5rem 0 1rem; }
 h3 { font-size: 1.3rem; }
-h4 { font-size: .85rem; text-transform: uppercase; letter-spacing: .06em; color: var(--muted); margin: 1.5rem 0 .75rem; }
+h4 { font-size: .85rem; text-transform: uppercase; letter-spacing: .06em; color: var(--muted);
+     margin: 1.5rem 0 .75rem; }
 .masthead { background: var(--accent); color: var(--accent-ink); padding: 2.5rem 0 2rem; }
 .masthead .org, .masthead .kicker { margin: 0 0 .35rem; opacity: .85; }
 .masthead .kicker { margin-top: .5rem; font-weight: 700; opacity: 1; }
@@ -380,8 +381,8 @@ h4 { font-size: .85rem; text-transform: uppercase; letter-spacing: .06em; color:
 .file > a .path { color: var(--muted); font-size: .85rem; font-family: ui-monospace, Menlo, Consolas, monospace;
                   overflow-wrap: anywhere; }
 .file .facts { font-size: .95rem; }
-.tag { display: inline-block; margin-left: .4rem; background: var(--tag); color: var(--tag-ink); font-size: .75rem; font-weight: 700;
-       padding: .05rem .4rem; border-radius: 999px; white-space: nowrap; }
+.tag { display: inline-block; margin-left: .4rem; background: var(--tag); color: var(--tag-ink); font-size: .75rem;
+       font-weight: 700; padding: .05rem .4rem; border-radius: 999px; white-space: nowrap; }
 .cards { list-style: none; margin: 0; padding: 0; display: grid; gap: 1rem;
          grid-template-columns: repeat(auto-fill, minmax(min(100%, 14rem), 1fr)); counter-reset: card; }
 .cards li { counter-increment: card; }

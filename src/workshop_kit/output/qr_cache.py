@@ -25,7 +25,7 @@ import os
 import stat
 from pathlib import Path
 
-from workshop_kit.qr import LEVELS, MASK, LARGEST_VERSION, Packed
+from workshop_kit.qr import LARGEST_VERSION, LEVELS, MASK, Packed
 
 STATE = ".workshop-kit"  # the build's own state in the output folder
 NAME = f"{STATE}/qr-cache"

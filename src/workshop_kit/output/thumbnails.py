@@ -98,7 +98,8 @@ def deck_thumbnails(deck: str, cards: list[CardFaces], faces: list[str], width: 
                            digest(toolkit(), CARD_WIDTH_PX, width, height, faces[start:start + PER_SHEET]),
                            width, height)
               for start in range(0, len(cards), PER_SHEET)]
-    drawn, kept = [], []
+    drawn: list[ContactSheet] = []
+    kept: list[Callable[[Manifest], None]] = []
     for sheet in sheets:
         earlier = before.get(sheet.path)
         if earlier and earlier.get("faces") == sheet.key:

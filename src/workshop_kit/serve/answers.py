@@ -127,8 +127,9 @@ def read(page: Page, fields: list[tuple[str, str]], labels: dict[str, str]) -> S
 def _contact(page: Page, one, labels: dict[str, str], errors: dict[str, str]) -> dict[str, str] | None:
     """The contact details, only with consent; details without consent are an
     error, so that nothing personal is stored by mistake."""
+    assert page.form.contact is not None  # asked only of a form that asks for contact details
     consent = one("c-consent") == "yes"
-    details = {f: one(f"c-{f}") for f in page.form.contact.fields}
+    details: dict[str, str] = {f: one(f"c-{f}") for f in page.form.contact.fields}
     if not consent:
         if any(details.values()):
             errors["c-consent"] = labels["form_error_consent"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 import logging
-from contextlib import asynccontextmanager
 import os
 import secrets
+from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
@@ -20,17 +20,23 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Route
 
 from workshop_kit.content.follow_up import Target, base_url, dialogue_formats, served_path, targets
-from workshop_kit.content.kit import KitContent, load_kit
 from workshop_kit.content.forms import SCALE
+from workshop_kit.content.kit import KitContent, load_kit
 from workshop_kit.content.pictures import MIME
 from workshop_kit.layout.colours import contrast, hex_colour
 from workshop_kit.serve import export, live
 from workshop_kit.serve.answers import AREA_MAX, CONTACT_MAX, TOKEN_FIELD, Page, Refused, age_bands, read
 from workshop_kit.serve.defaults import DEFAULT_RATE
-from workshop_kit.serve.security import (
-    COOKIE, TOKEN_AGE, FormTokens, RateLimits, SecurityHeaders, content_policy, security_headers,
-)
 from workshop_kit.serve.group_commit import GroupCommit
+from workshop_kit.serve.security import (
+    COOKIE,
+    TOKEN_AGE,
+    FormTokens,
+    RateLimits,
+    SecurityHeaders,
+    content_policy,
+    security_headers,
+)
 from workshop_kit.store.database import check_response, open_database
 from workshop_kit.store.records import Contact, Response as Answer
 

@@ -9,17 +9,18 @@ import csv
 import io
 import os
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell as SheetCell
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from workshop_kit.content.follow_up import Target
 from workshop_kit.content.forms import BACKGROUND, BACKGROUND_ID, CONTACT_FIELDS
-
 
 DATE_FORMAT = "yyyy-mm-dd hh:mm:ss"
 Cell = str | int | datetime
@@ -39,6 +40,7 @@ def local_zone() -> tuple[tzinfo, str]:
         except (ZoneInfoNotFoundError, ValueError):
             continue
     now = datetime.now().astimezone()
+    assert now.tzinfo is not None  # astimezone() gives an aware time
     return now.tzinfo, now.tzname() or "UTC"
 
 
@@ -48,12 +50,12 @@ def table(targets: list[Target], responses: list, labels: dict[str, str],
     of one question share a cell, separated by '; '. The row number and
     each scale answer are numbers; the time received is an aware datetime
     in `zone` (the server's own when None), named in its column's header."""
-    zone, zone_name = zone or local_zone()
+    tz, zone_name = zone or local_zone()
     by_key = {t.key: t for t in targets}
     questions: dict[str, str] = {}
     scales: set[str] = set()
-    for target in targets:
-        for question in target.form.questions:
+    for t in targets:
+        for question in t.form.questions:
             questions.setdefault(question.id, question.text)
             if question.type == "scale":
                 scales.add(question.id)
@@ -63,8 +65,8 @@ def table(targets: list[Target], responses: list, labels: dict[str, str],
                 questions.setdefault(qid, qid)
     contact = any(t.form.contact for t in targets) or any(r.contact for r in responses)
 
-    header = [labels["export_id"], f"{labels['export_received']} ({zone_name})", labels["admin_deck"],
-              labels["export_card"], labels["admin_card"]]
+    header: list[Cell] = [labels["export_id"], f"{labels['export_received']} ({zone_name})", labels["admin_deck"],
+                          labels["export_card"], labels["admin_card"]]
     header += list(questions.values())
     header += [labels[f"form_{kind}"] for kind in BACKGROUND]
     if contact:
@@ -75,7 +77,7 @@ def table(targets: list[Target], responses: list, labels: dict[str, str],
         for qid, value in response.answers:
             given[qid].append(value)
         target = by_key.get((response.deck, response.card))
-        row: list[Cell] = [response.id, response.received_at.astimezone(zone),
+        row: list[Cell] = [response.id, response.received_at.astimezone(tz),
                            target.group if target else response.deck, response.card,
                            target.title if target else ""]
         row += [_number(given.get(qid, [])) if qid in scales else "; ".join(given.get(qid, []))
@@ -102,7 +104,7 @@ def _text(cell: Cell) -> str:
     return cell.isoformat(timespec="seconds") if isinstance(cell, datetime) else str(cell)
 
 
-def to_csv(rows: list[list[Cell]], language: str) -> bytes:
+def to_csv(rows: Sequence[Sequence[Cell]], language: str) -> bytes:
     """UTF-8 with a byte order mark, so that Excel shows æ ø å; Danish Excel
     expects ';' between columns."""
     out = io.StringIO()
@@ -120,14 +122,16 @@ def _xlsx_value(cell: Cell) -> Cell:
     return ILLEGAL_CHARACTERS_RE.sub("", cell) if isinstance(cell, str) else cell
 
 
-def to_xlsx(rows: list[list[Cell]], sheet: str) -> bytes:
+def to_xlsx(rows: Sequence[Sequence[Cell]], sheet: str) -> bytes:
     book = Workbook(write_only=False)
     ws = book.active
+    assert isinstance(ws, Worksheet)  # a new workbook's one sheet
     ws.title = sheet[:31]
     for row in rows:
         ws.append([_xlsx_value(c) for c in row])
     for line in ws.iter_rows():
         for cell in line:
+            assert isinstance(cell, SheetCell)  # none is merged
             if cell.data_type == "f":  # text that starts with '=' stays text
                 cell.data_type = "s"
             elif cell.is_date:
@@ -137,8 +141,9 @@ def to_xlsx(rows: list[list[Cell]], sheet: str) -> bytes:
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
     for column in ws.columns:
-        width = max((len(DATE_FORMAT if c.is_date else str(c.value or "")) for c in column), default=8)
-        ws.column_dimensions[column[0].column_letter].width = min(60, max(8, width + 2))
+        cells = [c for c in column if isinstance(c, SheetCell)]  # all of them: none is merged
+        width = max((len(DATE_FORMAT if c.is_date else str(c.value or "")) for c in cells), default=8)
+        ws.column_dimensions[cells[0].column_letter].width = min(60, max(8, width + 2))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

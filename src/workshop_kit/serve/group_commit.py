@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-
 from typing import Generic, TypeVar
 
 from workshop_kit.store.database import DatabaseError
@@ -44,6 +43,7 @@ class GroupCommit(Generic[T]):
         if self._writer is None or self._writer.done():
             self._wake = asyncio.Event()
             self._writer = loop.create_task(self._write())
+        assert self._wake is not None  # made with the writer
         future = loop.create_future()
         self._waiting.append((response, future))
         self._wake.set()
@@ -53,15 +53,18 @@ class GroupCommit(Generic[T]):
         """Save what is waiting, then stop the writer."""
         self._closing = True
         if self._writer is not None and not self._writer.done():
+            assert self._wake is not None  # made with the writer
             self._wake.set()
             await asyncio.gather(self._writer, return_exceptions=True)
         self._thread.shutdown(wait=True)
 
     async def _write(self) -> None:
         loop = asyncio.get_running_loop()
+        wake = self._wake
+        assert wake is not None  # made with this writer, and replaced only once it is done
         while not self._closing or self._waiting:
-            await self._wake.wait()
-            self._wake.clear()
+            await wake.wait()
+            wake.clear()
             while self._waiting:
                 batch, self._waiting = self._waiting[:BATCH], self._waiting[BATCH:]
                 try:

@@ -3,9 +3,9 @@ security headers, and a limit on how often one client may send."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
-import base64
 import logging
 import re
 import secrets

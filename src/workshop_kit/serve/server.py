@@ -7,16 +7,14 @@ import errno
 import os
 import socket
 from pathlib import Path
+from typing import Any, Callable
 from urllib.parse import urlsplit
-from typing import Callable
 
 import uvicorn
 
 from workshop_kit.content.follow_up import base_url, same_origin, served_path, targets
 from workshop_kit.content.kit import KitContent, is_placeholder, load_kit
-from workshop_kit.serve.app import (
-    ADMIN, ENVIRONMENT, LIVE, Settings, create_app, server_secrets, settings_environment,
-)
+from workshop_kit.serve.app import ADMIN, ENVIRONMENT, LIVE, Settings, create_app, server_secrets, settings_environment
 from workshop_kit.serve.protocol import TimedH11Protocol
 from workshop_kit.store.database import open_database
 
@@ -98,7 +96,7 @@ def announce(settings: Settings, host: str, port: int, say: Callable[[str], None
 def run(settings: Settings, host: str, port: int, workers: int, content: KitContent | None = None) -> None:
     """Serve until stopped; `content`: the kit as `announce` loaded it (one
     worker uses it, several load it each)."""
-    common = dict(host=host, port=port, access_log=False, log_level="warning", http=TimedH11Protocol,
+    common: dict[str, Any] = dict(host=host, port=port, access_log=False, log_level="warning", http=TimedH11Protocol,
                   timeout_keep_alive=KEEP_ALIVE, timeout_graceful_shutdown=GRACE, proxy_headers=True,
                   server_header=False)
     if workers == 1:

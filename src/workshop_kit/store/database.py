@@ -19,7 +19,7 @@ from pathlib import Path
 
 import sqlalchemy
 from alembic.util import CommandError
-from sqlalchemy import Column, Connection, Engine, and_, create_engine, delete, event, func, select
+from sqlalchemy import Column, Connection, Engine, Row, and_, create_engine, delete, event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 
@@ -227,7 +227,7 @@ class Database:
         for response in many:
             check_response(response)
         now = datetime.now(timezone.utc)
-        first = {}  # submission id -> the first response that gives it
+        first: dict[str, int] = {}  # submission id -> the first response that gives it
         for n, response in enumerate(many):
             first.setdefault(response.submission, n)
         # In the order of their submission ids, so that two transactions
@@ -355,7 +355,7 @@ class Database:
                  .where(responses.c.kit == kit)
                  .order_by(responses.c.received_at, responses.c.id, answers.c.position))
         found: list[StoredResponse] = []
-        rows: dict[int, tuple] = {}
+        rows: dict[int, Row] = {}
         pairs: dict[int, list[tuple[str, str]]] = {}
         with self._transaction(write=False) as connection:
             for row in connection.execute(query):

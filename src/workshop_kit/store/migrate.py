@@ -30,7 +30,9 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 def head_revision() -> str:
     """The revision that the scripts lead up to."""
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None  # None only without scripts; the package ships them
+    return head
 
 
 def current_revision(connection: Connection) -> str | None:

@@ -40,19 +40,24 @@ class Inset(Strict):
 
     def resolve(self, width: float, height: float) -> Box:
         """The box in face coordinates: origin bottom-left, y up."""
+        left, right, top, bottom = self.left, self.right, self.top, self.bottom
         if self.width is None:
-            x, w = self.left, width - self.left - self.right
-        elif self.left is None:
-            x, w = width - self.right - self.width, self.width
+            assert left is not None and right is not None  # two of each (_two_of_each)
+            x, w = left, width - left - right
+        elif left is None:
+            assert right is not None
+            x, w = width - right - self.width, self.width
         else:
-            x, w = self.left, self.width
+            x, w = left, self.width
         if self.height is None:
-            top, h = self.top, height - self.top - self.bottom
-        elif self.top is None:
+            assert top is not None and bottom is not None
+            h = height - top - bottom
+        elif top is None:
+            assert bottom is not None
             h = self.height
-            top = height - self.bottom - h
+            top = height - bottom - h
         else:
-            top, h = self.top, self.height
+            h = self.height
         return Box(x, height - top - h, w, h)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -21,7 +21,7 @@ class ChecklistElement(Lettering):
 
 def lay_out(builder: FaceBuilder, element: ChecklistElement, box: Box, subject: Subject, problems,
             face_size=None) -> list:
-    model = subject.model
+    model: Any = subject.model  # a board's content, with the fields this kind needs (registered below)
     palette = subject.palette
     ink = palette[element.colour]
     accent = palette[element.label_colour or element.colour]

@@ -27,8 +27,9 @@ class ImageElement(ElementSpec):
     src: str = Field(description="A picture in the kit's pictures/ folder (pictures/logo.svg), "
                                  "'{picture}' for the card's picture or '{logo}' for the kit's logo.",
                      examples=["{picture}", "{logo}", "pictures/logo.svg"])
-    fit: Literal["contain", "cover"] = Field("contain", description="contain: all of the picture in the box; "
-                                                                    "cover: the box filled, the picture cut at its edges.")
+    fit: Literal["contain", "cover"] = Field(
+        "contain", description="contain: all of the picture in the box; cover: the box filled, the picture cut "
+                               "at its edges.")
     align: Literal["left", "center", "right"] = Field("center", description="Where a narrower picture sits across.")
     valign: Literal["top", "middle", "bottom"] = Field("middle", description="Where a lower picture sits down.")
     bleed: bool = Field(False, description="Run on into the bleed where the box touches the trim "

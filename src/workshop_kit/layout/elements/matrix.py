@@ -5,7 +5,7 @@ scored partner's token in the cell of its scores."""
 from __future__ import annotations
 
 import math
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
@@ -16,6 +16,9 @@ from workshop_kit.layout.elements.registry import register
 from workshop_kit.layout.elements.tokens import placed_token
 from workshop_kit.layout.face import FaceBuilder, Subject
 from workshop_kit.layout.text import PT_TO_MM, runs_at
+
+if TYPE_CHECKING:
+    from workshop_kit.layout.board import BoardSubject
 
 AXIS_BAND = 16   # mm beside and below the matrix for its axes, on the reference layout
 POST_IT_MM = 76  # a standard square post-it, printed at its real size
@@ -34,9 +37,9 @@ def token_size(model, box: Box, scale: float) -> tuple[float, float]:
     return round(width, 1), round(width * 0.38, 1)
 
 
-def lay_out(builder: FaceBuilder, element: MatrixElement, box: Box, subject: Subject, problems,
+def lay_out(builder: FaceBuilder, element: MatrixElement, box: Box, subject: BoardSubject, problems,
             face_size=None) -> list:
-    model = subject.model
+    model: Any = subject.model  # a board's content, with the fields this kind needs (registered below)
     palette = subject.palette
     s = subject.scale
     rule = palette["rule"]
@@ -71,7 +74,7 @@ def lay_out(builder: FaceBuilder, element: MatrixElement, box: Box, subject: Sub
 
 
 def _axes(builder, element, box: Box, plot: Box, subject: Subject, problems) -> list:
-    model = subject.model
+    model: Any = subject.model  # a board's content, with the fields this kind needs (registered below)
     s = subject.scale
     ink = subject.palette[element.colour]
     size = element.size * s
@@ -102,12 +105,12 @@ def _arrow(start, end, colour, width: float, head: float) -> Group:
     return Group("arrow", (Stroke((start, end), colour, width), Stroke((left, end, right), colour, width)))
 
 
-def _placed_partners(subject: Subject, box: Box, plot: Box, problems) -> list:
+def _placed_partners(subject: BoardSubject, box: Box, plot: Box, problems) -> list:
     """Each scored partner in the cell of its scores (a 5 x 5 grid over the
     matrix, so a middle score of 3 sits on the line between two quadrants:
     a partner still to be discussed). Partners with the same scores share
     their cell side by side, their tokens shrunk to fit."""
-    model = subject.model
+    model: Any = subject.model  # a board's content, with the fields this kind needs (registered below)
     board, layout = subject.board, subject.layout
     width, height = token_size(model, box, subject.scale)
     cell_w, cell_h = plot.width / 5, plot.height / 5

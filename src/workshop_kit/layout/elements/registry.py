@@ -11,7 +11,7 @@ import pkgutil
 from dataclasses import dataclass
 from typing import Annotated, Any, Callable, Union, get_args
 
-from pydantic import ConfigDict, Discriminator, Tag, field_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Tag, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from workshop_kit.layout.elements.base import ElementSpec
@@ -34,7 +34,7 @@ class ElementKind:
     token_size: TokenSize | None = None  # set for the kinds a board's tokens are placed on
     needs: tuple[str, ...] = ()  # the fields of a board's content it draws
 
-    def draws(self, model: type) -> bool:
+    def draws(self, model: type[BaseModel]) -> bool:
         """True when content of this model has every field the kind draws."""
         return all(name in model.model_fields for name in self.needs)
 
@@ -73,7 +73,7 @@ def kind_of(name: str) -> ElementKind:
     return kinds()[name]
 
 
-def kinds_on(surface: str, model: type | None = None) -> list[str]:
+def kinds_on(surface: str, model: type[BaseModel] | None = None) -> list[str]:
     """The names of the kinds that may be drawn on cards or on boards (of
     content `model`, when given), sorted."""
     return sorted(name for name, kind in kinds().items()

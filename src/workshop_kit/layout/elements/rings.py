@@ -5,7 +5,7 @@ placed in."""
 from __future__ import annotations
 
 import math
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
@@ -15,8 +15,11 @@ from workshop_kit.layout.colours import mix
 from workshop_kit.layout.elements.base import Lettering
 from workshop_kit.layout.elements.registry import register
 from workshop_kit.layout.elements.tokens import placed_token
-from workshop_kit.layout.face import FaceBuilder, Subject
+from workshop_kit.layout.face import FaceBuilder
 from workshop_kit.problems import Problem
+
+if TYPE_CHECKING:
+    from workshop_kit.layout.board import BoardSubject
 
 
 class RingsElement(Lettering):
@@ -32,9 +35,9 @@ def token_size(model, box: Box, scale: float) -> tuple[float, float]:
     return round(width, 1), round(min(band * 0.4, width * 0.42), 1)
 
 
-def lay_out(builder: FaceBuilder, element: RingsElement, box: Box, subject: Subject, problems,
+def lay_out(builder: FaceBuilder, element: RingsElement, box: Box, subject: BoardSubject, problems,
             face_size=None) -> list:
-    model = subject.model
+    model: Any = subject.model  # a board's content, with the fields this kind needs (registered below)
     palette = subject.palette
     n = len(model.rings)
     cx, cy = box.x + box.width / 2, box.y + box.height / 2
@@ -59,11 +62,11 @@ def lay_out(builder: FaceBuilder, element: RingsElement, box: Box, subject: Subj
     return items
 
 
-def _placed_elements(subject: Subject, box: Box, cx: float, cy: float, band: float, problems) -> list:
+def _placed_elements(subject: BoardSubject, box: Box, cx: float, cy: float, band: float, problems) -> list:
     """Each element's token inside the ring it was placed in, none
     overlapping another or a ring's label. The tokens of a crowded ring
     shrink until all of them find a place, as long as their text still fits."""
-    model = subject.model
+    model: Any = subject.model  # a board's content, with the fields this kind needs (registered below)
     layout, board = subject.layout, subject.board
     width, height = token_size(model, box, subject.scale)
     names = [r.name for r in model.rings]

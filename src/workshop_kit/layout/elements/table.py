@@ -3,7 +3,7 @@ partner matrix and blank rows to write in."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -25,7 +25,7 @@ class TableElement(Lettering):
 
 def lay_out(builder: FaceBuilder, element: TableElement, box: Box, subject: Subject, problems,
             face_size=None) -> list:
-    model = subject.model
+    model: Any = subject.model  # a board's content, with the fields this kind needs (registered below)
     palette = subject.palette
     labels = builder.kit.labels
     rule = palette["rule"]
@@ -57,7 +57,7 @@ def lay_out(builder: FaceBuilder, element: TableElement, box: Box, subject: Subj
         items += builder.label(element, cell, subject, problems, labels[key],
                                colour=palette["on-accent"], align="left")
     y = top - header_h
-    for r, (kind, values) in enumerate(rows):
+    for kind, values in rows:
         y -= row_h
         style = "italic" if kind == "example" else "regular"
         colour = palette["muted"] if kind == "example" else palette[element.colour]

@@ -15,7 +15,8 @@ class ContentItem(Strict):
     """One paragraph of a text element."""
 
     field: str | None = Field(None, description="A card field, e.g. summary or effort.time.")
-    text: str | None = Field(None, description="Fixed text with {title}, {deck}, {n}, {total}, {number} (the label 'number', e.g. 3/18), {url}, {type}.")
+    text: str | None = Field(None, description="Fixed text with {title}, {deck}, {n}, {total}, {number} "
+                                               "(the label 'number', e.g. 3/18), {url}, {type}.")
     label: str | None = Field(None, description="Key of a printed label (see labels/), shown as a heading.")
     inline: bool = Field(False, description="Put the label in front of the text on the same line.")
     font: Style | None = Field(None, description="Font style of this paragraph; the element's by default.")
