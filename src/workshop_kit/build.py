@@ -17,7 +17,7 @@ from workshop_kit.file_kind import FileKind
 from workshop_kit.fonts import Family, kit_family
 from workshop_kit.impose.home import DoesNotFit, home_grid, impose_home
 from workshop_kit.impose.shop import impose_shop
-from workshop_kit.layout.boxes import CardFaces
+from workshop_kit.layout.boxes import CardFaces, qr_boxes
 from workshop_kit.layout.card import CardLayout, card_size_setting
 from workshop_kit.layout.checks import check_contrast, check_template
 from workshop_kit.layout.face import too_long
@@ -498,7 +498,8 @@ def _board_variant_jobs(board, v, board_layout, tile_paper: str, dpi: int, kit, 
             file_job(f"{stem}.svg", partial(render_svg, face, board_layout.builder.family, svg_title),
                      kind=FileKind.BOARD_SVG, **common)]
     if v.variant == "blank" and needs_tiles(face.width, face.height, tile_paper):
-        tiles = tiles_with_labels(tile(face.width, face.height, tile_paper), board_layout, board)
+        qr_box = next(iter(qr_boxes(face.items)), None)  # never split across tiles
+        tiles = tiles_with_labels(tile(face.width, face.height, tile_paper, qr_box), board_layout, board)
         regions = [{"page": i + 1, "row": t.row, "column": t.column,
                     "region_mm": [round(n, 3) for n in (t.region.x, t.region.y, t.region.width, t.region.height)]}
                    for i, t in enumerate(tiles.tiles)]
