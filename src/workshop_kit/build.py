@@ -6,7 +6,7 @@ import time
 from contextlib import suppress
 from functools import partial
 from types import SimpleNamespace
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, NamedTuple
 
@@ -512,16 +512,30 @@ def _board_variant_jobs(board, v, board_layout, tile_paper: str, dpi: int, kit, 
     return jobs
 
 
+# Tokens stand apart on their sheet, each cut out on its own along crop
+# marks in the margin; they have no backs. Each is cut TOKEN_BORDER mm
+# outside its face, its background carried out to the cut, so that its
+# text (which may come within a millimetre of the face's edge, as on the
+# filled-in board) stays 2 mm inside the cut.
+TOKEN_SHEET = SheetLayout(gap=4, marks="crop", sides="fronts")
+TOKEN_BORDER = 1.5
+
+
 def _token_job(board, v, paper: str, meta: dict, about: Callable) -> Job:
-    w, h = v.token_size
-    sheets = impose_home(len(v.tokens), w, h, paper, None)
+    face_w, face_h = v.token_size
+    w, h = face_w + 2 * TOKEN_BORDER, face_h + 2 * TOKEN_BORDER
+    sheets = impose_home(len(v.tokens), w, h, paper, None, TOKEN_SHEET, "tokens")
+    sheets = replace(sheets, pages=tuple(
+        replace(page, bleed=TOKEN_BORDER,
+                placements=tuple(replace(p, x=p.x + TOKEN_BORDER, y=p.y + TOKEN_BORDER) for p in page.placements))
+        for page in sheets.pages))
     described = about("tokens", name=board.model.title, paper=paper_name(paper))
+    # (a token sheet prints no QR code, so it lists none)
     return file_job(f"boards/{board.slug}-tokens-{paper}.pdf",
                     partial(_draw_items, sheets, v.tokens, None, described, meta),
-                    kind=FileKind.TOKEN_SHEET, board=board.slug, variant=v.variant,
-                    qr_urls=[board.qr_url] if board.qr_url else [], paper=paper,
+                    kind=FileKind.TOKEN_SHEET, board=board.slug, variant=v.variant, paper=paper,
                     pages=len(sheets.pages), tokens=len(v.tokens), token_size_mm=[w, h],
-                    per_sheet=sheets.per_sheet)
+                    per_sheet=sheets.per_sheet, gap_mm=TOKEN_SHEET.gap)
 
 
 def _draw_poster(pdf_name: str, png_name: str, sheets, face, described: dict, meta: dict, board: str,
