@@ -50,13 +50,16 @@ def tile(width: float, height: float, paper: str, keep: Box | None = None) -> Ti
     code) lies whole on one tile, clear of every overlap strip."""
     margin = builtin("sheets")["home"]["printer_margin"]
     best = None
-    for pw, ph in (paper_size(paper), paper_size(paper, "landscape")):
-        aw, ah = pw - 2 * margin, ph - 2 * margin - LABEL_BAND
-        # The columns run from the left, the rows from the top of the board.
-        xs = _starts(width, aw, None if keep is None else (keep.x, keep.right))
-        ys = _starts(height, ah, None if keep is None else (height - keep.top, height - keep.y))
-        if xs and ys and (best is None or len(xs) * len(ys) < len(best[2]) * len(best[3])):
-            best = (pw, ph, xs, ys)
+    for kept in (keep, None):  # (a QR code too large for any tile is let go)
+        for pw, ph in (paper_size(paper), paper_size(paper, "landscape")):
+            aw, ah = pw - 2 * margin, ph - 2 * margin - LABEL_BAND
+            # The columns run from the left, the rows from the top of the board.
+            xs = _starts(width, aw, None if kept is None else (kept.x, kept.right))
+            ys = _starts(height, ah, None if kept is None else (height - kept.top, height - kept.y))
+            if xs and ys and (best is None or len(xs) * len(ys) < len(best[2]) * len(best[3])):
+                best = (pw, ph, xs, ys)
+        if best:
+            break
     pw, ph, xs, ys = best
     area = Box(margin, margin + LABEL_BAND, pw - 2 * margin, ph - 2 * margin - LABEL_BAND)
     columns = [(x, (xs + [width - OVERLAP])[i + 1] + OVERLAP) for i, x in enumerate(xs)]
