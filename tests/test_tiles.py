@@ -10,6 +10,7 @@ tiles go comes from the crosses on the pages."""
 from __future__ import annotations
 
 import re
+import shutil
 from itertools import product
 
 import numpy as np
@@ -18,7 +19,7 @@ import pytest
 import zxingcpp
 from PIL import Image, ImageChops, ImageDraw, ImageStat
 
-from kit_helpers import build_into
+from kit_helpers import REPO, build_into, replace_once
 
 DPI = 200
 PX = DPI / 25.4                # pixels in a millimetre
@@ -268,16 +269,33 @@ def test_tiles_laid_together_by_their_crosses_make_the_poster(posters, size):
         assert not wrong, f"{entry['path']}: seams off by more than {TOLERANCE} mm: {wrong}"
 
 
+def qr_tiles(built, entry) -> list[int]:
+    """The tile pages from which the board's QR code is read whole, with no cross on it."""
+    [url] = entry["qr_urls"]
+    read = []
+    for number, image in enumerate(pages(built.path(entry["path"])), start=1):
+        for code in zxingcpp.read_barcodes(image):
+            if code.text != url:
+                continue
+            corners = [code.position.top_left, code.position.top_right, code.position.bottom_left,
+                       code.position.bottom_right]
+            left, right = min(p.x for p in corners), max(p.x for p in corners)
+            top, bottom = min(p.y for p in corners), max(p.y for p in corners)
+            near = ARM / 2 * PX
+            # no cross on it (a code may be read through a cross; it should not have to be)
+            if not any(left - near < x < right + near and top - near < y < bottom + near
+                       for x, y in crosses(image)):
+                read.append(number)
+    return read
+
+
 @pytest.mark.parametrize("size", list(POSTERS))
 def test_one_tile_carries_the_whole_qr_code(posters, size):
     """The board's QR code is read from a single tile page: it is never
     split between tiles, and no cross or cut line runs across it."""
     built = posters(size)
     for entry in tile_files(built, size):
-        [url] = entry["qr_urls"]
-        read = [i for i, image in enumerate(pages(built.path(entry["path"])), start=1)
-                if url in {code.text for code in zxingcpp.read_barcodes(image)}]
-        assert read, f"{entry['path']}: no tile carries the QR code whole"
+        assert qr_tiles(built, entry), f"{entry['path']}: no tile carries the QR code whole, free of crosses"
 
 
 def test_a2_on_a4_takes_no_more_pages_than_needed(posters):
@@ -288,3 +306,20 @@ def test_a2_on_a4_takes_no_more_pages_than_needed(posters):
         assert entry["pages"] == 8, entry
         widths = {t["region_mm"][2] for t in entry["tiles"]}
         assert min(widths) > 100, widths
+
+
+def test_a_qr_code_where_an_even_seam_would_fall_lies_whole_on_one_tile(make_kit, tmp_path):
+    """A template that puts the QR code across the strip where evenly spread
+    A2 tiles would overlap: the tiles move so that one carries it whole."""
+    kit = make_kit(())
+    shutil.copytree(REPO / "boards", kit / "boards")
+    (kit / "guide.yaml").unlink(missing_ok=True)
+    # On A2 the A3 layout is scaled by 1.414: x 117-168 mm, across the
+    # strip (146-156 mm) between the first and second of four even columns.
+    replace_once(kit / "templates" / "boards" / "influence-circle.yaml",
+                 "box: {right: 14, bottom: 13, width: 36, height: 36}",
+                 "box: {left: 83, bottom: 13, width: 36, height: 36}")
+    built = build_into(kit, tmp_path / "out", "--poster", "a2", "--tile", "a4", "--mode", "home", "--dpi", "36",
+                       "--only", "indflydelsescirkel")
+    [entry] = [f for f in built.files if f["kind"] == "board-tiles"]
+    assert qr_tiles(built, entry), f"{entry['path']}: no tile carries the QR code whole, free of crosses"
