@@ -26,7 +26,8 @@ PX = DPI / 25.4                # pixels in a millimetre
 ARM = 8.0                      # mm: a cross is two 8 mm lines crossing in their middles
 TOLERANCE = 0.5                # mm a seam may be off
 SEARCH = 12.0                  # mm around where the crosses put a tile that the poster is searched
-FLAT = 1.0                     # grey levels: a tile matching the poster no better than this shows nothing to place it by
+FLAT = 1.0                     # grey levels: a tile that matches the poster where its crosses put it as well as
+                               # this near its best match looks right there (a blank part of the board)
 LABELS = 20.0                  # mm at the foot of a tile page that hold its labels
 STEPS = (3, 1)                 # the search for a tile on the poster runs at DPI / 3, then at DPI
 
@@ -113,8 +114,8 @@ def _centre(image: Image.Image, x: float, y: float) -> tuple[float, float]:
         return sum(w * o for w, o in weights) / total
 
     cx, cy = round(x), round(y)
-    dy = middle((((cx + i, cy + j), j) for i in along for j in range(-reach, reach + 1)))
-    dx = middle((((cx + j, cy + i), j) for i in along for j in range(-reach, reach + 1)))
+    dy = middle(((cx + i, cy + j), j) for i in along for j in range(-reach, reach + 1))
+    dx = middle(((cx + j, cy + i), j) for i in along for j in range(-reach, reach + 1))
     return cx + dx, cy + dy
 
 
