@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
@@ -29,7 +29,7 @@ from workshop_kit.impose.home import DoesNotFit, home_grid, impose_home
 from workshop_kit.impose.poster import needs_tiles, poster as poster_sheets, tile
 from workshop_kit.impose.shop import impose_shop
 from workshop_kit.layout.board import BOARD_PLACEHOLDERS, BoardLayout
-from workshop_kit.layout.boxes import CardFaces
+from workshop_kit.layout.boxes import CardFaces, qr_boxes
 from workshop_kit.layout.card import CardLayout, card_size_setting
 from workshop_kit.layout.checks import check_contrast, check_template, low_resolution
 from workshop_kit.layout.face import too_long
@@ -511,7 +511,8 @@ def _board_variant_jobs(board, v, board_layout, tile_paper: str, dpi: int, kit, 
             file_job(f"{stem}.svg", partial(render_svg, face, board_layout.builder.family, svg_title),
                      kind=FileKind.BOARD_SVG, **common)]
     if v.variant == "blank" and needs_tiles(face.width, face.height, tile_paper):
-        tiles = tiles_with_labels(tile(face.width, face.height, tile_paper), board_layout, board)
+        qr_box = next(iter(qr_boxes(face.items)), None)  # never split across tiles
+        tiles = tiles_with_labels(tile(face.width, face.height, tile_paper, qr_box), board_layout, board)
         regions = [{"page": i + 1, "row": t.row, "column": t.column,
                     "region_mm": [round(n, 3) for n in (t.region.x, t.region.y, t.region.width, t.region.height)]}
                    for i, t in enumerate(tiles.tiles)]
@@ -524,16 +525,30 @@ def _board_variant_jobs(board, v, board_layout, tile_paper: str, dpi: int, kit, 
     return jobs
 
 
+# Tokens stand apart on their sheet, each cut out on its own along crop
+# marks in the margin; they have no backs. Each is cut TOKEN_BORDER mm
+# outside its face, its background carried out to the cut, so that its
+# text (which may come within a millimetre of the face's edge, as on the
+# filled-in board) stays 2 mm inside the cut.
+TOKEN_SHEET = SheetLayout(gap=4, marks="crop", sides="fronts")
+TOKEN_BORDER = 1.5
+
+
 def _token_job(board, v, paper: str, meta: dict, about: Callable) -> Job:
-    w, h = v.token_size
-    sheets = impose_home(len(v.tokens), w, h, paper, None)
+    face_w, face_h = v.token_size
+    w, h = face_w + 2 * TOKEN_BORDER, face_h + 2 * TOKEN_BORDER
+    sheets = impose_home(len(v.tokens), w, h, paper, None, TOKEN_SHEET, "tokens")
+    sheets = replace(sheets, pages=tuple(
+        replace(page, bleed=TOKEN_BORDER,
+                placements=tuple(replace(p, x=p.x + TOKEN_BORDER, y=p.y + TOKEN_BORDER) for p in page.placements))
+        for page in sheets.pages))
     described = about("tokens", name=board.model.title, paper=paper_name(paper))
+    # (a token sheet prints no QR code, so it lists none)
     return file_job(f"boards/{board.slug}-tokens-{paper}.pdf",
                     partial(_draw_items, sheets, v.tokens, None, described, meta),
-                    kind=FileKind.TOKEN_SHEET, board=board.slug, variant=v.variant,
-                    qr_urls=[board.qr_url] if board.qr_url else [], paper=paper,
+                    kind=FileKind.TOKEN_SHEET, board=board.slug, variant=v.variant, paper=paper,
                     pages=len(sheets.pages), tokens=len(v.tokens), token_size_mm=[w, h],
-                    per_sheet=sheets.per_sheet)
+                    per_sheet=sheets.per_sheet, gap_mm=TOKEN_SHEET.gap)
 
 
 def _draw_poster(pdf_name: str, png_name: str, sheets, face, described: dict, meta: dict, board: str,

@@ -6,6 +6,7 @@ beside its front with a fold line between them."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from typing import Sequence
 
@@ -44,13 +45,15 @@ class Grid:
         y = self.y0 + (self.rows - 1 - row) * (self.card_height + self.gutter)
         return x, y
 
-    def cut_lines(self) -> tuple[list[float], list[float]]:
-        xs: set[float] = set()
-        ys: set[float] = set()
-        for c in range(self.columns):
+    def cut_lines(self, cards: int | None = None) -> tuple[list[float], list[float]]:
+        """The cut lines of the slots that hold the first `cards` cards (all slots by default)."""
+        cards = self.per_sheet if cards is None else cards
+        xs, ys = set(), set()
+        for c in range(min(cards, self.columns)):
             x = self.x0 + c * (self.card_width + self.gutter)
             xs.update((round(x, 4), round(x + self.card_width, 4)))
-        for r in range(self.rows):
+        filled = math.ceil(cards / self.columns)
+        for r in range(self.rows - filled, self.rows):  # the slots fill the rows from the top
             y = self.y0 + r * (self.card_height + self.gutter)
             ys.update((round(y, 4), round(y + self.card_height, 4)))
         return sorted(xs), sorted(ys)
@@ -116,13 +119,13 @@ def impose_home(items: int | Sequence[int], card_w: float, card_h: float, paper:
     settings = builtin("sheets")["home"]
     grid = home_grid(card_w, card_h, paper, layout)
     width, height = paper_size(paper)
-    marks = _marks(grid, layout.marks, settings, width, height)
     extras = _fold_lines(grid, card_w, settings, width, height) if layout.sides == "fold" else ()
     duplex = duplex if layout.sides == "duplex" else None
     turned = 90 if grid.rotated else 0
     pages: list[Page] = []
     for start in range(0, len(items), grid.per_sheet):
         on_sheet = list(enumerate(items[start:start + grid.per_sheet]))
+        marks = _marks(grid, layout.marks, settings, width, height, len(on_sheet))  # where there are cards
         fronts = tuple(Placement(item, "front", *grid.slot(slot), turned) for slot, item in on_sheet)
         if layout.sides == "fold":
             # The back stands beside the front, as the card folded shows it (turned with it).
@@ -147,9 +150,11 @@ def _beside(slot: tuple[float, float], card_w: float, rotated: bool) -> tuple[fl
     return (x, y + card_w) if rotated else (x + card_w, y)
 
 
-def _marks(grid: Grid, kind: str, settings: dict, width: float, height: float) -> tuple[Segment, ...]:
-    """Crop marks in the margin, cut lines across the printable area, or none."""
-    xs, ys = grid.cut_lines()
+def _marks(grid: Grid, kind: str, settings: dict, width: float, height: float,
+           cards: int) -> tuple[Segment, ...]:
+    """Crop marks in the margin, cut lines across the printable area, or
+    none, for the first `cards` slots."""
+    xs, ys = grid.cut_lines(cards)
     margin = settings["printer_margin"]
     if kind == "crop":
         return tuple(grid_marks(xs, ys, settings["mark_offset"], settings["mark_length"],

@@ -148,6 +148,17 @@ class CardFaces:
     back: Face
 
 
+def qr_boxes(items) -> list[Box]:
+    """The box of every QR symbol among `items`, those in groups too."""
+    found = []
+    for item in items:
+        if isinstance(item, Group):
+            found += qr_boxes(item.items)
+        elif isinstance(item, QRSymbol):
+            found.append(item.box)
+    return found
+
+
 def moved(items, dx: float, dy: float) -> tuple:
     """The same items shifted by (dx, dy) mm."""
     from dataclasses import replace

@@ -1,5 +1,5 @@
 """The labels of a board's tiles: row and column, a map of the tiles with
-this one marked, and dashed lines along the overlap strips. The band at
+this one marked, and dashed cut lines along the edges laid over a neighbour. The band at
 the foot of each tile that holds them is measured here, and impose leaves
 it free."""
 
@@ -37,14 +37,16 @@ def tiles_with_labels(tiles, layout, board):
                 items.append(Fill(box, palette["accent"] if current else palette["rule"]))
                 items.append(Stroke(((box.x, box.y), (box.right, box.y), (box.right, box.top), (box.x, box.top)),
                                     palette["paper"], 0.2, closed=True))
+        # The cut runs along the edge of the print where this tile is laid
+        # over its neighbour (to the left, and above): the overlap stays on it.
         left, top = area.x, area.top
         right, bottom = left + t.region.width, top - t.region.height
         dashes = []
         if t.column > 1:
-            dashes.append(((left + tiles.overlap, bottom), (left + tiles.overlap, top)))
+            dashes.append(((left, bottom), (left, top)))
         if t.row > 1:
-            dashes.append(((left, top - tiles.overlap), (right, top - tiles.overlap)))
+            dashes.append(((left, top), (right, top)))
         for a, b in dashes:
             items.append(Stroke((a, b), palette["muted"], 0.3, dash_mm=2))
-        pages.append(replace(page, extras=(Group(f"tile-{t.row}-{t.column}", tuple(items)),)))
+        pages.append(replace(page, extras=page.extras + (Group(f"tile-{t.row}-{t.column}", tuple(items)),)))
     return replace(tiles, sheets=replace(tiles.sheets, pages=tuple(pages)))
