@@ -104,6 +104,7 @@ def test_a_short_link_is_printed_served_and_repointed_by_a_restart(short_kit, tm
         deck_file = kit / "decks" / f"{DECK}.yaml"
         replace_once(deck_file, f"  - id: {OTHER}\n", f'  - id: {OTHER}\n    form_url: "{CARD_FORM_URL}"\n')
         with Server(kit, port, db) as server:
+            assert re.search(r"\b\d+ of them send the phone on to a form elsewhere", server.output), server.output
             moved = http.get(short)
             assert moved.status_code in (302, 303), moved.status_code
             target = urlsplit(moved.headers["location"])
