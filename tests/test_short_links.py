@@ -24,6 +24,7 @@ DPI = 150
 DECK = "dilemmaer"
 CARD = "frivillige-i-sfo"   # a dilemma card of the shipped kit
 OTHER = "hoejtraabende"     # another one, given a form of its own
+ELSEWHERE = "anbefaling-mod-flertal"  # one with a qr_url of its own on another server
 FORM_URL = ("https://docs.google.com/forms/d/e/1FAIpQLSdXw3y8Kq4bKvA9m1Zt2bQ0nYpLk7R3s5T6u8V9wXyZaBcD/viewform"
             "?usp=pp_url&entry.1234567890={card}&entry.987654321={deck}")
 CARD_FORM_URL = "https://forms.office.com/Pages/ResponsePage.aspx?id=AbCdEf123&r4f1e2={card}-{lang}"
@@ -71,6 +72,8 @@ def short_kit(tmp_path):
 
 def test_a_short_link_is_printed_served_and_repointed_by_a_restart(short_kit, tmp_path):
     kit, port = short_kit
+    replace_once(kit / "decks" / f"{DECK}.yaml", f"  - id: {ELSEWHERE}\n",
+                 f"  - id: {ELSEWHERE}\n    qr_url: https://forms.example.net/svar/{{card}}\n")
     built = build_into(kit, tmp_path / "out", "--only", DECK, "--mode", "home")
     card = card_of(built, CARD)
     short = card["qr_url"]
@@ -96,6 +99,10 @@ def test_a_short_link_is_printed_served_and_repointed_by_a_restart(short_kit, tm
                 assert names == {i.get("name") for i in inputs(full.text)} and "token" in names
             missing = http.get(f"{server.base}/q/zzzzzz")
             assert missing.status_code == 404
+            # A card's own URL elsewhere is printed as a short link too, and sent on to it.
+            own = http.get(card_of(built, ELSEWHERE)["qr_url"])
+            assert own.status_code == 303 and own.headers["location"] == \
+                f"https://forms.example.net/svar/{ELSEWHERE}", own.headers
             assert "<html" in missing.text.lower() and "Temadag" in missing.text
 
         # Repointed after printing: a form elsewhere in kit.yaml, a form of

@@ -76,7 +76,7 @@ def announce(settings: Settings, host: str, port: int, say: Callable[[str], None
     say(f"Serving {len(served)} follow-up forms of '{content.kit.title}' for {base}")
     if served:
         say(f"  e.g. {base}{served_path(served[0].url, base, any_host=True)}")
-    sent = sum(1 for t in served if sent_on(t, base))
+    sent = sum(1 for t in served if sent_on(t))
     if sent:
         say(f"  {sent} of them send the phone on to a form elsewhere (form_url)")
     say(f"Listening on http://{host}:{port} (database: {shown_db})")
