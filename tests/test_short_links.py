@@ -177,3 +177,21 @@ def test_a_url_too_long_for_the_largest_box_is_one_error_at_its_line_naming_shor
     line = line_col(deck_file, f"id: {CARD}")[0] + 1
     assert (found[0]["file"], int(found[0]["line"])) == (f"decks/{DECK}.yaml", line), run.stderr
     assert "links: short" in found[0]["rest"], found[0]["rest"]
+
+
+def test_codes_that_clash_within_the_kit_are_made_longer(short_kit, tmp_path):
+    """kort-225 and kort-916 have the same first four characters of their
+    digests (7k7j, in kit temadag, deck dilemmaer): both get longer codes
+    that differ, and every other card keeps its four characters."""
+    kit, _ = short_kit
+    deck_file = kit / "decks" / f"{DECK}.yaml"
+    extra = "".join(f"  - id: {cid}\n    title: Kort {cid}\n    scenario: En situation.\n"
+                    f"    question: Et spørgsmål?\n\n" for cid in ("kort-225", "kort-916"))
+    replace_once(deck_file, "cards:\n", "cards:\n" + extra)
+    built = build_into(kit, tmp_path / "out", "--only", DECK, "--mode", "home")
+    codes = {c["id"]: c["qr_url"].rsplit("/q/", 1)[1] for c in built.cards}
+    assert codes["kort-225"][:4] == codes["kort-916"][:4] == "7k7j", codes
+    assert codes["kort-225"] != codes["kort-916"] and len(codes["kort-225"]) == len(codes["kort-916"]) == 5
+    assert all(len(code) == 4 for cid, code in codes.items() if not cid.startswith("kort-")), codes
+    found = blurred_codes(built, built.file(DECK, "home"))
+    assert found["kort-225"] == [card_of(built, "kort-225")["qr_url"]]
