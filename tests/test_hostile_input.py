@@ -116,7 +116,8 @@ CASES.update({
     "tab in a deck others link to": flood(edit("decks/dilemmaer.yaml", "    title: ", "\ttitle: ")),
     "long base_url": flood(edit("kit.yaml", "  base_url: https://example.org",
                                 "  base_url: https://www.example.org/borgerinddragelse/temadag/"
-                                "opfoelgning/spoergeskema/kommunalbestyrelsen/2026")),
+                                "opfoelgning/spoergeskema/kommunalbestyrelsen/2026/"
+                                "byraadets-temadag-om-borgerinddragelse")),
     "low-contrast theme colour": flood(edit("kit.yaml", 'dilemma: "#A3361F"', 'dilemma: "#F0B0A0"')),
 })
 

@@ -172,9 +172,9 @@ def test_an_element_takes_only_the_fields_of_its_kind(make_kit):
     template = "templates/dilemma.yaml"
     text = (kit / template).read_text(encoding="utf-8")
     assert "    - kind: qr\n" in text
-    replace_once(kit / template, "    - kind: qr\n", "    - kind: qr\n      size: 10.5\n")
-    rest = _one_problem(run_cli("validate", kit), kit, template, "size: 10.5", "size")
-    assert "unknown field 'size'" in rest and "allowed here: box, kind, level, when" in rest
+    replace_once(kit / template, "    - kind: qr\n", "    - kind: qr\n      colour: ink\n")
+    rest = _one_problem(run_cli("validate", kit), kit, template, "colour: ink", "colour")
+    assert "unknown field 'colour'" in rest and "allowed here: box, kind, level, max_size, when" in rest
 
 
 def test_a_misspelt_kind_key_is_one_problem_with_the_key_meant(make_kit):

@@ -35,23 +35,30 @@ def card_count(kit: Path) -> int:
 def test_a_long_base_url_is_one_problem_at_base_url(make_kit, tmp_path):
     assert len(MUNICIPAL) == 95
     kit = make_kit()
+    # A 95-character address grows the QR codes within the templates' max_size.
     replace_once(kit / "kit.yaml", SHIPPED_BASE, f"base_url: {MUNICIPAL}")
+    run = run_cli("validate", kit)
+    assert run.code == 0 and "modules would be" not in run.output, run.output
+    # One too long even for the largest QR code a card takes is one problem.
+    longer = MUNICIPAL + "/byraadets-temadag-om-borgerinddragelse-i-byraadssalen"
+    replace_once(kit / "kit.yaml", MUNICIPAL, longer)
     run = run_cli("build", kit, "--out", tmp_path / "out")
     found = one_problem(run, kit, "kit.yaml", "base_url:", "https")
     rest = found["rest"]
     assert rest.startswith(" follow_up.base_url: "), rest
     assert "modules would be" in rest and f"on {card_count(kit)} cards" in rest, rest
+    assert "links: short" in rest, rest
     assert not (tmp_path / "out").exists()
 
     # Shortening base_url by what the problem says makes every QR code dense enough.
     cut = int(re.search(r"shorten it by at least (\d+) characters", rest)[1])
-    shorter = MUNICIPAL[:-cut]
-    replace_once(kit / "kit.yaml", MUNICIPAL, shorter)
+    shorter = longer[:-cut]
+    replace_once(kit / "kit.yaml", longer, shorter)
     run = run_cli("validate", kit)
     assert "modules would be" not in run.output, run.output
     assert "Traceback" not in run.output, run.output
     # ... and one character less is not enough.
-    replace_once(kit / "kit.yaml", shorter, MUNICIPAL[:-cut + 1])
+    replace_once(kit / "kit.yaml", shorter, longer[:-cut + 1])
     run = run_cli("validate", kit)
     assert "modules would be" in run.output, run.output
 

@@ -11,6 +11,7 @@ from workshop_kit.builtin import builtin
 from workshop_kit.content.forms import Form
 from workshop_kit.content.guide import GUIDE_DECK
 from workshop_kit.content.kit import BOARDS_DECK, Deck, KitContent
+from workshop_kit.content.short_links import external_url
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,13 @@ class Target:
     group: str        # the deck's name, or the label of boards or the guide
     colour: object    # hex string or CMYK: the colour of the deck or board
     form: Form
+    full_url: str | None = None  # with short links (url is one): the follow-up URL it stands for
+    form_url: str | None = None  # a form elsewhere that serve sends the code on to (filled in)
+
+    @property
+    def urls(self) -> tuple[str, ...]:
+        """The URLs that lead to it: the one its QR code carries, and the full one behind a short link."""
+        return (self.url, self.full_url) if self.full_url else (self.url,)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -50,22 +58,31 @@ def targets(content: KitContent) -> list[Target]:
     """Every card, board and guide that has a QR code, in the order of the kit."""
     kit = content.kit
     form = kit_form(content)
+
+    def elsewhere(deck: str, card: str, *own: str | None) -> str | None:
+        template = next((t for t in own if t), kit.follow_up.form_url)
+        return external_url(template, kit.id, deck, card, kit.language) if template else None
+
     out: list[Target] = []
     for deck in content.decks:
         colour = deck_colour(content, deck)
-        for card, url in zip(deck.cards, deck.qr_urls):
+        full = deck.full_urls or (None,) * len(deck.cards)
+        for card, url, full_url in zip(deck.cards, deck.qr_urls, full):
             if url:
                 out.append(Target(url, deck.slug, card.id, card.title, deck.name, colour,
-                                  card.form or deck.form or form))
+                                  card.form or deck.form or form, full_url,
+                                  elsewhere(deck.slug, card.id, card.form_url, deck.form_url)))
     for board in content.boards:
         if board.qr_url:
             out.append(Target(board.qr_url, BOARDS_DECK, board.slug, board.model.title,
                               content.labels["form_boards"], content.colours.get(board.type),
-                              board.model.form or form))
+                              board.model.form or form, board.full_url,
+                              elsewhere(BOARDS_DECK, board.slug, board.model.qr.form_url)))
     guide = content.guide
     if guide and guide.qr_url:
         out.append(Target(guide.qr_url, GUIDE_DECK, kit.id, guide.model.title, content.labels["form_guide"],
-                          content.colours.get("guide"), guide.model.form or form))
+                          content.colours.get("guide"), guide.model.form or form, guide.full_url,
+                          elsewhere(GUIDE_DECK, kit.id, guide.model.form_url)))
     return out
 
 

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator
 
 from workshop_kit.content.forms import Form
-from workshop_kit.content.model import Kit, Strict, Text, UrlTemplate
+from workshop_kit.content.model import Kit, Slug, Strict, Text, UrlTemplate
 from workshop_kit.content.validate import validate
 from workshop_kit.content.yaml_source import Source, read_yaml
 from workshop_kit.problems import Problem
@@ -70,6 +70,9 @@ class GuideModel(Strict):
                                  description="What to bring besides the printed files.")
     follow_up_url: UrlTemplate | None = Field(None, description="The guide's own follow-up URL template.")
     form: Form | None = Field(None, description="The guide's own follow-up form, instead of the kit's.")
+    form_url: UrlTemplate | None = Field(None, description="A form elsewhere for the guide only, instead of "
+                                                           "follow_up.form_url.")
+    code: Slug | None = Field(None, description="The guide's own short-link code (follow_up.links: short).")
 
     @field_validator("start", mode="before")
     @classmethod
@@ -99,6 +102,7 @@ class Guide:
     model: GuideModel
     qr_url: str
     source: Source = field(repr=False, compare=False)
+    full_url: str | None = None  # with short links: the follow-up URL its short link stands for
 
 
 def read_guide(root: Path, problems: list[Problem]) -> tuple[Source, GuideModel | None] | None:

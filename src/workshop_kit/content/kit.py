@@ -11,10 +11,11 @@ from workshop_kit.builtin import builtin
 from workshop_kit.content.boards import BOARD_MODELS, board_type, filled_in
 from workshop_kit.content.card_type import CardType, load_card_types
 from workshop_kit.content.forms import Form
-from workshop_kit.content.guide import Guide, guide_url, read_guide
+from workshop_kit.content.guide import GUIDE_DECK, Guide, guide_url, read_guide
 from workshop_kit.content.model import Card, DeckHead, Kit, Size, is_slug, placeholders, slug_from
 from workshop_kit.content.pictures import Picture, Pictures
 from workshop_kit.content.sheet_layout import SheetLayout, default_layout, load_sheet_layout
+from workshop_kit.content.short_links import short_codes, short_url
 from workshop_kit.content.validate import validate
 from workshop_kit.content.yaml_source import Source, read_yaml
 from workshop_kit.problems import ContentError, Problem, did_you_mean, display_path
@@ -38,6 +39,9 @@ class Deck:
     form: Form | None = None
     copies: int = 1  # copies of the whole deck printed
     layout_name: str | None = None  # the deck's own sheet layout, instead of the kit's
+    # with short links: the follow-up URL each card's short link (in qr_urls) stands for
+    full_urls: tuple[str | None, ...] = ()
+    form_url: str | None = None  # the deck's qr.form_url: a form elsewhere for its cards
 
     def printed(self) -> list[int]:
         """The index of each card as often as it is printed, in print order:
@@ -56,6 +60,7 @@ class Board:
     model: Any  # one of the board models
     qr_url: str | None
     source: Source = field(repr=False, compare=False)
+    full_url: str | None = None  # with short links: the follow-up URL its short link stands for
 
 
 @dataclass(frozen=True)
@@ -174,9 +179,11 @@ def load_kit(root: Path) -> KitContent:
     deck_unread = deck_unread or bool(unread_types)
     _check_links(linked, card_types, following if deck_unread else problems)
     _check_boards(boards, problems, unread, following)
+    guide = Guide(read[0].file, read[1], guide_url(kit, read[1]), read[0]) if read and read[1] and kit else None
+    if kit and kit.follow_up.links == "short" and not problems:
+        decks, boards, guide = _short_links(kit, decks, boards, guide, problems)
     if problems:
         raise ContentError(problems, held_back=len(following))
-    guide = Guide(read[0].file, read[1], guide_url(kit, read[1]), read[0]) if read else None  # valid here
     return KitContent(root, kit, colours, labels, tuple(decks), tuple(boards), kit_src, guide, layouts,
                       card_types, pictures)
 
@@ -194,6 +201,56 @@ def kit_colours_and_labels(card_types: dict[str, CardType], language: str) -> tu
             colours[f"tint-{name}"] = card_type.tint
         colours.setdefault(name, colours["ink"])  # a type of no colour: its bands in the ink colour
     return colours, labels
+
+
+def _short_links(kit: Kit, decks: list[Deck], boards: list[Board], guide: Guide | None,
+                 problems: list) -> tuple[list[Deck], list[Board], Guide | None]:
+    """The decks, boards and guide with short links in their QR codes
+    (follow_up.links: short), each keeping the URL it stands for; a code
+    set twice is a problem where it is set the second time."""
+    keys: list[tuple[str, str]] = []
+    own: dict[tuple[str, str], str] = {}
+    set_at: dict[str, tuple[Source, tuple]] = {}
+
+    def take(key: tuple[str, str], code: str | None, source: Source, path: tuple) -> None:
+        keys.append(key)
+        if code is None:
+            return
+        if code in set_at:
+            first, at = set_at[code]
+            line, _ = first.where(at)
+            problems.append(source.problem(path, f"the short-link code '{code}' is used before "
+                                                 f"({first.file}, line {line}); give each its own"))
+            return
+        set_at[code] = (source, path)
+        own[key] = code
+
+    for deck in decks:
+        if isinstance(deck.source.data, dict) and isinstance(deck.source.data.get("qr"), dict) \
+                and "code" in deck.source.data["qr"]:
+            problems.append(deck.source.problem(("qr", "code"), "a deck has no short-link code of its own; "
+                                                "set code on a card"))
+        for i, (card, url) in enumerate(zip(deck.cards, deck.qr_urls)):
+            if url:
+                take((deck.slug, card.id), card.code, deck.source, ("cards", i, "code"))
+    for board in boards:
+        if board.qr_url:
+            take((BOARDS_DECK, board.slug), board.model.qr.code, board.source, ("qr", "code"))
+    if guide:
+        take((GUIDE_DECK, kit.id), guide.model.code, guide.source, ("code",))
+    codes = short_codes(kit.id, keys, own)
+    base = kit.follow_up.base_url
+
+    def short(deck: str, card: str) -> str:
+        return short_url(base, codes[(deck, card)])
+
+    decks = [replace(d, full_urls=d.qr_urls, qr_urls=tuple(
+        short(d.slug, card.id) if url else None for card, url in zip(d.cards, d.qr_urls))) for d in decks]
+    boards = [replace(b, full_url=b.qr_url, qr_url=short(BOARDS_DECK, b.slug)) if b.qr_url else b
+              for b in boards]
+    if guide:
+        guide = replace(guide, full_url=guide.qr_url, qr_url=short(GUIDE_DECK, kit.id))
+    return decks, boards, guide
 
 
 def _sheet_layouts(root: Path, kit: Kit | None, kit_src: Source | None, decks: list[Deck],
@@ -284,7 +341,8 @@ def _load_deck(path: Path, root: Path, kit: Kit | None, default_size, sizes, pro
         for card in cards
     )
     return Deck(slug, shown, head.type, head.name, head.description, size, colour,
-                head.qr.enabled, tuple(cards), urls, source, head.form, head.copies, head.sheet_layout)
+                head.qr.enabled, tuple(cards), urls, source, head.form, head.copies, head.sheet_layout,
+                form_url=head.qr.form_url)
 
 
 def _clip_list(text: str, most: int = 200) -> str:

@@ -158,6 +158,15 @@ class FollowUp(Strict):
     )
     form: Form | None = Field(None, description="The kit's follow-up form; a deck, board, card or the "
                                                 "guide can have its own form instead.")
+    links: Literal["full", "short"] = Field(
+        "full", description="What the QR codes carry: full, the whole follow-up URL "
+                            f"(base_url{FORM_PATH}); short, a short link base_url/q/<code> that "
+                            "`workshop-kit serve` answers with the form, or sends on to form_url.")
+    form_url: UrlTemplate | None = Field(
+        None, description="A form elsewhere (Microsoft Forms, Google Forms) that `workshop-kit serve` sends "
+                          "the QR codes on to, instead of its own form; placeholders {kit}, {deck}, {card}, "
+                          "{lang}. Change it and restart serve to repoint printed codes.",
+        examples=["https://docs.google.com/forms/d/e/FORM-ID/viewform?usp=pp_url&entry.1000001={card}"])
     privacy_threshold: int = Field(5, ge=1, le=1000, description="The live screen and the report show no "
                                    "group of answers smaller than this, but 'fewer than' this number.")
 
@@ -165,6 +174,9 @@ class FollowUp(Strict):
     def _address(self) -> "FollowUp":
         if self.url is None and self.base_url is None:
             raise ValueError("give base_url (the address of workshop-kit serve) or url (a form elsewhere)")
+        if self.links == "short" and self.base_url is None:
+            raise ValueError("links: short needs base_url, the address of workshop-kit serve that answers "
+                             "the short links")
         return self
 
     @property
@@ -181,6 +193,9 @@ class QRSettings(Strict):
     enabled: bool = Field(True, description="Print a QR code (false: no code at all).")
     url: UrlTemplate | None = Field(
         None, description="URL template for this deck or board only, instead of follow_up.url.")
+    form_url: UrlTemplate | None = Field(
+        None, description="A form elsewhere for this deck or board only, instead of follow_up.form_url.")
+    code: Slug | None = Field(None, description="The board's own short-link code (follow_up.links: short).")
 
 
 # --- the kit ----------------------------------------------------------------
@@ -246,6 +261,10 @@ class Card(Strict):
     title: Text = Field(description="Title printed on the card.")
     qr_url: UrlTemplate | None = Field(None, description="Follow-up URL for this card only.")
     form: Form | None = Field(None, description="A follow-up form for this card only.")
+    form_url: UrlTemplate | None = Field(None, description="A form elsewhere for this card only, instead of "
+                                                           "the deck's or follow_up.form_url.")
+    code: Slug | None = Field(None, description="The card's own short-link code (follow_up.links: short), "
+                                                "instead of one derived from its id.")
     copies: int = Field(1, ge=1, le=100, description="How many of this card are printed, e.g. 2 to have it "
                                                      "twice in the deck.")
     picture: Text | None = Field(None, description="A picture of the card (PNG, JPEG or SVG in the kit's "

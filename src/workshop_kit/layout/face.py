@@ -25,10 +25,17 @@ from workshop_kit.problems import Problem, Shared
 MIN_MODULE_MM = 0.4
 
 
+PRINTED_URL_MAX = 60  # characters of a URL anyone would type from paper
+
+
 def short_url(url: str) -> str:
-    """The URL as printed for people who cannot scan: no scheme, no www."""
+    """The URL as printed for people who cannot scan: no scheme, no www;
+    of a URL too long to type (a pre-filled form elsewhere), its host."""
     text = url.split("://", 1)[-1]
-    return text[4:] if text.startswith("www.") else text
+    text = text[4:] if text.startswith("www.") else text
+    if len(text) > PRINTED_URL_MAX:
+        return text.split("/", 1)[0].split("?", 1)[0] + "/…"
+    return text
 
 
 def field_value(model: BaseModel, path: str):
@@ -43,7 +50,9 @@ def field_value(model: BaseModel, path: str):
 def too_long(of: str, length: int, limit: int) -> str:
     """Why a follow-up URL (`of` " of card x") cannot be a QR code."""
     return (f"the follow-up URL{of} has {length} characters, more than any QR code holds "
-            f"(at most {limit} characters); shorten it by at least {length - limit} characters")
+            f"(at most {limit} characters); shorten it by at least {length - limit} characters, "
+            "or set follow_up.links: short in kit.yaml (a short link to a form anywhere, through "
+            "workshop-kit serve)")
 
 
 def scaled_box(element: ElementSpec, width: float, height: float, scale: float) -> Box:

@@ -19,7 +19,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from workshop_kit.content.follow_up import Target, base_url, dialogue_formats, served_path, targets
+from workshop_kit.content.follow_up import Target, base_url, dialogue_formats, same_origin, served_path, targets
 from workshop_kit.content.forms import SCALE
 from workshop_kit.content.kit import KitContent, load_kit
 from workshop_kit.content.pictures import MIME
@@ -83,12 +83,25 @@ def routes_of(every: list[Target], base: str) -> dict[str, Target]:
     prefix = urlsplit(base).path.rstrip("/")
     out: dict[str, Target] = {}
     for target in every:
-        path = served_path(target.url, base, any_host=True)
-        if path is not None:
-            out.setdefault(path, target)
-            if prefix:
-                out.setdefault(prefix + path, target)
+        for url in target.urls:
+            path = served_path(url, base, any_host=True)
+            if path is not None:
+                out.setdefault(path, target)
+                if prefix:
+                    out.setdefault(prefix + path, target)
     return out
+
+
+def sent_on(target: Target) -> str | None:
+    """Where a request for a target's form is sent instead of to the form
+    served here: its form elsewhere (form_url), or the URL a short link
+    stands for when that leads to another host than the short link;
+    None to serve the form."""
+    if target.form_url:
+        return target.form_url
+    if target.full_url and not same_origin(target.full_url, target.url):
+        return target.full_url
+    return None
 
 
 def _accent_css(colour) -> str:
@@ -220,6 +233,9 @@ class FormsApp:
         path, served = self.lookup(request)
         if served is None:
             return self.message(404, self.labels["form_refused"], self.labels["form_not_found"])
+        elsewhere = sent_on(served.target)
+        if elsewhere:  # read from the kit at start: a restart repoints the printed codes
+            return RedirectResponse(elsewhere, status_code=303, headers={"cache-control": "no-store"})
         if request.method in ("GET", "HEAD"):  # HEAD: the page's headers, no answer
             return self.form_page(request, served, path)
         return await self.answer(request, served, path)

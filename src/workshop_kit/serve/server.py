@@ -14,7 +14,16 @@ import uvicorn
 
 from workshop_kit.content.follow_up import base_url, same_origin, served_path, targets
 from workshop_kit.content.kit import KitContent, is_placeholder, load_kit
-from workshop_kit.serve.app import ADMIN, ENVIRONMENT, LIVE, Settings, create_app, server_secrets, settings_environment
+from workshop_kit.serve.app import (
+    ADMIN,
+    ENVIRONMENT,
+    LIVE,
+    Settings,
+    create_app,
+    sent_on,
+    server_secrets,
+    settings_environment,
+)
 from workshop_kit.serve.protocol import TimedH11Protocol
 from workshop_kit.store.database import open_database
 
@@ -74,6 +83,9 @@ def announce(settings: Settings, host: str, port: int, say: Callable[[str], None
     say(f"Serving {len(served)} follow-up forms of '{content.kit.title}' for {base}")
     if served:
         say(f"  e.g. {base}{served_path(served[0].url, base, any_host=True)}")
+    sent = sum(1 for t in served if sent_on(t))
+    if sent:
+        say(f"  {sent} of them send the phone on to a form elsewhere (form_url)")
     say(f"Listening on http://{host}:{port} (database: {shown_db})")
     # The admin link carries its token: never on a placeholder host (a
     # click would send it to that third party), but on this server itself.
