@@ -385,6 +385,26 @@ def _splits(text: str, language: str) -> tuple[tuple[str, str, str], ...]:
     return tuple(out)
 
 
+class Hyphenation:
+    """The break points of a word for a paragraph set by ReportLab (the
+    guide, the report): called with a word, it gives (head, tail) pairs in
+    the order to try them, by the same rules as the cards: a soft hyphen or
+    a compound's joint first, then syllables, but syllables only in words
+    of at least SYLLABLES_FROM letters."""
+
+    SYLLABLES_FROM = 10
+
+    def __init__(self, language: str):
+        self.language = language if _hyphenator(language) else ""
+
+    def __call__(self, word: str) -> list[tuple[str, str]]:
+        splits = _splits(word, self.language)
+        letters = sum(ch.isalpha() for ch in word)
+        good = [(h, t) for h, t, kind in splits if kind in ("soft", "joint")]
+        syllables = [(h, t) for h, t, kind in splits if kind == "syllable" and letters >= self.SYLLABLES_FROM]
+        return [(h[:-1], t) for h, t in good + syllables]
+
+
 @lru_cache(maxsize=None)
 def _parts(language: str) -> frozenset[str]:
     path = DATA / "compounds" / f"{language}.txt"
