@@ -63,6 +63,8 @@ class Subject:
     problem: Callable[[tuple, str], Problem]
     palette: Palette
     scale: float = 1.0
+    # how much larger the card is than its template's design card: text may grow with it
+    growth: float = 1.0
     # ("card", "deck/id"): what a problem caused by a shared setting was found on
     found_on: tuple[str, str] = ("", "")
     # (setting, message) -> the problem at the place that sets it ("url",
@@ -178,7 +180,7 @@ class FaceBuilder:
                                             self.family.missing_message(missing)))
             return []
         s = subject.scale
-        size, lines = self.setter.fit(blocks, box.width, box.height, element.size * s,
+        size, lines = self.setter.fit(blocks, box.width, box.height, element.largest(subject.growth) * s,
                                       element.min_size * s, element.leading)
         if size is None:
             problems.append(self.misfit(lines, blocks, owners, used, box, element, subject))

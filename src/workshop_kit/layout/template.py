@@ -9,18 +9,20 @@ its kind: the models are made from the registry of element kinds
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field
 
-from workshop_kit.builtin import default_templates_dir
+from workshop_kit.builtin import builtin, default_templates_dir
 from workshop_kit.content.validate import validate
 from workshop_kit.content.yaml_source import Source, read_yaml
 from workshop_kit.layout.elements.base import Strict
 from workshop_kit.layout.elements.registry import element_union
 from workshop_kit.problems import Problem, display_path
 
+CARD_SIZES: dict[str, dict] = builtin("card_sizes")
 CardElement = element_union("cards")
 BoardElement = element_union("boards")
 
@@ -46,6 +48,14 @@ class Template(Strict):
 
     front: CardFace = Field(description="The front of the card.")
     back: CardFace = Field(description="The back of the card.")
+    design_card: Literal[tuple(CARD_SIZES)] = Field(  # type: ignore[valid-type]
+        "poker", description="The card size the font sizes are chosen for; on a larger card text grows "
+                             "up to its max_size where it fits.")
+
+    def growth(self, width: float, height: float) -> float:
+        """How much larger a card of this size is than the design card (by area, as a length)."""
+        design = CARD_SIZES[self.design_card]
+        return math.sqrt(width * height / (design["width"] * design["height"]))
 
 
 class BoardTemplate(Strict):
