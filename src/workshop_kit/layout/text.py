@@ -212,7 +212,8 @@ class Typesetter:
         fill = current_w / avail
         if good:
             head = good[0]
-            if head[2] == "slash" or (current_w + extra + self.word_width(head[0], size)) / avail > fill + 0.08:
+            good_fill = (current_w + extra + self.word_width(head[0], size)) / avail
+            if head[2] == "slash" or (good_fill >= LOOSE - 0.12 and good_fill > fill + 0.05):
                 return head
         if fill >= LOOSE:
             return None
