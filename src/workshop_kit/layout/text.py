@@ -181,8 +181,10 @@ class Typesetter:
             run = _hyphenated_run(rows)
             fitting = [(head, rest, kind) for head, rest, kind in self.splits(word)
                        if current_w + extra + self.word_width(head, size) <= avail]
-            if not current:
-                choice = fitting[0] if fitting else None  # must break: the word is wider than the line
+            if not current:  # must break: the word is wider than the line; at a joint if one fills 40 %
+                good = [f for f in fitting if f[2] != "syllable"
+                        and self.word_width(f[0], size) >= avail * 0.4]
+                choice = good[0] if good else fitting[0] if fitting else None
                 if choice is None:
                     return None
             else:
@@ -452,6 +454,11 @@ def compound_joints(word: str, language: str) -> tuple[int, ...]:
         return found
 
     joints = best(0)
+    if joints is None:  # an unknown beginning (a prefix, or the rest of a broken word), then known parts
+        for start in range(LEFT, n - 3):
+            rest = best(start)
+            if rest is not None:
+                return (start,) + rest
     return tuple(joints) if joints else ()
 
 
