@@ -319,3 +319,24 @@ def test_text_grows_on_an_a6_card(make_kit, tmp_path):
     # the body text, the most common size on the fronts
     assert statistics.mode(large) > statistics.mode(small) * 1.1, (statistics.mode(small), statistics.mode(large))
     assert max(large) <= max(small) * 1.3 + 0.01
+
+
+def test_the_guide_breaks_no_word_without_a_hyphen(built):
+    """The programme table once broke 'kommunaldirektø/ren' in a narrow column."""
+    text = "\n".join(page_texts(built.path("guide-a4.pdf")))
+    written = (REPO / "guide.yaml").read_text(encoding="utf-8") + "\n".join(
+        p.read_text(encoding="utf-8") for p in sorted((REPO / "decks").glob("*.yaml")))
+    words = {w.lower() for w in re.findall(r"\w+", written)}
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    broken = []
+    for line, after in zip(lines, lines[1:]):
+        head = re.search(r"(\w+)$", line)
+        rest = re.match(r"\w+", after)
+        if head and rest and (head.group(1) + rest.group(0)).lower() in words \
+                and head.group(1).lower() not in words:
+            broken.append(f"{line} / {after}")
+    assert not broken, broken
+    for line in lines:
+        for before, after in zip(re.split(LINE_END_HYPHEN, line), re.split(LINE_END_HYPHEN, line)[1:]):
+            head, rest = re.search(r"(\w*)$", before).group(1), re.match(r"\w*", after).group(0)
+            assert len(head) >= 2 and len(rest) >= 3 and len(head + rest) >= 7, (head, rest, line)
