@@ -9,7 +9,6 @@ its kind: the models are made from the registry of element kinds
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Literal
 
@@ -53,9 +52,11 @@ class Template(Strict):
                              "up to its max_size where it fits.")
 
     def growth(self, width: float, height: float) -> float:
-        """How much larger a card of this size is than the design card (by area, as a length)."""
+        """How much larger a card of this size is than the design card: the
+        larger of its width's and its height's ratio (text that grows does
+        so only where it fits)."""
         design = CARD_SIZES[self.design_card]
-        return math.sqrt(width * height / (design["width"] * design["height"]))
+        return max(width / design["width"], height / design["height"])
 
 
 class BoardTemplate(Strict):

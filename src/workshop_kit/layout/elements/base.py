@@ -106,6 +106,6 @@ class Lettering(ElementSpec):
         return self
 
     def largest(self, growth: float) -> float:
-        """The largest size on a card `growth` times the design card's size (by area, as a length)."""
+        """The largest size on a card `growth` times as large as the design card."""
         most = self.max_size if self.max_size is not None else round(self.size * GROWTH, 2)
         return max(self.size, math.floor(min(most, self.size * growth) * 4) / 4)  # in quarter points
