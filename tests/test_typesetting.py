@@ -366,3 +366,17 @@ def test_the_guide_breaks_no_word_without_a_hyphen(built):
         for before, after in zip(re.split(LINE_END_HYPHEN, line), re.split(LINE_END_HYPHEN, line)[1:]):
             head, rest = re.search(r"(\w*)$", before).group(1), re.match(r"\w*", after).group(0)
             assert len(head) >= 2 and len(rest) >= 3 and len(head + rest) >= 7, (head, rest, line)
+
+
+def test_an_imported_sheet_is_written_with_accents_on_their_letters(make_kit, tmp_path):
+    from kit_helpers import run_cli
+
+    kit = make_kit((STANDALONE[0],))
+    sheet = tmp_path / "kort.csv"
+    text = ("id;title;scenario;question\r\n"
+            "cafe;Cafe\u0301en;Et møde på cafe\u0301en om byens liv;Hvad nu?\r\n")
+    sheet.write_bytes(text.encode("utf-8"))
+    run = run_cli("import", sheet, "--deck", "cafe", "--type", "dilemma", "--kit", kit)
+    assert run.code == 0, run.output
+    written = (kit / "decks" / "cafe.yaml").read_text(encoding="utf-8")
+    assert "Caféen" in written and "\u0301" not in written
