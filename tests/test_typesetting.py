@@ -135,9 +135,10 @@ def test_fragments_are_at_least_two_letters_before_and_three_after_a_hyphen(lang
 
 
 def longest_run(lines: list[str]) -> int:
+    """The most lines in a row that end in a hyphen (a dash between words is none)."""
     run = most = 0
     for line in lines[:-1]:
-        run = run + 1 if line.endswith(tuple(DASHES)) else 0
+        run = run + 1 if re.search(f"\\w[{DASHES}]$", line) else 0
         most = max(most, run)
     return most
 

@@ -338,7 +338,8 @@ def _hyphenated_run(rows: list[list]) -> int:
     """How many of the last lines end in a hyphen."""
     run = 0
     for row in reversed(rows):
-        if not row or not row[-1][0][-1][0].endswith(tuple(DASHES)):
+        last = row[-1][0][-1][0] if row else ""
+        if len(last) < 2 or last[-1] not in DASHES:  # a dash standing alone between words is no hyphen
             break
         run += 1
     return run
