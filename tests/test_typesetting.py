@@ -381,3 +381,13 @@ def test_an_imported_sheet_is_written_with_accents_on_their_letters(make_kit, tm
     assert run.code == 0, run.output
     written = (kit / "decks" / "cafe.yaml").read_text(encoding="utf-8")
     assert "Caféen" in written and "\u0301" not in written
+
+
+def test_a_text_element_that_is_not_hyphenated_breaks_only_between_words():
+    ts = setter()
+    text = "Kommunalbestyrelsen drøfter ældreomsorgsmedarbejdernes uddannelsesprogram i morgen"
+    block = Block((Span(text, "regular"),))
+    hyphenated = texts(ts.break_lines([block], 62 / PT_TO_MM, SIZE))
+    plain = texts(ts.break_lines([block], 62 / PT_TO_MM, SIZE, hyphenate=False))
+    assert any(line.endswith("-") for line in hyphenated)
+    assert not any(line.endswith("-") for line in plain) and " ".join(plain) == text

@@ -181,7 +181,8 @@ class FaceBuilder:
             return []
         s = subject.scale
         size, lines = self.setter.fit(blocks, box.width, box.height, element.largest(subject.growth) * s,
-                                      element.min_size * s, element.leading)
+                                      element.min_size * s, element.leading,
+                                      getattr(element, "hyphenate", True))
         if size is None:
             problems.append(self.misfit(lines, blocks, owners, used, box, element, subject))
             return []

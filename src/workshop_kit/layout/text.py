@@ -145,8 +145,11 @@ class Typesetter:
         return [(((a, style, colour),), ((b, style, colour),), kind) for a, b, kind in _splits(
             text, self.language if self.hyphenator else "")]
 
-    def break_lines(self, blocks: list[Block], width_pt: float, size: float) -> list[Line] | None:
-        """Line breaking a paragraph at a time; None if a word cannot be set at this width."""
+    def break_lines(self, blocks: list[Block], width_pt: float, size: float,
+                    hyphenate: bool = True) -> list[Line] | None:
+        """Line breaking a paragraph at a time; None if a word cannot be set
+        at this width. Without `hyphenate`, words break only at their own
+        hyphens, dashes, soft hyphens and slashes."""
         space = self.family.width(" ", "regular", size)
         bullet_indent = self.family.width(BULLET + " ", "regular", size)
         lines: list[Line] = []
@@ -155,7 +158,7 @@ class Typesetter:
             gap = 0.0
             if b > 0 and not blocks[b - 1].keep_with_next:
                 gap = ITEM_GAP if block.tight else PARAGRAPH_GAP
-            set_lines = self._paragraph(_words(block.spans), width_pt - indent, size, space)
+            set_lines = self._paragraph(_words(block.spans), width_pt - indent, size, space, hyphenate)
             if set_lines is None:
                 return None
             for n, row in enumerate(set_lines or [[]]):
@@ -163,7 +166,7 @@ class Typesetter:
                                         gap if n == 0 else 0.0, block.bullet and n == 0))
         return lines
 
-    def _paragraph(self, words: list[Word], avail: float, size: float, space: float):
+    def _paragraph(self, words: list[Word], avail: float, size: float, space: float, hyphenate: bool = True):
         """The words of a paragraph in lines: each line a list of (word,
         the whole word when this is the head of a broken one, else None)."""
         rows: list[list] = []
@@ -180,7 +183,8 @@ class Typesetter:
                 continue
             run = _hyphenated_run(rows)
             fitting = [(head, rest, kind) for head, rest, kind in self.splits(word)
-                       if current_w + extra + self.word_width(head, size) <= avail]
+                       if (hyphenate or kind not in ("joint", "syllable"))
+                       and current_w + extra + self.word_width(head, size) <= avail]
             if not current:  # must break: the word is wider than the line; at a joint if one fills 40 %
                 good = [f for f in fitting if f[2] != "syllable"
                         and self.word_width(f[0], size) >= avail * 0.4]
@@ -287,13 +291,13 @@ class Typesetter:
         return len(lines) * size * leading + gaps * size
 
     def fit(self, blocks: list[Block], width_mm: float, height_mm: float,
-            largest: float, smallest: float, leading: float):
+            largest: float, smallest: float, leading: float, hyphenate: bool = True):
         """The largest size from largest down to smallest at which the
         blocks fit: (size, lines), or (None, why they do not fit)."""
         width_pt, height_pt = width_mm / PT_TO_MM, height_mm / PT_TO_MM
 
         def attempt(size):
-            lines = self.break_lines(blocks, width_pt, size)
+            lines = self.break_lines(blocks, width_pt, size, hyphenate)
             if lines is not None and self.height_pt(lines, size, leading) <= height_pt + 1e-6:
                 return lines
             return None
@@ -315,7 +319,7 @@ class Typesetter:
                 lo = mid + 1
         if best:
             return best
-        lines = self.break_lines(blocks, width_pt, smallest)
+        lines = self.break_lines(blocks, width_pt, smallest, hyphenate)
         if lines is None:
             return None, Misfit(smallest, height_mm, word=self.widest_word(blocks, smallest))
         return None, Misfit(smallest, height_mm, needed_mm=self.height_pt(lines, smallest, leading) * PT_TO_MM)
