@@ -21,6 +21,7 @@ import csv
 import datetime
 import io
 import re
+import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -257,7 +258,8 @@ def _unmarked(cell: str) -> str:
 
 
 def cell_text(value: Any) -> str:
-    """A cell as text: numbers without a needless .0, dates as YYYY-MM-DD."""
+    """A cell as text: numbers without a needless .0, dates as YYYY-MM-DD,
+    letters with their accents as one character (NFC)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -268,7 +270,7 @@ def cell_text(value: Any) -> str:
         return value.date().isoformat()
     if isinstance(value, (datetime.date, datetime.time)):
         return value.isoformat()
-    return str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", str(value).replace("\r\n", "\n").replace("\r", "\n"))
 
 
 # --- the columns of a card ----------------------------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -107,7 +108,10 @@ class _Builder:
             raise _Unbounded(node, f"the values are nested more than {MAX_DEPTH} levels deep")
         self.source.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, yaml.ScalarNode):
-            return self.constructor.construct_object(node, deep=True)
+            value = self.constructor.construct_object(node, deep=True)
+            # one code point for a letter and its accent (NFC), so that an
+            # accent typed as a combining mark prints on its letter
+            return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
         if id(node) in self.open:
             raise _Unbounded(node, "an alias (*name) stands inside the value it names, so it never ends")
         self.open.add(id(node))

@@ -19,13 +19,12 @@ from workshop_kit.content.kit import KitContent
 from workshop_kit.draw.pdf import MM, colour, describe, draw_image
 from workshop_kit.fonts import Family
 from workshop_kit.layout.boxes import Box, Image
-from workshop_kit.layout.text import parse_markup
+from workshop_kit.layout.text import MIN_HYPHENATED, Hyphenation, parse_markup
 from workshop_kit.printing import fill_label
 
 MARGIN_MM = 18
 HEADER_MM = 9       # from the top edge to the running header's baseline
 SECTION_ROOM_MM = 70  # a section starts on a new page when less room than this is left
-HYPHENATION = {"da": "da_DK", "en": "en_GB"}
 LOGO_MM = (60, 18)  # the most room the kit's logo takes at the head of a document
 
 
@@ -49,7 +48,8 @@ class DocumentStyle:
         self.tint = colour(self.colours[tint])
         base = ParagraphStyle("body", fontName=faces["regular"], fontSize=10, leading=13.5,
                               textColor=ink, bulletFontName=faces["regular"], spaceAfter=4,
-                              hyphenationLang=HYPHENATION.get(lang, ""), embeddedHyphenation=1)
+                              hyphenationLang=Hyphenation(lang), hyphenationMinWordLength=MIN_HYPHENATED,
+                              embeddedHyphenation=1, splitLongWords=0)
         self.body = base
         self.title = ParagraphStyle("title", base, fontName=faces["bold"], fontSize=24, leading=29,
                                     textColor=accent_colour, spaceAfter=6, hyphenationLang="")
@@ -65,7 +65,7 @@ class DocumentStyle:
         self.cell_bold = ParagraphStyle("cell-bold", self.cell, fontName=faces["bold"])
         self.cell_small = ParagraphStyle("cell-small", self.cell, fontSize=8, leading=10, textColor=muted)
         # file names and addresses are never hyphenated: a hyphen would look like part of the name
-        self.path = ParagraphStyle("path", self.cell_small, hyphenationLang="")
+        self.path = ParagraphStyle("path", self.cell_small, hyphenationLang="", splitLongWords=1)
         self.item = ParagraphStyle("item", base, leftIndent=6 * MM, bulletIndent=0, spaceAfter=2)
         self.cell_item = ParagraphStyle("cell-item", self.cell, leftIndent=3 * MM, bulletIndent=0,
                                         spaceAfter=1)

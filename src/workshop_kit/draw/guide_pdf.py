@@ -236,7 +236,7 @@ class _Setter(DocumentStyle):
         symbol_face = _qr_face(url, self.colours)
         text = [self.p(self.label("guide_follow_up_text"), self.body),
                 Paragraph(escape(url), ParagraphStyle("url", self.body, fontName=self.faces["bold"],
-                                                      hyphenationLang=""))]
+                                                      hyphenationLang="", splitLongWords=1))]
         table = Table([[QRFlowable(symbol_face), text]],
                       colWidths=[symbol_face.width * MM + 4 * MM, width - symbol_face.width * MM - 4 * MM],
                       style=TableStyle([("FONT", (0, 0), (-1, -1), self.faces["regular"], 9),

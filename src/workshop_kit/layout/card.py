@@ -30,13 +30,14 @@ class CardLayout:
         template = self.templates[deck.type]
         palette = Palette(self.kit.colours, deck.type, deck.colour)
         width, height = deck.size.width, deck.size.height
+        growth = template.template.growth(width, height)
         out: list[CardFaces] = []
         problems: list[Problem] = []
         for i in range(start, len(deck.cards) if end is None else end):
             card = deck.cards[i]
             subject = Subject(card, deck.type, deck.qr_urls[i], self._values(deck, i),
                               _card_problem(deck, i), palette, found_on=("card", f"{deck.slug}/{card.id}"),
-                              setting=_card_setting(self.kit, deck, i), peers=deck.cards)
+                              setting=_card_setting(self.kit, deck, i), peers=deck.cards, growth=growth)
             front, back = (self.builder.face(template.face(side), width, height, subject, problems)
                            for side in ("front", "back"))
             out.append(CardFaces(deck.slug, card.id, card.title, subject.url, front, back))

@@ -73,6 +73,8 @@ class Subject:
     problem: Callable[[tuple, str], Problem]
     palette: Palette
     scale: float = 1.0
+    # how much larger the card is than its template's design card: text may grow with it
+    growth: float = 1.0
     # ("card", "deck/id"): what a problem caused by a shared setting was found on
     found_on: tuple[str, str] = ("", "")
     # (setting, message) -> the problem at the place that sets it ("url",
@@ -193,8 +195,9 @@ class FaceBuilder:
                                             self.family.missing_message(missing)))
             return []
         s = subject.scale
-        size, lines = self.setter.fit(blocks, box.width, box.height, element.size * s,
-                                      element.min_size * s, element.leading)
+        size, lines = self.setter.fit(blocks, box.width, box.height, element.largest(subject.growth) * s,
+                                      element.min_size * s, element.leading,
+                                      getattr(element, "hyphenate", True))
         if size is None:
             problems.append(self.misfit(lines, blocks, owners, used, box, element, subject))
             return []

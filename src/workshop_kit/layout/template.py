@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Generic, Literal, TypeAlias, TypeVar
 
 from pydantic import Field, SkipValidation
 
-from workshop_kit.builtin import default_templates_dir
+from workshop_kit.builtin import builtin, default_templates_dir
 from workshop_kit.content.card_type import CardTypeHead, FieldName, FieldSpec, Words
 from workshop_kit.content.model import Colour
 from workshop_kit.content.validate import validate
@@ -23,6 +23,7 @@ from workshop_kit.layout.elements.base import ElementSpec, Strict
 from workshop_kit.layout.elements.registry import element_union
 from workshop_kit.problems import Problem, display_path
 
+CARD_SIZES: dict[str, dict] = builtin("card_sizes")
 if TYPE_CHECKING:  # the unions are made at run time from the registry; each member is an ElementSpec
     CardElement: TypeAlias = ElementSpec
     BoardElement: TypeAlias = ElementSpec
@@ -64,6 +65,16 @@ class Template(Strict):
     fields: SkipValidation[dict[FieldName, FieldSpec] | None] = _declared("fields")
     front: CardFace = Field(description="The front of the card.")
     back: CardFace = Field(description="The back of the card.")
+    design_card: Literal[tuple(CARD_SIZES)] = Field(  # type: ignore[valid-type]
+        "poker", description="The card size the font sizes are chosen for; on a larger card text grows "
+                             "up to its max_size where it fits.")
+
+    def growth(self, width: float, height: float) -> float:
+        """How much larger a card of this size is than the design card: the
+        larger of its width's and its height's ratio (text that grows does
+        so only where it fits)."""
+        design = CARD_SIZES[self.design_card]
+        return max(width / design["width"], height / design["height"])
 
 
 class BoardTemplate(Strict):

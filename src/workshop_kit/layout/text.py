@@ -9,11 +9,19 @@ from functools import lru_cache
 
 import pyphen
 
+from workshop_kit.builtin import DATA
 from workshop_kit.fonts import Family
 from workshop_kit.layout.boxes import TextRun
 
 PT_TO_MM = 25.4 / 72
 HYPHEN = "-"
+SOFT = "\u00ad"          # a soft hyphen: a break point, printed only where the line breaks
+DASHES = "-\u2013\u2014"  # a word may break after its own hyphen or dash
+MIN_HYPHENATED = 7       # letters: shorter words are never hyphenated
+LEFT, RIGHT = 2, 3       # letters at least before and after a hyphenation point
+MAX_HYPHENATED_RUN = 2   # lines ending in a hyphen, one after the other
+LAST_LINE_LETTERS = 4    # the last line of a paragraph has at least this many letters
+LOOSE = 0.72             # a line fuller than this is not broken between syllables
 BULLET = "•"
 SIZE_STEP = 0.25
 
@@ -120,80 +128,135 @@ class Typesetter:
     def __init__(self, family: Family, language: str):
         self.family = family
         self.hyphenator = _hyphenator(language)
+        self.language = language
 
     def word_width(self, word: Word, size: float) -> float:
-        return sum(self.family.width(t, s, size) for t, s, _ in word)
+        return sum(self.family.width(t.replace(SOFT, ""), s, size) for t, s, _ in word)
 
-    def splits(self, word: Word) -> list[tuple[Word, Word]]:
-        """Ways to break a word, longest first part first: at its own
-        hyphens, or by the hyphenation dictionary (single-style words)."""
+    def splits(self, word: Word) -> list[tuple[Word, Word, str]]:
+        """Ways to break a word, longest first part first, each with its
+        kind: "dash" (after a hyphen or dash of its own), "slash" (after a
+        slash of an address), "soft" (at a soft hyphen), "joint" (between
+        the parts of a compound) or "syllable" (by the hyphenation dictionary).
+        Only single-style words are broken."""
         if len(word) != 1:
             return []
         text, style, colour = word[0]
-        out: list[tuple[str, str]] = []
-        for i in range(len(text) - 2, 1, -1):
-            # break after a hyphen in a compound, or after a slash in a URL
-            if (text[i] == "-" and text[i - 1].isalpha()) or text[i] == "/":
-                out.append((text[: i + 1], text[i + 1:]))
-        if self.hyphenator and not out:
-            trailing = _TRAILING.match(text)
-            assert trailing is not None  # the pattern matches any text
-            core, tail = trailing.groups()
-            if len(core) >= 6 and core.isalpha():
-                for a, b in _iterate(self.hyphenator, core):
-                    out.append((a + HYPHEN, b + tail))
-        return [(((a, style, colour),), ((b, style, colour),)) for a, b in out]
+        return [(((a, style, colour),), ((b, style, colour),), kind) for a, b, kind in _splits(
+            text, self.language if self.hyphenator else "")]
 
-    def break_lines(self, blocks: list[Block], width_pt: float, size: float) -> list[Line] | None:
-        """Greedy line breaking; None if a word cannot be set at this width."""
+    def break_lines(self, blocks: list[Block], width_pt: float, size: float,
+                    hyphenate: bool = True) -> list[Line] | None:
+        """Line breaking a paragraph at a time; None if a word cannot be set
+        at this width. Without `hyphenate`, words break only at their own
+        hyphens, dashes, soft hyphens and slashes."""
         space = self.family.width(" ", "regular", size)
         bullet_indent = self.family.width(BULLET + " ", "regular", size)
         lines: list[Line] = []
         for b, block in enumerate(blocks):
             indent = bullet_indent if block.bullet else 0.0
-            avail = width_pt - indent
             gap = 0.0
             if b > 0 and not blocks[b - 1].keep_with_next:
                 gap = ITEM_GAP if block.tight else PARAGRAPH_GAP
-            current: list[Word] = []
-            current_w = 0.0
-            first_line = True
-
-            def flush():  # called only within this iteration of the loop, so its block, indent and gap are this one's
-                nonlocal current, current_w, first_line
-                lines.append(self._line(current, size, space, indent, gap if first_line else 0.0,  # noqa: B023
-                                        block.bullet and first_line))  # noqa: B023
-                current, current_w, first_line = [], 0.0, False
-
-            queue = list(_words(block.spans))
-            while queue:
-                word = queue.pop(0)
-                w = self.word_width(word, size)
-                extra = space if current else 0.0
-                if current_w + extra + w <= avail:
-                    current.append(word)
-                    current_w += extra + w
-                    continue
-                placed = False
-                for head, rest in self.splits(word):
-                    hw = self.word_width(head, size)
-                    if current_w + extra + hw <= avail:
-                        current.append(head)
-                        current_w += extra + hw
-                        queue.insert(0, rest)
-                        placed = True
-                        break
-                if placed:
-                    flush()
-                    continue
-                if current:
-                    flush()
-                    queue.insert(0, word)
-                    continue
-                return None  # a single piece wider than the line
-            if current or first_line:
-                flush()
+            set_lines = self._paragraph(_words(block.spans), width_pt - indent, size, space, hyphenate)
+            if set_lines is None:
+                return None
+            for n, row in enumerate(set_lines or [[]]):
+                lines.append(self._line([w for w, _ in row] if row else [], size, space, indent,
+                                        gap if n == 0 else 0.0, block.bullet and n == 0))
         return lines
+
+    def _paragraph(self, words: list[Word], avail: float, size: float, space: float, hyphenate: bool = True):
+        """The words of a paragraph in lines: each line a list of (word,
+        the whole word when this is the head of a broken one, else None)."""
+        rows: list[list] = []
+        current: list = []
+        current_w = 0.0
+        queue = list(words)
+        while queue:
+            word = queue.pop(0)
+            w = self.word_width(word, size)
+            extra = space if current else 0.0
+            if current_w + extra + w <= avail:
+                current.append((word, None))
+                current_w += extra + w
+                continue
+            run = _hyphenated_run(rows)
+            fitting = [(head, rest, kind) for head, rest, kind in self.splits(word)
+                       if (hyphenate or kind not in ("joint", "syllable"))
+                       and current_w + extra + self.word_width(head, size) <= avail]
+            if not current:  # must break: the word is wider than the line; at a joint if one fills 40 %
+                good = [f for f in fitting if f[2] != "syllable"
+                        and self.word_width(f[0], size) >= avail * 0.4]
+                choice = good[0] if good else fitting[0] if fitting else None
+                if choice is None:
+                    return None
+            else:
+                choice = self._choose(fitting, current_w, extra, avail, size, run)
+            if choice is None:
+                rows.append(current)
+                current, current_w = [], 0.0
+                queue.insert(0, word)
+                continue
+            head, rest, _ = choice
+            current.append((head, word))
+            rows.append(current)
+            current, current_w = [], 0.0
+            queue.insert(0, rest)
+        if current:
+            rows.append(current)
+        return self._settle_last(rows, avail, size, space)
+
+    def _choose(self, fitting, current_w: float, extra: float, avail: float, size: float, run: int):
+        """The break of a word that ends a line, or None to carry the whole
+        word to the next line: a break of its own (dash, soft hyphen,
+        compound joint) when it fills the line better; a break between
+        syllables only where the line would otherwise be loose."""
+        if run >= MAX_HYPHENATED_RUN:
+            fitting = [f for f in fitting if f[2] == "slash"]
+        good = [f for f in fitting if f[2] != "syllable"]
+        fill = current_w / avail
+        if good:
+            head = good[0]
+            good_fill = (current_w + extra + self.word_width(head[0], size)) / avail
+            if head[2] == "slash" or (good_fill >= LOOSE - 0.12 and good_fill > fill + 0.05):
+                return head
+        if fill >= LOOSE:
+            return None
+        syllables = [f for f in fitting if f[2] == "syllable"]
+        if syllables:
+            return syllables[0]
+        return good[0] if good else None
+
+    def _settle_last(self, rows: list[list], avail: float, size: float, space: float) -> list[list]:
+        """No last line of fewer than LAST_LINE_LETTERS letters: the word
+        broken before it is carried down whole (or broken earlier), or the
+        last word of the line before is pulled down."""
+        if len(rows) < 2 or _letters(rows[-1]) >= LAST_LINE_LETTERS:
+            return rows
+        before, last = rows[-2], rows[-1]
+        head, whole = before[-1]
+        if whole is not None:  # the short line is the end of a broken word
+            rest_words = [w for w, _ in last[1:]]
+            tail_w = sum(self.word_width(w, size) + space for w in rest_words)
+            kept = before[:-1]
+            kept_w = sum(self.word_width(w, size) for w, _ in kept) + space * max(0, len(kept) - 1)
+            extra = space if kept else 0.0
+            for h, r, kind in self.splits(whole):
+                if kind == "slash":
+                    continue
+                if (kept_w + extra + self.word_width(h, size) <= avail and _letters([(r, None)]) >= LAST_LINE_LETTERS
+                        and self.word_width(r, size) + tail_w <= avail):
+                    return rows[:-2] + [kept + [(h, whole)], [(r, None)] + last[1:]]
+            if kept and self.word_width(whole, size) + tail_w <= avail:
+                return rows[:-2] + [kept, [(whole, None)] + last[1:]]
+            return rows
+        if len(before) >= 2:
+            moved = before[-1][0]
+            width = sum(self.word_width(w, size) for w, _ in last) + space * len(last) + self.word_width(moved, size)
+            if width <= avail:
+                return rows[:-2] + [before[:-1], [(moved, None)] + last]
+        return rows
 
     def _line(self, words: list[Word], size: float, space: float, indent: float,
               gap: float, bullet: bool) -> Line:
@@ -207,6 +270,7 @@ class Typesetter:
         text_start, pending, key = x, "", None
         for i, word in enumerate(words):
             for j, (text, style, colour) in enumerate(word):
+                text = text.replace(SOFT, "")  # printed only as the hyphen of a line broken there
                 sep = " " if i and j == 0 else ""
                 if (style, colour) == key:
                     pending += sep + text
@@ -229,13 +293,13 @@ class Typesetter:
         return len(lines) * size * leading + gaps * size
 
     def fit(self, blocks: list[Block], width_mm: float, height_mm: float,
-            largest: float, smallest: float, leading: float):
+            largest: float, smallest: float, leading: float, hyphenate: bool = True):
         """The largest size from largest down to smallest at which the
         blocks fit: (size, lines), or (None, why they do not fit)."""
         width_pt, height_pt = width_mm / PT_TO_MM, height_mm / PT_TO_MM
 
         def attempt(size):
-            lines = self.break_lines(blocks, width_pt, size)
+            lines = self.break_lines(blocks, width_pt, size, hyphenate)
             if lines is not None and self.height_pt(lines, size, leading) <= height_pt + 1e-6:
                 return lines
             return None
@@ -257,7 +321,7 @@ class Typesetter:
                 lo = mid + 1
         if best:
             return best
-        lines = self.break_lines(blocks, width_pt, smallest)
+        lines = self.break_lines(blocks, width_pt, smallest, hyphenate)
         if lines is None:
             return None, Misfit(smallest, height_mm, word=self.widest_word(blocks, smallest))
         return None, Misfit(smallest, height_mm, needed_mm=self.height_pt(lines, smallest, leading) * PT_TO_MM)
@@ -273,12 +337,136 @@ def _hyphenator(language: str):
     code = {"da": "da_DK", "en": "en_GB"}.get(language, language)
     if code not in pyphen.LANGUAGES:
         return None
-    return pyphen.Pyphen(lang=code, left=2, right=3)
+    return pyphen.Pyphen(lang=code, left=LEFT, right=RIGHT)
+
+
+def _hyphenated_run(rows: list[list]) -> int:
+    """How many of the last lines end in a hyphen."""
+    run = 0
+    for row in reversed(rows):
+        last = row[-1][0][-1][0] if row else ""
+        if len(last) < 2 or last[-1] not in DASHES:  # a dash standing alone between words is no hyphen
+            break
+        run += 1
+    return run
+
+
+def _letters(row: list) -> int:
+    return sum(ch.isalpha() for word, _ in row for text, _, _ in word for ch in text)
 
 
 @lru_cache(maxsize=65536)
-def _iterate(hyphenator, word: str) -> tuple[tuple[str, str], ...]:
-    return tuple(hyphenator.iterate(word))
+def _splits(text: str, language: str) -> tuple[tuple[str, str, str], ...]:
+    """(head, rest, kind) of each way to break a word's text, longest head
+    first; a head broken inside the word ends in a hyphen. See Typesetter.splits."""
+    out: list[tuple[str, str, str]] = []
+    if "/" in text:  # an address: after its slashes, else before a hyphen or dot
+        for i in range(len(text) - 2, 0, -1):
+            if text[i] == "/":
+                out.append((text[: i + 1], text[i + 1:], "slash"))
+        for i in range(len(text) - 2, 1, -1):
+            if text[i] in "-." and "/" in text[:i]:
+                out.append((text[:i], text[i:], "slash"))
+        out.sort(key=lambda split: -len(split[0]))
+        return tuple(out)
+    for i in range(len(text) - 2, 0, -1):
+        if text[i] in DASHES and text[i - 1].isalpha() and text[i + 1:].strip(".,;:!?)»”\"'"):
+            out.append((text[: i + 1].replace(SOFT, ""), text[i + 1:], "dash"))
+    if out:
+        return tuple(out)
+    core, tail = _TRAILING.match(text).groups()
+    lead = len(core) - len(core.lstrip("(«„“\"'"))
+    opening, core = core[:lead], core[lead:]
+    if SOFT in core:  # the writer's own break points, and only those
+        parts = core.split(SOFT)
+        for n in range(len(parts) - 1, 0, -1):
+            head, rest = "".join(parts[:n]), "".join(parts[n:])
+            if head and rest:
+                out.append((opening + head + HYPHEN, rest + tail, "soft"))
+        return tuple(out)
+    hyphenator = _hyphenator(language) if language else None
+    if not hyphenator or len(core) < MIN_HYPHENATED or not core.isalpha():
+        return ()
+    joints = set(compound_joints(core, language))
+    points = {len(a) for a, _ in hyphenator.iterate(core)} | joints
+    for i in sorted(points, reverse=True):
+        if LEFT <= i <= len(core) - RIGHT:
+            out.append((opening + core[:i] + HYPHEN, core[i:] + tail, "joint" if i in joints else "syllable"))
+    return tuple(out)
+
+
+class Hyphenation:
+    """The break points of a word for a paragraph set by ReportLab (the
+    guide, the report): called with a word, it gives (head, tail) pairs in
+    the order to try them, by the same rules as the cards: a soft hyphen or
+    a compound's joint first, then syllables, but syllables only in words
+    of at least SYLLABLES_FROM letters."""
+
+    SYLLABLES_FROM = 10
+
+    def __init__(self, language: str):
+        self.language = language if _hyphenator(language) else ""
+
+    def __call__(self, word: str) -> list[tuple[str, str]]:
+        splits = _splits(word, self.language)
+        letters = sum(ch.isalpha() for ch in word)
+        good = [(h, t) for h, t, kind in splits if kind in ("soft", "joint")]
+        syllables = [(h, t) for h, t, kind in splits if kind == "syllable" and letters >= self.SYLLABLES_FROM]
+        return [(h[:-1], t) for h, t in good + syllables]
+
+
+@lru_cache(maxsize=None)
+def _parts(language: str) -> frozenset[str]:
+    path = DATA / "compounds" / f"{language}.txt"
+    if not path.is_file():
+        return frozenset()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+LINKS = ("s", "e", "")  # letters that join the parts of a Danish compound
+ENDINGS = frozenset(("", "e", "en", "et", "er", "ne", "ene", "erne", "ernes", "ens", "ets", "es", "s",
+                     "r", "n", "t", "de", "te", "ede", "ende", "ne", "nes", "rne", "rnes", "ens"))
+
+
+@lru_cache(maxsize=65536)
+def compound_joints(word: str, language: str) -> tuple[int, ...]:
+    """Where a compound's parts meet (after a linking s or e), as offsets
+    into the word: the division into the fewest known parts (from the
+    language's list in data/compounds/), the last one inflected; () when
+    the word is not made of known parts."""
+    parts = _parts(language)
+    if not parts:
+        return ()
+    w = word.lower()
+    n = len(w)
+
+    @lru_cache(maxsize=None)
+    def best(i: int):
+        """Fewest parts covering w[i:], as the joints after i; None if none."""
+        found = None
+        for j in range(i + 2, n + 1):
+            if w[i:j] not in parts:
+                continue
+            end = w[j:]
+            doubled = j < n and w[j] == w[j - 1] and w[j + 1:] in ENDINGS
+            if end in ENDINGS or doubled:
+                return ()
+            for link in LINKS:
+                k = j + len(link)
+                if w[j:k] == link and n - k >= 3:
+                    rest = best(k)
+                    if rest is not None and (found is None or len(rest) + 1 < len(found)):
+                        found = (k,) + rest
+        return found
+
+    joints = best(0)
+    if joints is None:  # an unknown beginning (a prefix, or the rest of a broken word), then known parts
+        for start in range(LEFT, n - 3):
+            rest = best(start)
+            if rest is not None:
+                return (start,) + rest
+    return tuple(joints) if joints else ()
 
 
 def runs_at(family: Family, text: str, style: str, size: float, colour, x: float, y: float,

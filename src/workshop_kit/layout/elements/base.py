@@ -4,11 +4,14 @@ set text. Each kind's own spec builds on these (see registry.py)."""
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from workshop_kit.layout.boxes import Box
+
+GROWTH = 1.3  # how much larger text may grow on a larger card, by default
 
 Style = Literal["regular", "bold", "italic", "bold-italic"]
 
@@ -92,6 +95,9 @@ class Lettering(ElementSpec):
     font: Style = Field("regular", description="Font style of the text.")
     size: float = Field(9, ge=7, le=72, description="Largest font size in pt.")
     min_size: float = Field(7, ge=7, le=72, description="Text shrinks down to this size (pt), never below 7.")
+    max_size: float | None = Field(None, ge=7, le=96, description=(
+        "On a card larger than the template's design card the text grows with the card up to this "
+        "size (pt) where it fits; 1.3 x size by default."))
     leading: float = Field(1.18, ge=1.0, le=2.0, description="Line height as a multiple of the font size.")
     colour: str = Field("ink", description="Colour role of the text.")
     label_colour: str | None = Field(None, description="Colour role of its headings; the text's colour by default.")
@@ -100,4 +106,11 @@ class Lettering(ElementSpec):
     def _sizes(self):
         if self.min_size > self.size:
             raise ValueError("min_size is larger than size")
+        if self.max_size is not None and self.max_size < self.size:
+            raise ValueError("max_size is smaller than size")
         return self
+
+    def largest(self, growth: float) -> float:
+        """The largest size on a card `growth` times as large as the design card."""
+        most = self.max_size if self.max_size is not None else round(self.size * GROWTH, 2)
+        return max(self.size, math.floor(min(most, self.size * growth) * 4) / 4)  # in quarter points
