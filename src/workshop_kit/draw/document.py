@@ -48,7 +48,9 @@ class DocumentStyle:
         self.tint = colour(self.colours[tint])
         base = ParagraphStyle("body", fontName=faces["regular"], fontSize=10, leading=13.5,
                               textColor=ink, bulletFontName=faces["regular"], spaceAfter=4,
-                              hyphenationLang=Hyphenation(lang), hyphenationMinWordLength=MIN_HYPHENATED,
+                              # ReportLab takes a hyphenator object where its stubs say a language name
+                              hyphenationLang=Hyphenation(lang),  # type: ignore[arg-type]
+                              hyphenationMinWordLength=MIN_HYPHENATED,
                               embeddedHyphenation=1, splitLongWords=0)
         self.body = base
         self.title = ParagraphStyle("title", base, fontName=faces["bold"], fontSize=24, leading=29,

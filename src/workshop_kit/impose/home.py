@@ -48,7 +48,8 @@ class Grid:
     def cut_lines(self, cards: int | None = None) -> tuple[list[float], list[float]]:
         """The cut lines of the slots that hold the first `cards` cards (all slots by default)."""
         cards = self.per_sheet if cards is None else cards
-        xs, ys = set(), set()
+        xs: set[float] = set()
+        ys: set[float] = set()
         for c in range(min(cards, self.columns)):
             x = self.x0 + c * (self.card_width + self.gutter)
             xs.update((round(x, 4), round(x + self.card_width, 4)))

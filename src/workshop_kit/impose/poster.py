@@ -49,7 +49,7 @@ def tile(width: float, height: float, paper: str, keep: Box | None = None) -> Ti
     crosses at the same points of that strip. `keep` (board mm: the QR
     code) lies whole on one tile, clear of every overlap strip."""
     margin = builtin("sheets")["home"]["printer_margin"]
-    best = None
+    best: tuple[float, float, list[float], list[float]] | None = None
     for kept in (keep, None):  # (a QR code too large for any tile is let go)
         for pw, ph in (paper_size(paper), paper_size(paper, "landscape")):
             aw, ah = pw - 2 * margin, ph - 2 * margin - LABEL_BAND
@@ -60,6 +60,7 @@ def tile(width: float, height: float, paper: str, keep: Box | None = None) -> Ti
                 best = (pw, ph, xs, ys)
         if best:
             break
+    assert best is not None  # without a QR code to keep whole, some tiling always fits
     pw, ph, xs, ys = best
     area = Box(margin, margin + LABEL_BAND, pw - 2 * margin, ph - 2 * margin - LABEL_BAND)
     columns = [(x, (xs + [width - OVERLAP])[i + 1] + OVERLAP) for i, x in enumerate(xs)]
@@ -124,8 +125,8 @@ def _crosses(rows: list, columns: list, r: int, c: int) -> list[tuple[float, flo
 
     # rows are listed from the top (a row shares its bottom with the next),
     # columns from the left (a column shares its right side with the next)
-    free_y = inner(*rows[r], r < len(rows) - 1, r > 0)
-    free_x = inner(*columns[c], c > 0, c < len(columns) - 1)
+    free_y = inner(rows[r][0], rows[r][1], r < len(rows) - 1, r > 0)
+    free_x = inner(columns[c][0], columns[c][1], c > 0, c < len(columns) - 1)
 
     def along(low: float, high: float) -> list[float]:
         if high - low < 2 * MARK_INSET + 2 * MARK:

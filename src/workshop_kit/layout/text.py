@@ -374,7 +374,9 @@ def _splits(text: str, language: str) -> tuple[tuple[str, str, str], ...]:
             out.append((text[: i + 1].replace(SOFT, ""), text[i + 1:], "dash"))
     if out:
         return tuple(out)
-    core, tail = _TRAILING.match(text).groups()
+    trailing = _TRAILING.match(text)
+    assert trailing is not None  # the pattern matches any text
+    core, tail = trailing.groups()
     lead = len(core) - len(core.lstrip("(«„“\"'"))
     opening, core = core[:lead], core[lead:]
     if SOFT in core:  # the writer's own break points, and only those
