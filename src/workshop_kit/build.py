@@ -7,7 +7,6 @@ from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Callable, NamedTuple
 
 from workshop_kit import qr
@@ -31,7 +30,7 @@ from workshop_kit.impose.shop import impose_shop
 from workshop_kit.layout.board import BOARD_PLACEHOLDERS, BoardLayout
 from workshop_kit.layout.boxes import CardFaces, qr_boxes
 from workshop_kit.layout.card import CardLayout, card_size_setting
-from workshop_kit.layout.checks import check_contrast, check_template, low_resolution
+from workshop_kit.layout.checks import BuiltinLook, check_contrast, check_template, low_resolution
 from workshop_kit.layout.face import too_long
 from workshop_kit.layout.guide import absent_tools, glyph_problems
 from workshop_kit.layout.template import BoardTemplate, LoadedTemplate, Template, load_board_template, load_template
@@ -114,7 +113,7 @@ def check(root: Path) -> Checked:
         problems = list(error.problems)
         card_types = load_card_types(Path(root), [])  # their problems are among the content's
         colours, labels = kit_colours_and_labels(card_types, "da")
-        defaults = SimpleNamespace(labels=labels, colours=colours, card_types=card_types)
+        defaults = BuiltinLook(colours, labels, card_types)
         for card_type in card_types:
             loaded = load_template(Path(root), card_type, problems)
             if loaded is not None:
@@ -147,8 +146,8 @@ def check(root: Path) -> Checked:
         raise ContentError([*problems, *checks])
     blurred = [w for deck in content.decks if deck.type in templates
                for w in low_resolution(content, templates[deck.type], deck.size.width, deck.size.height, deck.cards)]
-    for loaded in board_templates.values():
-        blurred += low_resolution(content, loaded, *paper_size(loaded.template.paper, loaded.template.orientation),
+    for board in board_templates.values():
+        blurred += low_resolution(content, board, *paper_size(board.template.paper, board.template.orientation),
                                   sides=("face",))
     return Checked(content, templates, fam, board_templates, blurred)
 

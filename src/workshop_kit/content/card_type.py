@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
-from typing import Annotated, Any, Literal, Optional, get_args
+from typing import Annotated, Any, Literal, Optional, TypeVar, get_args
 
 from pydantic import (
     AfterValidator,
@@ -33,7 +33,7 @@ from workshop_kit.builtin import default_templates_dir
 from workshop_kit.content.basics import Slug, Strict, Text, is_slug
 from workshop_kit.content.model import Card, Colour
 from workshop_kit.content.validate import validate
-from workshop_kit.content.yaml_source import read_yaml
+from workshop_kit.content.yaml_source import field_name, read_yaml
 from workshop_kit.problems import Problem, did_you_mean, display_path
 
 KINDS = {
@@ -142,12 +142,14 @@ class CardType:
 
     def kind_of(self, path: str) -> str | None:
         """The kind of a field path ('effort.time'); None if there is no such field."""
-        fields, spec = self.fields, None
+        fields: dict[str, FieldSpec] | None = self.fields
+        spec: FieldSpec | None = None
         for part in path.split("."):
             spec = (fields or {}).get(part)
             if spec is None:
                 return None
             fields = spec.fields
+        assert spec is not None  # split() gives at least one part
         return spec.kind
 
     def labels(self, language: str) -> dict[str, str]:
@@ -209,7 +211,9 @@ def _annotation(name: str, spec: FieldSpec, type_name: str) -> Any:
     if spec.kind == "number":
         return int
     if spec.kind == "choice":
+        assert spec.choices is not None  # FieldSpec._fits_kind: a choice field has choices
         return Literal[tuple(spec.choices)]
+    assert spec.fields is not None  # FieldSpec._fits_kind: a group has fields
     return _model(_class_name(name), spec.fields, Strict, f"{name} of a {type_name} card.")
 
 
@@ -217,11 +221,14 @@ def _class_name(name: str) -> str:
     return "".join(part.capitalize() for part in re.split(r"[-_]", name) if part)
 
 
-def _model(class_name: str, fields: dict[str, FieldSpec], base: type[BaseModel], doc: str) -> type[BaseModel]:
-    declared = {}
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def _model(class_name: str, fields: dict[str, FieldSpec], base: type[Model], doc: str) -> type[Model]:
+    declared: dict[str, Any] = {}
     for name, spec in fields.items():
         annotation = _annotation(name, spec, class_name)
-        info = {"description": spec.description.en} if spec.description else {}
+        info: dict[str, Any] = {"description": spec.description.en} if spec.description else {}
         if spec.description:
             info["json_schema_extra"] = {"markdownDescription": f"{spec.description.en}\n\n{spec.description.da}"}
         if spec.required:
@@ -240,6 +247,7 @@ def card_model(type_name: str, fields: dict[str, FieldSpec], label: Words | None
 
 
 _FIELDS = TypeAdapter(dict[str, FieldSpec])
+_DECLARATION = "__declaration__"  # on a model made from a declaration: what _pickled_model names it by
 
 
 @lru_cache(maxsize=64)
@@ -251,10 +259,10 @@ def _made(type_name: str, declared: str, label: str) -> type[Card]:
     words = Words.model_validate_json(label) if label else None
     doc = f"A {words.en if words else type_name} card ({type_name})."
     model = _model(_class_name(type_name) + "Card", _FIELDS.validate_json(declared), Card, doc)
-    model.__declaration__ = (type_name, declared, label)
+    setattr(model, _DECLARATION, (type_name, declared, label))
     for name, info in model.model_fields.items():  # the models of its groups, by the field they are
         for group in _models_of(info.annotation):
-            group.__declaration__ = (type_name, declared, label, name)
+            setattr(group, _DECLARATION, (type_name, declared, label, name))
     return model
 
 
@@ -272,7 +280,7 @@ def _remade(type_name: str, declared: str, label: str, group: str | None = None)
 def _pickled_model(cls: type) -> Any:
     """How pickle names a model class: a card model made from a declaration
     by that declaration; any other by its name, as pickle does by default."""
-    declaration = cls.__dict__.get("__declaration__")
+    declaration = cls.__dict__.get(_DECLARATION)
     return (_remade, declaration) if declaration else cls.__qualname__
 
 
@@ -325,7 +333,11 @@ def load_card_types(root: Path, problems: list[Problem], failed: set[str] | None
                                            "`fields:` with what its cards hold besides id and title"))
             failed.add(name)
             continue
-        links = {f: spec.to for f, spec in fields.items() if spec.kind in ("link", "links")}
+        links: dict[str, str] = {}
+        for f, spec in fields.items():
+            if spec.kind in ("link", "links"):
+                assert spec.to is not None  # FieldSpec._fits_kind: a link field names its type
+                links[f] = spec.to
         types[name] = CardType(name, dict(fields), card_model(name, fields, head.name), shown, head.name,
                                head.colour, head.tint, links)
     _check_targets(types, root, problems, failed)
@@ -344,8 +356,11 @@ def _check_targets(types: dict[str, CardType], root: Path, problems: list[Proble
             if target not in types and target not in failed:
                 path = type_files(root)[card_type.name]
                 source = read_yaml(path, card_type.file, [], root=root if path.is_relative_to(root) else None)
-                problems.append(source.problem(("fields", name, "to"), f"no card type '{target}'"
-                                               f"{did_you_mean(target, types)} (types: {', '.join(types)})"))
+                message = f"no card type '{target}'{did_you_mean(target, types)} (types: {', '.join(types)})"
+                where = ("fields", name, "to")
+                # read a moment ago; should it be gone since, the problem has no line
+                problems.append(source.problem(where, message) if source is not None
+                                else Problem(card_type.file, None, None, field_name(where), message))
                 del types[card_type.name]  # its decks wait until it links to a type the kit has
                 failed.add(card_type.name)
                 break

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import SimpleNamespace
@@ -137,11 +138,15 @@ def load_kit(root: Path) -> KitContent:
         pictures.check(kit.logo, kit_src, ("logo",), problems)
 
     sizes = builtin("card_sizes")
-    default_size = _size(kit.card_size, kit_src, ("card_size",), sizes, problems) if kit else None
+    default_size = None
+    if kit:
+        assert kit_src is not None  # kit.yaml is validated only once it is read
+        default_size = _size(kit.card_size, kit_src, ("card_size",), sizes, problems)
     unread_types: set[str] = set()  # card types whose template cannot be read or has problems
     card_types = load_card_types(root, problems, unread_types)
     colours, labels = kit_colours_and_labels(card_types, kit.language if kit else "da")
     if kit:
+        assert kit_src is not None  # kit.yaml is validated only once it is read
         colours.update(kit.theme.colours)
         for key, text in kit.labels.items():
             if key not in labels:
@@ -184,6 +189,7 @@ def load_kit(root: Path) -> KitContent:
         decks, boards, guide = _short_links(kit, decks, boards, guide, problems)
     if problems:
         raise ContentError(problems, held_back=len(following))
+    assert kit is not None  # no problems: kit.yaml was read and is valid
     return KitContent(root, kit, colours, labels, tuple(decks), tuple(boards), kit_src, guide, layouts,
                       card_types, pictures)
 
@@ -240,6 +246,7 @@ def _short_links(kit: Kit, decks: list[Deck], boards: list[Board], guide: Guide 
         take((GUIDE_DECK, kit.id), guide.model.code, guide.source, ("code",))
     codes = short_codes(kit.id, keys, own)
     base = kit.follow_up.base_url
+    assert base is not None  # links: short without a base_url is refused by the kit's model
 
     def short(deck: str, card: str) -> str:
         return short_url(base, codes[(deck, card)])
@@ -297,7 +304,7 @@ def _size(value, source: Source, path: tuple, sizes: dict, problems: list) -> Si
 
 def _load_deck(path: Path, root: Path, kit: Kit | None, default_size, sizes, problems,
                linked: list, card_types: dict[str, CardType], pictures: Pictures,
-               unread_types: set[str] = frozenset()) -> Deck | None:
+               unread_types: AbstractSet[str] = frozenset()) -> Deck | None:
     shown = display_path(path, root)
     source = read_yaml(path, shown, problems, root=root)
     if source is None:
@@ -326,11 +333,11 @@ def _load_deck(path: Path, root: Path, kit: Kit | None, default_size, sizes, pro
             linked.append(SimpleNamespace(type=given_type, cards=valid, source=source,
                                           ids=_raw_ids(raw_cards)))
         return None
-    valid, ok = _validate_cards(source, card_types[head.type], raw_cards, problems, pictures)
+    valid, ok = _validate_cards(source, card_types[head.type], head.cards, problems, pictures)
     # Links are checked even when kit.yaml or some cards have problems; the
     # ids of cards with problems still count as there, so that one broken
     # card does not make every link to its deck a problem too.
-    linked.append(SimpleNamespace(type=head.type, cards=valid, source=source, ids=_raw_ids(raw_cards)))
+    linked.append(SimpleNamespace(type=head.type, cards=valid, source=source, ids=_raw_ids(head.cards)))
     cards = valid if ok else None
     size = _size(head.card_size, source, ("card_size",), sizes, problems) if head.card_size else default_size
     colour = head.colour

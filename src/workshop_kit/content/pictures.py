@@ -276,9 +276,10 @@ def _embedded(written: str, value: str) -> None:
     found = _DATA_IMAGE.match(value)
     if not found:
         raise NotAPicture(_external(written, value))
-    head, _, data = value.strip().partition(",")
+    head, _, encoded = value.strip().partition(",")
+    data: bytes
     try:
-        data = base64.b64decode(data, validate=False) if head.lower().endswith(";base64") else b""
+        data = base64.b64decode(encoded, validate=False) if head.lower().endswith(";base64") else b""
     except ValueError:
         data = b""
     kind = found.group(1).lower()
@@ -310,7 +311,7 @@ def _dimensions(root, written: str) -> tuple[float, float]:
             width = height = 0
         if width > 0 and height > 0:
             return width, height
-    sizes = [_NUMBER.match(root.get(name) or "") for name in ("width", "height")]
-    if all(sizes) and all(float(m.group(1)) > 0 for m in sizes):
-        return float(sizes[0].group(1)), float(sizes[1].group(1))
+    width_m, height_m = (_NUMBER.match(root.get(name) or "") for name in ("width", "height"))
+    if width_m and height_m and float(width_m.group(1)) > 0 and float(height_m.group(1)) > 0:
+        return float(width_m.group(1)), float(height_m.group(1))
     raise NotAPicture(f"'{written}' has no size: give its <svg> a viewBox (or a width and a height)")

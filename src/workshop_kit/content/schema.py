@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from types import GenericAlias
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, create_model
 
@@ -72,12 +73,15 @@ def board_kind(board_type: str) -> str:
 def _deck_model(card_type: CardType) -> type[BaseModel]:
     """A deck file of one card type: the deck head with its cards."""
     card = card_type.model
+    # types made at run time from the card type, which a type checker cannot read as types
+    type_name: Any = Literal[card_type.name]
+    cards: Any = GenericAlias(list, card)  # list[card]
     return create_model(
         card.__name__.removesuffix("Card") + "Deck",
         __base__=DeckHead,
         __doc__=f"decks/*.yaml: a deck of {card_type.name} cards.",
-        type=(Literal[card_type.name], Field(description="The kind of cards in the deck.")),
-        cards=(list[card], Field(min_length=1, description="The cards of the deck.")),
+        type=(type_name, Field(description="The kind of cards in the deck.")),
+        cards=(cards, Field(min_length=1, description="The cards of the deck.")),
     )
 
 

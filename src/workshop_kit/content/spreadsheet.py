@@ -492,9 +492,13 @@ def _row_data(cells: list[str], used: dict[int, str], known: dict[str, Column],
             data.setdefault(top, {})  # so that a missing part is reported at its own column
         if name not in values:
             continue
-        value: list[str] | str | int = split_items(values[name]) if column.is_list else values[name].strip()
-        if column.is_number and isinstance(value, str) and re.fullmatch(r"-?\d+", value):
-            value = int(value)
+        value: list[str] | str | int
+        if column.is_list:
+            value = split_items(values[name])
+        else:  # a number field is never a list
+            value = values[name].strip()
+            if column.is_number and re.fullmatch(r"-?\d+", value):
+                value = int(value)
         if len(column.path) == 2:
             data.setdefault(top, {})[column.path[1]] = value
         else:

@@ -88,7 +88,7 @@ class _Setter(DocumentStyle):
     # --- the parts of the guide -----------------------------------------------------
 
     def title_block(self) -> list:
-        guide, kit = self.content.guide.model, self.content.kit
+        guide, kit = self.guide.model, self.content.kit
         out = self.logo() + [self.p(guide.title, self.title),
                self.p(kit.title, self.subtitle),
                self.p(kit.organisation, self.subtitle)]

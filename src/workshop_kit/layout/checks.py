@@ -10,12 +10,13 @@ from typing import Any, NamedTuple, Protocol
 from pydantic import BaseModel
 
 from workshop_kit.content import Deck, KitContent
-from workshop_kit.content.card_type import label_text
+from workshop_kit.content.card_type import CardType, label_text
 from workshop_kit.content.model import placeholders
 from workshop_kit.content.pictures import MIN_DPI
 from workshop_kit.layout.boxes import Image
 from workshop_kit.layout.card import CARD_PLACEHOLDERS
 from workshop_kit.layout.colours import MIN_CONTRAST, Palette, contrast
+from workshop_kit.layout.elements.image import ImageElement
 from workshop_kit.layout.elements.registry import is_refused, kind_of, kinds_on
 from workshop_kit.layout.template import LoadedTemplate
 from workshop_kit.problems import Problem, Shared, did_you_mean
@@ -45,7 +46,7 @@ def _field_kind(model: type[BaseModel], path: str) -> str | None:
 
 
 class Look(Protocol):
-    """What the template checks read of a kit: its theme's colours and its labels."""
+    """What the template checks read of a kit: its theme's colours, its labels and its card types."""
 
     @property
     def colours(self) -> dict[str, Any]: ...
@@ -53,12 +54,17 @@ class Look(Protocol):
     @property
     def labels(self) -> dict[str, str]: ...
 
+    @property
+    def card_types(self) -> dict[str, CardType]: ...
+
 
 class BuiltinLook(NamedTuple):
-    """The built-in colours and labels, to check the templates of a kit that does not load."""
+    """The built-in colours and labels and the card types that load, to check the templates of a kit
+    that does not load."""
 
     colours: dict[str, Any]
     labels: dict[str, str]
+    card_types: dict[str, CardType]
 
 
 def check_template(kit: Look, card_type: str, loaded: LoadedTemplate,
@@ -201,7 +207,7 @@ def low_resolution(kit: KitContent, loaded: LoadedTemplate, width: float, height
     for side in sides:
         face = loaded.face(side)
         for i, element in enumerate(face.elements if face else ()):
-            if not hasattr(element, "pictures_of"):
+            if not isinstance(element, ImageElement):  # the one element kind that draws pictures
                 continue
             box = element.box.resolve(width, height)
             line, _ = loaded.source.where((side, "elements", i, "src"))

@@ -135,8 +135,9 @@ class FaceBuilder:
                 owners.append(own[0] if own else "")
                 continue
             if item.field is None:  # a label alone is a heading
-                blocks.append(Block((Span(label_text(labels, subject.type, item.label), combine(base, bold=True),
-                                          label_colour),),
+                heading = label_text(labels, subject.type, item.label)
+                assert heading is not None  # check_template refuses a label the kit does not have
+                blocks.append(Block((Span(heading, combine(base, bold=True), label_colour),),
                                     keep_with_next=True))
                 owners.append("")
                 continue
@@ -146,6 +147,7 @@ class FaceBuilder:
             card_type = self.kit.card_types.get(subject.type)
             kind = card_type.kind_of(item.field) if card_type else None
             if kind in ("link", "links"):
+                assert card_type is not None  # a kind is known only of a card type
                 titles = self.titles.get(card_type.links[item.field], {})
                 value = [" · ".join(titles.get(ref, ref) for ref in ([value] if isinstance(value, str) else value))]
             elif not isinstance(value, (str, list, tuple)):

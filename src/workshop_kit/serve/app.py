@@ -145,7 +145,7 @@ class FormsApp:
                                  trim_blocks=True, lstrip_blocks=True, auto_reload=False)
         self.jinja.filters["pair"] = lambda value: (value, value)
         self.default_css = _accent_css(self.content.colours["guide"])
-        self._thanks: dict[str, tuple[bytes, str]] = {}  # path -> its thanks page and content policy
+        self._thanks: dict[str, tuple[bytes | memoryview, str]] = {}  # path -> its thanks page and content policy
         self.texts = live.text_questions(self.targets)
         self.threshold = self.kit.follow_up.privacy_threshold
         self.live = live.LiveFeed(lambda: self.db.changes(self.kit.id), self._live_board)
@@ -320,8 +320,8 @@ class FormsApp:
                 groups.setdefault(self.labels["admin_other"], []).append(("/".join(key), "/".join(key), n))
         here = request.url.path.rstrip("/")
         titles = {target.key: target.title for target in self.targets}
-        texts = await run_in_threadpool(self.db.stored_answers, self.kit.id, self.texts)
-        texts = [(a, titles.get((a.deck, a.card), f"{a.deck}/{a.card}")) for a in texts]
+        stored = await run_in_threadpool(self.db.stored_answers, self.kit.id, self.texts)
+        texts = [(a, titles.get((a.deck, a.card), f"{a.deck}/{a.card}")) for a in stored]
         approve = f"{here}/approve"
         issued = self.tokens.issue(approve, request.cookies.get(COOKIE))
         response = self.render("admin.html", groups=list(groups.items()), total=sum(counts.values()),

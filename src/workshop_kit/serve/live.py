@@ -120,7 +120,7 @@ class LiveFeed:
         self.html: str | None = None
         self.version = 0
         self.screens = 0         # open streams
-        self._mark = None
+        self._mark: object = None
         self._changed = asyncio.Event()
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
@@ -130,8 +130,9 @@ class LiveFeed:
         """Something was stored here: look now instead of within the second."""
         self._wake.set()
 
-    async def current(self) -> str:
-        """The screen's HTML, up to date (for the page itself)."""
+    async def current(self) -> str | None:
+        """The screen's HTML, up to date (for the page itself); None while
+        the database could not be read yet."""
         await self._look()
         return self.html
 
