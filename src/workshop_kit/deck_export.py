@@ -21,7 +21,7 @@ from workshop_kit.problems import ContentError, Problem, did_you_mean
 from workshop_kit.serve.export import to_csv, to_xlsx  # as the answers are written for Excel
 
 EXPORT_SUFFIXES = (".xlsx", ".csv")
-SHOWN_IF_USED = ("qr_url", "copies", "picture")  # columns a sheet has only when a card fills them in
+SHOWN_IF_USED = ("qr_url", "form_url", "code", "copies", "picture")  # columns only when a card fills them in
 
 
 @dataclass
