@@ -47,11 +47,12 @@ def index_page(manifest: dict[str, Any], labels: dict[str, str]) -> str:
 @cache
 def _template() -> Template:
     """The page's template, compiled once per process (and Jinja2 imported
-    only by a build that writes the page)."""
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
+    only by a build that writes the page). A name the view model lacks is
+    an error, not an empty text."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
-                              trim_blocks=True, lstrip_blocks=True, auto_reload=False)
+                              trim_blocks=True, lstrip_blocks=True, auto_reload=False, undefined=StrictUndefined)
     return environment.get_template("index.html")
 
 
