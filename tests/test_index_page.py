@@ -13,6 +13,7 @@ its own, shows that the page speaks the kit's language.
 from __future__ import annotations
 
 import io
+import json
 import math
 import shutil
 from pathlib import Path
@@ -25,6 +26,8 @@ from kit_helpers import REPO, STANDALONE, Built, build_into, copy_kit, replace_o
 
 CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
 ESCAPED_TITLE = "Sikkerhedsvagten <b>&amp;</b>"  # a card title that looks like markup
+# A text that would end the page's title and style and run a script, were it not escaped
+HOSTILE = '</title></style><script>document.title = "x"</script><img src="x" onerror="alert(1)"> & "q" \'a\''
 
 # {href: {term: text}}: the print instructions of every file, read from their <dl>
 FACTS_JS = """items => Object.fromEntries(items.map(li => [
@@ -400,6 +403,30 @@ def test_content_is_escaped(english_markup, open_page):
     assert page.locator("figcaption b").count() == 0
     html = english_markup.path("index.html").read_text(encoding="utf-8")
     assert "Sikkerhedsvagten &lt;b&gt;&amp;amp;&lt;/b&gt;" in html
+
+
+def test_a_hostile_label_or_title_cannot_inject_markup(tmp_path, open_page):
+    kit = copy_kit(tmp_path / "kit", STANDALONE[:1])
+    replace_once(kit / "kit.yaml", "title: Temadag om borgerinddragelse", f"title: {json.dumps('Temadag ' + HOSTILE)}")
+    replace_once(kit / "kit.yaml", "organisation: Kommunen", f"organisation: {json.dumps(HOSTILE)}")
+    with open(kit / "kit.yaml", "a", encoding="utf-8") as fh:
+        fh.write(f"labels:\n  index_decks: {json.dumps(HOSTILE)}\n  index_intro: {json.dumps(HOSTILE)}\n")
+    short = "<s>&amp;</s>"  # the name is printed on the cards too, in a small box
+    replace_once(kit / "decks" / "politikerroller.yaml", "name: Politikerroller", f"name: {json.dumps(short)}")
+    opened = open_page(build_into(kit, tmp_path / "out"))
+    page = opened.page
+    assert page.locator("script").count() == 0
+    assert page.locator("img").count() == 0  # (one deck, no boards: no picture but the injected one)
+    assert page.locator("style").count() == 1
+    for selector in ("#decks-title", ".lead", ".org"):
+        assert page.locator(selector).inner_text() == HOSTILE, selector
+    for selector in ("#deck-politikerroller-title", "a[href='#deck-politikerroller']"):
+        assert page.locator(selector).inner_text() == short, selector
+    assert page.locator("s").count() == 0
+    assert page.locator("h1").inner_text() == "Temadag " + HOSTILE
+    assert page.title().startswith("Temadag " + HOSTILE + " – ")
+    assert not opened.console
+    assert "<script" not in (tmp_path / "out" / "index.html").read_text(encoding="utf-8").lower()
 
 
 def test_a_label_with_a_broken_placeholder_does_not_break_the_page(english_markup):
