@@ -98,7 +98,8 @@ def test_an_extra_column_is_left_out_with_a_warning(kit, tmp_path):
     warnings = [line for line in run.stderr.splitlines() if line.startswith("warning: kort.xlsx")]
     assert warnings == [
         "warning: kort.xlsx: row 1, column E: 'Noter' names no field; the column is left out; "
-        "the fields of a dilemma card: id, title, qr_url, form, form_url, code, copies, picture, scenario, question, formats, themes",
+        "the fields of a dilemma card: id, title, qr_url, form, form_url, code, copies, picture, scenario, "
+        "question, formats, themes",
         "warning: kort.xlsx: row 1, column G: 'Senarie' names no field; the column is left out; "
         "did you mean 'scenario'?",
     ], run.stderr

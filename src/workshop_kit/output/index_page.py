@@ -237,7 +237,7 @@ class _Page:
         title = board.get("title", name)
         files = [f for f in self.files if f.get("board") == name]
         variants = sorted({f.get("variant", "blank") for f in files} | set(board.get("thumbnails", {})),
-                          key=lambda v: v != "blank")
+                          key=lambda v: (v != "blank", v))
         files.sort(key=lambda f: (f.get("kind") in SCREEN_KINDS, f.get("variant") != "blank",
                                   _kind_rank(f), f["path"]))
         pngs = {f.get("variant"): f["path"] for f in files if f.get("kind") == "board-png"}
