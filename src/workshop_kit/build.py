@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import time
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Callable, NamedTuple
 
@@ -19,11 +20,11 @@ from workshop_kit.content.guide import Guide
 from workshop_kit.content.kit import kit_colours_and_labels
 from workshop_kit.content.sheet_layout import SheetLayout
 from workshop_kit.draw.pdf import render
-from workshop_kit.draw.raster import image_size, rasterise
+from workshop_kit.draw.raster import image_size, page_count, rasterise
 from workshop_kit.draw.svg import render_svg
 from workshop_kit.file_kind import FileKind
 from workshop_kit.fingerprints import board_key, build_options, deck_key, faces_key, guide_key, inputs_digest
-from workshop_kit.fonts import Family, kit_family
+from workshop_kit.fonts import Family, family, kit_family
 from workshop_kit.impose.home import DoesNotFit, home_grid, impose_home
 from workshop_kit.impose.poster import needs_tiles, poster as poster_sheets, tile
 from workshop_kit.impose.shop import impose_shop
@@ -338,11 +339,6 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
     for board, variants in boards_out:
         jobs += board_jobs(board, variants, board_layout, tile_paper, paper, dpi, kit, meta, about)
 
-    total, drawn = sum(job.files for job in jobs), 0
-
-    if progress:
-        progress(0, total, "files")
-
     rebuilt = {d.slug for d in decks_now} | {b.slug for b in boards_now}
     if not only:  # decks and boards that left the kit leave the output too
         rebuilt |= {p for p in previous.build.get("parts", {}) if p not in keys}
@@ -361,6 +357,24 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
     for board in boards_now:
         manifest.add_board(board.slug, board.type, board.model.title, board.qr_url)
     result = BuildResult(warnings=checked.warnings, kept=sorted(kept))
+    kept_guide = None
+    if content.guide:
+        # The guide's materials list counts the pages of every other file:
+        # they are known before anything is drawn, so it is drawn beside them.
+        planned = planned_files(jobs, manifest)
+        absent = absent_tools(content.guide.model.used_tools(), planned)
+        if absent:
+            result.warnings.append(f"no guide written: the output has no files of {', '.join(absent)}, "
+                                   "which the programme uses; build without --only to write it")
+        else:
+            key = guide_key(checked, planned, paper)
+            kept_guide = None if force else previous.whole_build_file(FileKind.GUIDE, key)
+            if kept_guide is None:
+                jobs.append(guide_job(checked, content.guide, planned, paper, meta, key))
+
+    total, drawn = sum(job.files for job in jobs), 0
+    if progress:
+        progress(0, total, "files")
     # The staging folder is there while the files are drawn: a build stopped
     # from here on removes it, and one killed leaves it to the next build.
     with Staging(out) as staging:
@@ -387,20 +401,9 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
         manifest.build = {"inputs": inputs, "warnings": result.warnings,
                           "parts": dict(sorted({**carried["parts"],
                                                 **{p: keys[p] for p in rebuilt if p in keys}}.items()))}
-        # The guide comes last: its materials list counts the pages of every other file.
-        absent = absent_tools(content.guide.model.used_tools(), manifest.files) if content.guide else []
-        if absent:
-            result.warnings.append(f"no guide written: the output has no files of {', '.join(absent)}, "
-                                   "which the programme uses; build without --only to write it")
-        elif content.guide:
-            key = guide_key(checked, manifest.files, paper)
-            earlier = previous.whole_build_file(FileKind.GUIDE, key)
-            if earlier is None or force:
-                name, pdf, entry = guide_file(checked, content.guide, manifest.files, paper, meta)
-                staging.write(name, pdf)
-                sizes[name] = len(pdf)
-                earlier = {**entry, "bytes": len(pdf), "inputs": key}
-            manifest.add_file(**earlier)
+        if kept_guide is not None:
+            manifest.add_file(**kept_guide)
+            manifest.files.sort(key=lambda f: f["path"])
         _keep_qr_codes(staging, out, content, cached, force)
         staging.write(INDEX, index_page(manifest.data(), content.labels).encode("utf-8"))
         staging.write("manifest.json", manifest.to_json())
@@ -427,16 +430,56 @@ def _keep_qr_codes(staging: Staging, out: Path, content: KitContent, cached: dic
         staging.write(qr_cache.NAME, qr_cache.dump(keep))
 
 
-def guide_file(checked: Checked, guide: Guide, files: list[dict], paper: str, meta: dict) -> tuple[str, bytes, dict]:
-    """The facilitator guide: its name, PDF bytes and manifest entry."""
+def planned_files(jobs: list[Job], manifest: Manifest) -> list[dict]:
+    """The manifest's files once the jobs are done, in its order, known
+    before any is drawn: each job records what it makes on a copy of the
+    manifest, given stand-ins for the bytes it only measures (so their
+    bytes and pixels are not those of the files)."""
+    scratch = copy.deepcopy(manifest)
+    for job in jobs:
+        job.record(scratch, _StandIns())
+    return sorted(scratch.files, key=lambda f: f["path"])
+
+
+class _StandIns(dict):
+    """A picture of 1 x 1 pixel for every file name."""
+
+    def __missing__(self, name: str) -> bytes:
+        return _stand_in()
+
+
+@cache
+def _stand_in() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (1, 1), "white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def guide_job(checked: Checked, guide: Guide, files: list[dict], paper: str, meta: dict, key: str) -> Job:
+    """The facilitator guide, drawn beside the other files from the entries
+    they will have (`files`), and its manifest entry (with the inputs it
+    was drawn from, `key`)."""
+    name = f"guide-{paper}.pdf"
+
+    def record(manifest: Manifest, made: dict[str, bytes]) -> None:
+        manifest.add_file(path=name, kind=FileKind.GUIDE, paper=paper, pages=page_count(made[name]),
+                          qr_urls=[guide.qr_url], inputs=key)
+
+    return Job(partial(_draw_guide, name, checked.content, guide, files, paper, checked.family.name, meta), record)
+
+
+def _draw_guide(name: str, content: KitContent, guide: Guide, files: list[dict], paper: str, font_family: str,
+                meta: dict) -> dict[str, bytes]:
     # Imported here: ReportLab's platypus takes about 0.1 s to import, and
     # only a kit with a guide needs it.
     from workshop_kit.draw.guide_pdf import render_guide
 
-    pdf, pages = render_guide(checked.content, guide, files, paper, checked.family, **meta)
-    name = f"guide-{paper}.pdf"
-    return name, pdf, {"path": name, "kind": FileKind.GUIDE, "paper": paper, "pages": pages,
-                       "qr_urls": [guide.qr_url]}
+    pdf, _ = render_guide(content, guide, files, paper, family(font_family), **meta)
+    return {name: pdf}
 
 
 def deck_jobs(deck: Deck, cards: list, modes, paper: str, kit, meta: dict, about: Callable,

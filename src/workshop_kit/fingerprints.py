@@ -141,9 +141,10 @@ def faces_key(card) -> str:
 
 def guide_key(checked, files: list[dict[str, Any]], paper: str) -> str:
     """What the facilitator guide depends on: guide.yaml, the decks and
-    boards it describes, and the files of the build it counts (not their bytes)."""
+    boards it describes, and the files of the build it counts (not their
+    bytes or pixels: it is keyed before they are drawn)."""
     content = checked.content
-    counted = [{k: v for k, v in f.items() if k != "bytes"} for f in files]
+    counted = [{k: v for k, v in f.items() if k not in ("bytes", "pixels", "inputs")} for f in files]
     return digest(_kit_part(checked), "guide", content.guide.model, content.guide.qr_url,
                   [(d.slug, d.name, d.description, len(d.cards)) for d in content.decks],
                   [b.model for b in content.boards], counted, paper)

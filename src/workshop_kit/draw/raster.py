@@ -73,6 +73,15 @@ def _jpeg(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
+def page_count(pdf: bytes) -> int:
+    """How many pages a PDF has."""
+    document = pdfium.PdfDocument(pdf)
+    try:
+        return len(document)
+    finally:
+        document.close()
+
+
 def image_size(data: bytes) -> tuple[int, int]:
     """Width and height in pixels of a PNG or JPEG (only its header is read)."""
     return Image.open(io.BytesIO(data)).size
