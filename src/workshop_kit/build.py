@@ -336,8 +336,10 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
         if card_pictures:
             jobs += card_picture_jobs(deck.slug, cards, card_pictures, dpi, meta, checked.family.name,
                                       {side: content.labels.get(f"index_{side}", side) for side in ("front", "back")})
-    for board, variants in boards_out:
-        jobs += board_jobs(board, variants, board_layout, tile_paper, paper, dpi, kit, meta, about)
+    # The boards' jobs first: each rasterises a poster, the longest work of
+    # a build, and the cores stay busy best when the long jobs start first.
+    jobs[:0] = [job for board, variants in boards_out
+                for job in board_jobs(board, variants, board_layout, tile_paper, paper, dpi, kit, meta, about)]
 
     rebuilt = {d.slug for d in decks_now} | {b.slug for b in boards_now}
     if not only:  # decks and boards that left the kit leave the output too
@@ -369,8 +371,8 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
         else:
             key = guide_key(checked, planned, paper)
             kept_guide = None if force else previous.whole_build_file(FileKind.GUIDE, key)
-            if kept_guide is None:
-                jobs.append(guide_job(checked, content.guide, planned, paper, meta, key))
+            if kept_guide is None:  # first: one of the longest jobs, it should not be the last to start
+                jobs.insert(0, guide_job(checked, content.guide, planned, paper, meta, key))
 
     total, drawn = sum(job.files for job in jobs), 0
     if progress:
