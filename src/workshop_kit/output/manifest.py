@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable
 
 from workshop_kit.file_kind import FileKind
 from workshop_kit.impose.plan import Sheets
+
+
+def pictures_of(entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The picture files of the thumbnails of these deck and board entries:
+    the decks' contact sheets and the boards' pictures (path, pixels, bytes)."""
+    return [t for entry in entries
+            for t in [*entry.get("thumbnail_sheets", []), *entry.get("thumbnails", {}).values()]]
 
 
 @dataclass
@@ -107,9 +114,7 @@ class Manifest:
 
     def paths(self) -> set[str]:
         """Every file the manifest names: the files and the thumbnails' pictures."""
-        pictures = [t for entry in [*self.decks.values(), *self.boards.values()]
-                    for t in [*entry.get("thumbnail_sheets", []), *entry.get("thumbnails", {}).values()]]
-        return {f["path"] for f in [*self.files, *pictures]}
+        return {f["path"] for f in [*self.files, *pictures_of([*self.decks.values(), *self.boards.values()])]}
 
     def data(self) -> dict[str, Any]:
         """Everything the manifest says, as plain data (what manifest.json holds)."""

@@ -16,6 +16,7 @@ from typing import Any
 
 from workshop_kit.fingerprints import build_options, files_intact, inputs_digest
 from workshop_kit.output.files import remove_stale
+from workshop_kit.output.manifest import pictures_of
 
 INDEX = "index.html"
 
@@ -69,9 +70,8 @@ class PreviousBuild:
     def _thumbnails(self, part: str | None = None) -> list[dict[str, Any]]:
         """The picture files of the thumbnails (of one deck or board): the
         decks' contact sheets and the boards' pictures, with their bytes."""
-        return [t for e in [*self.data.get("decks", []), *self.data.get("boards", [])]
-                if part is None or _part(e) == part
-                for t in [*e.get("thumbnail_sheets", []), *e.get("thumbnails", {}).values()]]
+        return pictures_of(e for e in [*self.data.get("decks", []), *self.data.get("boards", [])]
+                           if part is None or _part(e) == part)
 
     def carried_over(self, rebuilt: set[str]) -> dict[str, Any]:
         """The manifest's entries of every part that is not rebuilt now
