@@ -12,15 +12,31 @@ import yaml
 from PIL import Image, ImageChops, ImageStat
 
 from kit_helpers import STANDALONE, build_into, lengthen_deck, load_yaml
-from workshop_kit.output.thumbnails import CONTACT_SHEETS_PER_JOB, PER_SHEET
+from workshop_kit.output.thumbnails import PER_SHEET
 
 MM = 72 / 25.4
 CARDS = 45  # three contact sheets
-LONG = PER_SHEET * CONTACT_SHEETS_PER_JOB + 5  # more than one drawing job
+LONG = PER_SHEET * 5 + 5  # six contact sheets, the last one not full
 
 
 def difference(a: Image.Image, b: Image.Image) -> float:
     return ImageStat.Stat(ImageChops.difference(a, b).convert("L")).mean[0]
+
+
+def print_shop_face(built, card: dict, side: str, size: tuple[int, int]) -> Image.Image:
+    """The card's trim on its print-shop page, drawn by PDFium onto the
+    thumbnail's pixels (the trim's corners on the picture's corners)."""
+    [placement] = [p for p in card["placements"] if "print-shop" in p["file"] and p["side"] == side]
+    page = built.pdfium(placement["file"])[placement["page"] - 1]
+    x, y, w, h = (v * MM for v in placement["trim_mm"])
+    sx, sy = size[0] / w, size[1] / h
+    bitmap = pdfium.PdfBitmap.new_native(*size, pdfium_c.FPDFBitmap_BGR)
+    bitmap.fill_rect((255, 255, 255, 255), 0, 0, *size)
+    # page points to pixels: x right from the trim's left, y down from its top
+    matrix = pdfium_c.FS_MATRIX(sx, 0, 0, sy, -x * sx, -(page.get_height() - y - h) * sy)
+    clip = pdfium_c.FS_RECTF(0, 0, *size)
+    pdfium_c.FPDF_RenderPageBitmapWithMatrix(bitmap, page, matrix, clip, pdfium_c.FPDF_ANNOT)
+    return bitmap.to_pil().convert("RGB")
 
 
 def test_every_thumbnail_of_a_long_deck_is_its_own_card_on_the_print_shop_page(make_kit, tmp_path):
@@ -31,22 +47,10 @@ def test_every_thumbnail_of_a_long_deck_is_its_own_card_on_the_print_shop_page(m
     assert len(cards) == LONG
 
     def shop_card(card: dict, side: str, size: tuple[int, int]) -> Image.Image:
-        """The card's trim on its print-shop page, drawn by PDFium onto the
-        thumbnail's pixels (the trim's corners on the picture's corners)."""
-        [placement] = [p for p in card["placements"] if "print-shop" in p["file"] and p["side"] == side]
-        page = built.pdfium(placement["file"])[placement["page"] - 1]
-        x, y, w, h = (v * MM for v in placement["trim_mm"])
-        sx, sy = size[0] / w, size[1] / h
-        bitmap = pdfium.PdfBitmap.new_native(*size, pdfium_c.FPDFBitmap_BGR)
-        bitmap.fill_rect((255, 255, 255, 255), 0, 0, *size)
-        # page points to pixels: x right from the trim's left, y down from its top
-        matrix = pdfium_c.FS_MATRIX(sx, 0, 0, sy, -x * sx, -(page.get_height() - y - h) * sy)
-        clip = pdfium_c.FS_RECTF(0, 0, *size)
-        pdfium_c.FPDF_RenderPageBitmapWithMatrix(bitmap, page, matrix, clip, pdfium_c.FPDF_ANNOT)
-        return bitmap.to_pil().convert("RGB")
+        return print_shop_face(built, card, side, size)
 
     sheets = built.thumbnail_sheets
-    assert len(sheets) == CONTACT_SHEETS_PER_JOB + 1  # 20 cards a sheet
+    assert len(sheets) == 6  # 20 cards a sheet
     assert sorted(p.relative_to(built.out).as_posix() for p in (built.out / "thumbs").rglob("*.jpg")) \
         == sorted(t["path"] for t in sheets)
     for sheet in sheets:

@@ -8,7 +8,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from functools import cache, partial
 from pathlib import Path
-from typing import Callable, NamedTuple
+from typing import Callable, NamedTuple, Sequence
 
 from workshop_kit import qr
 from workshop_kit.builtin import paper_size
@@ -26,6 +26,7 @@ from workshop_kit.file_kind import FileKind
 from workshop_kit.fingerprints import board_key, build_options, deck_key, faces_key, guide_key, inputs_digest
 from workshop_kit.fonts import Family, family, kit_family
 from workshop_kit.impose.home import DoesNotFit, home_grid, impose_home
+from workshop_kit.impose.plan import Sheets
 from workshop_kit.impose.poster import needs_tiles, poster as poster_sheets, tile
 from workshop_kit.impose.shop import impose_shop
 from workshop_kit.layout.board import BOARD_PLACEHOLDERS, BoardLayout
@@ -38,12 +39,13 @@ from workshop_kit.layout.template import BoardTemplate, LoadedTemplate, Template
 from workshop_kit.layout.tiles import tiles_with_labels
 from workshop_kit.output import qr_cache
 from workshop_kit.output.card_pictures import card_picture_jobs
+from workshop_kit.output.deck_parts import Parts, deck_file_jobs
 from workshop_kit.output.files import Staging
 from workshop_kit.output.index_page import index_page
-from workshop_kit.output.jobs import Job, file_job, run_job
+from workshop_kit.output.jobs import Job, Staged, file_job, run_job
 from workshop_kit.output.manifest import Manifest
 from workshop_kit.output.previous import INDEX, PreviousBuild
-from workshop_kit.output.thumbnails import board_path, board_thumbnail, deck_thumbnails, is_thumbnail
+from workshop_kit.output.thumbnails import ContactSheet, board_path, board_thumbnail, is_thumbnail, thumbnail_sheets
 from workshop_kit.printing import file_about, paper_name
 from workshop_kit.problems import ContentError, Problem, Shared, did_you_mean
 from workshop_kit.qr import capacity
@@ -328,10 +330,9 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
     jobs: list[Job] = []
     kept_pictures: list[Callable[[Manifest], None]] = []
     for deck, cards, faces in laid_out:
-        jobs += deck_jobs(deck, cards, modes, paper, kit, meta, about, content.layout_of(deck))
-        thumbnails, same = deck_thumbnails(deck.slug, cards, faces, deck.size.width, deck.size.height, meta,
-                                           {} if force else previous.thumbnail_sheets(deck.slug))
-        jobs += thumbnails
+        thumbnails, same = thumbnail_sheets(deck.slug, cards, faces, deck.size.width, deck.size.height,
+                                            {} if force else previous.thumbnail_sheets(deck.slug))
+        jobs += deck_jobs(deck, cards, modes, paper, kit, meta, about, content.layout_of(deck), thumbnails)
         kept_pictures += same
         if card_pictures:
             jobs += card_picture_jobs(deck.slug, cards, card_pictures, dpi, meta, checked.family.name,
@@ -381,21 +382,27 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
     # from here on removes it, and one killed leaves it to the next build.
     with Staging(out) as staging:
         sizes: dict[str, int] = {}
+        parts = Parts()  # files drawn in parts, until they are whole
 
-        def finished(index: int, files: dict[str, bytes]) -> None:
+        def finished(index: int, files: dict[str, bytes | Staged]) -> None:
             """A job's files are staged and recorded as they come in (the
             build holds no more than a job's bytes at a time)."""
             nonlocal drawn
-            for name, data in files.items():
-                staging.write(name, data, durable=not is_thumbnail(name))
-                sizes[name] = len(data)
-            jobs[index].record(manifest, files)
+            for part, data in files.items():
+                if isinstance(data, Staged):
+                    staging.adopt(part, durable=False)
+                    sizes[part] = len(data)
+                elif whole := parts.add(part, data):
+                    name, data = whole
+                    staging.write(name, data, durable=not is_thumbnail(name))
+                    sizes[name] = len(data)
+            jobs[index].record(manifest, files)  # type: ignore[arg-type]  # (a Staged file: its records read its len())
             drawn += jobs[index].files
             if progress:
                 progress(drawn, total, "files")
 
-        fork_map(partial(run_job, checked.family.name, [job.make for job in jobs]), range(len(jobs)), finished,
-                 keep=False)
+        fork_map(partial(run_job, checked.family.name, [job.make for job in jobs], (staging.dir, out)),
+                 range(len(jobs)), finished, keep=False)
         for entry in manifest.files:
             if entry["path"] in sizes:
                 entry["bytes"] = sizes[entry["path"]]
@@ -485,15 +492,19 @@ def _draw_guide(name: str, content: KitContent, guide: Guide, files: list[dict],
 
 
 def deck_jobs(deck: Deck, cards: list, modes, paper: str, kit, meta: dict, about: Callable,
-              layout: tuple[str, SheetLayout] | None = None) -> list[Job]:
+              layout: tuple[str, SheetLayout] | None = None, thumbnails: Sequence[ContactSheet] = ()) -> list[Job]:
     """The card files of a deck, the office sheets laid out as `layout` (its
     name and settings; the office layout by default) says; `about(kind,
-    **values)` gives a file's title and subject."""
-    return [_deck_job(deck, cards, mode, paper, kit, meta, about, layout) for mode in modes]
+    **values)` gives a file's title and subject. The `thumbnails` (contact
+    sheets) are cut out of the office sheets, or else the print-shop pages."""
+    source = "home" if "home" in modes else modes[0]
+    return [job for mode in modes
+            for job in _deck_jobs(deck, cards, mode, paper, kit, meta, about, layout,
+                                  list(thumbnails) if mode == source else None)]
 
 
-def _deck_job(deck: Deck, cards: list, mode: str, paper: str, kit, meta: dict, about: Callable,
-              layout: tuple[str, SheetLayout] | None) -> Job:
+def _deck_jobs(deck: Deck, cards: list, mode: str, paper: str, kit, meta: dict, about: Callable,
+               layout: tuple[str, SheetLayout] | None, thumbnails: list[ContactSheet] | None) -> list[Job]:
     printed = deck.printed()
     if mode == "home":
         try:
@@ -509,13 +520,13 @@ def _deck_job(deck: Deck, cards: list, mode: str, paper: str, kit, meta: dict, a
     faces = [(c.front, c.back) for c in cards]
     keys = [(deck.slug, c.card_id) for c in cards]
     described = about(mode, name=deck.name, paper=paper_name(paper), bleed=f"{kit.bleed:g}")
+    return deck_file_jobs(name, sheets, faces, described, meta,
+                          partial(_record_deck_file, name, deck.slug, sheets, keys), thumbnails or [],
+                          thumbnails is not None)
 
-    make = partial(_draw_deck, name, sheets, faces, described, meta)
-    return Job(make, lambda manifest, _: manifest.add_sheets(name, FileKind.CARD_DECK, deck.slug, sheets, keys))
 
-
-def _draw_deck(name: str, sheets, faces: list, described: dict, meta: dict) -> dict[str, bytes]:
-    return {name: render(sheets, lambda item, side: faces[item][side == "back"], **described, **meta)}
+def _record_deck_file(name: str, deck: str, sheets: Sheets, keys: list, manifest: Manifest) -> None:
+    manifest.add_sheets(name, FileKind.CARD_DECK, deck, sheets, keys)
 
 
 def board_jobs(board, variants, board_layout, tile_paper: str, token_paper: str, dpi: int,

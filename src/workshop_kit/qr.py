@@ -103,8 +103,12 @@ class QRMatrix:
     def dark_runs(self) -> tuple[tuple[int, int, int], ...]:
         """(row, first column, length) of every horizontal run of dark modules:
         what the PDF and SVG writers fill, one rectangle a run."""
-        return tuple((r, run.start(), run.end() - run.start())
-                     for r, row in enumerate(self.rows) for run in _DARK_RUN.finditer(bytes(row)))
+        runs = []
+        for r, row in enumerate(self.rows):
+            for run in _DARK_RUN.finditer(bytes(row)):
+                start, end = run.span()
+                runs.append((r, start, end - start))
+        return tuple(runs)
 
 
 _DARK_RUN = re.compile(b"\x01+")

@@ -227,7 +227,8 @@ def _qr(canvas: Canvas, symbol: QRSymbol) -> None:
 @lru_cache(maxsize=2048)
 def _module_path(matrix: QRMatrix) -> str:
     """'x y w 1 re' for every horizontal run of dark modules, row by row."""
-    return " ".join(f"{start} {r} {length} 1 re" for r, start, length in matrix.dark_runs)
+    runs = matrix.dark_runs
+    return ("%d %d %d 1 re " * len(runs) % tuple([v for r, start, length in runs for v in (start, r, length)]))[:-1]
 
 
 def draw_image(canvas: Canvas, item: Image, bleed: float = 0.0) -> None:

@@ -43,6 +43,21 @@ class OutputError(Exception):
         self.reason = reason
         super().__init__(f"cannot write {path}: {reason}")
 
+    def __reduce__(self):  # (raised in a worker process, it is sent to the build's)
+        return OutputError, (self.path, self.reason)
+
+
+def stage(folder: Path, out_dir: Path, name: str, data: bytes) -> None:
+    """Write the file `name` into the staging `folder` of the output folder
+    `out_dir`; an OutputError that names it there if it cannot be."""
+    path = folder / name
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "wb") as fh:
+            fh.write(data)
+    except OSError as error:
+        raise output_error(error, out_dir / name) from None
+
 
 def output_error(error: OSError, path: Path | str) -> OutputError:
     """An OSError met while writing `path`, as the user can act on it."""
@@ -100,17 +115,15 @@ class Staging:
     def write(self, name: str, data: bytes, durable: bool = True) -> Path:
         """Stage a file; `durable` False for one that can be made again (a
         thumbnail), which is not synced to the disk of its own."""
-        path = self.dir / name
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with open(path, "wb") as fh:
-                fh.write(data)
-        except OSError as error:
-            raise output_error(error, self.out_dir / name) from None
+        stage(self.dir, self.out_dir, name, data)
+        self.adopt(name, durable)
+        return self.dir / name
+
+    def adopt(self, name: str, durable: bool = True) -> None:
+        """Take in a file that a worker wrote into the staging folder (`stage`)."""
         self.names.append(name)
         if durable:
             self.durable.append(name)
-        return path
 
     def commit(self, last: str | None = None) -> None:
         """Move every staged file into the output folder, `last` at the end;

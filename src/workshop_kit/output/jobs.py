@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import Callable
 
 from workshop_kit.fonts import family
+from workshop_kit.output.files import stage
 from workshop_kit.output.manifest import Manifest
+from workshop_kit.output.thumbnails import is_contact_sheet
 
 
 @dataclass
@@ -34,9 +37,25 @@ def _named(name: str, make: Callable[[], bytes]) -> dict[str, bytes]:
     return {name: make()}
 
 
-def run_job(font: str, makes: list[Callable[[], dict[str, bytes]]], i: int) -> dict[str, bytes]:
+class Staged(int):
+    """A file that the worker staged itself, in place of its bytes: its size
+    (len() of it)."""
+
+    def __len__(self) -> int:
+        return int(self)
+
+
+def run_job(font: str, makes: list[Callable[[], dict[str, bytes]]], staging: tuple[Path, Path], i: int
+            ) -> dict[str, bytes | Staged]:
     """The files of job i, in a worker; the kit's font is registered first
     (by name, as the faces name it), since a worker that did not start by
-    fork has no font registered."""
+    fork has no font registered. The contact sheets of index.html (megabytes
+    of pictures for a large deck) are written into the `staging` folder
+    (that folder, the output folder) here, and only their sizes go back."""
     family(font)
-    return makes[i]()
+    files: dict[str, bytes | Staged] = dict(makes[i]())
+    for name, data in files.items():
+        if is_contact_sheet(name):
+            stage(*staging, name, data)  # type: ignore[arg-type]  # (bytes: nothing is staged twice)
+            files[name] = Staged(len(data))
+    return files

@@ -1,0 +1,99 @@
+"""A large deck is drawn in parts, one a core, and joined into one file;
+its thumbnails are cut out of the pages it prints (or, where those do not
+show every face, out of pages drawn for them)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from kit_helpers import STANDALONE, build_into, lengthen_deck, load_yaml, replace_once
+from test_thumbnail_sheets import difference, print_shop_face
+from workshop_kit.output.deck_parts import PART_CARDS
+
+DECK = STANDALONE[0]
+CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def font_programs(path) -> dict[str, dict[int, bytes]]:
+    """Each embedded font's name, with the font programs (by object number) that carry it."""
+    names: dict[str, dict[int, bytes]] = {}
+    for page in PdfReader(path).pages:
+        for font in page["/Resources"]["/Font"].values():
+            for descendant in font.get_object().get("/DescendantFonts", [font]):
+                descendant = descendant.get_object()
+                descriptor = descendant["/FontDescriptor"].get_object()
+                ref = descriptor.raw_get("/FontFile2")
+                names.setdefault(str(descendant["/BaseFont"]), {})[ref.idnum] = ref.get_object().get_data()
+    return names
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory):
+    base = tmp_path_factory.mktemp("parts")
+    from kit_helpers import copy_kit
+
+    kit = copy_kit(base / "kit", (DECK,))
+    cards = 2 * PART_CARDS + 7
+    lengthen_deck(kit, DECK, cards)
+    # the last part's font subsets differ from the first's: letters only its last card has
+    path = kit / "decks" / f"{DECK}.yaml"
+    data = load_yaml(path)
+    data["cards"][-1]["title"] = "Sidste kort: § 17, ½ €"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return build_into(kit, base / "out", "--mode", "both"), cards
+
+
+def test_a_deck_drawn_in_parts_is_one_whole_file(large):
+    built, cards = large
+    [home] = [f for f in built.manifest["files"] if f["path"].endswith("-duplex.pdf")]
+    reader = PdfReader(built.path(home["path"]))
+    assert len(reader.pages) == home["pages"]
+    assert home["bytes"] == built.path(home["path"]).stat().st_size
+    # the document's own settings come through the join
+    assert reader.metadata.title and "Kommunen" in reader.metadata.author
+    assert reader.trailer["/Root"]["/ViewerPreferences"]["/Duplex"] == "/DuplexFlipLongEdge"
+    assert reader.trailer["/Root"]["/Lang"] == "da"
+    # every card's title is on the page the manifest names, in order across the parts
+    texts = {}
+    for card in built.manifest["cards"]:
+        [front] = [p for p in card["placements"] if p["file"] == home["path"] and p["side"] == "front"]
+        page = front["page"] - 1
+        if page not in texts:
+            texts[page] = " ".join(reader.pages[page].extract_text().split())
+        assert " ".join(card["title"].split()) in texts[page], (card["id"], page)
+    programs = font_programs(built.path(home["path"]))
+    if CORES >= 2:  # drawn in parts, each with its own subsets of the fonts
+        assert sum(len(p) for p in programs.values()) > len(programs), programs.keys()
+    for name, by_object in programs.items():  # two different subsets never share a name
+        subsets = len(set(by_object.values()))
+        assert subsets == 1, name
+
+
+def test_thumbnails_of_a_deck_drawn_in_parts_are_each_their_own_card(large):
+    built, cards = large
+    shown = built.manifest["cards"]
+    # the cards at the ends of the parts, and a few between
+    for i in sorted({0, 1, PART_CARDS - 1, PART_CARDS, PART_CARDS + 1, cards // 2, cards // 2 + 1, cards - 1}):
+        card, other = shown[i], shown[(i + 1) % cards]
+        for side in ("front", "back"):
+            thumb = built.face_picture(card, side)
+            own = difference(thumb, print_shop_face(built, card, side, thumb.size))
+            assert own < 2.5, (card["id"], side, own)
+            assert difference(thumb, print_shop_face(built, other, side, thumb.size)) > 3 * own, (card["id"], side)
+
+
+def test_thumbnails_of_fronts_only_sheets_show_the_backs_too(make_kit, tmp_path):
+    kit = make_kit((DECK,))
+    lengthen_deck(kit, DECK, 25)
+    replace_once(kit / "decks" / f"{DECK}.yaml", "cards:\n", "sheet_layout: fronts\ncards:\n")
+    built = build_into(kit, tmp_path / "out", "--mode", "both")
+    assert [f["path"] for f in built.manifest["files"] if f["path"].endswith("-fronts-only.pdf")]
+    for card in built.manifest["cards"][::6]:
+        for side in ("front", "back"):
+            thumb = built.face_picture(card, side)
+            own = difference(thumb, print_shop_face(built, card, side, thumb.size))
+            assert own < 2.5, (card["id"], side, own)
