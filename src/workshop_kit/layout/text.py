@@ -109,7 +109,8 @@ def parse_markup(text: str, base: str, colour=None) -> list[Span]:
 Word = tuple[tuple[str, str, object], ...]
 
 
-def _words(spans: tuple[Span, ...]) -> list[Word]:
+@lru_cache(maxsize=4096)  # a text is set at several sizes until it fits
+def _words(spans: tuple[Span, ...]) -> tuple[Word, ...]:
     words: list[list] = [[]]
     for span in spans:
         parts = re.split(r"(\s+)", span.text)
@@ -121,7 +122,7 @@ def _words(spans: tuple[Span, ...]) -> list[Word]:
                     words.append([])
                 continue
             words[-1].append((part, span.style, span.colour))
-    return [tuple(w) for w in words if w]
+    return tuple(tuple(w) for w in words if w)
 
 
 class Typesetter:
@@ -131,7 +132,7 @@ class Typesetter:
         self.language = language
 
     def word_width(self, word: Word, size: float) -> float:
-        return sum(self.family.width(t.replace(SOFT, ""), s, size) for t, s, _ in word)
+        return _unit_width(self.family, word) * size
 
     def splits(self, word: Word) -> list[tuple[Word, Word, str]]:
         """Ways to break a word, longest first part first, each with its
@@ -158,7 +159,7 @@ class Typesetter:
             gap = 0.0
             if b > 0 and not blocks[b - 1].keep_with_next:
                 gap = ITEM_GAP if block.tight else PARAGRAPH_GAP
-            set_lines = self._paragraph(_words(block.spans), width_pt - indent, size, space, hyphenate)
+            set_lines = self._paragraph(list(_words(block.spans)), width_pt - indent, size, space, hyphenate)
             if set_lines is None:
                 return None
             for n, row in enumerate(set_lines or [[]]):
@@ -330,6 +331,12 @@ class Typesetter:
         words = [w for block in blocks for w in _words(block.spans)]
         widest = max(words, key=lambda w: self.word_width(w, size))
         return "".join(t for t, _, _ in widest)
+
+
+@lru_cache(maxsize=65536)
+def _unit_width(family: Family, word: Word) -> float:
+    """A word's width at 1 pt."""
+    return sum(family.width(t.replace(SOFT, ""), s, 1.0) for t, s, _ in word)
 
 
 @lru_cache(maxsize=None)
