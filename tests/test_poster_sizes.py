@@ -12,14 +12,17 @@ Each kit is built once a size, its boards only (`--only`), at the lowest
 from __future__ import annotations
 
 import ctypes
+import json
+import re
+import shutil
 
 import pypdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
-from test_boards import PdfText, inside
 
 from kit_helpers import MM, REPO, Built, Run, load_yaml, run_cli
+from test_boards import PdfText, inside
 
 KITS = {"da": REPO, "en": REPO / "kits" / "en"}
 
@@ -58,8 +61,6 @@ def poster_build(request, tmp_path_factory) -> tuple[str, str, Built | Run]:
     run = run_cli("build", KITS[kit], "--out", out, "--poster", size, "--dpi", "36", *only)
     if run.code != 0:
         return kit, size, run
-    import json
-
     return kit, size, Built(out, json.loads((out / "manifest.json").read_text(encoding="utf-8")), run)
 
 
@@ -181,3 +182,31 @@ def test_rings_and_quadrants_lie_inside_the_trim(poster_build):
         finally:
             doc.close()
     assert checked["rings"] >= 2 and checked["quadrants"] >= 2, checked
+
+
+def test_a_crowded_board_is_refused_alike_at_every_size_and_not_sent_to_a_larger_poster(tmp_path):
+    """Tokens and their text grow with the poster, so what does not fit on
+    A3 does not fit on A0 either: the same problems at every size, and
+    none of them advises a larger --poster."""
+    kit = tmp_path / "kit"
+    (kit / "boards").mkdir(parents=True)
+    shutil.copy2(REPO / "kit.yaml", kit / "kit.yaml")
+    shutil.copytree(REPO / "templates", kit / "templates")
+    circle = kit / "boards" / "indflydelsescirkel-direktion.yaml"
+    text = (REPO / "boards" / circle.name).read_text(encoding="utf-8")
+    # every element in the centre of the circle
+    circle.write_text(re.sub(r"ring: [^}]+}", "ring: Kontrol}", text), encoding="utf-8")
+    matrix = kit / "boards" / "partnermatrix.yaml"
+    text = (REPO / "boards" / matrix.name).read_text(encoding="utf-8")
+    # every partner with the same scores
+    matrix.write_text(re.sub(r"score: \{[^}]+\}", "score: {importance: 4, ease: 4}", text), encoding="utf-8")
+    seen = {}
+    for size in SIZES:
+        run = run_cli("build", kit, "--out", tmp_path / f"out-{size}", "--poster", size, "--dpi", "36")
+        assert run.code == 1 and "Traceback" not in run.output, run.output
+        seen[size] = sorted(m.group(0).strip() for m in run.problems())
+        assert "--poster" not in "\n".join(seen[size]), seen[size]
+    assert any("ring 'Kontrol'" in p for p in seen[SIZES[0]]), seen[SIZES[0]]
+    assert any("same scores" in p for p in seen[SIZES[0]]), seen[SIZES[0]]
+    for size in SIZES[1:]:
+        assert seen[size] == seen[SIZES[0]], size

@@ -123,8 +123,8 @@ def _placed_partners(subject: BoardSubject, box: Box, plot: Box, problems) -> li
     w, h = min(width, cell_w * 0.94), height * shrink
     if h < height * 0.5:
         problems.append(subject.problem(("partners",),
-            f"{most} partners have the same scores and do not fit in one cell of the matrix; "
-            f"print a larger --poster or spread the scores"))
+            f"{most} partners have the same scores and do not fit in one cell of the matrix "
+            f"(at any poster size: the tokens grow with the board); spread the scores"))
         return []
     faces = layout.token_faces(board, (w, h), subject.scale, problems,
                                [k for members in cells.values() for k in members])

@@ -92,7 +92,8 @@ def _placed_elements(subject: BoardSubject, box: Box, cx: float, cy: float, band
         else:
             problems.append(subject.problem(("rings", i),
                 f"the {len(members)} elements of ring '{name}' do not fit in it on the filled-in "
-                f"board; print a larger --poster or place fewer elements there"))
+                f"board (at any poster size: the tokens grow with the board); place fewer elements "
+                f"there or shorten their texts"))
             continue
         taken += [Box(x, y, w, h) for x, y in spots.values()]
         placed += [placed_token(f"element-{model.elements[k].id}", faces[k], x, y, subject)
