@@ -258,7 +258,8 @@ def test_a_layout_file_outside_the_kit_is_refused_unread(make_kit, tmp_path):
 
 
 def test_a_card_too_large_to_fold_on_the_paper_is_a_problem_at_the_card_size(make_kit):
-    kit = layout_kit(make_kit, "sides: fold\n")
+    # (upright: an A6 card beside its back is 210 mm wide; turned, it would fit)
+    kit = layout_kit(make_kit, "sides: fold\nrotate: never\n")
     replace_once(kit / "kit.yaml", "card_size: poker", "card_size: a6")
     run = run_cli("validate", kit)
     assert run.code == 1

@@ -602,7 +602,7 @@ def _token_job(board, v, paper: str, meta: dict, about: Callable) -> Job:
     return file_job(f"boards/{board.slug}-tokens-{paper}.pdf",
                     partial(_draw_items, sheets, v.tokens, None, described, meta),
                     kind=FileKind.TOKEN_SHEET, board=board.slug, variant=v.variant, paper=paper,
-                    pages=len(sheets.pages), tokens=len(v.tokens), token_size_mm=[w, h],
+                    pages=len(sheets.pages), tokens=len(v.tokens), token_size_mm=[round(w, 3), round(h, 3)],
                     per_sheet=sheets.per_sheet, gap_mm=TOKEN_SHEET.gap)
 
 

@@ -35,9 +35,10 @@ class SheetLayout(Strict):
         "duplex", description="duplex: a page of backs after each page of fronts, for a printer that "
                               "prints both sides; fronts: the fronts only, no backs; fold: front and back "
                               "side by side with a fold line, printed single-sided and folded.")
-    rotate: Literal["auto", "never"] = Field(
+    rotate: Literal["auto", "one-up", "never"] = Field(
         "never", description="auto: the cards are turned 90 degrees when more of them fit on a sheet "
-                             "that way; never: always upright.")
+                             "that way; one-up: turned only when a sheet holds one card upright and "
+                             "more turned (A6 on A4 or letter: two instead of one); never: always upright.")
 
 
 def shipped() -> list[str]:

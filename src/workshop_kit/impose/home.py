@@ -84,7 +84,8 @@ def fit_grid(paper_w: float, paper_h: float, card_w: float, card_h: float, setti
 
 def home_grid(card_w: float, card_h: float, paper: str, layout: SheetLayout | None = None) -> Grid:
     """The grid of cards on a sheet of `paper` for office printing (DoesNotFit if none):
-    upright, or turned when the layout lets it and more fit that way."""
+    upright, or turned when the layout lets it and more fit that way (with
+    `one-up`, only when upright a sheet would hold one card or none)."""
     layout = layout or default_layout()
     settings = builtin("sheets")["home"]
     width, height = paper_size(paper)
@@ -94,7 +95,7 @@ def home_grid(card_w: float, card_h: float, paper: str, layout: SheetLayout | No
         upright = fit_grid(width, height, unit_w, card_h, settings, layout.gap, layout.marks)
     except DoesNotFit as exc:
         upright, refused = None, exc
-    if layout.rotate == "auto":
+    if layout.rotate == "auto" or (layout.rotate == "one-up" and (upright is None or upright.per_sheet == 1)):
         try:
             turned = replace(fit_grid(width, height, card_h, unit_w, settings, layout.gap, layout.marks),
                              rotated=True)

@@ -13,7 +13,7 @@ from workshop_kit.layout.boxes import Box, Fill, Group, Stroke
 from workshop_kit.layout.colours import mix
 from workshop_kit.layout.elements.base import Lettering
 from workshop_kit.layout.elements.registry import register
-from workshop_kit.layout.elements.tokens import placed_token
+from workshop_kit.layout.elements.tokens import on_poster, placed_token
 from workshop_kit.layout.face import FaceBuilder, Subject
 from workshop_kit.layout.text import PT_TO_MM, runs_at
 
@@ -32,9 +32,9 @@ class MatrixElement(Lettering):
 
 
 def token_size(model, box: Box, scale: float) -> tuple[float, float]:
-    """A token as wide as a score cell of the matrix allows."""
-    width = min((box.width - AXIS_BAND * scale) / 5 * 0.9, 90)
-    return round(width, 1), round(width * 0.38, 1)
+    """A token as wide as a score cell of the matrix allows (measured on the reference paper)."""
+    width = min((box.width / scale - AXIS_BAND) / 5 * 0.9, 90)
+    return on_poster(width, width * 0.38, scale)
 
 
 def lay_out(builder: FaceBuilder, element: MatrixElement, box: Box, subject: BoardSubject, problems,
@@ -123,8 +123,8 @@ def _placed_partners(subject: BoardSubject, box: Box, plot: Box, problems) -> li
     w, h = min(width, cell_w * 0.94), height * shrink
     if h < height * 0.5:
         problems.append(subject.problem(("partners",),
-            f"{most} partners have the same scores and do not fit in one cell of the matrix; "
-            f"print a larger --poster or spread the scores"))
+            f"{most} partners have the same scores and do not fit in one cell of the matrix "
+            f"(at any poster size: the tokens grow with the board); spread the scores"))
         return []
     faces = layout.token_faces(board, (w, h), subject.scale, problems,
                                [k for members in cells.values() for k in members])

@@ -14,12 +14,15 @@ from workshop_kit.layout.boxes import Box, Circle, Group
 from workshop_kit.layout.colours import mix
 from workshop_kit.layout.elements.base import Lettering
 from workshop_kit.layout.elements.registry import register
-from workshop_kit.layout.elements.tokens import placed_token
+from workshop_kit.layout.elements.tokens import on_poster, placed_token
 from workshop_kit.layout.face import FaceBuilder
 from workshop_kit.problems import Problem
 
 if TYPE_CHECKING:
     from workshop_kit.layout.board import BoardSubject
+
+GAP = 0.8   # mm kept between placed tokens (and the ring labels), on the reference paper
+STEP = 1.5  # mm between the spots tried along a ring, on the reference paper
 
 
 class RingsElement(Lettering):
@@ -29,10 +32,10 @@ class RingsElement(Lettering):
 
 
 def token_size(model, box: Box, scale: float) -> tuple[float, float]:
-    """A token as wide as a ring allows."""
-    band = min(box.width, box.height) / 2 / len(model.rings)
+    """A token as wide as a ring allows (measured on the reference paper)."""
+    band = min(box.width, box.height) / 2 / len(model.rings) / scale
     width = min(band * 0.95, 60)
-    return round(width, 1), round(min(band * 0.4, width * 0.42), 1)
+    return on_poster(width, min(band * 0.4, width * 0.42), scale)
 
 
 def lay_out(builder: FaceBuilder, element: RingsElement, box: Box, subject: BoardSubject, problems,
@@ -78,7 +81,7 @@ def _placed_elements(subject: BoardSubject, box: Box, cx: float, cy: float, band
             continue
         for shrink in (1.0, 0.92, 0.85, 0.78, 0.72, 0.66, 0.6):
             w, h = width * shrink, height * shrink
-            spots = _spots(members, i, cx, cy, band, w, h, taken)
+            spots = _spots(members, i, cx, cy, band, w, h, taken, subject.scale)
             if spots is None:
                 continue
             fit_problems: list[Problem] = []
@@ -89,7 +92,8 @@ def _placed_elements(subject: BoardSubject, box: Box, cx: float, cy: float, band
         else:
             problems.append(subject.problem(("rings", i),
                 f"the {len(members)} elements of ring '{name}' do not fit in it on the filled-in "
-                f"board; print a larger --poster or place fewer elements there"))
+                f"board (at any poster size: the tokens grow with the board); place fewer elements "
+                f"there or shorten their texts"))
             continue
         taken += [Box(x, y, w, h) for x, y in spots.values()]
         placed += [placed_token(f"element-{model.elements[k].id}", faces[k], x, y, subject)
@@ -106,19 +110,22 @@ def _ring_label_box(cx: float, cy: float, band: float, i: int) -> Box:
 
 
 def _spots(members: list[int], i: int, cx: float, cy: float, band: float, w: float, h: float,
-           taken: list[Box]) -> dict[int, tuple[float, float]] | None:
-    """Bottom-left corners for the tokens of ring i, or None if it is too full."""
+           taken: list[Box], scale: float) -> dict[int, tuple[float, float]] | None:
+    """Bottom-left corners for the tokens of ring i, or None if it is too full;
+    the spots tried and the gaps kept grow with the poster (`scale`), so a
+    larger poster is the reference layout enlarged."""
+    gap = GAP * scale
     r0, r1 = band * i, band * (i + 1)
     candidates = []
     for step in range(10):
         radius = r0 + (r1 - r0) * (step + 0.5) / 10
-        count = max(12, int(2 * math.pi * radius / 1.5))
+        count = max(12, int(2 * math.pi * radius / (STEP * scale)))
         for a in range(count):
             angle = 270 + 360 * a / count  # start at the bottom, away from the label
             x = cx + radius * math.cos(math.radians(angle)) - w / 2
             y = cy + radius * math.sin(math.radians(angle)) - h / 2
             box = Box(x, y, w, h)
-            if _in_annulus(box, cx, cy, r0, r1) and not any(_overlap(box, other) for other in taken):
+            if _in_annulus(box, cx, cy, r0, r1) and not any(_overlap(box, other, gap) for other in taken):
                 candidates.append((angle % 360, box))
     spots: dict[int, tuple[float, float]] = {}
     for j, k in enumerate(members):
@@ -127,7 +134,7 @@ def _spots(members: list[int], i: int, cx: float, cy: float, band: float, w: flo
         ideal = (270 + 360 * (j + 0.5) / len(members)) % 360 if i else 270
         _, box = min(candidates, key=lambda t: abs((t[0] - ideal + 180) % 360 - 180))
         spots[k] = (box.x, box.y)
-        candidates = [(angle, other) for angle, other in candidates if not _overlap(box, other)]
+        candidates = [(angle, other) for angle, other in candidates if not _overlap(box, other, gap)]
     return spots
 
 
@@ -140,7 +147,7 @@ def _in_annulus(box: Box, cx: float, cy: float, r0: float, r1: float) -> bool:
     return math.hypot(nearest_x - cx, nearest_y - cy) >= r0
 
 
-def _overlap(a: Box, b: Box, gap: float = 0.8) -> bool:
+def _overlap(a: Box, b: Box, gap: float) -> bool:
     return not (a.right + gap <= b.x or b.right + gap <= a.x or a.top + gap <= b.y or b.top + gap <= a.y)
 
 
