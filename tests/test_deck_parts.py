@@ -97,3 +97,31 @@ def test_thumbnails_of_fronts_only_sheets_show_the_backs_too(make_kit, tmp_path)
             thumb = built.face_picture(card, side)
             own = difference(thumb, print_shop_face(built, card, side, thumb.size))
             assert own < 2.5, (card["id"], side, own)
+
+
+@pytest.mark.parametrize("duplex", ["long-edge", "short-edge"])
+def test_thumbnails_of_turned_cards_are_upright(make_kit, tmp_path, duplex):
+    """A6 cards stand turned on the office sheets (two to an A4 sheet; the
+    backs of a short-edge flip turned the other way): their thumbnails,
+    cut out of those sheets, are upright as on the print-shop pages."""
+    kit = make_kit((DECK,))
+    replace_once(kit / "kit.yaml", "card_size: poker", "card_size: a6")
+    replace_once(kit / "kit.yaml", "duplex: long-edge", f"duplex: {duplex}")
+    built = build_into(kit, tmp_path / "out", "--mode", "both")
+    [home] = built.files_of("home")
+    assert home["layout"]["rotated"] is True
+    turned = {p.get("rotation") for card in built.manifest["cards"] for p in card["placements"]
+              if p["file"] == home["path"]}
+    assert turned - {None}, turned
+    cards = built.manifest["cards"]
+    for i, card in enumerate(cards):
+        for side in ("front", "back"):
+            thumb = built.face_picture(card, side)
+            # text drawn turned is smoothed a little otherwise than upright: 3.3-3.9 against 1.5
+            shop = print_shop_face(built, card, side, thumb.size)
+            own = difference(thumb, shop)
+            assert own < 5, (card["id"], side, own)
+            assert difference(thumb, shop.rotate(180)) > 2 * own, (card["id"], side)  # upright
+            if side == "front":  # (the backs differ only in their QR codes and a line)
+                other = difference(thumb, print_shop_face(built, cards[(i + 1) % len(cards)], side, thumb.size))
+                assert other > own + 2, (card["id"], side, own, other)
