@@ -288,7 +288,7 @@ def _lay_out_chunk(layout: CardLayout, chunks: list, known: dict, i: int):
 
 def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | None = None,
           modes: tuple[str, ...] = MODES, poster: str = "a3", tile_paper: str | None = None, dpi: int = 150,
-          card_pictures: str | None = None, progress: Callable[..., None] | None = None,
+          card_pictures: str | None = None, pdfx: str | None = None, progress: Callable[..., None] | None = None,
           force: bool = False) -> BuildResult:
     """Build the kit into `out`. The office paper (`paper`, the kit's by
     default) takes the card sheets, worksheets, token sheets and the guide,
@@ -298,9 +298,10 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
     out ("cards"), then how many of the files to draw are drawn ("files").
     The QR codes of the last build are read from its output folder, and
     those of the kit's URLs kept there for the next. `card_pictures` ("png"
-    or "svg") adds a picture of every card face, a PNG at `dpi`."""
+    or "svg") adds a picture of every card face, a PNG at `dpi`. `pdfx`
+    ("x-4" or "x-1a") makes the print-shop files PDF/X files in CMYK."""
     started = time.perf_counter()
-    inputs = inputs_digest(root, build_options(only, paper, modes, poster, tile_paper, dpi, card_pictures))
+    inputs = inputs_digest(root, build_options(only, paper, modes, poster, tile_paper, dpi, card_pictures, pdfx))
     checked = check(root)
     content = checked.content
     kit = content.kit
@@ -315,7 +316,8 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
     previous = PreviousBuild.read(out, kit.id)
     pictures = {"pictures": card_pictures, "dpi": dpi if card_pictures == "png" else None}
     keys = {d.slug: deck_key(checked, d, {"paper": paper, "modes": list(modes), "copies": d.copies,
-                                          "sheet_layout": content.layout_of(d), **pictures}) for d in decks}
+                                          "sheet_layout": content.layout_of(d), "pdfx": pdfx,
+                                          **pictures}) for d in decks}
     keys.update({b.slug: board_key(checked, b, {"poster": poster, "paper": paper, "tile": tile_paper,
                                                 "dpi": dpi}) for b in boards})
     kept = set() if force else {part for part, key in keys.items() if previous.fresh(part, key)}
@@ -328,7 +330,7 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
     jobs: list[Job] = []
     kept_pictures: list[Callable[[Manifest], None]] = []
     for deck, cards, faces in laid_out:
-        jobs += deck_jobs(deck, cards, modes, paper, kit, meta, about, content.layout_of(deck))
+        jobs += deck_jobs(deck, cards, modes, paper, kit, meta, about, content.layout_of(deck), pdfx)
         thumbnails, same = deck_thumbnails(deck.slug, cards, faces, deck.size.width, deck.size.height, meta,
                                            {} if force else previous.thumbnail_sheets(deck.slug))
         jobs += thumbnails
@@ -485,15 +487,16 @@ def _draw_guide(name: str, content: KitContent, guide: Guide, files: list[dict],
 
 
 def deck_jobs(deck: Deck, cards: list, modes, paper: str, kit, meta: dict, about: Callable,
-              layout: tuple[str, SheetLayout] | None = None) -> list[Job]:
+              layout: tuple[str, SheetLayout] | None = None, pdfx: str | None = None) -> list[Job]:
     """The card files of a deck, the office sheets laid out as `layout` (its
-    name and settings; the office layout by default) says; `about(kind,
-    **values)` gives a file's title and subject."""
-    return [_deck_job(deck, cards, mode, paper, kit, meta, about, layout) for mode in modes]
+    name and settings; the office layout by default) says, the print-shop
+    file a PDF/X file with `pdfx` ("x-4" or "x-1a"); `about(kind, **values)`
+    gives a file's title and subject."""
+    return [_deck_job(deck, cards, mode, paper, kit, meta, about, layout, pdfx) for mode in modes]
 
 
 def _deck_job(deck: Deck, cards: list, mode: str, paper: str, kit, meta: dict, about: Callable,
-              layout: tuple[str, SheetLayout] | None) -> Job:
+              layout: tuple[str, SheetLayout] | None, pdfx: str | None = None) -> Job:
     printed = deck.printed()
     if mode == "home":
         try:
@@ -509,6 +512,8 @@ def _deck_job(deck: Deck, cards: list, mode: str, paper: str, kit, meta: dict, a
     faces = [(c.front, c.back) for c in cards]
     keys = [(deck.slug, c.card_id) for c in cards]
     described = about(mode, name=deck.name, paper=paper_name(paper), bleed=f"{kit.bleed:g}")
+    if mode == "shop" and pdfx:
+        described = {**described, "pdfx_standard": pdfx}
 
     make = partial(_draw_deck, name, sheets, faces, described, meta)
     return Job(make, lambda manifest, _: manifest.add_sheets(name, FileKind.CARD_DECK, deck.slug, sheets, keys))

@@ -41,7 +41,7 @@ class TaggedFont(TTFont):
 
     @cached_property
     def _font_digest(self) -> bytes:
-        return hashlib.sha256(self.face._ttf_data).digest()  # type: ignore[attr-defined]  # the stub omits it
+        return hashlib.sha256(self.face._ttf_data).digest()  # type: ignore[attr-defined]  # the stub omits the font data
 
     def subset_tag(self, subset: list[int]) -> str:
         """Six capital letters for a subset (a list of its characters' code points)."""
@@ -54,7 +54,7 @@ class TaggedFont(TTFont):
         return "".join(letters)
 
     def addObjects(self, doc) -> None:
-        state = self.state.get(doc)  # type: ignore[attr-defined]  # the stub omits TTFont.state
+        state = self.state.get(doc)
         _subset_tags.tags = [self.subset_tag(s) for s in state.subsets] if state is not None else None
         try:
             super().addObjects(doc)
@@ -68,9 +68,9 @@ _subset_tags = threading.local()
 _numbered_tag = ttfonts.SUBSETN
 
 
-def _subset_tag(n: int, *args) -> bytes:
+def _subset_tag(n, table=None) -> bytes:
     tags = getattr(_subset_tags, "tags", None)
-    return tags[n].encode("ascii") if tags else _numbered_tag(n, *args)
+    return tags[n].encode("ascii") if tags else _numbered_tag(n)
 
 
 ttfonts.SUBSETN = _subset_tag
