@@ -12,7 +12,16 @@ from xml.sax.saxutils import escape
 
 from PIL import Image, ImageCms
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase.pdfdoc import PDFArray, PDFDate, PDFDictionary, PDFInfo, PDFName, PDFStream, PDFString
+from reportlab.pdfbase.pdfdoc import (
+    PDFArray,
+    PDFDate,
+    PDFDictionary,
+    PDFInfo,
+    PDFName,
+    PDFStream,
+    PDFString,
+    PDFZCompress,
+)
 from reportlab.pdfgen.canvas import Canvas
 
 from workshop_kit.builtin import DATA
@@ -125,7 +134,7 @@ def declare(canvas: Canvas, standard: Standard) -> None:
     info.standard = standard
     info.trapped = "False"
     doc.info = info
-    icc = PDFStream(PDFDictionary({"N": 4}), profile())
+    icc = PDFStream(PDFDictionary({"N": 4}), profile(), [PDFZCompress])
     intent = PDFDictionary({
         "Type": PDFName("OutputIntent"), "S": PDFName("GTS_PDFX"),
         "OutputConditionIdentifier": PDFString(CONDITION), "OutputCondition": PDFString(CONDITION_TEXT),
