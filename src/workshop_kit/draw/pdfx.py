@@ -41,14 +41,13 @@ class Standard:
 
     name: str                   # as --pdfx names it
     version: str                # GTS_PDFXVersion
-    conformance: str | None     # GTS_PDFXConformance (PDF/X-1a only)
     pdf_version: tuple[int, int]
     transparency: bool          # pictures keep their alpha channel
 
 
 STANDARDS = {
-    "x-4": Standard("x-4", "PDF/X-4", None, (1, 6), True),
-    "x-1a": Standard("x-1a", "PDF/X-1a:2003", "PDF/X-1a:2003", (1, 4), False),
+    "x-4": Standard("x-4", "PDF/X-4", (1, 6), True),
+    "x-1a": Standard("x-1a", "PDF/X-1a:2003", (1, 4), False),
 }
 
 
@@ -119,8 +118,6 @@ class _Info(PDFInfo):
             "GTS_PDFXVersion": PDFString(self.standard.version),
         }
         entries["CreationDate"] = entries["ModDate"] = PDFDate(ts=document._timeStamp)
-        if self.standard.conformance:
-            entries["GTS_PDFXConformance"] = PDFString(self.standard.conformance)
         return PDFDictionary(entries).format(document)
 
 
@@ -159,9 +156,9 @@ def _xmp(info: _Info, standard: Standard, stamp) -> bytes:
     date = f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}:{s:02d}{stamp.dhh:+03d}:{stamp.dmm:02d}"
     uuid = sha256(f"{info.title}\0{info.subject}\0{date}".encode()).hexdigest()
     uuid = f"{uuid[:8]}-{uuid[8:12]}-{uuid[12:16]}-{uuid[16:20]}-{uuid[20:32]}"
-    pdfx = (f"<pdfxid:GTS_PDFXVersion>{standard.version}</pdfxid:GTS_PDFXVersion>" if standard.transparency
-            else f"<pdfx:GTS_PDFXVersion>{standard.version}</pdfx:GTS_PDFXVersion>"
-                 f"<pdfx:GTS_PDFXConformance>{standard.conformance}</pdfx:GTS_PDFXConformance>")
+    # PDF/X-4 names itself in the pdfxid schema, PDF/X-1a:2003 in the older pdfx one.
+    schema = "pdfxid" if standard.version == "PDF/X-4" else "pdfx"
+    pdfx = f"<{schema}:GTS_PDFXVersion>{standard.version}</{schema}:GTS_PDFXVersion>"
     text = (
         '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
         '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
