@@ -56,12 +56,21 @@ def profile() -> bytes:
     return PROFILE.read_bytes()
 
 
-@cache
-def _transform(mode: str) -> ImageCms.ImageCmsTransform:
-    """sRGB (`mode` "RGB") into the profile's CMYK, relative colorimetric
-    with black point compensation."""
+@lru_cache(maxsize=8)
+def _transform(source: bytes | None = None) -> ImageCms.ImageCmsTransform:
+    """RGB into the profile's CMYK, relative colorimetric with black point
+    compensation: from the RGB profile `source` (a picture's own), or from
+    sRGB without one or when it is not an RGB profile that can be read."""
+    start = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+    if source:
+        try:
+            embedded = ImageCms.ImageCmsProfile(io.BytesIO(source))
+            if embedded.profile.xcolor_space == "RGB ":
+                start = embedded
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass
     output = ImageCms.ImageCmsProfile(io.BytesIO(profile()))
-    return ImageCms.buildTransform(ImageCms.createProfile("sRGB"), output, mode, "CMYK",
+    return ImageCms.buildTransform(start, output, "RGB", "CMYK",
                                    renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
                                    flags=ImageCms.Flags.BLACKPOINTCOMPENSATION)
 
@@ -79,15 +88,17 @@ def cmyk(colour) -> tuple[float, float, float, float]:
     rgb = tuple(int(value[i:i + 2], 16) for i in (0, 2, 4))
     if rgb[0] == rgb[1] == rgb[2]:
         return (0.0, 0.0, 0.0, round(1 - rgb[0] / 255, 4))
-    converted = ImageCms.applyTransform(Image.new("RGB", (1, 1), rgb), _transform("RGB"))
+    converted = ImageCms.applyTransform(Image.new("RGB", (1, 1), rgb), _transform())
     assert converted is not None  # a new image, not converted in place
     c, m, y, k = converted.getpixel((0, 0))  # type: ignore[misc]  # a CMYK pixel is a 4-tuple
     return (round(c / 255, 4), round(m / 255, 4), round(y / 255, 4), round(k / 255, 4))
 
 
 def picture(image: Image.Image, standard: Standard) -> ImageReader:
-    """A picture in the profile's CMYK; its transparency kept as a soft
-    mask where the standard allows it (PDF/X-4), else laid on white."""
+    """A picture in the profile's CMYK (from the RGB profile it embeds, or
+    sRGB; a CMYK picture as it is); its transparency kept as a soft mask
+    where the standard allows it (PDF/X-4), else laid on white."""
+    source = image.info.get("icc_profile")
     alpha = None
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         image = image.convert("RGBA")
@@ -96,7 +107,7 @@ def picture(image: Image.Image, standard: Standard) -> ImageReader:
             white = Image.new("RGBA", image.size, (255, 255, 255, 255))
             image, alpha = Image.alpha_composite(white, image), None
     if image.mode != "CMYK":
-        converted = ImageCms.applyTransform(image.convert("RGB"), _transform("RGB"))
+        converted = ImageCms.applyTransform(image.convert("RGB"), _transform(source))
         assert converted is not None  # a new image, not converted in place
         image = converted
     reader = ImageReader(image)
