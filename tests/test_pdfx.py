@@ -16,7 +16,7 @@ from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-from kit_helpers import build_into, missing, replace_once
+from kit_helpers import build_into, missing, replace_once, run_cli
 
 DECK = "velfaerdstemaer"
 # The colour operators of PDF content: CMYK (k K) and all the others.
@@ -180,3 +180,11 @@ def test_different_subsets_of_a_font_have_different_tags_across_the_files_of_a_b
     for name in programs:
         assert re.fullmatch(r"/[A-Z]{6}\+\S+", name), name
         assert not name.startswith("/AAAAAA+"), (name, sorted(files[name]))
+
+
+def test_pdfx_without_print_shop_files_is_refused(make_kit, tmp_path):
+    kit = make_kit((DECK,))
+    run = run_cli("build", kit, "--out", tmp_path / "out", "--mode", "home", "--pdfx", "x-4")
+    assert run.code == 2, run.output
+    assert "--pdfx makes the print-shop files PDF/X, and --mode home makes none" in run.output, run.output
+    assert "Traceback" not in run.output and not (tmp_path / "out" / "manifest.json").exists()

@@ -301,6 +301,9 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
     or "svg") adds a picture of every card face, a PNG at `dpi`. `pdfx`
     ("x-4" or "x-1a") makes the print-shop files PDF/X files in CMYK."""
     started = time.perf_counter()
+    if pdfx and "shop" not in modes:
+        raise UsageError("--pdfx makes the print-shop files PDF/X, and --mode home makes none; "
+                         "use --mode shop or both")
     inputs = inputs_digest(root, build_options(only, paper, modes, poster, tile_paper, dpi, card_pictures, pdfx))
     checked = check(root)
     content = checked.content
