@@ -162,7 +162,6 @@ def _xmp(info: _Info, standard: Standard, stamp) -> bytes:
     """The XMP packet: the information's entries and the standard's version;
     its document ID a digest of the title, subject and date, as reproducible
     as the file."""
-
     y, mo, d, h, mi, s = stamp.YMDhms
     date = f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}:{s:02d}{stamp.dhh:+03d}:{stamp.dmm:02d}"
     uuid = sha256(f"{info.title}\0{info.subject}\0{date}".encode()).hexdigest()
