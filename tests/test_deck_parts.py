@@ -125,3 +125,23 @@ def test_thumbnails_of_turned_cards_are_upright(make_kit, tmp_path, duplex):
             if side == "front":  # (the backs differ only in their QR codes and a line)
                 other = difference(thumb, print_shop_face(built, cards[(i + 1) % len(cards)], side, thumb.size))
                 assert other > own + 2, (card["id"], side, own, other)
+
+
+def test_a_pdfx_file_drawn_in_parts_is_pdfx_whole_and_its_thumbnails_keep_their_colours(make_kit, tmp_path):
+    """The print-shop file of a large deck, in PDF/X, joined from its parts;
+    its thumbnails are not cut from its CMYK pages but drawn in RGB."""
+    from test_pdfx import check_pdfx, qpdf_check
+
+    kit = make_kit((DECK,))
+    lengthen_deck(kit, DECK, 2 * PART_CARDS + 3)
+    built = build_into(kit, tmp_path / "out", "--mode", "shop", "--pdfx", "x-4")
+    [shop] = built.files_of("shop")
+    reader = check_pdfx(built.path(shop["path"]), "PDF/X-4", "1.6")
+    qpdf_check(built.path(shop["path"]))
+    assert len(reader.pages) == shop["pages"]
+    rgb = build_into(kit, tmp_path / "rgb", "--mode", "shop")
+    for i in (0, PART_CARDS + 1, 2 * PART_CARDS + 2):
+        for side in ("front", "back"):
+            card = built.manifest["cards"][i]
+            thumb = built.face_picture(card, side)
+            assert difference(thumb, print_shop_face(rgb, rgb.manifest["cards"][i], side, thumb.size)) < 2.5

@@ -39,7 +39,7 @@ from workshop_kit.layout.template import BoardTemplate, LoadedTemplate, Template
 from workshop_kit.layout.tiles import tiles_with_labels
 from workshop_kit.output import qr_cache
 from workshop_kit.output.card_pictures import card_picture_jobs
-from workshop_kit.output.deck_parts import Parts, deck_file_jobs
+from workshop_kit.output.deck_parts import Parts, contact_jobs, deck_file_jobs
 from workshop_kit.output.files import Staging
 from workshop_kit.output.index_page import index_page
 from workshop_kit.output.jobs import Job, Staged, file_job, run_job
@@ -290,7 +290,7 @@ def _lay_out_chunk(layout: CardLayout, chunks: list, known: dict, i: int):
 
 def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | None = None,
           modes: tuple[str, ...] = MODES, poster: str = "a3", tile_paper: str | None = None, dpi: int = 150,
-          card_pictures: str | None = None, progress: Callable[..., None] | None = None,
+          card_pictures: str | None = None, pdfx: str | None = None, progress: Callable[..., None] | None = None,
           force: bool = False) -> BuildResult:
     """Build the kit into `out`. The office paper (`paper`, the kit's by
     default) takes the card sheets, worksheets, token sheets and the guide,
@@ -300,9 +300,13 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
     out ("cards"), then how many of the files to draw are drawn ("files").
     The QR codes of the last build are read from its output folder, and
     those of the kit's URLs kept there for the next. `card_pictures` ("png"
-    or "svg") adds a picture of every card face, a PNG at `dpi`."""
+    or "svg") adds a picture of every card face, a PNG at `dpi`. `pdfx`
+    ("x-4" or "x-1a") makes the print-shop files PDF/X files in CMYK."""
     started = time.perf_counter()
-    inputs = inputs_digest(root, build_options(only, paper, modes, poster, tile_paper, dpi, card_pictures))
+    if pdfx and "shop" not in modes:
+        raise UsageError("--pdfx makes the print-shop files PDF/X, and --mode home makes none; "
+                         "use --mode shop or both")
+    inputs = inputs_digest(root, build_options(only, paper, modes, poster, tile_paper, dpi, card_pictures, pdfx))
     checked = check(root)
     content = checked.content
     kit = content.kit
@@ -317,7 +321,8 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
     previous = PreviousBuild.read(out, kit.id)
     pictures = {"pictures": card_pictures, "dpi": dpi if card_pictures == "png" else None}
     keys = {d.slug: deck_key(checked, d, {"paper": paper, "modes": list(modes), "copies": d.copies,
-                                          "sheet_layout": content.layout_of(d), **pictures}) for d in decks}
+                                          "sheet_layout": content.layout_of(d), "pdfx": pdfx,
+                                          **pictures}) for d in decks}
     keys.update({b.slug: board_key(checked, b, {"poster": poster, "paper": paper, "tile": tile_paper,
                                                 "dpi": dpi}) for b in boards})
     kept = set() if force else {part for part, key in keys.items() if previous.fresh(part, key)}
@@ -332,7 +337,8 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
     for deck, cards, faces in laid_out:
         thumbnails, same = thumbnail_sheets(deck.slug, cards, faces, deck.size.width, deck.size.height,
                                             {} if force else previous.thumbnail_sheets(deck.slug))
-        jobs += deck_jobs(deck, cards, modes, paper, kit, meta, about, content.layout_of(deck), thumbnails)
+        jobs += deck_jobs(deck, cards, modes, paper, kit, meta, about, content.layout_of(deck), thumbnails,
+                          pdfx)
         kept_pictures += same
         if card_pictures:
             jobs += card_picture_jobs(deck.slug, cards, card_pictures, dpi, meta, checked.family.name,
@@ -492,19 +498,26 @@ def _draw_guide(name: str, content: KitContent, guide: Guide, files: list[dict],
 
 
 def deck_jobs(deck: Deck, cards: list, modes, paper: str, kit, meta: dict, about: Callable,
-              layout: tuple[str, SheetLayout] | None = None, thumbnails: Sequence[ContactSheet] = ()) -> list[Job]:
+              layout: tuple[str, SheetLayout] | None = None, thumbnails: Sequence[ContactSheet] = (),
+              pdfx: str | None = None) -> list[Job]:
     """The card files of a deck, the office sheets laid out as `layout` (its
-    name and settings; the office layout by default) says; `about(kind,
-    **values)` gives a file's title and subject. The `thumbnails` (contact
-    sheets) are cut out of the office sheets, or else the print-shop pages."""
-    source = "home" if "home" in modes else modes[0]
-    return [job for mode in modes
+    name and settings; the office layout by default) says, the print-shop
+    file a PDF/X file with `pdfx` ("x-4" or "x-1a"); `about(kind, **values)`
+    gives a file's title and subject. The `thumbnails` (contact sheets) are
+    cut out of the office sheets, or else the print-shop pages (unless they
+    are in CMYK: then out of pages drawn for them)."""
+    source = "home" if "home" in modes else None if pdfx else modes[0]
+    jobs = [job for mode in modes
             for job in _deck_jobs(deck, cards, mode, paper, kit, meta, about, layout,
-                                  list(thumbnails) if mode == source else None)]
+                                  list(thumbnails) if mode == source else None, pdfx)]
+    if source is None:
+        jobs += contact_jobs(list(thumbnails), [(c.front, c.back) for c in cards], meta)
+    return jobs
 
 
 def _deck_jobs(deck: Deck, cards: list, mode: str, paper: str, kit, meta: dict, about: Callable,
-               layout: tuple[str, SheetLayout] | None, thumbnails: list[ContactSheet] | None) -> list[Job]:
+               layout: tuple[str, SheetLayout] | None, thumbnails: list[ContactSheet] | None,
+               pdfx: str | None = None) -> list[Job]:
     printed = deck.printed()
     if mode == "home":
         try:
@@ -520,6 +533,8 @@ def _deck_jobs(deck: Deck, cards: list, mode: str, paper: str, kit, meta: dict, 
     faces = [(c.front, c.back) for c in cards]
     keys = [(deck.slug, c.card_id) for c in cards]
     described = about(mode, name=deck.name, paper=paper_name(paper), bleed=f"{kit.bleed:g}")
+    if mode == "shop" and pdfx:
+        described = {**described, "pdfx_standard": pdfx}
     return deck_file_jobs(name, sheets, faces, described, meta,
                           partial(_record_deck_file, name, deck.slug, sheets, keys), thumbnails or [],
                           thumbnails is not None)

@@ -151,6 +151,9 @@ BUILD_OPTIONS = [
     click.option("--cards", "card_pictures", type=click.Choice(["png", "svg"]), default=None,
                  help="Also write a picture of every card face, cards/<deck>/<card>-front.png (or .svg), "
                       "for slides and digital whiteboards."),
+    click.option("--pdfx", type=click.Choice(["x-4", "x-1a"]), default=None,
+                 help="Make the print-shop files PDF/X-4 (or PDF/X-1a where the print shop asks for it): "
+                      "CMYK for coated paper (FOGRA39), with the output intent embedded."),
     click.option("--force", is_flag=True, help="Rebuild every file, even those that are up to date."),
 ]
 
@@ -162,10 +165,10 @@ def with_build_options(command):
 
 
 def _settings(kit_dir: Path, out: Path | None, only, paper, mode, poster, tile_paper, dpi,
-              card_pictures=None) -> dict:
+              card_pictures=None, pdfx=None) -> dict:
     modes = ("home", "shop") if mode == "both" else (mode,)
     return dict(out=out or kit_dir / "output", only=only, paper=paper, modes=modes, poster=poster,
-                tile_paper=tile_paper, dpi=dpi, card_pictures=card_pictures)
+                tile_paper=tile_paper, dpi=dpi, card_pictures=card_pictures, pdfx=pdfx)
 
 
 def _build(kit_dir: Path, settings: dict, force: bool, quiet_if_current: bool = False,
@@ -214,14 +217,14 @@ def _build(kit_dir: Path, settings: dict, force: bool, quiet_if_current: bool = 
 @with_build_options
 @JSON_OPTION
 def build_command(kit_dir: Path, out: Path | None, only: tuple[str, ...], paper: str | None, mode: str,
-                  poster: str, tile_paper: str | None, dpi: int, card_pictures: str | None, force: bool,
-                  as_json: bool) -> None:
+                  poster: str, tile_paper: str | None, dpi: int, card_pictures: str | None, pdfx: str | None,
+                  force: bool, as_json: bool) -> None:
     """Build PDFs and the manifest into the output folder.
 
     Decks and boards that have not changed since the last build keep their
     files; --force builds everything anew."""
     _kit_folder(kit_dir)
-    settings = _settings(kit_dir, out, only, paper, mode, poster, tile_paper, dpi, card_pictures)
+    settings = _settings(kit_dir, out, only, paper, mode, poster, tile_paper, dpi, card_pictures, pdfx)
     if not _build(kit_dir, settings, force, as_json=as_json):
         sys.exit(1)
 
@@ -231,7 +234,7 @@ def build_command(kit_dir: Path, out: Path | None, only: tuple[str, ...], paper:
 @with_build_options
 def watch_command(kit_dir: Path, out: Path | None, only: tuple[str, ...], paper: str | None, mode: str,
                   poster: str, tile_paper: str | None, dpi: int, card_pictures: str | None,
-                  force: bool) -> None:
+                  pdfx: str | None, force: bool) -> None:
     """Build, then rebuild whatever a saved change affects, until Ctrl-C.
 
     Problems in the content are shown as `validate` shows them, and the
@@ -239,7 +242,7 @@ def watch_command(kit_dir: Path, out: Path | None, only: tuple[str, ...], paper:
     fixed."""
     from workshop_kit.watch import KitChanges
 
-    settings = _settings(kit_dir, out, only, paper, mode, poster, tile_paper, dpi, card_pictures)
+    settings = _settings(kit_dir, out, only, paper, mode, poster, tile_paper, dpi, card_pictures, pdfx)
     _kit_folder(kit_dir)
     try:
         changes = KitChanges(kit_dir, settings["out"])

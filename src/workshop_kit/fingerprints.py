@@ -78,10 +78,10 @@ def kit_files(root: Path) -> list[Path]:
     return sorted(found)
 
 
-def build_options(only, paper, modes, poster, tile_paper, dpi, card_pictures=None) -> dict[str, Any]:
+def build_options(only, paper, modes, poster, tile_paper, dpi, card_pictures=None, pdfx=None) -> dict[str, Any]:
     """The options of a build that change what it writes."""
     return {"only": sorted(set(only)), "paper": paper, "modes": sorted(modes), "poster": poster,
-            "tile": tile_paper, "dpi": dpi, "card_pictures": card_pictures}
+            "tile": tile_paper, "dpi": dpi, "card_pictures": card_pictures, "pdfx": pdfx}
 
 
 def inputs_digest(root: Path, options: dict[str, Any]) -> str:

@@ -6,11 +6,13 @@ subsets. Nothing is taken from the operating system.
 
 from __future__ import annotations
 
+import hashlib
+import threading
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 import fontpkg
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
 from workshop_kit.problems import ContentError, Problem
@@ -25,6 +27,53 @@ STYLES = {
 
 class FontMissing(Exception):
     pass
+
+
+class TaggedFont(TTFont):
+    """A TrueType font whose subsets are tagged by what they hold.
+
+    ReportLab names the n-th subset of a font in a file AAAAAA+, AAAAAB+, ...
+    in every file, so two files hold different subsets under one name, and a
+    print shop that merges them may print one file's text with the other's
+    glyphs. Here the six letters come from a digest of the font and of the
+    characters in the subset, in their order: the same subset has the same
+    tag in every build, and different subsets have different tags."""
+
+    @cached_property
+    def _font_digest(self) -> bytes:
+        return hashlib.sha256(self.face._ttf_data).digest()  # type: ignore[attr-defined]  # the stub omits the font data
+
+    def subset_tag(self, subset: list[int]) -> str:
+        """Six capital letters for a subset (a list of its characters' code points)."""
+        digest = hashlib.sha256(self._font_digest + ",".join(map(str, subset)).encode()).digest()
+        number = int.from_bytes(digest[:8], "big")
+        letters = []
+        for _ in range(6):
+            number, index = divmod(number, 26)
+            letters.append(chr(ord("A") + index))
+        return "".join(letters)
+
+    def addObjects(self, doc) -> None:
+        state = self.state.get(doc)
+        _subset_tags.tags = [self.subset_tag(s) for s in state.subsets] if state is not None else None
+        try:
+            super().addObjects(doc)
+        finally:
+            _subset_tags.tags = None
+
+
+# TTFont.addObjects takes each subset's tag from ttfonts.SUBSETN(n); while a
+# TaggedFont writes its subsets, that answers with the tags it worked out.
+_subset_tags = threading.local()
+_numbered_tag = ttfonts.SUBSETN
+
+
+def _subset_tag(n, table=None) -> bytes:
+    tags = getattr(_subset_tags, "tags", None)
+    return tags[n].encode("ascii") if tags else _numbered_tag(n)
+
+
+ttfonts.SUBSETN = _subset_tag
 
 
 @dataclass(frozen=True)
@@ -95,7 +144,7 @@ def style_of(face_name: str) -> str:
 @cache
 def _register(name: str, style: str) -> str:
     face_name = f"{name.replace(' ', '')}-{style}"
-    pdfmetrics.registerFont(TTFont(face_name, str(_path(name, style))))
+    pdfmetrics.registerFont(TaggedFont(face_name, str(_path(name, style))))
     return face_name
 
 

@@ -9,6 +9,7 @@ import math
 from functools import lru_cache
 from typing import Callable
 
+from PIL import Image as PILImage
 from reportlab import rl_config
 from reportlab.lib.colors import CMYKColor, HexColor
 from reportlab.lib.utils import ImageReader
@@ -16,6 +17,7 @@ from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName
 from reportlab.pdfgen.canvas import Canvas
 
 from workshop_kit.content.model import CMYK
+from workshop_kit.draw import pdfx
 from workshop_kit.impose.plan import Sheets
 from workshop_kit.layout.boxes import Box, Circle, Face, Fill, Group, Image, QRSymbol, Stroke, TextRun
 from workshop_kit.qr import QUIET_ZONE, QRMatrix
@@ -32,11 +34,21 @@ rl_config.useA85 = 0
 
 
 @lru_cache(maxsize=256)
-def colour(value):
-    if isinstance(value, CMYK):
-        c, m, y, k = (v / 100 for v in value.cmyk)
-        return CMYKColor(c, m, y, k)
+def colour(value, cmyk: bool = False):
+    """ReportLab's colour of a theme colour: a CMYK colour as it is given,
+    and with `cmyk` a #RRGGBB one too (converted by draw/pdfx.py)."""
+    if isinstance(value, CMYK) or cmyk:
+        return CMYKColor(*pdfx.cmyk(value))
     return HexColor(value)
+
+
+def _paint(canvas: Canvas, value):
+    """The colour on this canvas: CMYK only in a PDF/X file."""
+    return colour(value, _standard(canvas) is not None)
+
+
+def _standard(canvas: Canvas) -> pdfx.Standard | None:
+    return canvas.__dict__.get("_workshop_pdfx")
 
 
 def _box(box: Box) -> list[float]:
@@ -63,18 +75,24 @@ def describe(canvas: Canvas, *, title: str, subject: str, author: str, office: b
 
 
 def render(sheets: Sheets, face_of: Callable[[int, str], Face], *, title: str, subject: str,
-           author: str, font: str, lang: str) -> bytes:
+           author: str, font: str, lang: str, pdfx_standard: str | None = None) -> bytes:
     """The PDF bytes of all pages; face_of(item, side) gives what to draw.
 
     `font` is the registered face the canvas starts with, so that no
-    unembedded standard font is referenced."""
+    unembedded standard font is referenced. `pdfx_standard` ("x-4" or
+    "x-1a") makes a PDF/X file: every colour and picture in CMYK."""
     buffer = io.BytesIO()
     first = sheets.pages[0]
+    standard = pdfx.STANDARDS[pdfx_standard] if pdfx_standard else None
     canvas = Canvas(buffer, pagesize=(first.width * MM, first.height * MM),
                     pageCompression=1, invariant=1, lang=lang,
+                    pdfVersion=standard.pdf_version if standard else None,
                     initialFontName=font)  # type: ignore[arg-type]  # the stub says float; it is a font's name
     describe(canvas, title=title, subject=subject, author=author, office=sheets.mode != "shop",
              duplex=sheets.duplex)
+    if standard:
+        canvas.__dict__["_workshop_pdfx"] = standard
+        pdfx.declare(canvas, standard)
     for page in sheets.pages:
         canvas.setPageSize((page.width * MM, page.height * MM))
         canvas.setTrimBox(_box(page.trim_box) if page.trim_box else None)
@@ -118,7 +136,7 @@ def draw_face(canvas: Canvas, face: Face, x: float, y: float, bleed: float, rota
     clip = canvas.beginPath()
     clip.rect(-bleed * MM, -bleed * MM, (face.width + 2 * bleed) * MM, (face.height + 2 * bleed) * MM)
     canvas.clipPath(clip, stroke=0, fill=0)
-    canvas.setFillColor(colour(face.background))
+    canvas.setFillColor(_paint(canvas, face.background))
     canvas.rect(-bleed * MM, -bleed * MM, (face.width + 2 * bleed) * MM,
                 (face.height + 2 * bleed) * MM, stroke=0, fill=1)
     _items(canvas, face.items, bleed)
@@ -150,9 +168,9 @@ def _items(canvas: Canvas, items, bleed: float) -> None:
 
 def _circle(canvas: Canvas, c: Circle) -> None:
     if c.fill is not None:
-        canvas.setFillColor(colour(c.fill))
+        canvas.setFillColor(_paint(canvas, c.fill))
     if c.stroke is not None:
-        canvas.setStrokeColor(colour(c.stroke))
+        canvas.setStrokeColor(_paint(canvas, c.stroke))
         canvas.setLineWidth(c.stroke_mm * MM)
     canvas.circle(c.cx * MM, c.cy * MM, c.r * MM, stroke=int(c.stroke is not None),
                   fill=int(c.fill is not None))
@@ -160,7 +178,7 @@ def _circle(canvas: Canvas, c: Circle) -> None:
 
 def _stroke(canvas: Canvas, s: Stroke) -> None:
     canvas.saveState()
-    canvas.setStrokeColor(colour(s.colour))
+    canvas.setStrokeColor(_paint(canvas, s.colour))
     canvas.setLineWidth(s.width_mm * MM)
     if s.dash_mm:
         canvas.setDash(s.dash_mm * MM, s.dash_mm * MM)
@@ -187,7 +205,7 @@ def _texts(canvas: Canvas, runs: list[TextRun]) -> None:
             text.setFont(run.font, run.size_pt)
         if fill != run.colour:
             fill = run.colour
-            text.setFillColor(colour(run.colour))
+            text.setFillColor(_paint(canvas, run.colour))
         if run.angle:
             a = math.radians(run.angle)
             text.setTextTransform(math.cos(a), math.sin(a), -math.sin(a), math.cos(a),
@@ -204,7 +222,7 @@ def _fill(canvas: Canvas, fill: Fill, bleed: float) -> None:
     y0 = b.y - (bleed if "bottom" in fill.bleed_edges else 0)
     x1 = b.right + (bleed if "right" in fill.bleed_edges else 0)
     y1 = b.top + (bleed if "top" in fill.bleed_edges else 0)
-    canvas.setFillColor(colour(fill.colour))
+    canvas.setFillColor(_paint(canvas, fill.colour))
     canvas.rect(x0 * MM, y0 * MM, (x1 - x0) * MM, (y1 - y0) * MM, stroke=0, fill=1)
 
 
@@ -213,9 +231,9 @@ def _qr(canvas: Canvas, symbol: QRSymbol) -> None:
     one vector path, drawn in module units under a scaling matrix."""
     b = symbol.box
     module = symbol.module_mm * MM
-    canvas.setFillColor(colour(symbol.light))
+    canvas.setFillColor(_paint(canvas, symbol.light))
     canvas.rect(b.x * MM, b.y * MM, b.width * MM, b.height * MM, stroke=0, fill=1)
-    canvas.setFillColor(colour(symbol.dark))
+    canvas.setFillColor(_paint(canvas, symbol.dark))
     x = b.x * MM + QUIET_ZONE * module
     y = b.top * MM - QUIET_ZONE * module
     # PDF operators: save state, scale to modules with the origin at the
@@ -250,7 +268,7 @@ def _picture_form(canvas: Canvas, picture, placed: Box) -> str:
     PDF, and ReportLab's drawImage (which digests the pixels again on
     every call, 4 ms for a picture of a megapixel) runs once."""
     if picture.bitmap:
-        key, reader = picture.digest, _bitmap(picture)
+        key, reader = picture.digest, _bitmap(picture, _standard(canvas))
     else:
         width = placed.width / 25.4 * SVG_DPI
         height = placed.height / 25.4 * SVG_DPI
@@ -261,7 +279,7 @@ def _picture_form(canvas: Canvas, picture, placed: Box) -> str:
     name = forms.get(key)
     if name is None:
         name = forms[key] = f"picture-{key}"
-        reader = reader or _svg_bitmap(picture, *pixels)
+        reader = reader or _svg_bitmap(picture, *pixels, _standard(canvas))
         canvas.beginForm(name, 0, 0, 1, 1)
         canvas.drawImage(reader, 0, 0, 1, 1, mask="auto")
         canvas.endForm()
@@ -269,17 +287,23 @@ def _picture_form(canvas: Canvas, picture, placed: Box) -> str:
 
 
 @lru_cache(maxsize=32)
-def _bitmap(picture) -> ImageReader:
-    """A PNG or JPEG picture, decoded once per process."""
+def _bitmap(picture, standard: pdfx.Standard | None = None) -> ImageReader:
+    """A PNG or JPEG picture, decoded once per process (for a PDF/X file,
+    converted to CMYK)."""
+    if standard:
+        return pdfx.picture(PILImage.open(io.BytesIO(picture.data)), standard)
     return ImageReader(io.BytesIO(picture.data))
 
 
 @lru_cache(maxsize=32)
-def _svg_bitmap(picture, width: int, height: int) -> ImageReader:
+def _svg_bitmap(picture, width: int, height: int, standard: pdfx.Standard | None = None) -> ImageReader:
     """An SVG picture (checked: it refers to nothing outside itself) as a
-    PNG of width x height pixels, by cairosvg."""
+    PNG of width x height pixels, by cairosvg (for a PDF/X file, converted
+    to CMYK)."""
     import cairosvg  # here: only a kit with SVG pictures needs it
 
     png = cairosvg.svg2png(bytestring=picture.data, output_width=width, output_height=height,
                            unsafe=False, url=None)
+    if standard:
+        return pdfx.picture(PILImage.open(io.BytesIO(png)), standard)
     return ImageReader(io.BytesIO(png))
