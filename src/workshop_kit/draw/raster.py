@@ -95,8 +95,8 @@ def cut_faces(pdf: bytes, cuts: Sequence[FaceCut], face: tuple[int, int], pictur
                 passes.setdefault((scale, off), []).append((cut, math.floor(left), math.floor(top)))
             for (scale, off), placed in passes.items():
                 for cut, area in _cut_pass(page, scale, off, placed, face):
-                    if cut.picture not in pictures:
-                        pictures[cut.picture] = Image.new("RGB", picture, "white")
+                    if cut.picture not in pictures:  # RGBX, as PDFium draws: the faces go in as they are
+                        pictures[cut.picture] = Image.new("RGBX", picture, (255, 255, 255, 255))
                     pictures[cut.picture].paste(area, cut.at)
             for index in [i for i in pictures if last_page[i] == number]:
                 encoded[index] = _jpeg(pictures.pop(index))
