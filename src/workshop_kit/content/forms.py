@@ -12,6 +12,7 @@ import re
 from typing import Annotated, Literal, Union
 
 from pydantic import BeforeValidator, Field, field_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
 
 from workshop_kit.content.basics import Slug, Strict, Text
 
@@ -55,22 +56,30 @@ def _band(value: object) -> object:
 
 
 def _bands(values: list[str]) -> list[str]:
-    """Bands in rising order that do not overlap; an open end only last."""
+    """Bands in rising order that do not overlap; an open end only last.
+    The first band out of order is reported at its own place in the list."""
     if not values:
         raise ValueError("give at least one band, or leave the field out for the default bands")
     before: tuple[str, int | None] | None = None
-    for value in values:
+    for index, value in enumerate(values):
         low, high = parse_band(value)
         if before is not None:
             previous, end = before
             if end is None:
-                raise ValueError(f"'{previous}' has an open end, so it must be the last band; "
-                                 f"'{value}' comes after it")
-            if low <= end:
-                raise ValueError(f"'{value}' overlaps '{previous}': each band starts above the one "
-                                 f"before it ends, e.g. {previous} then {end + 1}-...")
+                _band_error(index, value, f"'{previous}' has an open end, so it must be the last band; "
+                                          f"'{value}' comes after it")
+            elif low <= end:
+                _band_error(index, value, f"'{value}' overlaps '{previous}': list the bands youngest first, "
+                                          f"each starting above the one before, e.g. {previous} then {end + 1}-")
         before = (value, high)
     return values
+
+
+def _band_error(index: int, value: str, message: str) -> None:
+    """Raise a band's problem at its index in the list (not at the list)."""
+    raise ValidationError.from_exception_data("bands", [InitErrorDetails(
+        type=PydanticCustomError("band_order", message.replace("{", "{{").replace("}", "}}")),
+        loc=(index,), input=value)])
 
 
 Band = Annotated[str, BeforeValidator(_band)]
