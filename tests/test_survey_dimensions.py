@@ -13,6 +13,8 @@ stderr of `workshop-kit validate`.
 from __future__ import annotations
 
 import io
+import re
+from html.parser import HTMLParser
 
 import pypdf
 import pytest
@@ -197,3 +199,55 @@ def test_an_empty_list_is_a_problem_at_its_line(make_kit, given, words):
     found = run.problems()
     assert len(found) == 1 and words in found[0]["rest"], run.stderr
     assert int(found[0]["line"]) == line_col(path, given.strip())[0], run.stderr
+
+
+def test_the_live_screen_breaks_the_answers_down_with_fewer_than_five(site):
+    kit, server, db, found = site
+    target = next(t for t in found if t.deck == "velfaerdstemaer")
+    scale = next(q for q in target.form.questions if q.type == "scale")
+    with client() as http:
+        for gender, value in [("woman", "2")] * 3 + [("man", "5")] * 5:
+            sent = answer(http, target.url, [(f"q-{scale.id}", value), ("b-gender", gender)])
+            assert thanked(sent, DA), sent.text[:500]
+        live_url = re.search(r"^Live screen for the projector: (\S+)$", server.output, re.MULTILINE).group(1)
+        board = http.get(live_url)
+    assert board.status_code == 200
+    split = live_table(board.text, DA["form_gender"])
+    fewer = DA["fewer_than"].format(n=5)
+    assert split[DA["form_gender_woman"]] == [fewer]                   # 3 people: no count, no mean
+    assert split[DA["form_gender_man"]] == ["5", "5,0"]                # 5 people: their count and mean
+    assert "3" not in split[DA["form_gender_woman"]]
+
+
+def live_table(html: str, caption: str) -> dict[str, list[str]]:
+    """The rows of the live screen's table with this caption: row heading -> cells."""
+
+    class Rows(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tables: list[tuple[str, dict[str, list[str]]]] = []
+            self.text, self.cell, self.head = "", None, None
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "table":
+                self.tables.append(("", {}))
+            if tag in ("caption", "th", "td"):
+                self.text = ""
+
+        def handle_data(self, data):
+            self.text += data
+
+        def handle_endtag(self, tag):
+            if not self.tables:
+                return
+            text = " ".join(self.text.split())
+            if tag == "caption":
+                self.tables[-1] = (text, self.tables[-1][1])
+            elif tag == "th":
+                self.head = text
+            elif tag == "td" and self.head:
+                self.tables[-1][1].setdefault(self.head, []).append(text)
+
+    parser = Rows()
+    parser.feed(html)
+    return next(rows for name, rows in parser.tables if name == caption)
