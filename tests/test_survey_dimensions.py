@@ -251,3 +251,21 @@ def live_table(html: str, caption: str) -> dict[str, list[str]]:
     parser = Rows()
     parser.feed(html)
     return next(rows for name, rows in parser.tables if name == caption)
+
+
+def test_a_deck_for_the_council_asks_no_personal_questions_the_kits_form_asks(tmp_path):
+    """The shipped kit's form asks age, area and contact details itself; a
+    deck set to the council audience leaves them out all the same."""
+    port = free_port()
+    kit = kit_served_at(REPO, tmp_path / "kit", f"http://127.0.0.1:{port}")
+    deck = kit / "decks" / "dilemmaer.yaml"
+    deck.write_text(deck.read_text(encoding="utf-8").replace("cards:\n", COUNCIL_DECK, 1), encoding="utf-8")
+    found = targets(load_kit(kit))
+    council = next(t for t in found if t.deck == "dilemmaer")
+    kits_own = next(t for t in found if t.deck == "velfaerdstemaer")
+    with Server(kit, port, str(tmp_path / "responses.db")), client() as http:
+        council_fields = names_and_values(http.get(council.url).text)
+        kit_fields = names_and_values(http.get(kits_own.url).text)
+    assert {"b-age", "b-area", "c-consent"} <= kit_fields.keys()
+    assert not [name for name in PERSONAL if name in council_fields], council_fields.keys()
+    assert "b-topics" in council_fields and "b-formats" in council_fields

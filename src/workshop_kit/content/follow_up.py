@@ -54,8 +54,9 @@ def complete(content: KitContent, *own: Form | None) -> Form:
     specific first: a card's, then its deck's), the kit's and the built-in
     one. The most specific form with questions wins as a whole; a more
     specific form without questions changes only the fields it sets (e.g.
-    its audience). The audience's preset (data/forms/<audience>.yaml) then
-    fills in background and contact where no form on the way set them."""
+    its audience). A form that sets an audience brings that audience's
+    preset (data/forms/<audience>.yaml) of background and contact, in
+    place of what less specific forms set; what it sets itself wins."""
     chain = [f for f in own if f is not None] + [f for f in (content.kit.follow_up.form,) if f is not None]
     chain.append(default_form(content.kit.language))
     key = tuple(id(f) for f in chain)
@@ -63,24 +64,12 @@ def complete(content: KitContent, *own: Form | None) -> Form:
     if key in cache:
         return cache[key][1]
     base = next(i for i, f in enumerate(chain) if f.own_questions)
-    set_fields = set(chain[base].model_fields_set)
-    update = {}
-    for form in reversed(chain[:base]):  # the least specific first, so that the most specific wins
-        for name in form.model_fields_set - {"questions"}:
-            update[name] = getattr(form, name)
-            set_fields.add(name)
-    made = chain[base].model_copy(update=update) if update else chain[base]
-    if made.audience:
-        preset = builtin(f"forms/{made.audience}")
-        fill: dict = {}
-        if "background" not in set_fields:
-            fill["background"] = list(preset.get("background") or [])
-        if "contact" not in set_fields:
-            contact = preset.get("contact")
-            fill["contact"] = ContactOptIn(
-                consent=contact.get("consent") or content.labels["form_contact_consent"],
-                fields=contact.get("fields") or ["name", "email"]) if contact else None
-        made = made.model_copy(update=fill)
+    update: dict = {}
+    for form in [chain[base], *reversed(chain[:base])]:  # the least specific first: the most specific wins
+        if form.audience and "audience" in form.model_fields_set:
+            update |= audience_preset(content, form.audience)
+        update |= {name: getattr(form, name) for name in form.model_fields_set - {"questions"}}
+    made = chain[base].model_copy(update=update)
     cache[key] = (chain, made)  # the chain kept, so that its ids stay its own
     return made
 
@@ -150,6 +139,17 @@ def dialogue_formats(content: KitContent) -> list[str]:
     titles of the kit's dialogue-format cards."""
     titles = [card.title for deck in content.decks if deck.type == "dialogue-format" for card in deck.cards]
     return list(dict.fromkeys(titles))
+
+
+def audience_preset(content: KitContent, audience: str) -> dict:
+    """The background questions and the contact question of an audience
+    (data/forms/<audience>.yaml), as fields of a form; the consent text
+    is the label form_contact_consent unless the preset gives one."""
+    preset = builtin(f"forms/{audience}")
+    contact = preset.get("contact")
+    return {"background": list(preset.get("background") or []),
+            "contact": ContactOptIn(consent=contact.get("consent") or content.labels["form_contact_consent"],
+                                    fields=contact.get("fields") or ["name", "email"]) if contact else None}
 
 
 def welfare_themes(content: KitContent) -> list[str]:
