@@ -136,13 +136,19 @@ def test_a_breakdown_shows_fewer_than_five_for_three_and_the_count_for_five(site
     kit, server, db, found = site
     target = next(t for t in found if t.deck == "velfaerdstemaer")
     scale = next(q for q in target.form.questions if q.type == "scale")
+    free = next(q for q in target.form.questions if q.type == "text")
     given = [("woman", "60-69")] * 3 + [("man", "30-39")] * 5
+    personal = [("c-consent", "yes"), ("c-name", "Rasmus Testesen"), ("c-email", "rasmus@example.org")]
     with client() as http:
-        for gender, age in given:
-            sent = answer(http, target.url, [(f"q-{scale.id}", "4"), ("b-gender", gender), ("b-age", age)])
+        for n, (gender, age) in enumerate(given):
+            extra = [(f"q-{free.id}", "Flere møder om aftenen")] + personal if n == 0 else []
+            sent = answer(http, target.url, [(f"q-{scale.id}", "4"), ("b-gender", gender), ("b-age", age), *extra])
             assert thanked(sent, DA), sent.text[:500]
 
     text = report_text(kit, db, tmp_path)
+    # The free text is in the report; who wrote it is not.
+    assert "Flere møder om aftenen" in text
+    assert "Rasmus" not in text and "Testesen" not in text and "rasmus@example.org" not in text
     fewer = DA["fewer_than"].format(n=5)
     by_gender = text[text.index(DA["report_by_gender"]):]
     by_gender = by_gender[:by_gender.index(DA["report_by_age"])] if DA["report_by_age"] in by_gender else by_gender
