@@ -139,9 +139,12 @@ def test_a_breakdown_shows_fewer_than_five_for_three_and_the_count_for_five(site
     free = next(q for q in target.form.questions if q.type == "text")
     given = [("woman", "60-69")] * 3 + [("man", "30-39")] * 5
     personal = [("c-consent", "yes"), ("c-name", "Rasmus Testesen"), ("c-email", "rasmus@example.org")]
+    first, second = welfare_themes()[:2]
     with client() as http:
         for n, (gender, age) in enumerate(given):
             extra = [(f"q-{free.id}", "Flere møder om aftenen")] + personal if n == 0 else []
+            if gender == "man":  # every man chose the first topic, two of them the second too
+                extra += [("b-topics", first)] + ([("b-topics", second)] if n < 5 else [])
             sent = answer(http, target.url, [(f"q-{scale.id}", "4"), ("b-gender", gender), ("b-age", age), *extra])
             assert thanked(sent, DA), sent.text[:500]
 
@@ -158,6 +161,10 @@ def test_a_breakdown_shows_fewer_than_five_for_three_and_the_count_for_five(site
     assert f"{DA['report_total']} 8 {fewer} 5" in by_gender, by_gender[:600]
     # The scale's means: the 3 women's hidden, the 5 men's shown.
     assert f"{target.title} 4,0 (8) {fewer} 4,0 (5)" in by_gender, by_gender[:1200]
+    # Topics by gender: 5 men chose the first (shown), 2 the second (fewer than 5).
+    topics = by_gender[by_gender.index(DA["form_topics"]):]
+    assert f"{first} 100 % (5) – 100 % (5)" in topics, topics[:600]
+    assert f"{second} 40 % (2) – {fewer}" in topics, topics[:600]
 
     by_age = text[text.index(DA["report_by_age"]):]
     bands = "Under 18 år 18–29 år 30–39 år 40–49 år 50–59 år 60–69 år 70 år eller derover"

@@ -132,6 +132,8 @@ class _Setter(DocumentStyle):
         self.tab_bold = ParagraphStyle("tab-bold", self.tab, fontName=self.faces["bold"])
         self.tab_number = ParagraphStyle("tab-number", self.tab, alignment=2, hyphenationLang="")
         self.tab_head = ParagraphStyle("tab-head", self.tab_number, fontName=self.faces["bold"])
+        # a group's name over a narrow column: hyphenated, long words split
+        self.tab_group = ParagraphStyle("tab-group", self.tab_bold, alignment=2, splitLongWords=1)
         self.question = ParagraphStyle("question", self.h4, fontSize=10, leading=13, spaceBefore=6)
         self.quote = ParagraphStyle("quote", self.body, fontSize=9.5, leading=12.5, spaceAfter=3)
         self.track = colour(self.colours["tint-report"])
@@ -281,7 +283,7 @@ class _Setter(DocumentStyle):
     # --- by age band, gender, area, time, topic or format -----------------------------------------
 
     def breakdown(self, b: Breakdown, width: float) -> list:
-        label_width = 48 * MM
+        label_width = (48 if len(b.columns) <= 6 else 40) * MM
         widths = [label_width] + [(width - label_width) / len(b.columns)] * len(b.columns)
         head = [""] + [self.column_head(b, c) for c in b.columns]
         style = self.table_style() + [("LEFTPADDING", (0, 0), (-1, -1), 1 * MM),
@@ -315,7 +317,7 @@ class _Setter(DocumentStyle):
             return self.p(self.label("report_other"), self.tab_head)
         if column.kind == NOT_GIVEN:
             return self.p(self.label("report_not_given"), self.tab_head)
-        return self.words(value_label(b.by, column.value, self.labels), self.tab_head)
+        return self.words(value_label(b.by, column.value, self.labels), self.tab_group)
 
     def scale_table(self, scale: ScaleTable, table, total) -> list:
         rows: list[list[Any]] = []
@@ -348,7 +350,7 @@ class _Setter(DocumentStyle):
         kind = choice.id[len(BACKGROUND_ID):] if choice.id.startswith(BACKGROUND_ID) else None
         text = self.label(f"form_{kind}") if kind in BACKGROUND else choice.text
         rows = [[self.words(value_label(kind, option, self.labels) if kind else option, self.tab)]
-                + [self.fewer(self.tab_number) if self.hidden(i, a)
+                + [self.fewer(self.tab_number) if self.hidden(i, a) or self.hidden(i, n)
                    else self.plain(f"{self.percent(n, a)} ({n})" if a else "–", self.tab_number)
                    for i, (n, a) in enumerate(zip(counts, choice.answered))]
                 for option, counts in choice.rows]
