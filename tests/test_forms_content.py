@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kit_helpers import line_col, replace_once
-from workshop_kit.content.follow_up import base_url, default_form, served_path, targets
+from workshop_kit.content.follow_up import background_choices, base_url, default_form, served_path, targets
 from workshop_kit.content.kit import load_kit
 from workshop_kit.serve.answers import Page, Refused, age_bands, read
 
@@ -144,8 +144,7 @@ def test_a_base_url_with_a_placeholder_is_refused(cli, make_kit):
 def page(shipped_kit) -> Page:
     content = load_kit(shipped_kit)
     target = targets(content)[0]
-    formats = tuple(c.title for d in content.decks if d.type == "dialogue-format" for c in d.cards)
-    return Page(target.form, formats, tuple(age_bands(content.labels)))
+    return Page(target.form, background_choices(content, target.form))
 
 
 @pytest.fixture(scope="module")
@@ -156,11 +155,12 @@ def labels(shipped_kit) -> dict:
 def test_a_full_answer_is_read_in_order(page, labels):
     sent = read(page, [("q-vigtighed", "4"), ("q-hvem", "Borgere"), ("q-hvem", "Byrådet"),
                        ("q-pointe", "  Mere tid \r\n til dialog "), ("b-age", "65+"), ("b-area", "Vestbyen"),
-                       ("b-formats", page.formats[0]), ("c-consent", "yes"), ("c-email", "a@b.dk")], labels)
+                       ("b-formats", page.choices["formats"][0][0]), ("c-consent", "yes"),
+                       ("c-email", "a@b.dk")], labels)
     assert not sent.errors
     assert sent.answers == [("vigtighed", "4"), ("hvem", "Borgere"), ("hvem", "Byrådet"),
                             ("pointe", "Mere tid \n til dialog"), ("background.age", "65+"),
-                            ("background.area", "Vestbyen"), ("background.formats", page.formats[0])]
+                            ("background.area", "Vestbyen"), ("background.formats", page.choices["formats"][0][0])]
     assert sent.contact["email"] == "a@b.dk" and sent.contact["consent"] == page.form.contact.consent
 
 

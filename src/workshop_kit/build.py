@@ -86,9 +86,11 @@ class Checked:
             found.append(f"{len(elsewhere)} QR code(s) lead outside follow_up.base_url "
                          f"({self.content.kit.follow_up.base_url}), so `workshop-kit serve` will not "
                          f"answer them: {shown}")
-        if formats_without_choices(self.content, found_targets):
-            found.append("a follow-up form asks for preferred dialogue formats (background: formats), "
-                         "and the kit has no dialogue-format cards to offer; the question is left out")
+        wanting = {"topics": ("topics", "welfare-theme"), "formats": ("preferred dialogue formats", "dialogue-format")}
+        for kind in formats_without_choices(self.content, found_targets):
+            what, cards = wanting[kind]
+            found.append(f"a follow-up form asks for {what} (background: {kind}), "
+                         f"and the kit has no {cards} cards to offer; the question is left out")
         return found
 
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterable, Protocol
 
-from workshop_kit.content.follow_up import Target, deck_colour, dialogue_formats, kit_form, targets
-from workshop_kit.content.forms import BACKGROUND, BACKGROUND_ID, SCALE, Form, age_band_values
+from workshop_kit.content.follow_up import Target, background_choices, complete, deck_colour, targets
+from workshop_kit.content.forms import BACKGROUND, BACKGROUND_ID, MANY, SCALE, Form
 from workshop_kit.content.kit import KitContent
 
 
@@ -52,6 +52,7 @@ class AnsweredForm(Protocol):
     def received_at(self) -> datetime: ...
 
 
+DECIMAL_MARK = {"da": ","}       # "3,8" in Danish; a point otherwise
 MAX_COLUMNS = 6                      # values of a breakdown shown side by side; the rest are pooled
 
 # The kinds of column of a breakdown
@@ -133,7 +134,7 @@ class Summary:
     contacts: int                 # people who agreed to be contacted
     cards: list[CardAnswers]      # every card, board and guide of the kit, in the kit's order
     former: list[CardAnswers]     # cards no longer in the kit that have answers
-    background: list[Tally]       # who answered: age, area, formats (and any other background id)
+    background: list[Tally]       # who answered: age, gender, area, time, topics, formats (and any other)
     breakdowns: list[Breakdown]
 
     @property
@@ -164,7 +165,7 @@ def summarise(content: KitContent, responses: Iterable[AnsweredForm]) -> Summary
     answered_by = {t.key: c for t, c in zip(kit_targets, cards)}
     background = _background(content, kit_targets, records)
     breakdowns = [b for b in (_breakdown(by, content, kit_targets, target_of, answered_by, records)
-                              for by in ("age", "area")) if b]
+                              for by in BACKGROUND) if b]
     return Summary(len(records), records[0].received_at if records else None,
                    records[-1].received_at if records else None, _contacts(records), cards, former,
                    background, breakdowns)
@@ -191,7 +192,7 @@ def _former_card(content: KitContent, deck_slug: str, card: str, records: list[A
     """The answers to a card that left the kit, counted against the form
     its deck (or else the kit) asks now."""
     deck = content.deck(deck_slug)
-    form = (deck.form if deck else None) or kit_form(content)
+    form = complete(content, deck.form if deck else None)
     colour = deck_colour(content, deck) if deck else None
     target = Target("", deck_slug, card, f"{deck_slug}/{card}", deck.name if deck else deck_slug, colour, form)
     return _card(target, records, in_kit=False)
@@ -236,6 +237,11 @@ def scale_mean(counts: Iterable[tuple[str, int]]) -> tuple[float | None, int]:
     return (total / given if given else None), given
 
 
+def decimal(value: float, language: str) -> str:
+    """A mean with one decimal, with the decimal mark of the kit's language."""
+    return f"{value:.1f}".replace(".", DECIMAL_MARK.get(language, "."))
+
+
 def _in_order(counted: Counter[str], expected: list[str]) -> list[tuple[str, int]]:
     """The expected values in their order (zeros too), then any other value
     given, most often first."""
@@ -246,9 +252,13 @@ def _in_order(counted: Counter[str], expected: list[str]) -> list[tuple[str, int
 # --- who answered ---------------------------------------------------------------
 
 def _background_options(content: KitContent, kit_targets: list[Target]) -> dict[str, list[str]]:
-    """The choices of each background question, as the forms offer them."""
-    areas = [a for t in kit_targets for a in t.form.areas]
-    return {"age": age_band_values(), "area": list(dict.fromkeys(areas)), "formats": dialogue_formats(content)}
+    """The choices of each background question, as the forms offer them
+    (every form's bands and areas, in the order first offered)."""
+    out: dict[str, list[str]] = {kind: [] for kind in BACKGROUND}
+    for form in {id(t.form): t.form for t in kit_targets}.values():
+        for kind, choices in background_choices(content, form).items():
+            out[kind] += [value for value, _ in choices]
+    return {kind: list(dict.fromkeys(values)) for kind, values in out.items()}
 
 
 def _background(content: KitContent, kit_targets: list[Target], records: list[AnsweredForm]) -> list[Tally]:
@@ -258,7 +268,7 @@ def _background(content: KitContent, kit_targets: list[Target], records: list[An
     given = [qid[len(BACKGROUND_ID):] for r in records for qid, _ in r.answers if qid.startswith(BACKGROUND_ID)]
     out = []
     for name in dict.fromkeys(asked + given):
-        kind = {"formats": "multiple", "age": "single", "area": "single"}.get(name, "former")
+        kind = "multiple" if name in MANY else "single" if name in BACKGROUND else "former"
         out.append(_tally(BACKGROUND_ID + name, name, kind, options.get(name), records))
     return out
 
@@ -291,37 +301,46 @@ def _person(contact: ContactGiven) -> str | None:
     return None
 
 
-# --- answers by age band or area ----------------------------------------------------
+# --- answers by age band, gender, area, time, topic or format ---------------------------
 
 def _breakdown(by: str, content: KitContent, kit_targets: list[Target], target_of: dict,
                answered_by: dict, records: list[AnsweredForm]) -> Breakdown | None:
-    """The answers split by the background question `by`; None when nobody answered it."""
+    """The answers split by the background question `by`; None when nobody
+    answered it. A response to topics or formats counts in the column of
+    each it chose."""
     qid = BACKGROUND_ID + by
-    given = Counter(v for r in records for v in _values(r, qid)[:1])
+    taken = None if by in MANY else 1  # the answers of a response that count
+
+    def chosen(record: AnsweredForm) -> list[str]:
+        return _values(record, qid)[:taken]
+
+    given = Counter(v for r in records for v in chosen(r))
     if not given:
         return None
     expected = _background_options(content, kit_targets)[by]
-    if by == "age":
+    if by in ("age", "time"):
         shown = expected + [v for v, _ in given.most_common() if v not in expected]
     else:
         ranked = [v for v in expected if v in given] + [v for v, _ in given.most_common() if v not in expected]
+        if by in MANY:  # often many to choose from: the most chosen get the columns
+            ranked.sort(key=lambda v: -given[v])
         shown = ranked[:MAX_COLUMNS]
     columns = [Column(ALL, responses=len(records))] + [Column(VALUE, v, given[v]) for v in shown]
-    pooled = sum(n for v, n in given.items() if v not in shown)
+    pooled = sum(1 for r in records if any(v not in shown for v in chosen(r)))
     if pooled:
         columns.append(Column(OTHER, responses=pooled))
-    silent = sum(1 for r in records if not _values(r, qid))
+    silent = sum(1 for r in records if not chosen(r))
     if silent:
         columns.append(Column(NOT_GIVEN, responses=silent))
 
-    def column_of(record: AnsweredForm) -> int:
-        values = _values(record, qid)
+    def columns_of(record: AnsweredForm) -> tuple[int, ...]:
+        values = chosen(record)
         if not values:
-            return len(columns) - 1
-        value = values[0]
-        return shown.index(value) + 1 if value in shown else len(columns) - 1 - bool(silent)
+            return (len(columns) - 1,)
+        found = [shown.index(v) + 1 if v in shown else len(columns) - 1 - bool(silent) for v in values]
+        return tuple(dict.fromkeys(found))
 
-    in_columns = [(r, (0, column_of(r))) for r in records]
+    in_columns = [(r, (0,) + columns_of(r)) for r in records]
     group_rows: dict[str, list[int]] = {}
     for record, cols in in_columns:
         target = target_of.get((record.deck, record.card))
@@ -333,7 +352,7 @@ def _breakdown(by: str, content: KitContent, kit_targets: list[Target], target_o
     names = {t.deck: t.group for t in kit_targets}
     groups = [(names[deck], group_rows[deck]) for deck in names if deck in group_rows]
     return Breakdown(by, columns, groups, _scale_tables(kit_targets, target_of, answered_by, in_columns, len(columns)),
-                     _choice_tables(content, kit_targets, target_of, in_columns, len(columns)))
+                     _choice_tables(content, kit_targets, target_of, in_columns, len(columns), by))
 
 
 def _questions(kit_targets: list[Target], kinds: tuple[str, ...]) -> dict[str, str]:
@@ -378,18 +397,21 @@ def _means(cells: list[list[int]]) -> list[tuple[float | None, int]]:
     return [(total / n if n else None, n) for total, n in cells]
 
 
-def _choice_tables(content, kit_targets, target_of, in_columns, width: int) -> list[ChoiceTable]:
+def _choice_tables(content, kit_targets, target_of, in_columns, width: int, by: str) -> list[ChoiceTable]:
     questions = _questions(kit_targets, ("single", "multiple"))
     options: dict[str, list[str]] = {}
     for target in kit_targets:
         for question in target.form.questions:
             if question.id in questions and question.type in ("single", "multiple"):
                 options.setdefault(question.id, []).extend(question.options)
-    asked_formats = any("formats" in t.form.background for t in kit_targets)
     wanted: list[tuple[str, str, list[str], tuple[str, ...]]] = [
         (qid, text, list(dict.fromkeys(options[qid])), ("single", "multiple")) for qid, text in questions.items()]
-    if asked_formats:
-        wanted.append((BACKGROUND_ID + "formats", "formats", dialogue_formats(content), ()))
+    # what people would give, beside who they are: time, topics and formats
+    # by each other background question (not by itself)
+    offered = _background_options(content, kit_targets)
+    for kind in ("time", "topics", "formats"):
+        if kind != by and any(kind in t.form.background for t in kit_targets):
+            wanted.append((BACKGROUND_ID + kind, kind, offered[kind], ()))
     tables = []
     for qid, text, expected, kinds in wanted:
         answered = [0] * width

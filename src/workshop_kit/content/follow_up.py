@@ -8,7 +8,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from workshop_kit.builtin import builtin
-from workshop_kit.content.forms import Form
+from workshop_kit.content.forms import GENDERS, ContactOptIn, Form, band_choices
 from workshop_kit.content.guide import GUIDE_DECK
 from workshop_kit.content.kit import BOARDS_DECK, Deck, KitContent
 from workshop_kit.content.short_links import external_url
@@ -46,7 +46,32 @@ def default_form(language: str) -> Form:
 
 def kit_form(content: KitContent) -> Form:
     """The form of every QR code that has none of its own."""
-    return content.kit.follow_up.form or default_form(content.kit.language)
+    return complete(content)
+
+
+def complete(content: KitContent, *own: Form | None) -> Form:
+    """The form a QR code shows, from its own forms (`own`, the most
+    specific first: a card's, then its deck's), the kit's and the built-in
+    one. The most specific form with questions wins as a whole; a more
+    specific form without questions changes only the fields it sets (e.g.
+    its audience). A form that sets an audience brings that audience's
+    preset (data/forms/<audience>.yaml) of background and contact, in
+    place of what less specific forms set; what it sets itself wins."""
+    chain = [f for f in own if f is not None] + [f for f in (content.kit.follow_up.form,) if f is not None]
+    chain.append(default_form(content.kit.language))
+    key = tuple(id(f) for f in chain)
+    cache = content.__dict__.setdefault("_complete_forms", {})
+    if key in cache:
+        return cache[key][1]
+    base = next(i for i, f in enumerate(chain) if f.own_questions)
+    update: dict = {}
+    for form in [chain[base], *reversed(chain[:base])]:  # the least specific first: the most specific wins
+        if form.audience and "audience" in form.model_fields_set:
+            update |= audience_preset(content, form.audience)
+        update |= {name: getattr(form, name) for name in form.model_fields_set - {"questions"}}
+    made = chain[base].model_copy(update=update)
+    cache[key] = (chain, made)  # the chain kept, so that its ids stay its own
+    return made
 
 
 def deck_colour(content: KitContent, deck: Deck):
@@ -57,7 +82,6 @@ def deck_colour(content: KitContent, deck: Deck):
 def targets(content: KitContent) -> list[Target]:
     """Every card, board and guide that has a QR code, in the order of the kit."""
     kit = content.kit
-    form = kit_form(content)
 
     def elsewhere(deck: str, card: str, *own: str | None) -> str | None:
         template = next((t for t in own if t), kit.follow_up.form_url)
@@ -70,18 +94,18 @@ def targets(content: KitContent) -> list[Target]:
         for card, url, full_url in zip(deck.cards, deck.qr_urls, full):
             if url:
                 out.append(Target(url, deck.slug, card.id, card.title, deck.name, colour,
-                                  card.form or deck.form or form, full_url,
+                                  complete(content, card.form, deck.form), full_url,
                                   elsewhere(deck.slug, card.id, card.form_url, deck.form_url)))
     for board in content.boards:
         if board.qr_url:
             out.append(Target(board.qr_url, BOARDS_DECK, board.slug, board.model.title,
                               content.labels["form_boards"], content.colours.get(board.type),
-                              board.model.form or form, board.full_url,
+                              complete(content, board.model.form), board.full_url,
                               elsewhere(BOARDS_DECK, board.slug, board.model.qr.form_url)))
     guide = content.guide
     if guide and guide.qr_url:
         out.append(Target(guide.qr_url, GUIDE_DECK, kit.id, guide.model.title, content.labels["form_guide"],
-                          content.colours.get("guide"), guide.model.form or form, guide.full_url,
+                          content.colours.get("guide"), complete(content, guide.model.form), guide.full_url,
                           elsewhere(GUIDE_DECK, kit.id, guide.model.form_url)))
     return out
 
@@ -117,11 +141,50 @@ def dialogue_formats(content: KitContent) -> list[str]:
     return list(dict.fromkeys(titles))
 
 
-def formats_without_choices(content: KitContent, found: list[Target]) -> bool:
-    """True when a form of `found` (the kit's targets) asks for preferred
-    formats in a kit with no dialogue-format cards to offer (the question
-    is then left out)."""
-    return not dialogue_formats(content) and any("formats" in t.form.background for t in found)
+def audience_preset(content: KitContent, audience: str) -> dict:
+    """The background questions and the contact question of an audience
+    (data/forms/<audience>.yaml), as fields of a form; the consent text
+    is the label form_contact_consent unless the preset gives one."""
+    preset = builtin(f"forms/{audience}")
+    contact = preset.get("contact")
+    return {"background": list(preset.get("background") or []),
+            "contact": ContactOptIn(consent=contact.get("consent") or content.labels["form_contact_consent"],
+                                    fields=contact.get("fields") or ["name", "email"]) if contact else None}
+
+
+def welfare_themes(content: KitContent) -> list[str]:
+    """The choices of the background question on topics: the titles of the
+    kit's welfare-theme cards."""
+    titles = [card.title for deck in content.decks if deck.type == "welfare-theme" for card in deck.cards]
+    return list(dict.fromkeys(titles))
+
+
+def background_choices(content: KitContent, form: Form) -> dict[str, list[tuple[str, str]]]:
+    """(stored value, shown text) of each choice of the form's background
+    questions, in the kit's language; an empty list: area written freely,
+    or topics or formats in a kit without such cards (then not asked)."""
+    labels = content.labels
+    out: dict[str, list[tuple[str, str]]] = {}
+    for kind in form.background:
+        if kind in ("age", "time"):
+            bands = form.age_bands if kind == "age" else form.time_bands
+            out[kind] = band_choices(kind, bands, labels)
+        elif kind == "gender":
+            out[kind] = [(value, labels[f"form_gender_{value}"]) for value in GENDERS]
+        else:
+            found = {"area": form.areas, "topics": welfare_themes(content),
+                     "formats": dialogue_formats(content)}[kind]
+            out[kind] = [(value, value) for value in found]
+    return out
+
+
+def formats_without_choices(content: KitContent, found: list[Target]) -> list[str]:
+    """The background questions (topics, formats) that a form of `found`
+    (the kit's targets) asks in a kit with no welfare-theme or
+    dialogue-format cards to offer (the question is then left out)."""
+    offered = {"topics": welfare_themes(content), "formats": dialogue_formats(content)}
+    return [kind for kind, values in offered.items()
+            if not values and any(kind in t.form.background for t in found)]
 
 
 def base_url(content: KitContent, given: str | None = None) -> str:

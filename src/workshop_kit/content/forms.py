@@ -8,39 +8,112 @@ specific form wins as a whole.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal, Union
 
-from pydantic import Field, field_validator
+from pydantic import BeforeValidator, Field, field_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
 
 from workshop_kit.content.basics import Slug, Strict, Text
 
 MAX_TEXT = 5000  # the longest free-text answer a form may allow
 
-# Age bands of the background question: (lowest, highest) age, None: open end.
-AGE_BANDS: tuple[tuple[int | None, int | None], ...] = (
-    (None, 17), (18, 29), (30, 49), (50, 64), (65, None))
-BACKGROUND = ("age", "area", "formats")
+# The background questions on who answers, in the order the form asks them:
+# age (age band), gender, area (where they live), time (hours a month they
+# could give), topics (the kit's welfare themes), formats (its dialogue formats).
+BACKGROUND = ("age", "gender", "area", "time", "topics", "formats")
 BACKGROUND_ID = "background."  # the stored answers' question ids: background.age, ...
+MANY = ("topics", "formats")   # background questions with any number of answers
+GENDERS = ("woman", "man", "other")  # stored as these; shown as the labels form_gender_<value>
+AUDIENCES = ("council", "citizens")  # presets in data/forms/<audience>.yaml
 CONTACT_FIELDS = ("name", "email", "phone")
 SCALE = ("1", "2", "3", "4", "5")  # the answers of a scale question
+DEFAULT_AGE_BANDS = ["0-17", "18-29", "30-49", "50-64", "65+"]
+DEFAULT_TIME_BANDS = ["0-2", "3-5", "6-10", "11+"]
+BAND = re.compile(r"^(\d{1,3})(?:-(\d{1,3})|(\+))$")
 
 
-def age_band_values() -> list[str]:
-    """How an answer to the age question is stored: "0-17", "18-29", ..., "65+"."""
-    return [f"{low or 0}-{high}" if high is not None else f"{low}+" for low, high in AGE_BANDS]
+def parse_band(value: str) -> tuple[int, int | None]:
+    """(lowest, highest) of a band written "18-29" or "70+" (highest None: open end)."""
+    found = BAND.match(value)
+    if not found:
+        raise ValueError(f"'{value}' is not a band: write it as lowest-highest, e.g. 60-69, "
+                         "or lowest+ for an open end, e.g. 70+")
+    low = int(found.group(1))
+    high = int(found.group(2)) if found.group(2) is not None else None
+    if high is not None and high < low:
+        raise ValueError(f"'{value}' ends before it starts: write the lowest number first, e.g. {high}-{low}")
+    return low, high
+
+
+def _band(value: object) -> object:
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise ValueError(f"{value} is one number: write a band as lowest-highest, e.g. 60-69, or 70+")
+    if isinstance(value, str):
+        parse_band(value.strip())
+        return value.strip()
+    return value
+
+
+def _bands(values: list[str]) -> list[str]:
+    """Bands in rising order that do not overlap; an open end only last.
+    The first band out of order is reported at its own place in the list."""
+    if not values:
+        raise ValueError("give at least one band, or leave the field out for the default bands")
+    before: tuple[str, int | None] | None = None
+    for index, value in enumerate(values):
+        low, high = parse_band(value)
+        if before is not None:
+            previous, end = before
+            if end is None:
+                _band_error(index, value, f"'{previous}' has an open end, so it must be the last band; "
+                                          f"'{value}' comes after it")
+            elif low <= end:
+                _band_error(index, value, f"'{value}' overlaps '{previous}': list the bands youngest first, "
+                                          f"each starting above the one before, e.g. {previous} then {end + 1}-")
+        before = (value, high)
+    return values
+
+
+def _band_error(index: int, value: str, message: str) -> None:
+    """Raise a band's problem at its index in the list (not at the list)."""
+    raise ValidationError.from_exception_data("bands", [InitErrorDetails(
+        type=PydanticCustomError("band_order", message.replace("{", "{{").replace("}", "}}")),
+        loc=(index,), input=value)])
+
+
+Band = Annotated[str, BeforeValidator(_band)]
+
+
+def band_label(kind: str, value: str, labels: dict[str, str]) -> str:
+    """An age or time band as the form shows it ("Under 18 år", "18–29 år",
+    "65 år eller derover"), from its stored value; anything else as it is."""
+    try:
+        low, high = parse_band(value)
+    except ValueError:
+        return value
+    if low == 0 and high is not None:
+        return labels[f"form_{kind}_under"].format(age=high + 1, high=high)
+    if high is None:
+        return labels[f"form_{kind}_over"].format(age=low, low=low)
+    return labels[f"form_{kind}_band"].format(low=low, high=high)
 
 
 def age_band_label(value: str, labels: dict[str, str]) -> str:
-    """An age band as the form shows it ("Under 18 år", "18–29 år", "65 år
-    eller derover"), from its stored value; an unknown value as it is."""
-    for (low, high), stored in zip(AGE_BANDS, age_band_values()):
-        if value == stored:
-            if low is None:
-                assert high is not None  # the first band, "under high + 1", has an upper end
-                return labels["form_age_under"].format(age=high + 1)
-            if high is None:
-                return labels["form_age_over"].format(age=low)
-            return labels["form_age_band"].format(low=low, high=high)
+    return band_label("age", value, labels)
+
+
+def band_choices(kind: str, bands: list[str], labels: dict[str, str]) -> list[tuple[str, str]]:
+    """(stored value, shown name) of each age or time band."""
+    return [(band, band_label(kind, band, labels)) for band in bands]
+
+
+def value_label(kind: str, value: str, labels: dict[str, str]) -> str:
+    """A stored answer to a background question as the kit's language shows it."""
+    if kind in ("age", "time"):
+        return band_label(kind, value, labels)
+    if kind == "gender" and value in GENDERS:
+        return labels[f"form_gender_{value}"]
     return value
 
 
@@ -110,13 +183,31 @@ class ContactOptIn(Strict):
 class Form(Strict):
     """A follow-up form."""
 
+    audience: Literal["council", "citizens"] | None = Field(
+        None, description="Who answers: council (councillors at the workshop: asked about topics and formats, "
+                          "not who they are), citizens (after the workshop: also age, gender, area, time, "
+                          "and contact details with consent). Sets background and contact where the form "
+                          "does not set them itself.")
     title: Text | None = Field(None, description="Heading of the form; by default the label form_title.")
     intro: str = Field("", description="A few words above the questions.")
-    questions: list[Question] = Field(min_length=1, description="The questions, in order.")
-    background: list[Literal["age", "area", "formats"]] = Field(
+    questions: list[Question] = Field(
+        default_factory=list, min_length=1,
+        description="The questions, in order. Left out: the questions (and the rest) of the kit's form, "
+                    "e.g. to ask another audience on a deck or board.")
+    background: list[Literal["age", "gender", "area", "time", "topics", "formats"]] = Field(
         default_factory=list,
-        description="Optional questions on who answers: age (age band), area (where they live), "
-                    "formats (which of the kit's dialogue formats they would join).")
+        description="Optional questions on who answers: age (age band), gender, area (where they live), "
+                    "time (hours a month they could give), topics (which of the kit's welfare themes "
+                    "interest them), formats (which of the kit's dialogue formats they would join).")
+    age_bands: list[Band] = Field(
+        default_factory=lambda: list(DEFAULT_AGE_BANDS),
+        description="The age bands of the age question, youngest first, e.g. [0-17, 18-29, 30-39, 40-49, "
+                    "50-59, 60-69, 70+]; lowest-highest, the last may be open (70+).",
+        json_schema_extra={"items": {"type": "string", "pattern": BAND.pattern}})
+    time_bands: list[Band] = Field(
+        default_factory=lambda: list(DEFAULT_TIME_BANDS),
+        description="The choices of the time question, in hours a month, e.g. [0-2, 3-5, 6-10, 11+].",
+        json_schema_extra={"items": {"type": "string", "pattern": BAND.pattern}})
     areas: list[Text] = Field(default_factory=list,
                               description="The areas to choose from for the area question; "
                                           "none: the participant writes their area.")
@@ -126,7 +217,15 @@ class Form(Strict):
                                                   "by default the label form_thanks_text.")
 
     _background = field_validator("background")(lambda cls, v: _unique(v, "background question"))
-    _areas = field_validator("areas")(lambda cls, v: _unique(v, "area"))
+    _age_bands = field_validator("age_bands")(lambda cls, v: _bands(v))
+    _time_bands = field_validator("time_bands")(lambda cls, v: _bands(v))
+
+    @field_validator("areas")
+    @classmethod
+    def _areas(cls, areas: list[str]) -> list[str]:
+        if not areas:
+            raise ValueError("give at least one area, or leave areas out to let participants write theirs")
+        return _unique(areas, "area")
 
     @field_validator("questions")
     @classmethod
@@ -134,3 +233,7 @@ class Form(Strict):
         _unique([q.id for q in questions], "question id")
         return questions
 
+    @property
+    def own_questions(self) -> bool:
+        """Whether the form sets its questions (then it wins as a whole)."""
+        return "questions" in self.model_fields_set

@@ -1,7 +1,9 @@
 """The report for the council as a flowing PDF, in the look of the
 facilitator guide: the key figures, the responses per deck, who responded,
-the responses by age band and area, and every card's answers as bar charts
-and quotes.
+the responses by each background question (age band, gender, area, time,
+topic, format), and every card's answers as bar charts and quotes. Every
+group smaller than the privacy threshold shows "fewer than" it instead of
+a count.
 
 Participants' own words are printed exactly as written (escaped, never read
 as markup). Contact details never reach this module: the summary carries
@@ -18,7 +20,7 @@ from typing import Any
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from workshop_kit.content.forms import BACKGROUND, BACKGROUND_ID, SCALE, age_band_label
+from workshop_kit.content.forms import BACKGROUND, BACKGROUND_ID, SCALE, value_label
 from workshop_kit.content.kit import KitContent
 from workshop_kit.draw.document import DocumentStyle, page_frame, write_document
 from workshop_kit.draw.pdf import MM, colour
@@ -33,10 +35,10 @@ from workshop_kit.tally import (
     ScaleTable,
     Summary,
     Tally,
+    decimal,
     scale_mean,
 )
 
-DECIMAL_MARK = {"da": ","}       # "3,8" in Danish; a point otherwise
 BAR_HEIGHT_MM = 3.6
 GROUP_ROOM_MM = 45               # a deck's heading starts a new page when less room than this is left
 UNPRINTABLE = "[?]"
@@ -121,7 +123,7 @@ class _Setter(DocumentStyle):
     def __init__(self, content: KitContent, family: Family, lang: str, tz: tzinfo | None):
         super().__init__(content, family, lang, "report", "tint-report")
         self.tz = tz
-        self.mark = DECIMAL_MARK.get(lang, ".")
+        self.lang = lang
         self.figure = ParagraphStyle("figure", self.body, fontName=self.faces["bold"], fontSize=26, leading=30,
                                      textColor=self.accent, spaceAfter=0, hyphenationLang="")
         self.number = ParagraphStyle("number", self.cell, alignment=2, hyphenationLang="")
@@ -130,6 +132,8 @@ class _Setter(DocumentStyle):
         self.tab_bold = ParagraphStyle("tab-bold", self.tab, fontName=self.faces["bold"])
         self.tab_number = ParagraphStyle("tab-number", self.tab, alignment=2, hyphenationLang="")
         self.tab_head = ParagraphStyle("tab-head", self.tab_number, fontName=self.faces["bold"])
+        # a group's name over a narrow column: hyphenated, long words split
+        self.tab_group = ParagraphStyle("tab-group", self.tab_bold, alignment=2, splitLongWords=1)
         self.question = ParagraphStyle("question", self.h4, fontSize=10, leading=13, spaceBefore=6)
         self.quote = ParagraphStyle("quote", self.body, fontSize=9.5, leading=12.5, spaceAfter=3)
         self.track = colour(self.colours["tint-report"])
@@ -146,7 +150,7 @@ class _Setter(DocumentStyle):
     # --- numbers and dates --------------------------------------------------------------
 
     def decimal(self, value: float) -> str:
-        return f"{value:.1f}".replace(".", self.mark)
+        return decimal(value, self.lang)
 
     def percent(self, part: int, whole: int) -> str:
         return self.label("report_percent", n=round(100 * part / whole) if whole else 0)
@@ -244,19 +248,27 @@ class _Setter(DocumentStyle):
             heading = self.label(f"form_{name}") if name in BACKGROUND else name
             note = self.plain(self.label("report_given", answered=tally.answered, responses=summary.responses),
                               self.small)
-            label = (lambda v: age_band_label(v, self.labels)) if name == "age" else None
-            chart = self.chart(tally.counts, tally.answered, width, self.accent, label) if tally.answered else []
+            chart = self.chart(tally.counts, tally.answered, width, self.accent,
+                               lambda v, kind=name: value_label(kind, v, self.labels),
+                               private=True) if tally.answered else []
             out.append(KeepTogether([self.p(heading, self.h3), *chart, note]))
         return out
 
-    def chart(self, counts: list[tuple[str, int]], answered: int, width: float, fill, label=None) -> list:
+    def chart(self, counts: list[tuple[str, int]], answered: int, width: float, fill, label=None,
+              private: bool = False) -> list:
         """A horizontal bar chart: one row per value, its bar the share of
-        those who answered, with the count and the share beside it."""
+        those who answered, with the count and the share beside it. With
+        `private` (who the participants are), a group smaller than the
+        privacy threshold shows "fewer than" it, and no bar."""
         if not counts:
             return []
         widths = [width * 0.42, width * 0.40, width * 0.18]
         bar = widths[1] - 2 * MM
         rows = [[self.words(label(value) if label else value, self.cell),
+                 BarFlowable(0, bar, fill, self.track),
+                 self.fewer(self.cell)]
+                if private and self.hidden(1, count) else
+                [self.words(label(value) if label else value, self.cell),
                  BarFlowable(count / answered if answered else 0, bar, fill, self.track),
                  self.plain(f"{count} · {self.percent(count, answered)}", self.cell)]
                 for value, count in counts]
@@ -268,10 +280,10 @@ class _Setter(DocumentStyle):
                  ("BOTTOMPADDING", (0, 0), (-1, -1), 0.8 * MM)]
         return [Table(rows, colWidths=widths, style=TableStyle(style), hAlign="LEFT")]
 
-    # --- by age band or area ---------------------------------------------------------------------
+    # --- by age band, gender, area, time, topic or format -----------------------------------------
 
     def breakdown(self, b: Breakdown, width: float) -> list:
-        label_width = 48 * MM
+        label_width = (48 if len(b.columns) <= 6 else 40) * MM
         widths = [label_width] + [(width - label_width) / len(b.columns)] * len(b.columns)
         head = [""] + [self.column_head(b, c) for c in b.columns]
         style = self.table_style() + [("LEFTPADDING", (0, 0), (-1, -1), 1 * MM),
@@ -305,9 +317,7 @@ class _Setter(DocumentStyle):
             return self.p(self.label("report_other"), self.tab_head)
         if column.kind == NOT_GIVEN:
             return self.p(self.label("report_not_given"), self.tab_head)
-        if b.by == "age":
-            return self.p(age_band_label(column.value, self.labels), self.tab_head)
-        return self.words(column.value, self.tab_head)
+        return self.words(value_label(b.by, column.value, self.labels), self.tab_group)
 
     def scale_table(self, scale: ScaleTable, table, total) -> list:
         rows: list[list[Any]] = []
@@ -337,10 +347,10 @@ class _Setter(DocumentStyle):
         return self.fewer(style) if self.hidden(column, n) else self.plain(f"{n}", style)
 
     def choice_table(self, choice: ChoiceTable, table, total) -> list:
-        is_formats = choice.id == BACKGROUND_ID + "formats"
-        text = self.label("form_formats") if is_formats else choice.text
-        rows = [[self.words(option, self.tab)]
-                + [self.fewer(self.tab_number) if self.hidden(i, a)
+        kind = choice.id[len(BACKGROUND_ID):] if choice.id.startswith(BACKGROUND_ID) else None
+        text = self.label(f"form_{kind}") if kind in BACKGROUND else choice.text
+        rows = [[self.words(value_label(kind, option, self.labels) if kind else option, self.tab)]
+                + [self.fewer(self.tab_number) if self.hidden(i, a) or self.hidden(i, n)
                    else self.plain(f"{self.percent(n, a)} ({n})" if a else "–", self.tab_number)
                    for i, (n, a) in enumerate(zip(counts, choice.answered))]
                 for option, counts in choice.rows]

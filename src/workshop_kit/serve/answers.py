@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from workshop_kit.content.forms import BACKGROUND_ID, SCALE, Form, age_band_label, age_band_values
+from workshop_kit.content.forms import BACKGROUND_ID, DEFAULT_AGE_BANDS, MANY, SCALE, Form, band_choices
 
 AREA_MAX = 100
 CONTACT_MAX = {"name": 200, "email": 254, "phone": 40}
@@ -22,9 +22,9 @@ TOKEN_FIELD = "token"
 CONTROL = re.compile("[\x01-\x08\x0b-\x1f\x7f]")
 
 
-def age_bands(labels: dict[str, str]) -> list[tuple[str, str]]:
-    """(stored value, shown name) of each age band."""
-    return [(value, age_band_label(value, labels)) for value in age_band_values()]
+def age_bands(labels: dict[str, str], bands: list[str] = DEFAULT_AGE_BANDS) -> list[tuple[str, str]]:
+    """(stored value, shown name) of each age band (by default the default bands)."""
+    return band_choices("age", bands, labels)
 
 
 @dataclass(frozen=True)
@@ -32,12 +32,14 @@ class Page:
     """What a form page offers besides its questions."""
 
     form: Form
-    formats: tuple[str, ...]  # the dialogue formats to choose from
-    ages: tuple[tuple[str, str], ...]
+    # (stored value, shown text) of each background question's choices
+    # (content.follow_up.background_choices); none for an area written freely
+    choices: dict[str, list[tuple[str, str]]]
 
     @property
     def background(self) -> tuple[str, ...]:
-        return tuple(b for b in self.form.background if b != "formats" or self.formats)
+        """The background questions asked: topics and formats only when the kit has some to offer."""
+        return tuple(b for b in self.form.background if b == "area" or self.choices.get(b))
 
     def field_names(self) -> set[str]:
         names = {f"q-{q.id}" for q in self.form.questions}
@@ -101,13 +103,10 @@ def read(page: Page, fields: list[tuple[str, str]], labels: dict[str, str]) -> S
 
     for kind in page.background:
         name = f"b-{kind}"
-        if kind == "age":
-            chosen = choose(name, {value for value, _ in page.ages}, many=False)
-        elif kind == "formats":
-            chosen = choose(name, page.formats, many=True)
-        elif page.form.areas:
-            chosen = choose(name, page.form.areas, many=False)
-        else:
+        offered = page.choices.get(kind)
+        if offered:
+            chosen = choose(name, {value for value, _ in offered}, many=kind in MANY)
+        else:  # an area in the participant's own words
             chosen = [one(name)] if one(name) else []
             if chosen and len(chosen[0]) > AREA_MAX:
                 out.errors[name] = labels["form_error_too_long"].format(max=AREA_MAX)

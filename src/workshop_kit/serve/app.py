@@ -19,13 +19,13 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from workshop_kit.content.follow_up import Target, base_url, dialogue_formats, same_origin, served_path, targets
-from workshop_kit.content.forms import SCALE
+from workshop_kit.content.follow_up import Target, background_choices, base_url, same_origin, served_path, targets
+from workshop_kit.content.forms import MANY, SCALE
 from workshop_kit.content.kit import KitContent, load_kit
 from workshop_kit.content.pictures import MIME
 from workshop_kit.layout.colours import contrast, hex_colour
 from workshop_kit.serve import export, live
-from workshop_kit.serve.answers import AREA_MAX, CONTACT_MAX, TOKEN_FIELD, Page, Refused, age_bands, read
+from workshop_kit.serve.answers import AREA_MAX, CONTACT_MAX, TOKEN_FIELD, Page, Refused, read
 from workshop_kit.serve.defaults import DEFAULT_RATE
 from workshop_kit.serve.group_commit import GroupCommit
 from workshop_kit.serve.security import (
@@ -135,9 +135,8 @@ class FormsApp:
         self.tokens = FormTokens(form_secret)
         self.limits = RateLimits(self.db, form_secret, settings.rate)
         self.targets = targets(self.content)
-        formats = tuple(dialogue_formats(self.content))
-        ages = tuple(age_bands(self.labels))
-        self.forms = {path: Served(t, Page(t.form, formats, ages), _accent_css(t.colour), self._names(t.form))
+        pages = {id(t.form): Page(t.form, background_choices(self.content, t.form)) for t in self.targets}
+        self.forms = {path: Served(t, pages[id(t.form)], _accent_css(t.colour), self._names(t.form))
                       for path, t in routes_of(self.targets, self.base).items()}
         # The templates are the package's own files: each is read once, not
         # looked at on disk again for every page.
@@ -195,7 +194,7 @@ class FormsApp:
         page = served.page
         response = self.render(
             "form.html", status, served.accent_css, target=served.target, form=page.form,
-            background=page.background, formats=page.formats, ages=page.ages,
+            background=page.background, choices_of=page.choices, many=MANY,
             scale=[(v, v) for v in SCALE], action=path,
             token=issued.token, errors=errors or {}, values=values or {}, names=served.names,
             area_max=AREA_MAX, contact_max=CONTACT_MAX)

@@ -20,7 +20,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workshop_kit.content.follow_up import Target
-from workshop_kit.content.forms import BACKGROUND, BACKGROUND_ID, CONTACT_FIELDS
+from workshop_kit.content.forms import BACKGROUND, BACKGROUND_ID, CONTACT_FIELDS, value_label
 
 DATE_FORMAT = "yyyy-mm-dd hh:mm:ss"
 Cell = str | int | datetime
@@ -82,7 +82,9 @@ def table(targets: list[Target], responses: list, labels: dict[str, str],
                            target.title if target else ""]
         row += [_number(given.get(qid, [])) if qid in scales else "; ".join(given.get(qid, []))
                 for qid in questions]
-        row += ["; ".join(given.get(BACKGROUND_ID + kind, [])) for kind in BACKGROUND]
+        # bands as stored (60-69), gender in the kit's language
+        row += ["; ".join(value_label(kind, v, labels) if kind == "gender" else v
+                          for v in given.get(BACKGROUND_ID + kind, [])) for kind in BACKGROUND]
         if contact:
             c = response.contact
             row += [c.consent] + [getattr(c, f) for f in CONTACT_FIELDS] if c else [""] * (1 + len(CONTACT_FIELDS))

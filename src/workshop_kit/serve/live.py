@@ -16,13 +16,14 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import anyio
 from starlette.concurrency import run_in_threadpool
 
 from workshop_kit.content.follow_up import Target
-from workshop_kit.tally import Tally, summarise
+from workshop_kit.content.forms import value_label
+from workshop_kit.tally import ALL, NOT_GIVEN, OTHER, Breakdown, Tally, decimal, summarise
 
 log = logging.getLogger("workshop_kit.serve")
 
@@ -57,6 +58,25 @@ class DeckCount:
 
 
 @dataclass
+class Group:
+    """A row of a breakdown: the people who gave one answer to a background
+    question, e.g. 60-69 år. None: fewer than the privacy threshold, not shown."""
+
+    label: str
+    responses: int | None
+    means: list[str | None]  # the mean of each scale question, "–" when no one of them rated it
+
+
+@dataclass
+class Split:
+    """The answers split by one background question (age, gender, area, time, topics, formats)."""
+
+    by: str               # the question as the form asks it
+    scales: list[str]     # the scale questions whose means the rows show
+    groups: list[Group]
+
+
+@dataclass
 class Screen:
     """What the live screen shows."""
 
@@ -65,6 +85,7 @@ class Screen:
     charts: list[Chart]
     texts: list[tuple[str, str]]  # (answer as written, card title), newest first
     threshold: int
+    splits: list[Split] = field(default_factory=list)
 
 
 def screen(content, every: list[Target], responses, approved, labels: dict[str, str], threshold: int) -> Screen:
@@ -77,7 +98,29 @@ def screen(content, every: list[Target], responses, approved, labels: dict[str, 
     titles = {t.key: t.title for t in every}
     texts = [(a.value.strip(), titles.get((a.deck, a.card), f"{a.deck}/{a.card}")) for a in approved
              if a.value.strip()][:TEXTS]
-    return Screen(summary.responses, decks, [c for c in charts if c.answered], texts, threshold)
+    splits = [_split(b, labels, threshold, content.kit.language) for b in summary.breakdowns]
+    return Screen(summary.responses, decks, [c for c in charts if c.answered], texts, threshold, splits)
+
+
+def _split(breakdown: Breakdown, labels: dict[str, str], threshold: int, language: str) -> Split:
+    """A breakdown as the screen shows it: a row per group, with no count,
+    share or mean of a group smaller than the threshold."""
+    names = {OTHER: labels["report_other"], NOT_GIVEN: labels["report_not_given"]}
+    scales = breakdown.scales[:2]
+    groups = []
+    for i, column in enumerate(breakdown.columns):
+        if column.kind == ALL:
+            continue
+        label = names.get(column.kind) or value_label(breakdown.by, column.value, labels)
+        if 0 < column.responses < threshold:
+            groups.append(Group(label, None, [None] * len(scales)))
+            continue
+        means = []
+        for scale in scales:
+            mean, n = scale.rows[-1].cells[i]
+            means.append(None if 0 < n < threshold else "–" if mean is None else decimal(mean, language))
+        groups.append(Group(label, column.responses, means))
+    return Split(labels[f"form_{breakdown.by}"], [t.text for t in scales], groups)
 
 
 def text_questions(every: list[Target]) -> set[str]:
