@@ -32,6 +32,8 @@ def _field_kind(model: type[BaseModel], path: str) -> str | None:
         if info is None:
             return None
         current = info.annotation
+        if typing.get_origin(current) is list:
+            return "list"  # of texts, or of sources: printed as a list either way
         for arg in typing.get_args(current):
             if isinstance(arg, type) and issubclass(arg, BaseModel):
                 current = arg
