@@ -24,7 +24,7 @@ def _check_url(value: str) -> str:
 
 Url = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_check_url),
                 WithJsonSchema({"type": "string", "pattern": URL_PATTERN,
-                                "examples": ["https://www.retsinformation.dk/eli/lta/2024/572"]})]
+                                "examples": ["https://www.retsinformation.dk"]})]
 
 
 class Citation(Strict):
