@@ -5,9 +5,9 @@ and the numbered list of them that the guide prints."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, StringConstraints, WithJsonSchema
+from pydantic import AfterValidator, Field, StringConstraints, WithJsonSchema, model_validator
 
 from workshop_kit.content.basics import Strict, Text
 
@@ -36,6 +36,14 @@ class Citation(Strict):
                                                  "or a section (case: Odense).",
                                examples=["§ 17, stk. 4"])
     url: Url | None = Field(None, description="Where to read it, https://…")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _mapping(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            raise ValueError(f"'{value}' is a text; write a source with title, where and url, "
+                             "e.g. {title: Planloven, where: § 24}")
+        return value
 
     @property
     def reference(self) -> str:
