@@ -198,3 +198,9 @@ def test_no_who_field_starts_with_the_verb_under_a_when_field(lang):
     for card in decks(KITS[lang])["dialogue-format"]["cards"]:
         assert not card["who"].lower().startswith(("når ", "reaches ")), card["id"]
         assert not card["when"].lower().startswith("når "), card["id"]
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_every_format_card_says_what_mandate_it_gives(lang):
+    for card in decks(KITS[lang])["dialogue-format"]["cards"]:
+        assert card.get("mandate"), card["id"]
