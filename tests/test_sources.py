@@ -16,7 +16,8 @@ from kit_helpers import REPO, build_into, line_col, load_yaml, replace_once, run
 from workshop_kit.builtin import builtin
 
 DA = builtin("labels/da")
-ROLE = "      - Analyserne kommer til at erstatte samtalen\n    reflection: Hvad skal du vide, før du tør give borgerne reel indflydelse?\n"
+ROLE = ("      - Analyserne kommer til at erstatte samtalen\n"
+        "    reflection: Hvad skal du vide, før du tør give borgerne reel indflydelse?\n")
 ROLES = Path("decks/politikerroller.yaml")
 TIME = "    reflection: Hvad koster det os, hvis vi ikke inddrager borgerne?\n"
 
@@ -38,7 +39,7 @@ def page_texts(path: Path) -> list[str]:
 
 def guide_sources(path: Path) -> list[tuple[int, str, str]]:
     """(number, reference, what uses it) of each entry of the guide's source list."""
-    text = "\n".join(pypdf.PdfReader(path).pages[i].extract_text() or "" for i in range(len(pypdf.PdfReader(path).pages)))
+    text = "\n".join(page.extract_text() or "" for page in pypdf.PdfReader(path).pages)
     start = text.rindex("\n" + DA["guide_sources"] + "\n")
     used = DA["guide_sources_used"].split("{")[0]
     tail = text[start:].split(DA["guide_follow_up"])[0]

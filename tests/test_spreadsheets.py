@@ -333,7 +333,8 @@ def test_the_exported_sheet_is_headed_in_the_kits_language(tmp_path):
     run = run_cli("export", "dilemmas", "-o", english, "--kit", REPO / "kits" / "en")
     assert run.code == 0, run.output
     header = english.read_bytes().decode("utf-8-sig").split("\r\n", 1)[0]
-    assert header == ",".join(["id", "Title", EN["scenario"], EN["question"], EN["formats"], EN["themes"], EN["sources"]])
+    assert header == ",".join(["id", "Title", EN["scenario"], EN["question"], EN["formats"], EN["themes"],
+                               EN["sources"]])
 
 
 def test_text_a_spreadsheet_could_take_for_a_formula_or_a_list_goes_round(tmp_path, kit):

@@ -114,7 +114,8 @@ class KitContent:
     def sources(self) -> list[tuple[Citation, list[str]]]:
         """Every source of the kit's cards, boards and guide once, in the order
         first used, with the names of what uses it: the guide's numbered list."""
-        used = [(f"{deck.name}: {card.title}", card.sources) for deck in self.decks for card in deck.cards]
+        used = [(f"{deck.name}: {card.title}", getattr(card, "sources", ()))  # on each type's model, not on Card
+                for deck in self.decks for card in deck.cards]
         used += [(board.model.title, board.model.sources) for board in self.boards]
         if self.guide:
             used.append((self.guide.model.title, self.guide.model.sources))
