@@ -170,8 +170,9 @@ class _Setter(DocumentStyle):
         used_on = ParagraphStyle("source-used", self.small, leftIndent=self.item.leftIndent, spaceAfter=4)
         for n, (citation, names) in enumerate(found, start=1):
             text = citation.reference + (f" – {citation.url}" if citation.url else "")
-            out.append(Paragraph(escape(text), self.item, bulletText=f"{n}."))
-            out.append(Paragraph(escape(self.label("guide_sources_used", names="; ".join(names))), used_on))
+            out.append(KeepTogether([  # a source and what uses it on one page
+                Paragraph(escape(text), self.item, bulletText=f"{n}."),
+                Paragraph(escape(self.label("guide_sources_used", names="; ".join(names))), used_on)]))
         return out
 
     def materials(self, stuff: Materials, width: float) -> list:
