@@ -9,7 +9,7 @@ the length of a cell.
 
 Its headers are the card fields, nested ones dotted (`effort.time`,
 `barriers.legislation`), or the labels the cards print for them in Danish
-or English (`Spørg byrådet`, `Rammevilkår`, `Indsats: Tid`). A list field
+or English (`Spørgsmål til byrådet`, `Rammevilkår`, `Indsats: Tid`). A list field
 takes one item per line inside the cell, or in a one-line cell items
 separated by `;`. Every problem points at its row and column; a column that
 names no field is left out with a warning.
