@@ -963,10 +963,30 @@ def test_token_sheets_show_every_item(builds, build_name, board, items):
 # Partner list and checklist
 # =====================================================================================
 
-def test_partner_list_has_the_example_row_and_every_partner(built):
+def test_the_shipped_partner_list_is_blank_but_for_the_example_row(built):
     text = PdfText(built.path("boards/partnerliste-a4.pdf"))
     try:
-        data = board_yaml("partnerliste")
+        example = board_yaml("partnerliste")["example"]
+        text.box(f"Eksempel: {example['name']}")  # the example row is marked as such
+        for partner in board_yaml("partnermatrix")["partners"]:
+            assert not text.boxes(partner["name"]), partner["name"]
+    finally:
+        text.close()
+
+
+def test_partner_list_has_the_example_row_and_every_partner(tmp_path, build):
+    kit = tmp_path / "kit"
+    kit.mkdir()
+    shutil.copy2(REPO / "kit.yaml", kit / "kit.yaml")
+    shutil.copytree(REPO / "boards", kit / "boards")
+    (kit / "decks").mkdir()
+    shutil.copy2(REPO / "decks" / "politikerroller.yaml", kit / "decks" / "politikerroller.yaml")
+    taker = kit / "boards" / "partnerliste.yaml"
+    taker.write_text(taker.read_text(encoding="utf-8") + "partners_from: partnermatrix\n", encoding="utf-8")
+    built = build(kit, tmp_path / "out", "--only", "partnerliste")
+    text = PdfText(built.path("boards/partnerliste-a4.pdf"))
+    try:
+        data = load_yaml(taker)
         example = data["example"]
         text.box(f"Eksempel: {example['name']}")  # the example row is marked as such
         for value in example.values():

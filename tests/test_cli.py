@@ -37,7 +37,7 @@ def test_list_json_has_the_decks_and_cards_of_the_yaml(invoke, shipped_kit):
         assert len(deck["cards"]) == len(source["cards"]), name
         assert [c["id"] for c in deck["cards"]] == [c["id"] for c in source["cards"]]
         assert [c["title"] for c in deck["cards"]] == [c["title"] for c in source["cards"]]
-    assert sum(len(d["cards"]) for d in decks.values()) == 64
+    assert sum(len(d["cards"]) for d in decks.values()) == 68
 
 
 def test_list_as_text_names_every_deck(invoke, shipped_kit):
@@ -51,13 +51,13 @@ def test_validate_the_shipped_kit_warns_once_about_the_placeholder(cli, shipped_
     run = cli("validate", shipped_kit)
     assert run.code == 0, run.output
     assert "Traceback" not in run.output
-    assert "5 decks" in run.stdout and "64 cards" in run.stdout
+    assert "5 decks" in run.stdout and "68 cards" in run.stdout
     assert len(_warning_lines(run.output)) == 1, run.output
 
 
 def test_build_warns_once_about_the_placeholder(built):
     assert len(_warning_lines(built.run.output)) == 1, built.run.output
-    assert "64 cards" in built.run.stdout
+    assert "68 cards" in built.run.stdout
 
 
 def test_no_placeholder_warning_with_a_real_url(invoke, make_kit):

@@ -92,7 +92,7 @@ def test_build_warns_when_a_qr_code_leads_outside_the_base_url(invoke, make_kit)
 
 @pytest.mark.parametrize("old, new, at, words", [
     ("        type: scale\n", "        type: rating\n", "rating", ["type", "single", "scale"]),
-    ("          - Jeg vil gerne holdes orienteret\n          - Jeg vil gerne give mit besyv én gang\n",
+    ("          - Jeg vil gerne holdes orienteret\n          - Jeg vil gerne give mit besyv med én gang\n",
      "          - Jeg vil gerne holdes orienteret\n          - Jeg vil gerne holdes orienteret\n",
      "- Jeg vil gerne holdes orienteret", ["twice"]),
     ("        max_length: 1500\n", "        max_length: 50000\n", "50000", ["5000"]),

@@ -108,6 +108,9 @@ def test_a_shipped_deck_goes_through_a_sheet_unchanged(cli, tmp_path, deck, card
     def cell(card, column):
         key, _, sub = column.partition(".")
         value = card.get(key, {}).get(sub) if sub else card.get(key)
+        if key == "sources" and value:  # one source a line: title | where | url
+            return "\n".join(" | ".join([s["title"], s.get("where", ""), s.get("url", "")]).rstrip(" |")
+                             for s in value)
         return "\n".join(value) if isinstance(value, list) else value
 
     sheet = write_xlsx(tmp_path / f"{deck}.xlsx", columns,

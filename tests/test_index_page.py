@@ -130,7 +130,7 @@ def test_every_picture_loaded_one_per_card_face_and_board_variant(built, danish)
         "img", "els => els.map(e => ({src: e.getAttribute('src'), alt: e.alt, width: e.naturalWidth,"
                " complete: e.complete}))")
     assert len(faces) == 2 * len(built.cards) and len(images) == len(board_variants(built)), len(images)
-    assert len(built.cards) == 64 and len(board_variants(built)) == 7  # the shipped kit
+    assert len(built.cards) == 68 and len(board_variants(built)) == 7  # the shipped kit
     broken = [i for i in images if not i["complete"] or i["width"] == 0]
     assert not broken, broken[:3]
     assert all(i["src"].startswith("thumbs/") for i in images), images[:3]

@@ -105,6 +105,8 @@ def test_a_syntax_error_is_the_one_problem_at_its_place(make_kit, earlier, slip)
 def test_a_board_that_cannot_be_read_holds_back_the_board_that_takes_its_partners(make_kit, earlier):
     kit = make_kit()
     shutil.copytree(REPO / "boards", kit / "boards")
+    taker = kit / "boards" / "partnerliste.yaml"  # the shipped list is blank: let it take the matrix's partners
+    taker.write_text(taker.read_text(encoding="utf-8") + "partners_from: partnermatrix\n", encoding="utf-8")
     takers = [p for p in (kit / "boards").glob("*.yaml") if load_yaml(p).get("partners_from") == "partnermatrix"]
     assert takers
     path = kit / "boards" / "partnermatrix.yaml"

@@ -206,7 +206,7 @@ def test_every_title_is_inside_its_trim_on_front_and_back(built):
             found = normalise(text_in(page, trim_pt(p)))
             assert card["title"] in found, (card["id"], p, found[:200])
             checked += 1
-    assert checked == 4 * len(built.cards) == 4 * 64
+    assert checked == 4 * len(built.cards) == 4 * 68
 
 
 LINK_FIELDS = {"dilemmas", "formats", "themes"}
@@ -291,7 +291,7 @@ def test_every_text_of_every_card_is_printed_on_it(built, shipped_kit):
                     text = title_by_id[text]
                 assert _squash(text) in printed, (entry["path"], card["id"], key, text)
                 checked += 1
-    assert checked > 800  # 64 cards x 2 files x their texts
+    assert checked > 800  # 68 cards x 2 files x their texts
 
 
 def test_danish_letters_are_extracted_exactly(built):
@@ -505,7 +505,7 @@ def _decode_backs(built, entry) -> int:
 
 def test_every_qr_code_on_the_office_sheets_decodes_to_its_card_url(built):
     decoded = sum(_decode_backs(built, entry) for entry in built.files_of("home"))
-    assert decoded == len(built.cards) == 64
+    assert decoded == len(built.cards) == 68
 
 
 def test_qr_codes_in_the_print_shop_file_decode(built):
@@ -556,7 +556,7 @@ def test_every_card_has_a_distinct_follow_up_url(built, shipped_kit):
     kit = load_yaml(shipped_kit / "kit.yaml")
     template = SHIPPED_QR_URL
     urls = [c["qr_url"] for c in built.cards]
-    assert all(urls) and len(set(urls)) == len(urls) == 64
+    assert all(urls) and len(set(urls)) == len(urls) == 68
     decks = {p.stem: load_yaml(p) for p in (shipped_kit / "decks").glob("*.yaml")}
     for card in built.cards:
         own = next(c for c in decks[card["deck"]]["cards"] if c["id"] == card["id"]).get("qr_url")

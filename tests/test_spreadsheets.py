@@ -99,7 +99,7 @@ def test_an_extra_column_is_left_out_with_a_warning(kit, tmp_path):
     assert warnings == [
         "warning: kort.xlsx: row 1, column E: 'Noter' names no field; the column is left out; "
         "the fields of a dilemma card: id, title, qr_url, form, form_url, code, copies, picture, scenario, "
-        "question, formats, themes",
+        "question, formats, themes, sources",
         "warning: kort.xlsx: row 1, column G: 'Senarie' names no field; the column is left out; "
         "did you mean 'scenario'?",
     ], run.stderr
@@ -319,19 +319,22 @@ def test_the_exported_sheet_is_headed_in_the_kits_language(tmp_path):
     book = openpyxl.load_workbook(sheet)
     assert book.sheetnames == ["dialogformater"]
     rows = [[c.value for c in row] for row in book["dialogformater"].iter_rows()]
-    assert rows[0] == ["id", "Titel", DA["what"], DA["when"], DA["who"], DA["time"], DA["resources"],
-                       DA["legal_basis"], DA["example"], DA["dilemmas"]]
+    declared = load_yaml(REPO / "templates" / "dialogue-format.yaml")["fields"]  # headings of its own
+    assert rows[0] == ["id", "Titel", DA["what"], DA["when"], DA["who"], declared["mandate"]["label"]["da"],
+                       DA["time"], DA["resources"], DA["legal_basis"], declared["case"]["label"]["da"],
+                       declared["example"]["label"]["da"], DA["dilemmas"], DA["sources"]]
     deck = load_yaml(REPO / "decks" / "dialogformater.yaml")
     assert len(rows) == len(deck["cards"]) + 1
     first = deck["cards"][0]
     assert rows[1][:2] == [first["id"], first["title"]]
-    assert rows[1][5] == first["effort"]["time"] and rows[1][9] == "\n".join(first["dilemmas"])
+    assert rows[1][6] == first["effort"]["time"] and rows[1][11] == "\n".join(first["dilemmas"])
 
     english = tmp_path / "en.csv"
     run = run_cli("export", "dilemmas", "-o", english, "--kit", REPO / "kits" / "en")
     assert run.code == 0, run.output
     header = english.read_bytes().decode("utf-8-sig").split("\r\n", 1)[0]
-    assert header == ",".join(["id", "Title", EN["scenario"], EN["question"], EN["formats"], EN["themes"]])
+    assert header == ",".join(["id", "Title", EN["scenario"], EN["question"], EN["formats"], EN["themes"],
+                               EN["sources"]])
 
 
 def test_text_a_spreadsheet_could_take_for_a_formula_or_a_list_goes_round(tmp_path, kit):

@@ -15,13 +15,13 @@ from pathlib import Path
 from workshop_kit.build import UsageError
 from workshop_kit.content.card_type import type_labels
 from workshop_kit.content.kit import Deck, load_kit
-from workshop_kit.content.spreadsheet import card_columns, column_headers, item_cell
+from workshop_kit.content.spreadsheet import card_columns, citation_cell_item, column_headers, item_cell
 from workshop_kit.output.files import Staging
 from workshop_kit.problems import ContentError, Problem, did_you_mean
 from workshop_kit.serve.export import to_csv, to_xlsx  # as the answers are written for Excel
 
 EXPORT_SUFFIXES = (".xlsx", ".csv")
-SHOWN_IF_USED = ("qr_url", "form_url", "code", "copies", "picture")  # columns only when a card fills them in
+SHOWN_IF_USED = ("qr_url", "form_url", "code", "copies", "picture", "sources")  # columns only when a card fills them in
 
 
 @dataclass
@@ -82,6 +82,8 @@ def _cell(card: dict, column: str) -> str:
     value = _value(card, column)
     if value is None:
         return ""
+    if isinstance(value, list) and column == "sources":
+        return "\n".join(citation_cell_item(item) for item in value if isinstance(item, dict))
     if isinstance(value, list):
         return item_cell([str(item) for item in value])
     return str(value)

@@ -32,6 +32,7 @@ from pydantic import (
 from workshop_kit.builtin import default_templates_dir
 from workshop_kit.content.basics import Slug, Strict, Text, is_slug
 from workshop_kit.content.model import Card, Colour
+from workshop_kit.content.sources import Citation, sources_field
 from workshop_kit.content.validate import validate
 from workshop_kit.content.yaml_source import field_name, read_yaml
 from workshop_kit.problems import Problem, did_you_mean, display_path
@@ -47,7 +48,9 @@ KINDS = {
     "choice": "one of the texts under `choices`",
     "group": "a group of fields of its own (`fields`), written as a mapping on the card",
 }
-CARD_KEYS = tuple(Card.model_fields)  # what every card has or may set: not declared
+# what every card has or may set, not declared; its sources come after the declared fields
+CARD_SOURCES = {"sources": (list[Citation], sources_field())}
+CARD_KEYS = tuple(Card.model_fields) + tuple(CARD_SOURCES)
 FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
 
@@ -224,7 +227,8 @@ def _class_name(name: str) -> str:
 Model = TypeVar("Model", bound=BaseModel)
 
 
-def _model(class_name: str, fields: dict[str, FieldSpec], base: type[Model], doc: str) -> type[Model]:
+def _model(class_name: str, fields: dict[str, FieldSpec], base: type[Model], doc: str,
+           last: dict[str, Any] | None = None) -> type[Model]:
     declared: dict[str, Any] = {}
     for name, spec in fields.items():
         annotation = _annotation(name, spec, class_name)
@@ -237,7 +241,7 @@ def _model(class_name: str, fields: dict[str, FieldSpec], base: type[Model], doc
             declared[name] = (annotation, Field(default_factory=list, **info))
         else:
             declared[name] = (Optional[annotation], Field(None, **info))
-    return create_model(class_name, __base__=base, __doc__=doc, **declared)
+    return create_model(class_name, __base__=base, __doc__=doc, **declared, **(last or {}))
 
 
 def card_model(type_name: str, fields: dict[str, FieldSpec], label: Words | None = None) -> type[Card]:
@@ -258,7 +262,7 @@ def _made(type_name: str, declared: str, label: str) -> type[Card]:
     model again from that."""
     words = Words.model_validate_json(label) if label else None
     doc = f"A {words.en if words else type_name} card ({type_name})."
-    model = _model(_class_name(type_name) + "Card", _FIELDS.validate_json(declared), Card, doc)
+    model = _model(_class_name(type_name) + "Card", _FIELDS.validate_json(declared), Card, doc, CARD_SOURCES)
     setattr(model, _DECLARATION, (type_name, declared, label))
     for name, info in model.model_fields.items():  # the models of its groups, by the field they are
         for group in _models_of(info.annotation):

@@ -15,6 +15,7 @@ from pydantic import Field, field_validator
 
 from workshop_kit.content.forms import Form
 from workshop_kit.content.model import Kit, Slug, Strict, Text, UrlTemplate
+from workshop_kit.content.sources import Citation, sources_field
 from workshop_kit.content.validate import validate
 from workshop_kit.content.yaml_source import Source, read_yaml
 from workshop_kit.problems import Problem
@@ -73,6 +74,8 @@ class GuideModel(Strict):
     form_url: UrlTemplate | None = Field(None, description="A form elsewhere for the guide only, instead of "
                                                            "follow_up.form_url.")
     code: Slug | None = Field(None, description="The guide's own short-link code (follow_up.links: short).")
+    sources: list[Citation] = sources_field("What the guide's own texts rest on; the guide lists them with "
+                                            "the sources of every card and board, numbered.")
 
     @field_validator("start", mode="before")
     @classmethod

@@ -17,6 +17,7 @@ from workshop_kit.content.model import Card, DeckHead, Kit, Size, is_slug, place
 from workshop_kit.content.pictures import Picture, Pictures
 from workshop_kit.content.sheet_layout import SheetLayout, default_layout, load_sheet_layout
 from workshop_kit.content.short_links import short_codes, short_url
+from workshop_kit.content.sources import Citation, numbered
 from workshop_kit.content.validate import validate
 from workshop_kit.content.yaml_source import Source, read_yaml
 from workshop_kit.problems import ContentError, Problem, did_you_mean, display_path
@@ -108,6 +109,17 @@ class KitContent:
         """Type -> card id -> title: what a linking card prints of the cards it names."""
         return {kind: {cid: card.title for cid, card in cards.items()}
                 for kind, cards in self.cards_by_type.items()}
+
+    @property
+    def sources(self) -> list[tuple[Citation, list[str]]]:
+        """Every source of the kit's cards, boards and guide once, in the order
+        first used, with the names of what uses it: the guide's numbered list."""
+        used = [(f"{deck.name}: {card.title}", getattr(card, "sources", ()))  # on each type's model, not on Card
+                for deck in self.decks for card in deck.cards]
+        used += [(board.model.title, board.model.sources) for board in self.boards]
+        if self.guide:
+            used.append((self.guide.model.title, self.guide.model.sources))
+        return numbered(used)
 
     @property
     def placeholder_urls(self) -> bool:

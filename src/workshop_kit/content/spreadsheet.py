@@ -9,7 +9,7 @@ the length of a cell.
 
 Its headers are the card fields, nested ones dotted (`effort.time`,
 `barriers.legislation`), or the labels the cards print for them in Danish
-or English (`Spørg byrådet`, `Rammevilkår`, `Indsats: Tid`). A list field
+or English (`Spørgsmål til byrådet`, `Rammevilkår`, `Indsats: Tid`). A list field
 takes one item per line inside the cell, or in a one-line cell items
 separated by `;`. Every problem points at its row and column; a column that
 names no field is left out with a warning.
@@ -33,6 +33,7 @@ from pydantic_core import ErrorDetails
 
 from workshop_kit.builtin import builtin
 from workshop_kit.content.model import Card, slug_from
+from workshop_kit.content.sources import Citation
 from workshop_kit.content.validate import error_message
 from workshop_kit.problems import ContentError, Problem, did_you_mean
 
@@ -281,6 +282,7 @@ class Column:
     is_list: bool
     required: bool
     is_number: bool = False  # a whole number: a cell of digits is read as one
+    is_citations: bool = False  # sources: one a line, as 'title | where | url'
 
 
 def card_columns(model: type[Card]) -> dict[str, Column]:
@@ -294,12 +296,36 @@ def card_columns(model: type[Card]) -> dict[str, Column]:
                                               info.is_required() and sub_info.is_required(),
                                               _is_number(sub_info.annotation))
         else:
-            out[name] = Column((name,), _is_list(info.annotation), info.is_required(), _is_number(info.annotation))
+            out[name] = Column((name,), _is_list(info.annotation), info.is_required(), _is_number(info.annotation),
+                               _is_citations(info.annotation))
     return out
 
 
 def _is_number(annotation: Any) -> bool:
     return annotation is int or int in get_args(annotation)
+
+
+def _is_citations(annotation: Any) -> bool:
+    return get_origin(annotation) is list and get_args(annotation) == (Citation,)
+
+
+CITATION_PARTS = ("title", "where", "url")
+
+
+def citation_cell_item(citation: dict) -> str:
+    """A source as one line of a sheet's cell: 'Planloven | § 24 | https://…', empty parts left out at the end."""
+    parts = [str(citation.get(part) or "") for part in CITATION_PARTS]
+    while parts and not parts[-1]:
+        parts.pop()
+    return " | ".join(parts)
+
+
+def citation_from_item(text: str) -> dict:
+    """The source a line of a sheet's cell gives: title, where and url apart by '|'."""
+    parts = [part.strip() for part in text.split("|")]
+    if len(parts) > len(CITATION_PARTS):
+        parts = parts[:2] + ["|".join(parts[2:])]
+    return {part: value for part, value in zip(CITATION_PARTS, parts) if value}
 
 
 def _is_list(annotation: Any) -> bool:
@@ -492,8 +518,10 @@ def _row_data(cells: list[str], used: dict[int, str], known: dict[str, Column],
             data.setdefault(top, {})  # so that a missing part is reported at its own column
         if name not in values:
             continue
-        value: list[str] | str | int
-        if column.is_list:
+        value: list[str] | list[dict] | str | int
+        if column.is_citations:
+            value = [citation_from_item(item) for item in values[name].split("\n") if item.strip()]
+        elif column.is_list:
             value = split_items(values[name])
         else:  # a number field is never a list
             value = values[name].strip()

@@ -45,6 +45,7 @@ def render_guide(content: KitContent, guide_file: Guide, files: list[dict], pape
              + setter.programme(day, frame_width)
              + setter.tools(used, day)
              + setter.materials(stuff, frame_width)
+             + setter.sources()
              + setter.follow_up(guide_file.qr_url, frame_width))
 
     title = f"{guide.title} – {content.kit.title}"
@@ -158,6 +159,20 @@ class _Setter(DocumentStyle):
                 if items:
                     out.append(self.p(self.label(key), self.h4))
                     out += self.numbered(items) if numbered else self.bullets(items)
+        return out
+
+    def sources(self) -> list:
+        """The kit's sources, numbered, each with what rests on it."""
+        found = self.content.sources
+        if not found:
+            return []
+        out = self.section("guide_sources") + [self.p(self.label("guide_sources_intro"), self.body)]
+        used_on = ParagraphStyle("source-used", self.small, leftIndent=self.item.leftIndent, spaceAfter=4)
+        for n, (citation, names) in enumerate(found, start=1):
+            text = citation.reference + (f" – {citation.url}" if citation.url else "")
+            out.append(KeepTogether([  # a source and what uses it on one page
+                Paragraph(escape(text), self.item, bulletText=f"{n}."),
+                Paragraph(escape(self.label("guide_sources_used", names="; ".join(names))), used_on)]))
         return out
 
     def materials(self, stuff: Materials, width: float) -> list:

@@ -25,13 +25,16 @@ from workshop_kit.problems import Problem, Shared, did_you_mean
 def _field_kind(model: type[BaseModel], path: str) -> str | None:
     """'text', 'list' or 'group' for a field path of a card model; None if unknown."""
     current: typing.Any = model
-    for part in path.split("."):
+    parts = path.split(".")
+    for n, part in enumerate(parts):
         if not (isinstance(current, type) and issubclass(current, BaseModel)):
             return None
         info = current.model_fields.get(part)
         if info is None:
             return None
         current = info.annotation
+        if typing.get_origin(current) is list:  # of texts, or of sources: printed as a list either way
+            return "list" if n == len(parts) - 1 else None
         for arg in typing.get_args(current):
             if isinstance(arg, type) and issubclass(arg, BaseModel):
                 current = arg

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from workshop_kit.content import KitContent
 from workshop_kit.content.card_type import label_text
 from workshop_kit.content.model import placeholders
+from workshop_kit.content.sources import Citation
 from workshop_kit.fonts import Family
 from workshop_kit.layout.boxes import Box, Face, TextRun
 from workshop_kit.layout.colours import Palette
@@ -150,6 +151,10 @@ class FaceBuilder:
                 assert card_type is not None  # a kind is known only of a card type
                 titles = self.titles.get(card_type.links[item.field], {})
                 value = [" · ".join(titles.get(ref, ref) for ref in ([value] if isinstance(value, str) else value))]
+            elif isinstance(value, (list, tuple)) and all(isinstance(v, Citation) for v in value):
+                if len(value) > 1 and item.label == "sources":  # "Kilder: A; B"
+                    item = item.model_copy(update={"label": "sources_many"})
+                value, kind = "; ".join(v.reference for v in value), "text"  # the short references, one line
             elif not isinstance(value, (str, list, tuple)):
                 value = str(value)  # a number
             plain = kind in ("text", "link", "links")  # printed as written: no **bold** or *italic*
