@@ -83,7 +83,7 @@ class BoardLayout:
         board_values = self._values(board)
         for i in (range(len(items)) if only is None else only):
             item = items[i]
-            values = dict(board_values, text=kind.token_text(item))
+            values = dict(board_values, text=kind.token_text(item), token_index=str(i))
             subject = Subject(item, board.type, None, values,
                               _board_problem(board, (kind.tokens, i)), palette, scale)
             faces[i] = self.builder.face(template.token, size[0], size[1], subject, problems)

@@ -1,0 +1,123 @@
+"""Fiducial markers a camera finds on a photo of a used board: one near
+each corner of the board (ids 0-3, top-left, top-right, bottom-right,
+bottom-left) and one on every token (id 4 + the token's place in its
+board's list of elements or partners). They are ArUco markers of the
+4 x 4 dictionary with 100 ids, drawn as vector rectangles from the
+dictionary's bit patterns below, so printing never needs OpenCV.
+
+Sizes, measured on the A3 reference layout and scaled with the poster:
+a corner marker is 10 mm across on A3 (20 mm on A1), a token's marker
+fills the token's height (about 9 mm on A3, 18 mm on A1). A phone photo
+of 4000 px that frames the whole board gives about 4 px per mm on A1 seen
+from 1.5-2 m, and 8 px per mm on A3 from 0.8 m: either way a marker's six
+cells across are 10-14 px each, which the detector finds through blur,
+JPEG and a tilt of 35 degrees. Each marker stands on a white square one
+cell wider on every side (its quiet zone)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from workshop_kit.layout.boxes import Box, Fill, Group
+from workshop_kit.layout.elements.base import ElementSpec
+from workshop_kit.layout.elements.registry import register
+
+DICTIONARY = "DICT_4X4_100"  # OpenCV's name of the dictionary these bits come from
+CELLS = 6                    # cells across a marker: 4 bits and a black border each side
+QUIET_CELLS = 1              # white cells around it
+CORNER_IDS = (0, 1, 2, 3)    # top-left, top-right, bottom-right, bottom-left
+FIRST_TOKEN_ID = 4
+# The 4 x 4 bits of each id, row by row from the top-left, the first bit the highest (1: white).
+_BITS = (
+    "b532 0f9a 332d 9946 549e 79cd 9e2e c4f2 feda cf56 f991 11a7 0eb7 2a0f 24b1 263e 4665 6600 6c5e 76af "
+    "868b b02b ccd5 dd82 fe47 9471 ace4 a554 2123 346f 4415 57b2 9ecf f0cb 08ae 0929 1875 04ff 0df6 1c5a "
+    "1718 2a28 328c 38b2 24e8 2eeb 2d3f 4b64 502e 5013 5194 5568 5d41 5f97 6801 6867 6124 61e9 6b12 6fe5 "
+    "67df 7e1b 80a0 8344 8ba2 937a 846c 852a 859c 9c89 9fa1 bb7c bc04 b65b bfc8 b7ab ca1f c962 d958 d3d5 "
+    "cc98 c7a0 c537 e95d f925 fbbb ee2a f74d 3575 8aad 7617 0acf 064b 2dc1 49d8 43f4 4f36 4fd3 69e4 70c7"
+).split()
+MAX_TOKENS = len(_BITS) - FIRST_TOKEN_ID
+
+
+def marker_bits(marker_id: int) -> tuple[tuple[bool, ...], ...]:
+    """The 4 x 4 inner cells of a marker, rows from the top; True is white."""
+    value = int(_BITS[marker_id], 16)
+    return tuple(tuple(bool(value >> (15 - 4 * r - c) & 1) for c in range(4)) for r in range(4))
+
+
+def token_marker_id(index: int) -> int | None:
+    """The marker id of a board's token by its place in the list; None past the dictionary."""
+    return FIRST_TOKEN_ID + index if index < MAX_TOKENS else None
+
+
+def marker(marker_id: int, x: float, y: float, size: float, name: str | None = None) -> Group:
+    """A marker whose black square is `size` mm across with its bottom-left
+    corner at (x, y), on its white quiet zone: black and white, whatever the
+    theme, so that the camera sees the contrast it needs."""
+    cell = size / CELLS
+    quiet = QUIET_CELLS * cell
+    items = [Fill(Box(x - quiet, y - quiet, size + 2 * quiet, size + 2 * quiet), "#FFFFFF"),
+             Fill(Box(x, y, size, size), "#000000")]
+    for r, row in enumerate(marker_bits(marker_id)):
+        top = y + size - (r + 2) * cell
+        c = 0
+        while c < 4:  # one rectangle for each run of white cells in the row
+            if row[c]:
+                end = c
+                while end < 4 and row[end]:
+                    end += 1
+                items.append(Fill(Box(x + (c + 1) * cell, top, (end - c) * cell, cell), "#FFFFFF"))
+                c = end
+            else:
+                c += 1
+    return Group(name or f"marker-{marker_id}", tuple(items))
+
+
+class CornerMarkersElement(ElementSpec):
+    """The board's four corner markers, in the corners of the box."""
+
+    kind: Literal["corner-markers"] = Field(description="Markers in the four corners of the box, by which "
+                                                        "workshop-kit capture finds the board on a photo.")
+    size: float = Field(8, ge=5, le=40, description="The black square of each marker (mm, on the "
+                                                     "template's paper); a white margin of a sixth of it "
+                                                     "lies around it, inside the box.")
+
+
+def corner_squares(element: CornerMarkersElement, box: Box, scale: float) -> dict[int, Box]:
+    """The black square of each corner marker by id, in the face's mm."""
+    size = element.size * scale
+    quiet = size / CELLS * QUIET_CELLS
+    left, right = box.x + quiet, box.right - quiet - size
+    bottom, top = box.y + quiet, box.top - quiet - size
+    return {0: Box(left, top, size, size), 1: Box(right, top, size, size),
+            2: Box(right, bottom, size, size), 3: Box(left, bottom, size, size)}
+
+
+def lay_out_corners(builder, element: CornerMarkersElement, box: Box, subject, problems,
+                    face_size=None) -> list:
+    return [Group("corner-markers", tuple(marker(i, b.x, b.y, b.width, f"corner-marker-{i}")
+                                          for i, b in corner_squares(element, box, subject.scale).items()))]
+
+
+class TokenMarkerElement(ElementSpec):
+    """A token's marker: the largest square the box holds, at its left."""
+
+    kind: Literal["token-marker"] = Field(description="The marker that names the token to workshop-kit "
+                                                      "capture; the largest square the box holds, at its "
+                                                      "left, a sixth of it a white margin.")
+
+
+def lay_out_token(builder, element: TokenMarkerElement, box: Box, subject, problems, face_size=None) -> list:
+    index = subject.values.get("token_index")
+    marker_id = token_marker_id(int(index)) if index else None
+    if marker_id is None:  # not a token, or more tokens than the dictionary has ids: no marker
+        return []
+    whole = min(box.width, box.height)
+    size = whole * CELLS / (CELLS + 2 * QUIET_CELLS)
+    quiet = (whole - size) / 2
+    return [marker(marker_id, box.x + quiet, box.y + (box.height - whole) / 2 + quiet, size)]
+
+
+register(CornerMarkersElement, lay_out_corners, cards=False)
+register(TokenMarkerElement, lay_out_token, cards=False)
