@@ -206,7 +206,7 @@ def test_a_board_kind_drawn_on_a_board_without_its_content_is_refused_at_its_lin
                                 encoding="utf-8")
     rest = _one_problem(run_cli("validate", kit), kit, template, "kind: rings", "rings")
     assert ("'rings' elements draw a board's rings and elements, which a partner-matrix board does not "
-            "have (its template can draw: fill, image, lines, matrix, qr, text)") in rest
+            "have (its template can draw: corners, fill, image, lines, marker, matrix, qr, text)") in rest
 
 
 # --- the manifest's file kinds --------------------------------------------------------

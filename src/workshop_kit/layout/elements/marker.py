@@ -74,36 +74,10 @@ def marker(marker_id: int, x: float, y: float, size: float, name: str | None = N
     return Group(name or f"marker-{marker_id}", tuple(items))
 
 
-class CornerMarkersElement(ElementSpec):
-    """The board's four corner markers, in the corners of the box."""
-
-    kind: Literal["corner-markers"] = Field(description="Markers in the four corners of the box, by which "
-                                                        "workshop-kit capture finds the board on a photo.")
-    size: float = Field(8, ge=5, le=40, description="The black square of each marker (mm, on the "
-                                                     "template's paper); a white margin of a sixth of it "
-                                                     "lies around it, inside the box.")
-
-
-def corner_squares(element: CornerMarkersElement, box: Box, scale: float) -> dict[int, Box]:
-    """The black square of each corner marker by id, in the face's mm."""
-    size = element.size * scale
-    quiet = size / CELLS * QUIET_CELLS
-    left, right = box.x + quiet, box.right - quiet - size
-    bottom, top = box.y + quiet, box.top - quiet - size
-    return {0: Box(left, top, size, size), 1: Box(right, top, size, size),
-            2: Box(right, bottom, size, size), 3: Box(left, bottom, size, size)}
-
-
-def lay_out_corners(builder, element: CornerMarkersElement, box: Box, subject, problems,
-                    face_size=None) -> list:
-    return [Group("corner-markers", tuple(marker(i, b.x, b.y, b.width, f"corner-marker-{i}")
-                                          for i, b in corner_squares(element, box, subject.scale).items()))]
-
-
 class TokenMarkerElement(ElementSpec):
     """A token's marker: the largest square the box holds, at its left."""
 
-    kind: Literal["token-marker"] = Field(description="The marker that names the token to workshop-kit "
+    kind: Literal["marker"] = Field(description="The marker that names the token to workshop-kit "
                                                       "capture; the largest square the box holds, at its "
                                                       "left, a sixth of it a white margin.")
 
@@ -119,5 +93,4 @@ def lay_out_token(builder, element: TokenMarkerElement, box: Box, subject, probl
     return [marker(marker_id, box.x + quiet, box.y + (box.height - whole) / 2 + quiet, size)]
 
 
-register(CornerMarkersElement, lay_out_corners, cards=False)
 register(TokenMarkerElement, lay_out_token, cards=False)
