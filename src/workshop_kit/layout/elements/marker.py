@@ -26,7 +26,8 @@ from workshop_kit.layout.elements.registry import register
 
 DICTIONARY = "DICT_4X4_100"  # OpenCV's name of the dictionary these bits come from
 CELLS = 6                    # cells across a marker: 4 bits and a black border each side
-QUIET_CELLS = 1              # white cells around it
+QUIET_CELLS = 1              # white cells around a corner marker
+TOKEN_QUIET_CELLS = 0.5      # around a token's marker: the token's light tint lies beyond it
 CORNER_IDS = (0, 1, 2, 3)    # top-left, top-right, bottom-right, bottom-left
 FIRST_TOKEN_ID = 4
 # The 4 x 4 bits of each id, row by row from the top-left, the first bit the highest (1: white).
@@ -51,12 +52,13 @@ def token_marker_id(index: int) -> int | None:
     return FIRST_TOKEN_ID + index if index < MAX_TOKENS else None
 
 
-def marker(marker_id: int, x: float, y: float, size: float, name: str | None = None) -> Group:
+def marker(marker_id: int, x: float, y: float, size: float, name: str | None = None,
+           quiet_cells: float = QUIET_CELLS) -> Group:
     """A marker whose black square is `size` mm across with its bottom-left
-    corner at (x, y), on its white quiet zone: black and white, whatever the
-    theme, so that the camera sees the contrast it needs."""
+    corner at (x, y), on its white quiet zone `quiet_cells` wide: black and
+    white, whatever the theme, so that the camera sees the contrast it needs."""
     cell = size / CELLS
-    quiet = QUIET_CELLS * cell
+    quiet = quiet_cells * cell
     items = [Fill(Box(x - quiet, y - quiet, size + 2 * quiet, size + 2 * quiet), "#FFFFFF"),
              Fill(Box(x, y, size, size), "#000000")]
     for r, row in enumerate(marker_bits(marker_id)):
@@ -78,8 +80,8 @@ class TokenMarkerElement(ElementSpec):
     """A token's marker: the largest square the box holds, at its left."""
 
     kind: Literal["marker"] = Field(description="The marker that names the token to workshop-kit "
-                                                      "capture; the largest square the box holds, at its "
-                                                      "left, a sixth of it a white margin.")
+                                                "capture; the largest square the box holds, at its "
+                                                "left, with a white margin of a twelfth of it.")
 
 
 def lay_out_token(builder, element: TokenMarkerElement, box: Box, subject, problems, face_size=None) -> list:
@@ -88,9 +90,10 @@ def lay_out_token(builder, element: TokenMarkerElement, box: Box, subject, probl
     if marker_id is None:  # not a token, or more tokens than the dictionary has ids: no marker
         return []
     whole = min(box.width, box.height)
-    size = whole * CELLS / (CELLS + 2 * QUIET_CELLS)
+    size = whole * CELLS / (CELLS + 2 * TOKEN_QUIET_CELLS)
     quiet = (whole - size) / 2
-    return [marker(marker_id, box.x + quiet, box.y + (box.height - whole) / 2 + quiet, size)]
+    return [marker(marker_id, box.x + quiet, box.y + (box.height - whole) / 2 + quiet, size,
+                   quiet_cells=TOKEN_QUIET_CELLS)]
 
 
 register(TokenMarkerElement, lay_out_token, cards=False)

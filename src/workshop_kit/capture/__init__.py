@@ -1,0 +1,109 @@
+"""workshop-kit capture: from phone photos of a used board to the
+filled-in board. Each photo is read upright (photo.py), its markers found
+(detect.py), the board straightened by its four corner markers and each
+token placed in board millimetres (placements.py), as the board's own
+layout says its markers lie (board_marks.py); the place is given its
+meaning by the element the tokens lie on (a ring, the scores), and the
+board is written as YAML the build reads (board_yaml.py)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workshop_kit.capture.board_marks import BoardMarks, board_marks
+from workshop_kit.capture.board_yaml import filled_yaml
+from workshop_kit.capture.detect import opencv
+from workshop_kit.capture.errors import CaptureError
+from workshop_kit.capture.photo import read_photo
+from workshop_kit.capture.placements import merged, read_board
+from workshop_kit.content.boards import board_type
+
+__all__ = ["Capture", "CaptureError", "capture"]
+
+
+@dataclass
+class Capture:
+    board: str                  # the photographed board
+    name: str                   # the captured board: boards/<name>.yaml
+    yaml_file: str              # its path in the kit
+    placements: list[dict] = field(default_factory=list)
+    not_found: list[dict] = field(default_factory=list)
+    rectified: list[str] = field(default_factory=list)  # the straightened photos, in the output folder
+    warnings: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {"board": self.board, "name": self.name, "yaml": self.yaml_file, "placements": self.placements,
+                "not_found": self.not_found, "rectified": self.rectified, "warnings": self.warnings}
+
+
+def capture(checked, slug: str, photos: list[Path], *, poster: str, name: str | None, out: Path) -> Capture:
+    """Read the photos of board `slug`, write boards/<name>.yaml into the
+    kit and the straightened photos and the placements into `out`/captures."""
+    from workshop_kit.layout.board import BoardLayout
+
+    opencv()  # say how to install it before anything else
+    content = checked.content
+    boards = {b.slug: b for b in content.boards}
+    if slug not in boards:
+        raise CaptureError(f"no board '{slug}' in the kit (boards: {', '.join(sorted(boards))})")
+    board = boards[slug]
+    layout = BoardLayout(content, checked.board_templates, checked.family)
+    marks = board_marks(layout, board, poster, content.kit.paper)
+    name = name or f"{slug}-captured"
+    results = [read_board(read_photo(path), marks) for path in photos]
+    seen = merged(results)
+    result = Capture(slug, name, f"boards/{name}.yaml")
+    places: dict[int, object] = {}
+    field_name = marks.placement.field
+    for marker_id, token in sorted(marks.tokens.items(), key=lambda t: t[1].index):
+        if marker_id not in seen:
+            result.not_found.append({"id": token.id, "name": token.name})
+            continue
+        where, on = seen[marker_id]
+        meaning = marks.placement.meaning(marks.model, where.x, where.y)
+        places[token.index] = meaning
+        result.placements.append({"id": token.id, "name": token.name, field_name: meaning,
+                                  "x_mm": round(where.x, 1), "y_mm": round(marks.size[1] - where.y, 1),
+                                  "angle": round(where.angle, 1), "photos": on})
+        if meaning is None:
+            result.warnings.append(f"'{token.name}' lies off the board's {_noun(marks)}; it is left unplaced")
+    for r in results:
+        for stranger in sorted(r.strangers):
+            result.warnings.append(f"'{r.name}' shows a marker ({stranger}) that is no token of board "
+                                   f"'{slug}'; it is left out")
+    kind = board_type(board.type)
+    assert kind.tokens is not None  # a board with a placement has tokens (board_marks)
+    text = filled_yaml(content.root / board.file, kind.tokens, field_name, places, board.type,
+                       [r.name for r in results])
+    _write(content.root, out, result, results, text)
+    return result
+
+
+def _noun(marks: BoardMarks) -> str:
+    return {"ring": "circle", "score": "matrix"}.get(marks.placement.field, "board")
+
+
+def _write(root: Path, out: Path, result: Capture, results: list, text: str) -> None:
+    """The board's YAML into the kit, the straightened photos and the placements into `out`/captures/."""
+    import io
+
+    from PIL import Image
+
+    from workshop_kit.output.files import Staging
+
+    names = ([f"captures/{result.name}-photo.jpg"] if len(results) == 1 else
+             [f"captures/{result.name}-photo-{i}.jpg" for i in range(1, len(results) + 1)])
+    result.rectified = names
+    with Staging(out) as staging:
+        for r, name in zip(results, names):
+            buffer = io.BytesIO()
+            Image.fromarray(r.rectified[:, :, ::-1]).save(buffer, "JPEG", quality=85)
+            staging.write(name, buffer.getvalue())
+        staging.write(f"captures/{result.name}.json",
+                      json.dumps(result.as_json(), ensure_ascii=False, indent=2).encode("utf-8"))
+        staging.commit()
+    with Staging(root / "boards") as staging:
+        staging.write(f"{result.name}.yaml", text.encode("utf-8"))
+        staging.commit()
