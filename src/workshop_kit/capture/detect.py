@@ -7,6 +7,11 @@ import numpy as np
 from workshop_kit.capture.errors import CaptureError
 from workshop_kit.layout.elements.marker import DICTIONARY
 
+# The detector's settings for a whole board in a phone photo: markers from
+# 1 % of the photo's width, thresholds over larger windows (blur and uneven
+# light), the cells read from their middles (blur smears their edges).
+TUNING = {"minMarkerPerimeterRate": 0.01, "adaptiveThreshWinSizeMax": 53, "adaptiveThreshWinSizeStep": 8,
+          "perspectiveRemovePixelPerCell": 8, "perspectiveRemoveIgnoredMarginPerCell": 0.2}
 INSTALL = 'capture needs OpenCV: pip install "workshop-kit[capture]"'
 
 
@@ -26,6 +31,8 @@ def find_markers(grey: np.ndarray) -> dict[int, np.ndarray]:
     cv2 = opencv()
     parameters = cv2.aruco.DetectorParameters()
     parameters.cornerRefinementMethod = cv2.aruco.CORNER_REFINE_SUBPIX
+    for name, value in TUNING.items():
+        setattr(parameters, name, value)
     detector = cv2.aruco.ArucoDetector(cv2.aruco.getPredefinedDictionary(getattr(cv2.aruco, DICTIONARY)),
                                        parameters)
     corners, ids, _ = detector.detectMarkers(grey)

@@ -16,6 +16,7 @@ from workshop_kit.capture.photo import Photo
 from workshop_kit.layout.elements.corners import CORNER_NAMES
 
 RECTIFIED_WIDTH = 2400  # pixels across the straightened photo
+MISREAD = 0.25  # a token's marker found this much larger or smaller than printed is taken for a misread
 
 
 @dataclass
@@ -54,37 +55,55 @@ def read_board(photo: Photo, marks: BoardMarks) -> PhotoResult:
         raise CaptureError(f"the board on '{photo.name}' could not be straightened; take the photo again "
                            f"from more in front of the board")
     result = PhotoResult(photo.name)
-    for marker_id, quad in found.items():
+    to_pixels = _to_pixels(marks.size)
+    straight = cv2.warpPerspective(photo.grey, to_pixels @ homography, _pixels(marks.size),
+                                   flags=cv2.INTER_LINEAR, borderValue=255)
+    # A second look, on the straightened board, sharpened: finds the markers
+    # that the tilt squeezed and the blur smeared on the photo itself.
+    sharpened = cv2.addWeighted(straight, 2.0, cv2.GaussianBlur(straight, (0, 0), 3), -1.0, 0)
+    from_pixels = np.linalg.inv(to_pixels)
+    quads = {i: _mapped(cv2, quad, from_pixels) for i, quad in find_markers(sharpened).items()}
+    quads.update({i: _mapped(cv2, quad, homography) for i, quad in found.items()})
+    for marker_id, quad in sorted(quads.items()):
         if marker_id in marks.corners:
             continue
         token = marks.tokens.get(marker_id)
         if token is None:
             result.strangers.append(marker_id)
             continue
-        tl, tr, br, bl = cv2.perspectiveTransform(quad.reshape(1, 4, 2), homography).reshape(4, 2)
+        tl, tr, br, bl = quad
         across = (tr - tl + br - bl) / 2
         up = (tl - bl + tr - br) / 2
+        side = (np.linalg.norm(across) + np.linalg.norm(up)) / 2
+        if abs(side / token.marker_size - 1) > MISREAD:  # not the size it was printed at: a misread
+            continue
         u = across / np.linalg.norm(across)
         v = up / np.linalg.norm(up)
         centre = (tl + tr + br + bl) / 4 + token.offset[0] * u + token.offset[1] * v
         result.tokens[marker_id] = Seen(float(centre[0]), float(centre[1]),
                                         math.degrees(math.atan2(u[1], u[0])))
-    result.rectified = _rectified(cv2, photo, homography, marks.size)
+    result.rectified = cv2.warpPerspective(photo.colour, to_pixels @ homography, _pixels(marks.size),
+                                           flags=cv2.INTER_AREA, borderValue=(255, 255, 255))
     return result
+
+
+def _mapped(cv2, quad: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    return cv2.perspectiveTransform(quad.reshape(1, 4, 2), matrix).reshape(4, 2)
+
+
+def _to_pixels(size: tuple[float, float]) -> np.ndarray:
+    """Board mm (y up) to the pixels of the straightened photo (y down)."""
+    k = RECTIFIED_WIDTH / size[0]
+    return np.array([[k, 0, 0], [0, -k, k * size[1]], [0, 0, 1]], np.float64)
+
+
+def _pixels(size: tuple[float, float]) -> tuple[int, int]:
+    return RECTIFIED_WIDTH, round(RECTIFIED_WIDTH / size[0] * size[1])
 
 
 def _square_corners(box) -> np.ndarray:
     """A marker's black square's corners in the order the detector gives them (y up)."""
     return np.array([(box.x, box.top), (box.right, box.top), (box.right, box.y), (box.x, box.y)], np.float64)
-
-
-def _rectified(cv2, photo: Photo, homography: np.ndarray, size: tuple[float, float]) -> np.ndarray:
-    """The photo straightened onto the board, RECTIFIED_WIDTH pixels across."""
-    width, height = size
-    k = RECTIFIED_WIDTH / width
-    to_pixels = np.array([[k, 0, 0], [0, -k, k * height], [0, 0, 1]], np.float64)
-    return cv2.warpPerspective(photo.colour, to_pixels @ homography, (RECTIFIED_WIDTH, round(k * height)),
-                               flags=cv2.INTER_AREA, borderValue=(255, 255, 255))
 
 
 def merged(results: list[PhotoResult]) -> dict[int, tuple[Seen, list[str]]]:
