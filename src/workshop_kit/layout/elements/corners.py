@@ -12,7 +12,6 @@ from workshop_kit.layout.elements.base import ElementSpec
 from workshop_kit.layout.elements.marker import CELLS, QUIET_CELLS, marker
 from workshop_kit.layout.elements.registry import register
 
-
 CORNER_NAMES = {0: "top left", 1: "top right", 2: "bottom right", 3: "bottom left"}  # by marker id
 
 
