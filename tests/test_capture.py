@@ -80,13 +80,21 @@ def _circle_layout() -> list[Laid]:
     return laid
 
 
-def test_a_photo_of_the_influence_circle_places_every_visible_token_in_its_ring(kit, tmp_path):
+@pytest.fixture(scope="module")
+def circle_photo(kit, tmp_path_factory) -> tuple[Path, list[Laid]]:
+    """The influence circle with its tokens laid, photographed at 35 degrees,
+    blur 2.5 px, JPEG 60, stored sideways (EXIF orientation 6)."""
     board = render_pdf(kit / "output" / "boards" / "indflydelsescirkel-a3.pdf", PX_PER_MM)
     tokens = token_images(kit, "indflydelsescirkel", PX_PER_MM)
     laid = _circle_layout()
     assert max(t.angle for t in laid) == 45 and sum(t.covered for t in laid) == 1
-    photo = tmp_path / "tavle.jpg"
+    photo = tmp_path_factory.mktemp("photos") / "tavle.jpg"
     photo.write_bytes(photograph(lay_tokens(board, tokens, laid, PX_PER_MM), tilt=35, blur=2.5, orientation=6))
+    return photo, laid
+
+
+def test_a_photo_of_the_influence_circle_places_every_visible_token_in_its_ring(kit, circle_photo):
+    photo, laid = circle_photo
 
     result = _capture(kit, "indflydelsescirkel", photo)
 
@@ -113,6 +121,36 @@ def test_a_photo_of_the_influence_circle_places_every_visible_token_in_its_ring(
 
     with Image.open(straightened) as image:  # upright, with the board's proportions (A3 landscape)
         assert abs(image.width / image.height - 420 / 297) < 0.01
+
+
+def test_one_command_gives_the_filled_in_board_and_its_place_on_index_html(kit, circle_photo):
+    photo, laid = circle_photo
+    run = run_cli("capture", "indflydelsescirkel", photo, "--kit", kit, "--as", "cirkel-fra-foto")
+    assert run.code == 0 and "Traceback" not in run.output, run.output
+    assert "Wrote boards/cirkel-fra-foto.yaml (15 tokens placed, 1 not found)" in run.stdout
+    assert "Built " in run.stdout
+
+    elements = yaml.safe_load((kit / "boards" / "indflydelsescirkel.yaml").read_text(encoding="utf-8"))["elements"]
+    covered = next(elements[t.index]["text"] for t in laid if t.covered)
+    assert f"  {covered}: not found on any photo" in run.stdout.splitlines()
+    boards = kit / "output" / "boards"
+    assert {"cirkel-fra-foto-filled-a3.pdf", "cirkel-fra-foto-filled.png"} <= {p.name for p in boards.iterdir()}
+    import re
+
+    svg = (boards / "cirkel-fra-foto-filled.svg").read_text(encoding="utf-8")  # each placed token a named group
+    drawn = set(re.findall(r'id="element-([a-z0-9-]+)"', svg))
+    assert drawn == {elements[t.index]["id"] for t in laid if not t.covered}
+
+    page = (kit / "output" / "index.html").read_text(encoding="utf-8")
+    start = page.index('id="board-cirkel-fra-foto"')
+    section = page[start:page.index("</section>", start)]
+    assert '<img src="captures/cirkel-fra-foto-photo.jpg"' in section
+    assert (kit / "output" / "captures" / "cirkel-fra-foto-photo.jpg").is_file()
+    for t in laid:
+        element = elements[t.index]
+        if not t.covered:
+            assert f"<dt>{element['text']}</dt><dd>{_ring_of(t.x, t.y)}</dd>" in section
+    assert f"Ikke fundet på fotoet: {covered}" in section
 
 
 def test_tokens_seen_on_several_photos_are_merged(kit, tmp_path):

@@ -37,6 +37,7 @@ from workshop_kit.layout.guide import absent_tools, glyph_problems
 from workshop_kit.layout.template import BoardTemplate, LoadedTemplate, Template, load_board_template, load_template
 from workshop_kit.layout.tiles import tiles_with_labels
 from workshop_kit.output import qr_cache
+from workshop_kit.output.captures import captures_in
 from workshop_kit.output.card_pictures import card_picture_jobs
 from workshop_kit.output.files import Staging
 from workshop_kit.output.index_page import index_page
@@ -407,6 +408,8 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
             manifest.add_file(**kept_guide)
             manifest.files.sort(key=lambda f: f["path"])
         _keep_qr_codes(staging, out, content, cached, force)
+        for slug, record in captures_in(out, list(manifest.boards)).items():  # (workshop-kit capture)
+            manifest.boards[slug]["capture"] = record
         staging.write(INDEX, index_page(manifest.data(), content.labels).encode("utf-8"))
         staging.write("manifest.json", manifest.to_json())
         with finishing(written=True):  # the files the new manifest no longer lists go with the commit

@@ -19,6 +19,7 @@ from workshop_kit.capture.errors import CaptureError
 from workshop_kit.capture.photo import read_photo
 from workshop_kit.capture.placements import merged, read_board
 from workshop_kit.content.boards import board_type
+from workshop_kit.output.captures import FOLDER
 
 __all__ = ["Capture", "CaptureError", "capture"]
 
@@ -31,11 +32,13 @@ class Capture:
     placements: list[dict] = field(default_factory=list)
     not_found: list[dict] = field(default_factory=list)
     rectified: list[str] = field(default_factory=list)  # the straightened photos, in the output folder
+    pixels: tuple[int, int] = (0, 0)  # the size of each straightened photo
     warnings: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict:
         return {"board": self.board, "name": self.name, "yaml": self.yaml_file, "placements": self.placements,
-                "not_found": self.not_found, "rectified": self.rectified, "warnings": self.warnings}
+                "not_found": self.not_found, "rectified": self.rectified, "pixels": list(self.pixels),
+                "warnings": self.warnings}
 
 
 def capture(checked, slug: str, photos: list[Path], *, poster: str, name: str | None, out: Path) -> Capture:
@@ -93,15 +96,17 @@ def _write(root: Path, out: Path, result: Capture, results: list, text: str) -> 
 
     from workshop_kit.output.files import Staging
 
-    names = ([f"captures/{result.name}-photo.jpg"] if len(results) == 1 else
-             [f"captures/{result.name}-photo-{i}.jpg" for i in range(1, len(results) + 1)])
+    names = ([f"{FOLDER}/{result.name}-photo.jpg"] if len(results) == 1 else
+             [f"{FOLDER}/{result.name}-photo-{i}.jpg" for i in range(1, len(results) + 1)])
     result.rectified = names
+    height, width = results[0].rectified.shape[:2]
+    result.pixels = (width, height)
     with Staging(out) as staging:
         for r, name in zip(results, names):
             buffer = io.BytesIO()
             Image.fromarray(r.rectified[:, :, ::-1]).save(buffer, "JPEG", quality=85)
             staging.write(name, buffer.getvalue())
-        staging.write(f"captures/{result.name}.json",
+        staging.write(f"{FOLDER}/{result.name}.json",
                       json.dumps(result.as_json(), ensure_ascii=False, indent=2).encode("utf-8"))
         staging.commit()
     with Staging(root / "boards") as staging:
