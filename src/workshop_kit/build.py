@@ -408,8 +408,8 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
             manifest.add_file(**kept_guide)
             manifest.files.sort(key=lambda f: f["path"])
         _keep_qr_codes(staging, out, content, cached, force)
-        for slug, record in captures_in(out, list(manifest.boards)).items():  # (workshop-kit capture)
-            manifest.boards[slug]["capture"] = record
+        for slug, captured in captures_in(out, list(manifest.boards)).items():  # (workshop-kit capture)
+            manifest.boards[slug]["capture"] = captured
         staging.write(INDEX, index_page(manifest.data(), content.labels).encode("utf-8"))
         staging.write("manifest.json", manifest.to_json())
         with finishing(written=True):  # the files the new manifest no longer lists go with the commit
