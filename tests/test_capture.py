@@ -152,6 +152,22 @@ def test_one_command_gives_the_filled_in_board_and_its_place_on_index_html(kit, 
             assert f"<dt>{element['text']}</dt><dd>{_ring_of(t.x, t.y)}</dd>" in section
     assert f"Ikke fundet på fotoet: {covered}" in section
 
+    # the report for the council: the filled-in board, the photo and the placements
+    from pypdf import PdfReader
+
+    from workshop_kit.report import load, write_report
+
+    report = write_report(load(kit), [], kit / "output" / "report.pdf")
+    pages = PdfReader(report.path).pages
+    text = " ".join(" ".join(page.extract_text() for page in pages).split())
+    part = text[text.index("Tavlerne fra workshoppen"):]
+    for t in laid:
+        if not t.covered:
+            assert f"{elements[t.index]['text']} {_ring_of(t.x, t.y)}" in part
+    assert f"Ikke fundet på fotoet: {covered}" in part
+    pictures = [image for page in pages for image in page.images]
+    assert len(pictures) >= 2  # the filled-in board and the straightened photo
+
 
 def test_tokens_seen_on_several_photos_are_merged(kit, tmp_path):
     """Each photo covers another token: together they show every token."""
