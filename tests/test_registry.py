@@ -33,13 +33,14 @@ STAGE = {
     "store": "output",           # answers written and read back
     "build": "top", "cli": "top", "__main__": "top", "report": "top", "serve": "top",
     "watch": "top", "scaffold": "top", "schemas": "top", "deck_import": "top", "deck_export": "top",
+    "capture": "top",            # photos of a used board -> its YAML
 }
 
 
 # Commands on the same stage that stand beside each other, not on top of
 # each other: the report shares the kit's font with the build, it does not
 # run through the build.
-BESIDE = {("report", "build"), ("serve", "build"), ("watch", "build")}
+BESIDE = {("report", "build"), ("serve", "build"), ("watch", "build"), ("capture", "build")}
 
 
 def _top(module: str) -> str:
