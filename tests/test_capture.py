@@ -277,3 +277,14 @@ def test_the_markers_are_the_bits_of_opencvs_dictionary():
     for marker_id in range(100):
         cells = cv2.aruco.generateImageMarker(dictionary, marker_id, 6) // 255
         assert (cells[1:5, 1:5] == np.array(marker_bits(marker_id), dtype=np.uint8)).all(), marker_id
+
+
+def test_the_token_sheets_and_the_guide_say_what_the_markers_are_for(kit):
+    from kit_helpers import normalise, pdf_text
+
+    for board in ("indflydelsescirkel", "partnermatrix"):
+        sheet = normalise(pdf_text(kit / "output" / "boards" / f"{board}-tokens-a4.pdf"))
+        assert "Det sorte kvadrat på hver brik er en markør. Med den læser workshop-kit capture brikkens plads " \
+               "fra et foto af tavlen. Lad den være fri." in sheet
+    guide = normalise(pdf_text(next((kit / "output").glob("guide-*.pdf"))))
+    assert "kør workshop-kit capture" in guide and "lader workshop-kit capture læse matrixen fra et foto" in guide

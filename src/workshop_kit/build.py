@@ -32,6 +32,7 @@ from workshop_kit.layout.board import BOARD_PLACEHOLDERS, BoardLayout
 from workshop_kit.layout.boxes import CardFaces, qr_boxes
 from workshop_kit.layout.card import CardLayout, card_size_setting
 from workshop_kit.layout.checks import BuiltinLook, check_contrast, check_template, low_resolution
+from workshop_kit.layout.elements.marker import carries_markers, marker_note
 from workshop_kit.layout.face import too_long
 from workshop_kit.layout.guide import absent_tools, glyph_problems
 from workshop_kit.layout.template import BoardTemplate, LoadedTemplate, Template, load_board_template, load_template
@@ -528,7 +529,8 @@ def board_jobs(board, variants, board_layout, tile_paper: str, token_paper: str,
     for v in variants:
         jobs += _board_variant_jobs(board, v, board_layout, tile_paper, dpi, kit, meta, about)
         if v.tokens:
-            jobs.append(_token_job(board, v, token_paper, meta, about))
+            note = board_layout.kit.labels.get("tokens_marker_note") if carries_markers(v.tokens) else None
+            jobs.append(_token_job(board, v, token_paper, meta, about, note))
     return jobs
 
 
@@ -581,13 +583,14 @@ TOKEN_SHEET = SheetLayout(gap=4, marks="crop", sides="fronts")
 TOKEN_BORDER = 1.5
 
 
-def _token_job(board, v, paper: str, meta: dict, about: Callable) -> Job:
+def _token_job(board, v, paper: str, meta: dict, about: Callable, note: str | None = None) -> Job:
     face_w, face_h = v.token_size
     w, h = face_w + 2 * TOKEN_BORDER, face_h + 2 * TOKEN_BORDER
     sheets = impose_home(len(v.tokens), w, h, paper, None, TOKEN_SHEET, "tokens")
     sheets = replace(sheets, pages=tuple(
         replace(page, bleed=TOKEN_BORDER,
-                placements=tuple(replace(p, x=p.x + TOKEN_BORDER, y=p.y + TOKEN_BORDER) for p in page.placements))
+                placements=tuple(replace(p, x=p.x + TOKEN_BORDER, y=p.y + TOKEN_BORDER) for p in page.placements),
+                extras=page.extras + marker_note(page, note, meta["font"], face_h))
         for page in sheets.pages))
     described = about("tokens", name=board.model.title, paper=paper_name(paper))
     # (a token sheet prints no QR code, so it lists none)

@@ -20,7 +20,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from workshop_kit.layout.boxes import Box, Fill, Group
+from workshop_kit.layout.boxes import Box, Fill, Group, TextRun
 from workshop_kit.layout.elements.base import ElementSpec
 from workshop_kit.layout.elements.registry import register
 
@@ -74,6 +74,32 @@ def marker(marker_id: int, x: float, y: float, size: float, name: str | None = N
             else:
                 c += 1
     return Group(name or f"marker-{marker_id}", tuple(items))
+
+
+def carries_markers(faces) -> bool:
+    """True when the tokens' faces carry markers (their template draws them)."""
+    return any(isinstance(item, Group) and item.name.startswith("marker-") for face in faces for item in face.items)
+
+
+NOTE_PT = 7
+
+
+def marker_note(page, note: str | None, font: str, height: float) -> tuple:
+    """A line on a sheet of tokens `height` mm tall that says what their
+    markers are for, below the tokens and their crop marks where there is
+    room (else above them); none without a note."""
+    if not note or not page.placements:
+        return ()
+    left = min(p.x for p in page.placements)
+    below = min(p.y for p in page.placements) - 13
+    above = max(p.y + height for p in page.placements) + 9
+    if below >= 7:
+        baseline = below
+    elif above <= page.height - 8:
+        baseline = above
+    else:
+        return ()
+    return (TextRun(left, baseline, note, font, NOTE_PT, "#444444"),)
 
 
 class TokenMarkerElement(ElementSpec):
