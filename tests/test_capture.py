@@ -244,7 +244,14 @@ def test_a_photo_without_the_board_is_a_clear_error(kit, tmp_path):
     assert run.stderr.strip().splitlines() == [
         "Error: the board was not found on 'forkert.jpg': 0 of its 4 corner markers were seen (not top "
         "left, top right, bottom right, bottom left). Take the photo again with all four corners of the "
-        "board in view, nothing lying on them and no glare on them"]
+        "board in view, nothing lying on them and no glare on them."]
+
+    # the partner matrix, named as the influence circle: its markers are its own
+    matrix = render_pdf(kit / "output" / "boards" / "partnermatrix-filled-a3.pdf", PX_PER_MM)
+    photo.write_bytes(photograph(matrix, tilt=15))
+    run = run_cli("capture", "indflydelsescirkel", photo, "--kit", kit, "--no-build")
+    assert run.code == 1 and run.stderr.strip().endswith(
+        "no glare on them. The markers seen are another board's: name that board instead of 'indflydelsescirkel'.")
 
     # one corner under a hand
     board = render_pdf(kit / "output" / "boards" / "indflydelsescirkel-a3.pdf", PX_PER_MM)

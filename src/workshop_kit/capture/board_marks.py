@@ -12,7 +12,6 @@ from workshop_kit.capture.errors import CaptureError
 from workshop_kit.content.boards import board_type
 from workshop_kit.layout.board import BoardLayout, Placement
 from workshop_kit.layout.boxes import Box, Face, Fill, Group
-from workshop_kit.layout.elements.marker import token_marker_id
 
 
 @dataclass(frozen=True)
@@ -51,13 +50,10 @@ def board_marks(layout: BoardLayout, board, poster: str, paper: str) -> BoardMar
     items = kind.token_items(board.model)
     tokens = {}
     for index, face in enumerate(blank.tokens):
-        marker_id = token_marker_id(index)
-        if marker_id is None:
-            break
-        found = [g for g in _groups(face.items, "marker-") if g.name == f"marker-{marker_id}"]
-        if not found:
-            continue
-        tokens[marker_id] = _token_mark(index, items[index].id, kind.token_text(items[index]), face, found[0])
+        found = _groups(face.items, "marker-")
+        if found:
+            marker_id = int(found[0].name.rsplit("-", 1)[1])
+            tokens[marker_id] = _token_mark(index, items[index].id, kind.token_text(items[index]), face, found[0])
     if not tokens:
         raise CaptureError(f"the tokens of board '{board.slug}' have no markers; add the element "
                            f"'kind: marker' to the token of its template, print them again and photograph those")

@@ -40,13 +40,15 @@ def read_board(photo: Photo, marks: BoardMarks) -> PhotoResult:
     """The tokens on one photo of the board; CaptureError when its four
     corner markers are not all found."""
     found = find_markers(photo.grey)
-    missing = [CORNER_NAMES[i] for i in sorted(marks.corners) if i not in found]
+    missing = [name for name, i in zip(CORNER_NAMES, sorted(marks.corners)) if i not in found]
     if missing:
         seen = 4 - len(missing)
+        other = (f" The markers seen are another board's: name that board instead of '{marks.slug}'."
+                 if not seen and not set(found) & set(marks.tokens) and len(found) >= 2 else "")
         raise CaptureError(
             f"the board was not found on '{photo.name}': {seen} of its 4 corner markers "
             f"{'was' if seen == 1 else 'were'} seen (not {', '.join(missing)}). Take the photo again with "
-            f"all four corners of the board in view, nothing lying on them and no glare on them")
+            f"all four corners of the board in view, nothing lying on them and no glare on them.{other}")
     cv2 = opencv()
     image_points = np.concatenate([found[i] for i in sorted(marks.corners)])
     board_points = np.concatenate([_square_corners(marks.corners[i]) for i in sorted(marks.corners)])

@@ -12,7 +12,7 @@ from workshop_kit.layout.elements.base import ElementSpec
 from workshop_kit.layout.elements.marker import CELLS, QUIET_CELLS, marker
 from workshop_kit.layout.elements.registry import register
 
-CORNER_NAMES = {0: "top left", 1: "top right", 2: "bottom right", 3: "bottom left"}  # by marker id
+CORNER_NAMES = ("top left", "top right", "bottom right", "bottom left")  # in the order of their ids
 
 
 class CornerMarkersElement(ElementSpec):
@@ -23,6 +23,8 @@ class CornerMarkersElement(ElementSpec):
     size: float = Field(8, ge=5, le=40, description="The black square of each marker (mm, on the "
                                                      "template's paper); a white margin of a sixth of it "
                                                      "lies around it, inside the box.")
+    first: int = Field(0, ge=0, le=96, description="The marker id of the top-left corner; the others, "
+                                                   "clockwise, count on from it (ids 0-99).")
 
 
 def corner_squares(element: CornerMarkersElement, box: Box, scale: float) -> dict[int, Box]:
@@ -31,8 +33,9 @@ def corner_squares(element: CornerMarkersElement, box: Box, scale: float) -> dic
     quiet = size / CELLS * QUIET_CELLS
     left, right = box.x + quiet, box.right - quiet - size
     bottom, top = box.y + quiet, box.top - quiet - size
-    return {0: Box(left, top, size, size), 1: Box(right, top, size, size),
-            2: Box(right, bottom, size, size), 3: Box(left, bottom, size, size)}
+    boxes = (Box(left, top, size, size), Box(right, top, size, size), Box(right, bottom, size, size),
+             Box(left, bottom, size, size))
+    return {element.first + k: box for k, box in enumerate(boxes)}
 
 
 def lay_out_corners(builder, element: CornerMarkersElement, box: Box, subject, problems,

@@ -1,9 +1,13 @@
 """Fiducial markers a camera finds on a photo of a used board: one near
-each corner of the board (ids 0-3, top-left, top-right, bottom-right,
-bottom-left) and one on every token (id 4 + the token's place in its
-board's list of elements or partners). They are ArUco markers of the
-4 x 4 dictionary with 100 ids, drawn as vector rectangles from the
-dictionary's bit patterns below, so printing never needs OpenCV.
+each corner of the board (corners.py: four ids from the template's
+`first`, top-left, top-right, bottom-right, bottom-left) and one on every
+token (the token template's `first` + the token's place in its board's
+list of elements or partners), so that a token names its board's kind
+and its item. The shipped templates number the influence circle's
+corners 0-3 and its tokens from 4, the partner matrix's corners 50-53 and
+its tokens from 54. They are ArUco markers of the 4 x 4 dictionary with
+100 ids, drawn as vector rectangles from the dictionary's bit patterns
+below, so printing never needs OpenCV.
 
 Sizes, measured on the A3 reference layout and scaled with the poster:
 a corner marker is 10 mm across on A3 (20 mm on A1), a token's marker
@@ -28,8 +32,6 @@ DICTIONARY = "DICT_4X4_100"  # OpenCV's name of the dictionary these bits come f
 CELLS = 6                    # cells across a marker: 4 bits and a black border each side
 QUIET_CELLS = 1              # white cells around a corner marker
 TOKEN_QUIET_CELLS = 0.5      # around a token's marker: the token's light tint lies beyond it
-CORNER_IDS = (0, 1, 2, 3)    # top-left, top-right, bottom-right, bottom-left
-FIRST_TOKEN_ID = 4
 # The 4 x 4 bits of each id, row by row from the top-left, the first bit the highest (1: white).
 _BITS = (
     "b532 0f9a 332d 9946 549e 79cd 9e2e c4f2 feda cf56 f991 11a7 0eb7 2a0f 24b1 263e 4665 6600 6c5e 76af "
@@ -38,7 +40,7 @@ _BITS = (
     "67df 7e1b 80a0 8344 8ba2 937a 846c 852a 859c 9c89 9fa1 bb7c bc04 b65b bfc8 b7ab ca1f c962 d958 d3d5 "
     "cc98 c7a0 c537 e95d f925 fbbb ee2a f74d 3575 8aad 7617 0acf 064b 2dc1 49d8 43f4 4f36 4fd3 69e4 70c7"
 ).split()
-MAX_TOKENS = len(_BITS) - FIRST_TOKEN_ID
+IDS = len(_BITS)
 
 
 def marker_bits(marker_id: int) -> tuple[tuple[bool, ...], ...]:
@@ -47,9 +49,9 @@ def marker_bits(marker_id: int) -> tuple[tuple[bool, ...], ...]:
     return tuple(tuple(bool(value >> (15 - 4 * r - c) & 1) for c in range(4)) for r in range(4))
 
 
-def token_marker_id(index: int) -> int | None:
+def token_marker_id(first: int, index: int) -> int | None:
     """The marker id of a board's token by its place in the list; None past the dictionary."""
-    return FIRST_TOKEN_ID + index if index < MAX_TOKENS else None
+    return first + index if first + index < IDS else None
 
 
 def marker(marker_id: int, x: float, y: float, size: float, name: str | None = None,
@@ -108,11 +110,14 @@ class TokenMarkerElement(ElementSpec):
     kind: Literal["marker"] = Field(description="The marker that names the token to workshop-kit "
                                                 "capture; the largest square the box holds, at its "
                                                 "left, with a white margin of a twelfth of it.")
+    first: int = Field(4, ge=0, lt=100, description="The marker id of the first token; the next tokens count "
+                                                    "on from it (ids 0-99). Give each kind of board ids of "
+                                                    "its own, apart from its corners'.")
 
 
 def lay_out_token(builder, element: TokenMarkerElement, box: Box, subject, problems, face_size=None) -> list:
     index = subject.values.get("token_index")
-    marker_id = token_marker_id(int(index)) if index else None
+    marker_id = token_marker_id(element.first, int(index)) if index else None
     if marker_id is None:  # not a token, or more tokens than the dictionary has ids: no marker
         return []
     whole = min(box.width, box.height)
