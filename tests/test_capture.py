@@ -109,7 +109,7 @@ def test_a_photo_of_the_influence_circle_places_every_visible_token_in_its_ring(
         found = placed[element["id"]]
         assert found["ring"] == _ring_of(t.x, t.y), element["id"]
         assert math.hypot(found["x_mm"] - t.x, found["y_mm"] - t.y) <= 2.0, (element["id"], found, t)
-        assert abs((found["angle"] - t.angle + 180) % 360 - 180) <= 3, (element["id"], found, t)
+        assert abs((found["angle"] - t.angle + 180) % 360 - 180) <= 5, (element["id"], found, t)
     assert len(result["not_found"]) == 1 and result["warnings"] == []
 
     captured = yaml.safe_load((kit / "boards" / "indflydelsescirkel-captured.yaml").read_text(encoding="utf-8"))

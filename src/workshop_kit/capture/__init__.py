@@ -104,7 +104,7 @@ def _write(root: Path, out: Path, result: Capture, results: list, text: str) -> 
     with Staging(out) as staging:
         for r, name in zip(results, names):
             buffer = io.BytesIO()
-            Image.fromarray(r.rectified[:, :, ::-1]).save(buffer, "JPEG", quality=85)
+            Image.fromarray(r.rectified).save(buffer, "JPEG", quality=85)
             staging.write(name, buffer.getvalue())
         staging.write(f"{FOLDER}/{result.name}.json",
                       json.dumps(result.as_json(), ensure_ascii=False, indent=2).encode("utf-8"))

@@ -15,7 +15,7 @@ from workshop_kit.capture.errors import CaptureError
 @dataclass(frozen=True)
 class Photo:
     name: str            # the file's name, for messages
-    colour: np.ndarray   # height x width x 3, BGR as OpenCV orders it
+    colour: np.ndarray   # height x width x 3, RGB
     grey: np.ndarray     # height x width
 
 
@@ -34,13 +34,16 @@ def read_photo(path: Path) -> Photo:
     heif = _heif() if path.suffix.lower() in (".heic", ".heif") else False
     try:
         with Image.open(path) as image:
-            upright = ImageOps.exif_transpose(image).convert("RGB")
+            upright = ImageOps.exif_transpose(image)
+            upright.load()
+            if upright.mode != "RGB":
+                upright = upright.convert("RGB")
     except FileNotFoundError:
         raise CaptureError(f"no photo '{path}'") from None
     except (UnidentifiedImageError, OSError, ValueError):
         hint = ("; HEIC needs pillow-heif: pip install pillow-heif, or save the photo as JPEG"
                 if path.suffix.lower() in (".heic", ".heif") and not heif else "; save it as JPEG or PNG")
         raise CaptureError(f"'{path.name}' is not a photo workshop-kit can read{hint}") from None
-    colour = np.asarray(upright)[:, :, ::-1].copy()
+    colour = np.asarray(upright)
     grey = np.asarray(upright.convert("L"))
     return Photo(path.name, colour, grey)

@@ -39,7 +39,8 @@ class PhotoResult:
 def read_board(photo: Photo, marks: BoardMarks) -> PhotoResult:
     """The tokens on one photo of the board; CaptureError when its four
     corner markers are not all found."""
-    found = find_markers(photo.grey)
+    cv2 = opencv()
+    found = _first_look(cv2, photo.grey, sorted(marks.corners))
     missing = [name for name, i in zip(CORNER_NAMES, sorted(marks.corners)) if i not in found]
     if missing:
         seen = 4 - len(missing)
@@ -49,7 +50,6 @@ def read_board(photo: Photo, marks: BoardMarks) -> PhotoResult:
             f"the board was not found on '{photo.name}': {seen} of its 4 corner markers "
             f"{'was' if seen == 1 else 'were'} seen (not {', '.join(missing)}). Take the photo again with "
             f"all four corners of the board in view, nothing lying on them and no glare on them.{other}")
-    cv2 = opencv()
     image_points = np.concatenate([found[i] for i in sorted(marks.corners)])
     board_points = np.concatenate([_square_corners(marks.corners[i]) for i in sorted(marks.corners)])
     homography, _ = cv2.findHomography(image_points, board_points, 0)
@@ -64,8 +64,8 @@ def read_board(photo: Photo, marks: BoardMarks) -> PhotoResult:
     # that the tilt squeezed and the blur smeared on the photo itself.
     sharpened = cv2.addWeighted(straight, 2.0, cv2.GaussianBlur(straight, (0, 0), 3), -1.0, 0)
     from_pixels = np.linalg.inv(to_pixels)
-    quads = {i: _mapped(cv2, quad, from_pixels) for i, quad in find_markers(sharpened).items()}
-    quads.update({i: _mapped(cv2, quad, homography) for i, quad in found.items()})
+    quads = {i: _mapped(cv2, quad, homography) for i, quad in found.items()}
+    quads.update({i: _mapped(cv2, quad, from_pixels) for i, quad in find_markers(sharpened).items()})
     for marker_id, quad in sorted(quads.items()):
         if marker_id in marks.corners:
             continue
@@ -87,6 +87,21 @@ def read_board(photo: Photo, marks: BoardMarks) -> PhotoResult:
     result.rectified = cv2.warpPerspective(photo.colour, to_pixels @ homography, _pixels(marks.size),
                                            flags=cv2.INTER_AREA, borderValue=(255, 255, 255))
     return result
+
+
+def _first_look(cv2, grey: np.ndarray, corners: list[int]) -> dict[int, np.ndarray]:
+    """The markers on the photo, looked for at half its size (four times
+    quicker), the corner markers' points then refined on the whole photo;
+    looked for on the whole photo when a corner marker is not seen so."""
+    half = cv2.resize(grey, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    found = {i: quad * 2 + 0.5 for i, quad in find_markers(half).items()}  # pixel centres at full size
+    if not all(i in found for i in corners):
+        return find_markers(grey)
+    criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_COUNT, 30, 0.01)
+    for i in corners:
+        points = found[i].astype(np.float32).reshape(-1, 1, 2)
+        found[i] = cv2.cornerSubPix(grey, points, (7, 7), (-1, -1), criteria).reshape(4, 2).astype(np.float64)
+    return found
 
 
 def _mapped(cv2, quad: np.ndarray, matrix: np.ndarray) -> np.ndarray:
