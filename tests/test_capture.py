@@ -62,11 +62,13 @@ def _capture(kit: Path, board: str, *photos: Path, name: str | None = None):
     return json.loads(run.stdout)
 
 
-def _circle_layout() -> list[Laid]:
-    """The 16 elements in the rings at known places: two pairs touching side
-    by side, turns from 0 to 45 degrees, element 5 half covered."""
+def _circle_layout(size: tuple[float, float]) -> list[Laid]:
+    """The 16 elements in the rings at known places: the four in Kontrol
+    touching edge to edge, two by two (a token is `size` mm), the others
+    turned from 0 to 45 degrees, element 5 half covered."""
+    w, h = size
     laid = []
-    inner = [(-15.5, -8), (15.5, -8), (-15.5, 8), (15.5, 8)]  # Kontrol: two rows of two, touching
+    inner = [(-w / 2, -h / 2), (w / 2, -h / 2), (-w / 2, h / 2), (w / 2, h / 2)]  # Kontrol: touching
     for i in range(16):
         ring = i % 4
         if ring == 0:
@@ -80,13 +82,17 @@ def _circle_layout() -> list[Laid]:
     return laid
 
 
+def _size(token) -> tuple[float, float]:
+    return token.width / PX_PER_MM, token.height / PX_PER_MM
+
+
 @pytest.fixture(scope="module")
 def circle_photo(kit, tmp_path_factory) -> tuple[Path, list[Laid]]:
     """The influence circle with its tokens laid, photographed at 35 degrees,
     blur 2.5 px, JPEG 60, stored sideways (EXIF orientation 6)."""
     board = render_pdf(kit / "output" / "boards" / "indflydelsescirkel-a3.pdf", PX_PER_MM)
     tokens = token_images(kit, "indflydelsescirkel", PX_PER_MM)
-    laid = _circle_layout()
+    laid = _circle_layout(_size(tokens[0]))
     assert max(t.angle for t in laid) == 45 and sum(t.covered for t in laid) == 1
     photo = tmp_path_factory.mktemp("photos") / "tavle.jpg"
     photo.write_bytes(photograph(lay_tokens(board, tokens, laid, PX_PER_MM), tilt=35, blur=2.5, orientation=6))
@@ -173,7 +179,7 @@ def test_tokens_seen_on_several_photos_are_merged(kit, tmp_path):
     """Each photo covers another token: together they show every token."""
     board = render_pdf(kit / "output" / "boards" / "indflydelsescirkel-a3.pdf", PX_PER_MM)
     tokens = token_images(kit, "indflydelsescirkel", PX_PER_MM)
-    laid = [Laid(t.index, t.x, t.y, t.angle) for t in _circle_layout()]
+    laid = [Laid(t.index, t.x, t.y, t.angle) for t in _circle_layout(_size(tokens[0]))]
     photos = []
     for n, covered in enumerate((3, 10)):
         shown = [Laid(t.index, t.x, t.y, t.angle, covered=t.index == covered) for t in laid]
