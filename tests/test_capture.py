@@ -301,3 +301,14 @@ def test_the_token_sheets_and_the_guide_say_what_the_markers_are_for(kit):
                "fra et foto af tavlen. Lad den være fri." in sheet
     guide = normalise(pdf_text(next((kit / "output").glob("guide-*.pdf"))))
     assert "kør workshop-kit capture" in guide and "lader workshop-kit capture læse matrixen fra et foto" in guide
+
+
+def test_capture_never_writes_over_a_board_it_did_not_write(kit, tmp_path):
+    before = (kit / "boards" / "indflydelsescirkel.yaml").read_bytes()
+    run = run_cli("capture", "indflydelsescirkel", tmp_path / "x.jpg", "--kit", kit, "--as", "indflydelsescirkel")
+    assert run.code == 1 and run.stderr.strip() == (
+        "Error: boards/indflydelsescirkel.yaml is a board of the kit that capture did not write; give the "
+        "captured board another name with --as")
+    assert (kit / "boards" / "indflydelsescirkel.yaml").read_bytes() == before
+    run = run_cli("capture", "indflydelsescirkel", tmp_path / "x.jpg", "--kit", kit, "--as", "Min tavle")
+    assert run.code == 1 and "'Min tavle' cannot name a board" in run.stderr

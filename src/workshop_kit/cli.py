@@ -443,7 +443,7 @@ def capture_command(board: str, photos: tuple[Path, ...], kit_dir: Path, poster:
     seen on several photos are merged; a token on none is listed, never guessed."""
     _kit_folder(kit_dir)
     from workshop_kit.build import check
-    from workshop_kit.capture import CaptureError, capture
+    from workshop_kit.capture import CaptureError, capture, described
 
     try:
         checked = check(kit_dir)
@@ -459,12 +459,8 @@ def capture_command(board: str, photos: tuple[Path, ...], kit_dir: Path, poster:
         click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
     else:
         _warn(result.warnings)
-        field = "ring" if any("ring" in p for p in result.placements) else "score"
         for p in result.placements:
-            where = p[field]
-            shown = (f"importance {where['importance']}, ease {where['ease']}" if isinstance(where, dict)
-                     else where or "off the board")
-            click.echo(f"  {p['name']}: {shown}")
+            click.echo(f"  {p['name']}: {described(p[result.place_field])}")
         for missing in result.not_found:
             click.echo(f"  {missing['name']}: not found on any photo")
         click.echo(f"Wrote {result.yaml_file} ({len(result.placements)} tokens placed, "

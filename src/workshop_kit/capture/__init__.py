@@ -9,11 +9,12 @@ board is written as YAML the build reads (board_yaml.py)."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workshop_kit.capture.board_marks import BoardMarks, board_marks
-from workshop_kit.capture.board_yaml import filled_yaml
+from workshop_kit.capture.board_marks import board_marks
+from workshop_kit.capture.board_yaml import MADE_BY, filled_yaml
 from workshop_kit.capture.detect import opencv
 from workshop_kit.capture.errors import CaptureError
 from workshop_kit.capture.photo import read_photo
@@ -21,7 +22,10 @@ from workshop_kit.capture.placements import merged, read_board
 from workshop_kit.content.boards import board_type
 from workshop_kit.output.captures import FOLDER
 
-__all__ = ["Capture", "CaptureError", "capture"]
+__all__ = ["Capture", "CaptureError", "capture", "described"]
+
+
+NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")  # a board's file name, as the kit's other boards have
 
 
 @dataclass
@@ -29,6 +33,7 @@ class Capture:
     board: str                  # the photographed board
     name: str                   # the captured board: boards/<name>.yaml
     yaml_file: str              # its path in the kit
+    place_field: str = ""       # the field of a token's item that says where it was placed (ring, score)
     placements: list[dict] = field(default_factory=list)
     not_found: list[dict] = field(default_factory=list)
     rectified: list[str] = field(default_factory=list)  # the straightened photos, in the output folder
@@ -39,6 +44,13 @@ class Capture:
         return {"board": self.board, "name": self.name, "yaml": self.yaml_file, "placements": self.placements,
                 "not_found": self.not_found, "rectified": self.rectified, "pixels": list(self.pixels),
                 "warnings": self.warnings}
+
+
+def described(place) -> str:
+    """Where a token was placed, in a few words: its ring, or its scores."""
+    if isinstance(place, dict):
+        return ", ".join(f"{key} {value}" for key, value in place.items())
+    return str(place) if place is not None else "off the board"
 
 
 def capture(checked, slug: str, photos: list[Path], *, poster: str, name: str | None, out: Path) -> Capture:
@@ -55,11 +67,12 @@ def capture(checked, slug: str, photos: list[Path], *, poster: str, name: str | 
     layout = BoardLayout(content, checked.board_templates, checked.family)
     marks = board_marks(layout, board, poster, content.kit.paper)
     name = name or f"{slug}-captured"
+    _check_name(content.root, name)
     results = [read_board(read_photo(path), marks) for path in photos]
     seen = merged(results)
-    result = Capture(slug, name, f"boards/{name}.yaml")
-    places: dict[int, object] = {}
     field_name = marks.placement.field
+    result = Capture(slug, name, f"boards/{name}.yaml", field_name)
+    places: dict[int, object] = {}
     for marker_id, token in sorted(marks.tokens.items(), key=lambda t: t[1].index):
         if marker_id not in seen:
             result.not_found.append({"id": token.id, "name": token.name})
@@ -71,7 +84,8 @@ def capture(checked, slug: str, photos: list[Path], *, poster: str, name: str | 
                                   "x_mm": round(where.x, 1), "y_mm": round(marks.size[1] - where.y, 1),
                                   "angle": round(where.angle, 1), "photos": on})
         if meaning is None:
-            result.warnings.append(f"'{token.name}' lies off the board's {_noun(marks)}; it is left unplaced")
+            result.warnings.append(f"'{token.name}' lies off the board's {marks.placement.element.kind}; "
+                                   f"it is left without a place")
     for r in results:
         for stranger in sorted(r.strangers):
             result.warnings.append(f"'{r.name}' shows a marker ({stranger}) that is no token of board "
@@ -84,8 +98,14 @@ def capture(checked, slug: str, photos: list[Path], *, poster: str, name: str | 
     return result
 
 
-def _noun(marks: BoardMarks) -> str:
-    return {"ring": "circle", "score": "matrix"}.get(marks.placement.field, "board")
+def _check_name(root: Path, name: str) -> None:
+    """CaptureError unless boards/<name>.yaml is a new file or one capture wrote."""
+    if not NAME.match(name):
+        raise CaptureError(f"'{name}' cannot name a board: use lowercase letters a-z, digits and hyphens")
+    path = root / "boards" / f"{name}.yaml"
+    if path.is_file() and MADE_BY not in path.read_text(encoding="utf-8", errors="replace")[:400]:
+        raise CaptureError(f"boards/{name}.yaml is a board of the kit that capture did not write; "
+                           f"give the captured board another name with --as")
 
 
 def _write(root: Path, out: Path, result: Capture, results: list, text: str) -> None:

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import yaml
 
+MADE_BY = "# Filled in by workshop-kit capture"
 HEADER = ("# yaml-language-server: $schema=../schemas/board-{type}.schema.json\n"
-          "# Filled in by workshop-kit capture from the photo(s) {photos}.\n"
+          f"{MADE_BY} from the photo(s) {{photos}}.\n"
           "# Tokens not found on them have no place; add it by hand if you know it.\n")
 
 
