@@ -391,7 +391,7 @@ def schema_command(kit_dir: Path, out: Path | None) -> None:
 def report_command(kit_dir: Path, db: str | None, output: Path | None) -> None:
     """Write the report for the council: the responses to the follow-up forms, as a PDF."""
     _kit_folder(kit_dir)
-    from workshop_kit.report import default_output, load, stored_responses, write_report
+    from workshop_kit.report import captured_boards, default_output, load, stored_responses, write_report
     from workshop_kit.store import DatabaseError
 
     try:
@@ -403,7 +403,11 @@ def report_command(kit_dir: Path, db: str | None, output: Path | None) -> None:
     try:
         responses = stored_responses(kit, url)
     except DatabaseError as error:
-        _database_failed(error, "No report was written.")
+        if db is not None or (kit_dir / "responses.db").exists() or not captured_boards(kit.content):
+            _database_failed(error, "No report was written.")
+        # no forms were answered, and capture read boards: the report shows those
+        click.echo("No database of answers (responses.db) yet: the report shows the captured boards.")
+        responses = []
     report = write_report(kit, responses, output or default_output(kit_dir))
     summary = report.summary
     pages = f"{report.pages} page{'s' if report.pages != 1 else ''}"
