@@ -312,3 +312,30 @@ def test_capture_never_writes_over_a_board_it_did_not_write(kit, tmp_path):
     assert (kit / "boards" / "indflydelsescirkel.yaml").read_bytes() == before
     run = run_cli("capture", "indflydelsescirkel", tmp_path / "x.jpg", "--kit", kit, "--as", "Min tavle")
     assert run.code == 1 and "'Min tavle' cannot name a board" in run.stderr
+
+
+def test_a_photo_of_an_a1_poster_places_its_tokens_in_a1_millimetres(kit, tmp_path):
+    """The markers grow with the poster: a photo that frames an A1 board
+    reads as well as one of A3, and --poster gives its millimetres."""
+    out = tmp_path / "a1"
+    run = run_cli("build", kit, "--out", out, "--poster", "a1", "--only", "indflydelsescirkel")
+    assert run.code == 0, run.output
+    scale = min(841 / 420, 594 / 297)
+    px_per_mm = PX_PER_MM / scale
+    board = render_pdf(out / "boards" / "indflydelsescirkel-a1.pdf", px_per_mm)
+    tokens = token_images(kit, "indflydelsescirkel", px_per_mm, poster="a1")
+    laid = [Laid(t.index, t.x * scale, t.y * scale, t.angle) for t in _circle_layout(_size(tokens[0]))
+            if not t.covered]
+    photo = tmp_path / "a1.jpg"
+    photo.write_bytes(photograph(lay_tokens(board, tokens, laid, px_per_mm), tilt=30, blur=2.0, orientation=8))
+
+    run = run_cli("capture", "indflydelsescirkel", photo, "--kit", kit, "--poster", "a1", "--as", "cirkel-a1",
+                  "--json", "--no-build")
+    assert run.code == 0, run.output
+    result = json.loads(run.stdout)
+    elements = yaml.safe_load((kit / "boards" / "indflydelsescirkel.yaml").read_text(encoding="utf-8"))["elements"]
+    placed = {p["id"]: p for p in result["placements"]}
+    for t in laid:
+        found = placed[elements[t.index]["id"]]
+        assert found["ring"] == _ring_of(t.x / scale, t.y / scale)
+        assert math.hypot(found["x_mm"] - t.x, found["y_mm"] - t.y) <= 2.0, (found, t)
