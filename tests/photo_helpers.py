@@ -85,11 +85,11 @@ def lay_tokens(board: Image.Image, tokens: list[Image.Image], laid: list[Laid], 
 
 def photograph(picture: Image.Image, *, tilt: float = 30.0, turn: float = 8.0, blur: float = 2.5,
                noise: float = 6.0, light: float = 0.45, quality: int = 60, orientation: int = 6,
-               size: tuple[int, int] = (4000, 3000), seed: int = 1) -> bytes:
+               size: tuple[int, int] = (4000, 3000), fill: float = 0.86, seed: int = 1) -> bytes:
     """A JPEG of `picture` lying on a table, seen `tilt` degrees from straight
     above (the far edge smaller) and turned `turn` degrees in the frame,
-    Gaussian blur of sigma `blur` px, noise, light falling off by `light`
-    across the frame; stored sideways with the EXIF `orientation` that turns
+    filling `fill` of the frame's width or height, Gaussian blur of sigma
+    `blur` px, noise, light falling off by `light` across the frame; stored sideways with the EXIF `orientation` that turns
     it upright again (6: turn 90 degrees clockwise to view)."""
     import cv2
 
@@ -108,7 +108,7 @@ def photograph(picture: Image.Image, *, tilt: float = 30.0, turn: float = 8.0, b
     a = math.radians(turn)
     corners = [(x * math.cos(a) - y * math.sin(a), x * math.sin(a) + y * math.cos(a)) for x, y in corners]
     xs, ys = [c[0] for c in corners], [c[1] for c in corners]
-    k = min(width * 0.86 / (max(xs) - min(xs)), height * 0.86 / (max(ys) - min(ys)))
+    k = min(width * fill / (max(xs) - min(xs)), height * fill / (max(ys) - min(ys)))
     ox = width / 2 - k * (max(xs) + min(xs)) / 2
     oy = height / 2 - k * (max(ys) + min(ys)) / 2
     target = np.float32([(ox + k * x, oy + k * y) for x, y in corners])
