@@ -4,7 +4,10 @@
 
 docs/cards.png: the first card of each deck, front above back, cropped to
 the trim box at 150 dpi from the print-shop PDFs. docs/board-<name>.png:
-each board's own PNG, scaled down for the page.
+each board's own PNG, scaled down for the page. docs/capture.png (with
+OpenCV installed): a synthetic phone photo of the influence circle with its
+tokens laid on it (tests/photo_helpers.py) beside what `workshop-kit
+capture` made of it, the straightened photo and the filled-in board.
 """
 
 from __future__ import annotations
@@ -54,6 +57,56 @@ def main() -> None:
             name = "board-" + Path(f["path"]).stem + ".png"
             image.save(ROOT / "docs" / name, optimize=True)
             print(f"wrote docs/{name}")
+    capture_picture(out)
+
+
+def capture_picture(out: Path) -> None:
+    """docs/capture.png: the photo, the straightened photo, the filled-in board."""
+    import importlib.util
+    import math
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    if importlib.util.find_spec("cv2") is None:
+        print('docs/capture.png needs OpenCV: pip install ".[capture]"')
+        return
+    sys.path.insert(0, str(ROOT / "tests"))
+    from photo_helpers import Laid, lay_tokens, photograph, render_pdf, token_images
+
+    k = 7.0
+    with tempfile.TemporaryDirectory() as folder:
+        kit = Path(folder) / "kit"
+        shutil.copytree(ROOT, kit, ignore=shutil.ignore_patterns("output", ".git", "tests", "src", "kits", "docs",
+                                                                 "bench", "*.md"))
+        tokens = token_images(kit, "indflydelsescirkel", k)
+        laid = []
+        for i in range(12):  # three tokens in each ring, turned as a group leaves them
+            ring, turn = i % 4, math.radians(205 + 41 * i)
+            x, y = (140 + (ring + 0.5) * 30.5 * math.cos(turn), 162 + (ring + 0.5) * 30.5 * math.sin(turn)) \
+                if ring else (140 + (i // 4 - 1) * 17, 150 + (i // 4) * 11)
+            laid.append(Laid(i, x, y, angle=(i * 13) % 40 - 15))
+        board = render_pdf(out / "boards" / "indflydelsescirkel-a3.pdf", k)
+        photo = Path(folder) / "tavle.jpg"
+        photo.write_bytes(photograph(lay_tokens(board, tokens, laid, k), tilt=30, blur=1.5, orientation=6))
+        subprocess.run([sys.executable, "-m", "workshop_kit", "capture", "indflydelsescirkel", str(photo),
+                        "--kit", str(kit), "--as", "cirkel"], check=True, capture_output=True)
+        from PIL import ImageOps
+
+        shown = [ImageOps.exif_transpose(Image.open(photo)).convert("RGB"),
+                 Image.open(kit / "output" / "captures" / "cirkel-photo.jpg").convert("RGB"),
+                 Image.open(kit / "output" / "boards" / "cirkel-filled.png").convert("RGB")]
+    height = 300
+    shown = [image.resize((round(image.width * height / image.height), height), Image.LANCZOS) for image in shown]
+    sheet = Image.new("RGB", (sum(i.width for i in shown) + GAP * (len(shown) + 1), height + 2 * GAP), "#E9ECF1")
+    x = GAP
+    for image in shown:
+        sheet.paste(image, (x, GAP))
+        x += image.width + GAP
+    sheet = sheet.quantize(256, method=Image.Quantize.MEDIANCUT)  # a photo's noise: a palette keeps the file small
+    sheet.save(ROOT / "docs" / "capture.png", optimize=True)
+    print(f"wrote docs/capture.png ({sheet.width} x {sheet.height})")
 
 
 if __name__ == "__main__":

@@ -33,13 +33,14 @@ STAGE = {
     "store": "output",           # answers written and read back
     "build": "top", "cli": "top", "__main__": "top", "report": "top", "serve": "top",
     "watch": "top", "scaffold": "top", "schemas": "top", "deck_import": "top", "deck_export": "top",
+    "capture": "top",            # photos of a used board -> its YAML
 }
 
 
 # Commands on the same stage that stand beside each other, not on top of
 # each other: the report shares the kit's font with the build, it does not
 # run through the build.
-BESIDE = {("report", "build"), ("serve", "build"), ("watch", "build")}
+BESIDE = {("report", "build"), ("serve", "build"), ("watch", "build"), ("capture", "build")}
 
 
 def _top(module: str) -> str:
@@ -206,7 +207,7 @@ def test_a_board_kind_drawn_on_a_board_without_its_content_is_refused_at_its_lin
                                 encoding="utf-8")
     rest = _one_problem(run_cli("validate", kit), kit, template, "kind: rings", "rings")
     assert ("'rings' elements draw a board's rings and elements, which a partner-matrix board does not "
-            "have (its template can draw: fill, image, lines, matrix, qr, text)") in rest
+            "have (its template can draw: corners, fill, image, lines, marker, matrix, qr, text)") in rest
 
 
 # --- the manifest's file kinds --------------------------------------------------------

@@ -33,11 +33,13 @@ from workshop_kit.layout.board import BOARD_PLACEHOLDERS, BoardLayout
 from workshop_kit.layout.boxes import CardFaces, qr_boxes
 from workshop_kit.layout.card import CardLayout, card_size_setting
 from workshop_kit.layout.checks import BuiltinLook, check_contrast, check_template, low_resolution
+from workshop_kit.layout.elements.marker import carries_markers, marker_note
 from workshop_kit.layout.face import too_long
 from workshop_kit.layout.guide import absent_tools, glyph_problems
 from workshop_kit.layout.template import BoardTemplate, LoadedTemplate, Template, load_board_template, load_template
 from workshop_kit.layout.tiles import tiles_with_labels
 from workshop_kit.output import qr_cache
+from workshop_kit.output.captures import captures_in
 from workshop_kit.output.card_pictures import card_picture_jobs
 from workshop_kit.output.deck_parts import Parts, contact_jobs, deck_file_jobs
 from workshop_kit.output.files import Staging
@@ -422,6 +424,8 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
             manifest.add_file(**kept_guide)
             manifest.files.sort(key=lambda f: f["path"])
         _keep_qr_codes(staging, out, content, cached, force)
+        for slug, captured in captures_in(out, list(manifest.boards)).items():  # (workshop-kit capture)
+            manifest.boards[slug]["capture"] = captured
         staging.write(INDEX, index_page(manifest.data(), content.labels).encode("utf-8"))
         staging.write("manifest.json", manifest.to_json())
         with finishing(written=True):  # the files the new manifest no longer lists go with the commit
@@ -553,7 +557,8 @@ def board_jobs(board, variants, board_layout, tile_paper: str, token_paper: str,
     for v in variants:
         jobs += _board_variant_jobs(board, v, board_layout, tile_paper, dpi, kit, meta, about)
         if v.tokens:
-            jobs.append(_token_job(board, v, token_paper, meta, about))
+            note = board_layout.kit.labels.get("tokens_marker_note") if carries_markers(v.tokens) else None
+            jobs.append(_token_job(board, v, token_paper, meta, about, note))
     return jobs
 
 
@@ -606,13 +611,14 @@ TOKEN_SHEET = SheetLayout(gap=4, marks="crop", sides="fronts")
 TOKEN_BORDER = 1.5
 
 
-def _token_job(board, v, paper: str, meta: dict, about: Callable) -> Job:
+def _token_job(board, v, paper: str, meta: dict, about: Callable, note: str | None = None) -> Job:
     face_w, face_h = v.token_size
     w, h = face_w + 2 * TOKEN_BORDER, face_h + 2 * TOKEN_BORDER
     sheets = impose_home(len(v.tokens), w, h, paper, None, TOKEN_SHEET, "tokens")
     sheets = replace(sheets, pages=tuple(
         replace(page, bleed=TOKEN_BORDER,
-                placements=tuple(replace(p, x=p.x + TOKEN_BORDER, y=p.y + TOKEN_BORDER) for p in page.placements))
+                placements=tuple(replace(p, x=p.x + TOKEN_BORDER, y=p.y + TOKEN_BORDER) for p in page.placements),
+                extras=page.extras + marker_note(page, note, meta["font"], face_h))
         for page in sheets.pages))
     described = about("tokens", name=board.model.title, paper=paper_name(paper))
     # (a token sheet prints no QR code, so it lists none)

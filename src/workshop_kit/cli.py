@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -392,7 +394,7 @@ def schema_command(kit_dir: Path, out: Path | None) -> None:
 def report_command(kit_dir: Path, db: str | None, output: Path | None) -> None:
     """Write the report for the council: the responses to the follow-up forms, as a PDF."""
     _kit_folder(kit_dir)
-    from workshop_kit.report import default_output, load, stored_responses, write_report
+    from workshop_kit.report import captured_boards, default_output, load, stored_responses, write_report
     from workshop_kit.store import DatabaseError
 
     try:
@@ -404,7 +406,11 @@ def report_command(kit_dir: Path, db: str | None, output: Path | None) -> None:
     try:
         responses = stored_responses(kit, url)
     except DatabaseError as error:
-        _database_failed(error, "No report was written.")
+        if db is not None or (kit_dir / "responses.db").exists() or not captured_boards(kit.content):
+            _database_failed(error, "No report was written.")
+        # no forms were answered, and capture read boards: the report shows those
+        click.echo("No database of answers (responses.db) yet: the report shows the captured boards.")
+        responses = []
     report = write_report(kit, responses, output or default_output(kit_dir))
     summary = report.summary
     pages = f"{report.pages} page{'s' if report.pages != 1 else ''}"
@@ -418,6 +424,64 @@ def report_command(kit_dir: Path, db: str | None, output: Path | None) -> None:
     if summary.former:
         done += f", and {sum(c.responses for c in summary.former)} to {len(summary.former)} no longer in the kit"
     click.echo(f"{done}; {summary.contacts} people agreed to be contacted.")
+
+
+@main.command("capture")
+@click.argument("board", metavar="BOARD")
+@click.argument("photos", nargs=-1, required=True, metavar="PHOTO...",
+                type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--kit", "kit_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="The kit's folder.")
+@click.option("--poster", type=click.Choice(["a3", "a2", "a1", "a0"]), default="a3", show_default=True,
+              help="The poster size the board and its tokens were printed at.")
+@click.option("--as", "name", default=None, metavar="NAME",
+              help="The captured board's file name: boards/NAME.yaml (default: BOARD-captured).")
+@click.option("--out", type=click.Path(path_type=Path), default=None, metavar="DIRECTORY",
+              help="Output folder (default: KIT_DIR/output).")
+@click.option("--no-build", is_flag=True, help="Write the YAML and the straightened photos only.")
+@click.option("--json", "as_json", is_flag=True, help="Print the placements as JSON on stdout, and nothing else.")
+def capture_command(board: str, photos: tuple[Path, ...], kit_dir: Path, poster: str, name: str | None,
+                    out: Path | None, no_build: bool, as_json: bool) -> None:
+    """Read phone photos of a used board: write the filled-in board as
+    boards/BOARD-captured.yaml and build it.
+
+    The photos (JPEG or PNG, any orientation) show the printed board with
+    its tokens; each needs the board's four corner markers in view. Tokens
+    seen on several photos are merged; a token on none is listed, never guessed."""
+    _kit_folder(kit_dir)
+    from workshop_kit.build import check
+    from workshop_kit.capture import CaptureError, capture, described
+
+    try:
+        checked = check(kit_dir)
+        result = capture(checked, board, list(photos), poster=poster, name=name,
+                         out=out or kit_dir / "output")
+    except ContentError as error:
+        _problems(error, as_json)
+        sys.exit(1)
+    except CaptureError as error:
+        click.secho(f"Error: {error}", fg="red", err=True)
+        sys.exit(1)
+    if as_json:
+        click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+    else:
+        _warn(result.warnings)
+        for p in result.placements:
+            click.echo(f"  {p['name']}: {described(p[result.place_field])}")
+        for missing in result.not_found:
+            click.echo(f"  {missing['name']}: not found on any photo")
+        click.echo(f"Wrote {result.yaml_file} ({len(result.placements)} tokens placed, "
+                   f"{len(result.not_found)} not found) and {len(result.rectified)} straightened "
+                   f"photo{'s' if len(result.rectified) != 1 else ''} into {out or kit_dir / 'output'}.")
+    if not no_build:
+        settings = _settings(kit_dir, out, (), None, "both", poster, None, 150)
+        if as_json:
+            with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
+                built = _build(kit_dir, settings, False)
+        else:
+            built = _build(kit_dir, settings, False)
+        if not built:
+            sys.exit(1)
 
 
 @main.command("import")

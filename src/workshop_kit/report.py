@@ -55,6 +55,24 @@ def stored_responses(kit: LoadedKit, url: str) -> list[StoredResponse]:
         return database.responses(kit.content.kit.id)
 
 
+def captured_boards(content: KitContent) -> list:
+    """The kit's boards that workshop-kit capture read from photos, as the
+    last build of output/ drew them (the filled-in board's PNG)."""
+    from workshop_kit.draw.report_pdf import CapturedBoard
+    from workshop_kit.output.captures import captures_in, where
+
+    out = Path(content.root) / "output"
+    boards = {b.slug: b for b in content.boards}
+    found = []
+    for slug, record in captures_in(out, list(boards)).items():
+        filled = out / "boards" / f"{slug}-filled.png"
+        pictures = ([filled] if filled.is_file() else []) + [out / p for p in record["photos"]]
+        found.append(CapturedBoard(boards[slug].model.title, pictures,
+                                   [(str(p.get("name", "")), where(p, content.labels)) for p in record["placements"]],
+                                   [str(p.get("name", "")) for p in record["not_found"]]))
+    return found
+
+
 def write_report(kit: LoadedKit, responses: Iterable[StoredResponse], output: Path, *,
                  made: date | None = None, tz: tzinfo | None = None) -> Report:
     """Summarise the responses, draw the PDF and put it at `output`
@@ -66,7 +84,7 @@ def write_report(kit: LoadedKit, responses: Iterable[StoredResponse], output: Pa
     summary = summarise(content, responses)
     pdf, pages = render_report(content, summary, kit.family, content.kit.paper, made=made or date.today(), tz=tz,
                                author=content.kit.organisation, font=kit.family.face("regular"),
-                               lang=content.kit.language)
+                               lang=content.kit.language, captured=captured_boards(content))
     output = Path(output)
     with Staging(output.parent) as staging:
         staging.write(output.name, pdf)

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
+from pathlib import Path
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
@@ -45,10 +47,22 @@ UNPRINTABLE = "[?]"
 MEAN_COLUMNS = 3                 # scale questions shown as columns of a deck's overview; all are in its cards
 
 
+@dataclass(frozen=True)
+class CapturedBoard:
+    """A board filled in at the workshop, as workshop-kit capture read it from photos."""
+
+    title: str
+    pictures: list[Path]               # the filled-in board, then the straightened photos
+    placements: list[tuple[str, str]]  # (token, where it was placed)
+    not_found: list[str]
+
+
 def render_report(content: KitContent, summary: Summary, family: Family, paper: str, *, made: date,
-                  tz: tzinfo | None = None, author: str, font: str, lang: str) -> tuple[bytes, int]:
+                  tz: tzinfo | None = None, author: str, font: str, lang: str,
+                  captured: Sequence[CapturedBoard] = ()) -> tuple[bytes, int]:
     """The report's PDF bytes and its page count. Dates are shown in `tz`
-    (the local time zone when None); `made` is the day the report is made."""
+    (the local time zone when None); `made` is the day the report is made;
+    `captured`: the boards the groups filled in, shown last."""
     setter = _Setter(content, family, lang, tz)
     width, height, frame_width = page_frame(paper)
     story = setter.title_block(summary, made, frame_width)
@@ -58,6 +72,8 @@ def render_report(content: KitContent, summary: Summary, family: Family, paper: 
                   + [flowable for b in summary.breakdowns for flowable in setter.breakdown(b, frame_width)]
                   + setter.cards(summary, frame_width)
                   + setter.former(summary, frame_width))
+    if captured:
+        story += setter.captured(captured, frame_width)
     title = setter.label("report_title")
     return write_document(story, paper, f"{title} – {content.kit.title}",
                           setter.running(title, "report_page", width, height),
@@ -378,6 +394,27 @@ class _Setter(DocumentStyle):
         out = self.section("report_former_cards") + [self.p(self.label("report_former_cards_text"), self.body)]
         for card in summary.former:
             out += self.card(card, width)
+        return out
+
+    def captured(self, boards: Sequence[CapturedBoard], width: float) -> list:
+        """Each captured board: the filled-in board and the photo, and where each token went."""
+        from reportlab.platypus import Image
+
+        from workshop_kit.draw.raster import image_size
+
+        out = self.section("report_captured") + [self.p(self.label("report_captured_text"), self.body)]
+        for board in boards:
+            out += [CondPageBreak(GROUP_ROOM_MM * MM), self.p(board.title, self.h3)]
+            for path in board.pictures:
+                w, h = image_size(path.read_bytes())
+                out += [Image(str(path), width, width * h / w), Spacer(0, 3 * MM)]
+            rows: list[list[Any]] = [[self.p(self.label("report_col_token"), self.cell_bold),
+                                      self.p(self.label("report_col_place"), self.cell_bold)]]
+            rows += [[self.words(token, self.cell), self.words(place, self.cell)] for token, place in board.placements]
+            out.append(Table(rows, colWidths=[width * 0.6, width * 0.4], repeatRows=1,
+                             style=TableStyle(self.table_style()), hAlign="LEFT"))
+            if board.not_found:
+                out.append(self.words(self.label("index_not_found", names=", ".join(board.not_found)), self.small))
         return out
 
     def card(self, card: CardAnswers, width: float) -> list:

@@ -9,6 +9,7 @@ card."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from workshop_kit.builtin import paper_size
 from workshop_kit.content import Board, KitContent
@@ -49,9 +50,7 @@ class BoardLayout:
         template: BoardTemplate = self.templates[board.type].template
         worksheet = not template.scalable
         paper = paper if worksheet else poster
-        width, height = paper_size(paper, template.orientation)
-        ref_width, ref_height = paper_size(template.paper, template.orientation)
-        scale = min(width / ref_width, height / ref_height)
+        width, height, scale = _sheet(template, paper)
         palette = Palette(self.kit.colours, board.type)
         out = []
         variants = ["blank"] + (["filled"] if board_type(board.type).filled_in(board.model) else [])
@@ -70,6 +69,16 @@ class BoardLayout:
             out[0] = BoardFaces(board.slug, "blank", out[0].face, paper, tokens, size, worksheet)
         return out
 
+    def placement(self, board: Board, poster: str) -> Placement | None:
+        """Where the board's tokens are placed on it as a `poster`; None for
+        a board without tokens to place."""
+        template: BoardTemplate = self.templates[board.type].template
+        width, height, scale = _sheet(template, poster if template.scalable else template.paper)
+        element, box = _placement(template, width, height, scale)
+        if element is None or not board_type(board.type).token_items(board.model):
+            return None
+        return Placement(element, box, scale, (width, height))
+
     def token_faces(self, board: Board, size: tuple[float, float], scale: float,
                     problems: list[Problem], only: list[int] | None = None) -> dict[int, Face]:
         """Token faces by index of their element or partner (`only` those)."""
@@ -83,7 +92,7 @@ class BoardLayout:
         board_values = self._values(board)
         for i in (range(len(items)) if only is None else only):
             item = items[i]
-            values = dict(board_values, text=kind.token_text(item))
+            values = dict(board_values, text=kind.token_text(item), token_index=str(i))
             subject = Subject(item, board.type, None, values,
                               _board_problem(board, (kind.tokens, i)), palette, scale)
             faces[i] = self.builder.face(template.token, size[0], size[1], subject, problems)
@@ -101,6 +110,36 @@ class BoardLayout:
             "type": labels.get(board.type, board.type),
             "url": short_url(board.qr_url) if board.qr_url else "",
         }
+
+
+@dataclass(frozen=True)
+class Placement:
+    """The element a board's tokens are placed on, its box and the board's
+    scale and size (mm) on the poster it is printed as."""
+
+    element: Any
+    box: Box
+    scale: float
+    size: tuple[float, float]
+
+    @property
+    def field(self) -> str:
+        """The field of a token's item that says where it was placed (ring, score)."""
+        return kind_of(self.element.kind).places
+
+    def meaning(self, model, x: float, y: float):
+        """What a token whose centre lies at (x, y) mm means on the board, as
+        the value of `field` (a ring's name, the scores); None off it."""
+        meaning = kind_of(self.element.kind).meaning
+        return meaning(model, self.box, self.scale, x, y) if meaning else None
+
+
+def _sheet(template: BoardTemplate, paper: str) -> tuple[float, float, float]:
+    """The width and height of a board on `paper`, and how much larger it
+    is than the template's layout on its own paper."""
+    width, height = paper_size(paper, template.orientation)
+    ref_width, ref_height = paper_size(template.paper, template.orientation)
+    return width, height, min(width / ref_width, height / ref_height)
 
 
 @dataclass

@@ -34,7 +34,7 @@ FILE_TYPES = {".pdf": "PDF", ".svg": "SVG", ".png": "PNG"}
 TEMPLATES = Path(__file__).parent / "templates"
 # The labels the page shows as they are (no placeholders), by the template's name for them.
 WORDS = ("title", "skip", "intro", "contents", "before", "guide", "guide_intro", "decks", "boards",
-         "files", "cards", "filled", "footer")
+         "files", "cards", "filled", "footer", "captured")
 
 Facts = list[tuple[str, str]]  # (term, text) pairs, shown as a <dl>
 
@@ -121,12 +121,23 @@ class BoardPicture:
 
 
 @dataclass(frozen=True)
+class Captured:
+    """What workshop-kit capture read from photos of the board: the
+    straightened photos, where each token was placed, the tokens not found."""
+
+    photos: list[BoardPicture]
+    placements: list[tuple[str, str]]  # (token, where)
+    not_found: str
+
+
+@dataclass(frozen=True)
 class Board:
     anchor: str
     title: str
     facts: Facts
     pictures: list[BoardPicture]
     files: list[FileItem]
+    captured: Captured | None = None
 
 
 @dataclass(frozen=True)
@@ -253,7 +264,19 @@ class _Page:
             pictures.append(BoardPicture(caption, alt, thumb["path"], width, height, pngs.get(variant),
                                          portrait=height > width))
         facts = [(self.text("index_type"), self.labels.get(board.get("type", ""), board.get("type", "")))]
-        return Board(name, title, facts, pictures, [self.file_item(f) for f in files])
+        return Board(name, title, facts, pictures, [self.file_item(f) for f in files],
+                     self.captured(board["capture"], title) if board.get("capture") else None)
+
+    def captured(self, record: dict, title: str) -> Captured:
+        from workshop_kit.output.captures import where
+
+        width, height = record.get("pixels") or (0, 0)
+        caption = self.text("index_captured_photo")
+        photos = [BoardPicture(caption, f"{title} – {caption}", path, width, height, path)
+                  for path in record.get("photos", [])]
+        placements = [(str(p.get("name", p.get("id", ""))), where(p, self.labels)) for p in record["placements"]]
+        missing = ", ".join(str(p.get("name", p.get("id", ""))) for p in record["not_found"])
+        return Captured(photos, placements, self.text("index_not_found", names=missing) if missing else "")
 
     # --- files and how to print them ---------------------------------------------
 

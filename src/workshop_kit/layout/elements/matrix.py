@@ -37,14 +37,30 @@ def token_size(model, box: Box, scale: float) -> tuple[float, float]:
     return on_poster(width, width * 0.38, scale)
 
 
+def _plot(box: Box, scale: float) -> Box:
+    """The matrix itself: the box without the band of its axes, left and below."""
+    axis_band = AXIS_BAND * scale
+    return Box(box.x + axis_band, box.y + axis_band, box.width - axis_band, box.height - axis_band)
+
+
+def score_at(model, box: Box, scale: float, x: float, y: float) -> dict[str, int] | None:
+    """The scores of a partner whose token's centre lies at (x, y): the cell
+    of the 5 x 5 grid over the matrix (_placed_partners); None off the matrix."""
+    plot = _plot(box, scale)
+    ease = math.floor((x - plot.x) / (plot.width / 5)) + 1
+    importance = math.floor((y - plot.y) / (plot.height / 5)) + 1
+    if not (1 <= ease <= 5 and 1 <= importance <= 5):
+        return None
+    return {"importance": importance, "ease": ease}
+
+
 def lay_out(builder: FaceBuilder, element: MatrixElement, box: Box, subject: BoardSubject, problems,
             face_size=None) -> list:
     model: Any = subject.model  # a board's content, with the fields this kind needs (registered below)
     palette = subject.palette
     s = subject.scale
     rule = palette["rule"]
-    axis_band = AXIS_BAND * s
-    plot = Box(box.x + axis_band, box.y + axis_band, box.width - axis_band, box.height - axis_band)
+    plot = _plot(box, s)
     qw, qh = plot.width / 2, plot.height / 2
     quadrants = {  # (column, row) from bottom-left: x = ease, y = importance
         "not_worth": (0, 0, 0.04), "not_now": (1, 0, 0.10),
@@ -139,4 +155,5 @@ def _placed_partners(subject: BoardSubject, box: Box, plot: Box, problems) -> li
     return out
 
 
-register(MatrixElement, lay_out, cards=False, token_size=token_size, needs=("axes", "quadrants", "partners"))
+register(MatrixElement, lay_out, cards=False, token_size=token_size, needs=("axes", "quadrants", "partners"),
+         meaning=score_at, places="score")

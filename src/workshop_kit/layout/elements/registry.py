@@ -23,6 +23,9 @@ SURFACES = ("cards", "boards")
 LayOut = Callable[..., list]
 # (model, box, scale) -> (width, height) of the tokens placed on it
 TokenSize = Callable[[Any, Any, float], tuple[float, float]]
+# (model, box, scale, x, y) -> what a token whose centre lies at (x, y) mm
+# means on it, as the value of its item's field `places` in the board's YAML; None off it
+Meaning = Callable[[Any, Any, float, float, float], Any]
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,8 @@ class ElementKind:
     surfaces: frozenset[str]
     token_size: TokenSize | None = None  # set for the kinds a board's tokens are placed on
     needs: tuple[str, ...] = ()  # the fields of a board's content it draws
+    meaning: Meaning | None = None  # set for the kinds a board's tokens are placed on
+    places: str = ""  # the field of a token's item that says where it was placed (ring, score)
 
     def draws(self, model: type[BaseModel]) -> bool:
         """True when content of this model has every field the kind draws."""
@@ -44,14 +49,15 @@ _loaded = False
 
 
 def register(spec: type[ElementSpec], lay_out: LayOut, *, cards: bool, boards: bool = True,
-             token_size: TokenSize | None = None, needs: tuple[str, ...] = ()) -> ElementKind:
+             token_size: TokenSize | None = None, needs: tuple[str, ...] = (),
+             meaning: Meaning | None = None, places: str = "") -> ElementKind:
     """Register an element kind; its name is the Literal of its spec's `kind`.
     `needs`: the fields of a board's content it draws (none: it draws any)."""
     (name,) = get_args(spec.model_fields["kind"].annotation)
     if name in _KINDS:
         raise ValueError(f"element kind '{name}' is registered twice")
     surfaces = frozenset(s for s, on in zip(SURFACES, (cards, boards)) if on)
-    kind = _KINDS[name] = ElementKind(name, spec, lay_out, surfaces, token_size, tuple(needs))
+    kind = _KINDS[name] = ElementKind(name, spec, lay_out, surfaces, token_size, tuple(needs), meaning, places)
     return kind
 
 

@@ -38,13 +38,24 @@ def token_size(model, box: Box, scale: float) -> tuple[float, float]:
     return on_poster(width, min(band * 0.4, width * 0.42), scale)
 
 
+def _circle(box: Box) -> tuple[float, float, float]:
+    """The centre and radius of the circle the rings fill."""
+    return box.x + box.width / 2, box.y + box.height / 2, min(box.width, box.height) / 2
+
+
+def ring_at(model, box: Box, scale: float, x: float, y: float) -> str | None:
+    """The ring a token whose centre lies at (x, y) was placed in; None outside the circle."""
+    cx, cy, radius = _circle(box)
+    i = int(math.hypot(x - cx, y - cy) / (radius / len(model.rings)))
+    return model.rings[i].name if i < len(model.rings) else None
+
+
 def lay_out(builder: FaceBuilder, element: RingsElement, box: Box, subject: BoardSubject, problems,
             face_size=None) -> list:
     model: Any = subject.model  # a board's content, with the fields this kind needs (registered below)
     palette = subject.palette
     n = len(model.rings)
-    cx, cy = box.x + box.width / 2, box.y + box.height / 2
-    radius = min(box.width, box.height) / 2
+    cx, cy, radius = _circle(box)
     rule = palette["rule"]
     shapes, labels = [], []
     for i in reversed(range(n)):
@@ -151,4 +162,5 @@ def _overlap(a: Box, b: Box, gap: float) -> bool:
     return not (a.right + gap <= b.x or b.right + gap <= a.x or a.top + gap <= b.y or b.top + gap <= a.y)
 
 
-register(RingsElement, lay_out, cards=False, token_size=token_size, needs=("rings", "elements"))
+register(RingsElement, lay_out, cards=False, token_size=token_size, needs=("rings", "elements"),
+         meaning=ring_at, places="ring")
