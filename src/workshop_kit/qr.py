@@ -25,14 +25,14 @@ from functools import cached_property, lru_cache
 
 import qrcode
 from qrcode import util
-from qrcode.constants import ERROR_CORRECT_M, ERROR_CORRECT_Q
+from qrcode.constants import ERROR_CORRECT_L, ERROR_CORRECT_M, ERROR_CORRECT_Q
 from qrcode.exceptions import DataOverflowError
 
 from workshop_kit.qr_codewords import best_fit, codewords
 
 QUIET_ZONE = 4  # modules of light margin on every side, as the standard requires
 MASK = 4
-LEVELS = {"M": ERROR_CORRECT_M, "Q": ERROR_CORRECT_Q}
+LEVELS = {"L": ERROR_CORRECT_L, "M": ERROR_CORRECT_M, "Q": ERROR_CORRECT_Q}  # from the least error correction
 LARGEST_VERSION = 40
 
 
@@ -52,6 +52,12 @@ def capacity(level: str = "M", version: int = LARGEST_VERSION) -> int:
     mode_bits = util.length_in_bits(util.MODE_8BIT_BYTE, version)  # type: ignore[arg-type]  # the stub: int, not 4
     bits = util.BIT_LIMIT_TABLE[LEVELS[level]][version] - 4 - mode_bits
     return bits // 8
+
+
+def levels_from(level: str) -> list[str]:
+    """This error-correction level and every lower one, the highest first."""
+    names = list(LEVELS)
+    return names[:names.index(level) + 1][::-1]
 
 
 def largest_version(modules: int) -> int:
