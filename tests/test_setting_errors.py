@@ -40,7 +40,7 @@ def test_a_long_base_url_is_one_problem_at_base_url(make_kit, tmp_path):
     run = run_cli("validate", kit)
     assert run.code == 0 and "modules would be" not in run.output, run.output
     # One too long even for the largest QR code a card takes is one problem.
-    longer = MUNICIPAL + "/byraadets-temadag-om-borgerinddragelse-i-byraadssalen"
+    longer = MUNICIPAL + "/byraadets-temadag-om-borgerinddragelse-i-byraadssalen" * 3
     replace_once(kit / "kit.yaml", MUNICIPAL, longer)
     run = run_cli("build", kit, "--out", tmp_path / "out")
     found = one_problem(run, kit, "kit.yaml", "base_url:", "https")
