@@ -15,7 +15,7 @@ import pytest
 import zxingcpp
 from PIL import ImageFilter
 
-from kit_helpers import REPO, build_into, load_yaml, replace_once, trim_pt
+from kit_helpers import MM, REPO, build_into, load_yaml, replace_once, trim_pt
 
 KITS = {"da": REPO, "en": REPO / "kits" / "en"}
 CARD_SIZES = tuple(load_yaml(REPO / "src" / "workshop_kit" / "data" / "card_sizes.yaml"))
@@ -64,6 +64,35 @@ def unread_cards(built, dpi: int, blur: float) -> tuple[int, list]:
     return expected, unread
 
 
+def text_on_codes(built, quiet_mm: float = 2.4) -> tuple[int, list]:
+    """How many codes zxing-cpp finds on the card backs (75 dpi), and the
+    printed characters that lie on one or in its quiet zone (4 modules of
+    0.6 mm): a code grown for poor light must not crowd the card's text."""
+    found, crowded = 0, []
+    scale = 75 / 72
+    for entry in built.deck_files:
+        doc = built.pdfium(entry["path"])
+        for number in range(1, entry["pages"] + 1):
+            if not any(True for _ in built.placements(entry["path"], page=number, side="back")):
+                continue
+            page = doc[number - 1]
+            height = page.get_height()
+            text = page.get_textpage()
+            chars = [(text.get_text_range(i, 1), text.get_charbox(i)) for i in range(text.count_chars())]
+            for code in zxingcpp.read_barcodes(page.render(scale=scale).to_pil()):
+                found += 1
+                corners = [code.position.top_left, code.position.top_right,
+                           code.position.bottom_left, code.position.bottom_right]
+                margin = quiet_mm * MM
+                left = min(c.x for c in corners) / scale - margin
+                right = max(c.x for c in corners) / scale + margin
+                top = height - min(c.y for c in corners) / scale + margin
+                bottom = height - max(c.y for c in corners) / scale - margin
+                crowded += [(entry["path"], number, char) for char, (x0, y0, x1, y1) in chars
+                            if char.strip() and x0 < right and x1 > left and y0 < top and y1 > bottom]
+    return found, crowded
+
+
 def unread_files(built, kinds: set[str], dpi: int, blur: float) -> tuple[int, list]:
     """How many codes the manifest lists in the PDF files of these kinds
     (boards' posters and tiles, the guide), and the files whose pages do
@@ -105,6 +134,8 @@ def test_every_card_code_reads_in_poor_light(kit, size, tmp_path):
         expected, unread = unread_cards(built, dpi, blur)
         assert expected == printed > 50, (expected, printed)
         assert unread == [], f"{len(unread)} of {expected} codes unread at {dpi} dpi, blur {blur}: {unread[:5]}"
+    found, crowded = text_on_codes(built)
+    assert found == printed and crowded == [], (found, printed, crowded[:10])
 
 
 @pytest.mark.parametrize("kit", sorted(KITS))
