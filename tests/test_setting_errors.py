@@ -119,8 +119,9 @@ def test_a_low_contrast_pair_the_template_chooses_is_reported_at_the_template(ma
 
 def test_a_footer_too_wide_on_a_10000_card_deck_is_one_problem_at_card_size(make_kit):
     kit = make_kit(("politikerroller",))
-    # "<name> · 999/10000" fits the footer of a poker card's back, "<name> · 1000/10000" does not.
-    lines = ["type: politician-role", "name: Roller i lokalpolitik", "cards:"]
+    # "<name> · 999/10000" fits the two lines of the footer beside the code of a poker card's back,
+    # "<name> · 1000/10000" does not.
+    lines = ["type: politician-role", "name: Byrådets roller i byrådssalen for alle", "cards:"]
     for i in range(10000):
         lines += [f"  - id: rolle-{i}", f"    title: Rolle {i}", "    tagline: Kort", "    description: Kort.",
                   "    strengths: [Godt]", "    pitfalls: [Skidt]", "    reflection: Hvorfor?"]
