@@ -24,7 +24,7 @@ class QRElement(ElementSpec):
 
     kind: Literal["qr"] = Field(description="The QR code of the follow-up URL.")
     level: Literal["M", "Q"] = Field("M", description=(
-        "QR error correction; a lower one (M, then L) only where this one's larger symbol would not "
+        "QR error correction; a lower one (down to L) only where this one's larger symbol would not "
         f"keep modules of {READABLE_MODULE_MM} mm within max_size."))
     max_size: float | None = Field(
         None, gt=0, le=1000, description="The largest the code may grow (mm, on the template's design card; "
