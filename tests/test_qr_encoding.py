@@ -31,7 +31,7 @@ def texts(level: str) -> list[str]:
     return found + ["https://example.org/f/temadag/1234567890123456789012345678901234567890"]
 
 
-@pytest.mark.parametrize("level", ["M", "Q"])
+@pytest.mark.parametrize("level", ["L", "M", "Q"])
 def test_codewords_are_those_qrcode_computes_for_every_version(level):
     versions = set()
     for text in texts(level):
@@ -44,7 +44,7 @@ def test_codewords_are_those_qrcode_computes_for_every_version(level):
     assert versions == set(range(1, LARGEST_VERSION + 1))
 
 
-@pytest.mark.parametrize("level", ["M", "Q"])
+@pytest.mark.parametrize("level", ["L", "M", "Q"])
 def test_symbols_are_those_qrcode_makes_alone(level):
     for text in texts(level)[::3]:
         code = qrcode.QRCode(error_correction=LEVELS[level], border=0, mask_pattern=MASK)

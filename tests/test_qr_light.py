@@ -145,3 +145,27 @@ def test_every_board_and_guide_code_reads_in_poor_light(kit, built, english):
         expected, unread = unread_files(done, {"board-poster", "board-tiles", "guide"}, dpi, blur)
         assert expected >= 10, expected
         assert unread == [], f"{len(unread)} of {expected} files unread at {dpi} dpi, blur {blur}: {unread}"
+
+
+@pytest.mark.parametrize("size, long_level", [("poker", "L"), ("a6", "M")])
+def test_a_long_url_takes_error_correction_l_only_where_m_would_not_fit(size, long_level, tmp_path):
+    """A URL of up to 62 characters is a version-4 code at M, 24.6 mm with
+    0.6 mm modules; a longer one would be version 5 at M, 27 mm, more than a
+    poker card's max_size of 26 mm allows, so it takes L and stays version
+    4; on an A6 card (max_size 26 mm grown with the card) there is room for M."""
+    copy = kit_of_size("en", size, tmp_path)
+    built = build_into(copy, tmp_path / "out", "--only", "politician-roles", "--mode", "shop")
+    assert min(len(c["qr_url"]) for c in built.cards) <= 62 < max(len(c["qr_url"]) for c in built.cards)
+    entry = built.file("politician-roles", "shop")
+    doc = built.pdfium(entry["path"])
+    scale = 75 / 72
+    levels = {}
+    for card in built.cards:
+        p = built.placement(card, entry["path"], "back")
+        image = doc[p["page"] - 1].render(scale=scale).to_pil()
+        left, bottom, right, top = trim_pt(p)
+        [code] = zxingcpp.read_barcodes(image.crop((round(left * scale), round(image.height - top * scale),
+                                                    round(right * scale), round(image.height - bottom * scale))))
+        assert code.text == card["qr_url"]
+        levels[code.text] = code.ec_level
+    assert levels == {url: "M" if len(url) <= 62 else long_level for url in levels}, levels
