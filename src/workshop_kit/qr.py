@@ -76,7 +76,7 @@ class QRMatrix:
 
     @property
     def modules_with_quiet_zone(self) -> int:
-        return self.modules + 2 * QUIET_ZONE
+        return side(self.version)
 
     @property
     def version(self) -> int:
@@ -157,6 +157,29 @@ def encode(data: str, level: str = "M") -> QRMatrix:
         _fresh.clear()
     _known[key] = _fresh[key] = (matrix.version, matrix.packed)
     return matrix
+
+
+def version_of(data: str, level: str = "M") -> int:
+    """The version of the symbol of `data` at `level`, without making the
+    symbol (a layout weighing levels asks for several); TooLong if none holds it."""
+    found = _known.get((data, level))
+    if found is not None:
+        return found[0]
+    try:
+        return best_fit(LEVELS[level], _chunks(data))
+    except DataOverflowError:
+        raise TooLong(len(data.encode("utf-8")), capacity(level)) from None
+
+
+def side(version: int) -> int:
+    """Modules across a symbol of this version, its quiet zone included."""
+    return 17 + 4 * version + 2 * QUIET_ZONE
+
+
+@lru_cache(maxsize=4096)
+def _chunks(data: str) -> list:
+    """The segments of the text as qrcode's QRCode.add_data makes them."""
+    return list(util.optimal_data_chunks(data, minimum=20))
 
 
 def _encode(data: str, level: str) -> QRMatrix:

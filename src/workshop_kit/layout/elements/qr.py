@@ -16,7 +16,7 @@ from workshop_kit.layout.boxes import Box, QRSymbol
 from workshop_kit.layout.elements.base import ElementSpec
 from workshop_kit.layout.elements.registry import register
 from workshop_kit.layout.face import MIN_MODULE_MM, READABLE_MODULE_MM, too_long
-from workshop_kit.qr import QUIET_ZONE, QRMatrix, TooLong, capacity, encode, largest_version, levels_from
+from workshop_kit.qr import QUIET_ZONE, TooLong, capacity, encode, largest_version, levels_from, side, version_of
 
 
 class QRElement(ElementSpec):
@@ -39,16 +39,16 @@ def lay_out(builder, element: QRElement, box: Box, subject, problems, face_size=
     noun, name = subject.found_on
     of = f" of {noun} {name}" if name else ""
     length = len(subject.url.encode("utf-8"))
+    # a card larger than its template's design card has a larger code
+    usual = min(box.width, box.height) * subject.growth
+    largest = max(usual, (element.max_size or 0) * subject.scale * subject.growth)
     try:
-        matrix = encode(subject.url, element.level)
+        level = _readable(subject.url, element.level, largest)
+        matrix = encode(subject.url, level)
     except TooLong as exc:
         problems.append(subject.shared("url", "qr-too-long", length,
             too_long(of, length, exc.limit), ("qr_url",)))
         return []
-    # a card larger than its template's design card has a larger code
-    usual = min(box.width, box.height) * subject.growth
-    largest = max(usual, (element.max_size or 0) * subject.scale * subject.growth)
-    level, matrix = _readable(subject.url, element.level, matrix, largest)
     size = min(largest, max(usual, matrix.modules_with_quiet_zone * READABLE_MODULE_MM))
     symbol = QRSymbol(_grown(box, size, face_size), matrix, subject.palette["ink"], subject.palette["paper"])
     if symbol.module_mm < MIN_MODULE_MM - 1e-9:
@@ -69,16 +69,15 @@ def lay_out(builder, element: QRElement, box: Box, subject, problems, face_size=
     return [symbol]
 
 
-def _readable(url: str, level: str, matrix: QRMatrix, largest: float) -> tuple[str, QRMatrix]:
-    """The symbol at `level` if its modules can be READABLE_MODULE_MM
-    within `largest`; else the first lower level's that can; else the
-    lowest level's, the smallest symbol, whose modules are then largest."""
+def _readable(url: str, level: str, largest: float) -> str:
+    """`level` if its symbol's modules can be READABLE_MODULE_MM within
+    `largest`; else the first lower level whose smaller symbol's can; else
+    the lowest, the smallest symbol, whose modules are then the largest.
+    TooLong if the URL does not fit a symbol at `level`."""
     for lower in levels_from(level):
-        if lower != level:
-            matrix = encode(url, lower)
-        if matrix.modules_with_quiet_zone * READABLE_MODULE_MM <= largest + 1e-9:
+        if side(version_of(url, lower)) * READABLE_MODULE_MM <= largest + 1e-9:
             break
-    return lower, matrix
+    return lower
 
 
 def _grown(box: Box, size: float, face_size) -> Box:
