@@ -207,7 +207,8 @@ def test_thumbnails_show_what_the_print_shop_pdf_shows(built):
             top = full.height - (y + h)
             crop = full.crop((round(x), round(top), round(x) + thumb.width, round(top) + thumb.height))
             difference = ImageStat.Stat(ImageChops.difference(crop, thumb).convert("L")).mean[0]
-            assert difference < 12, (card["id"], side, difference)
+            # (5-13 for the same face: text and a QR code's modules a pixel off; 18 and more for another)
+            assert difference < 14, (card["id"], side, difference)
         front, back = built.face_picture(card, "front"), built.face_picture(card, "back")
         assert ImageStat.Stat(ImageChops.difference(front, back)).mean[0] > 5, "front and back differ"
 

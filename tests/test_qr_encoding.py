@@ -12,7 +12,7 @@ import pytest
 import qrcode
 from qrcode import util
 
-from workshop_kit.qr import LARGEST_VERSION, LEVELS, MASK, QRMatrix, TooLong, _encode, capacity, encode
+from workshop_kit.qr import LARGEST_VERSION, LEVELS, MASK, QRMatrix, TooLong, _encode, capacity, encode, version_of
 from workshop_kit.qr_codewords import codewords
 
 
@@ -31,7 +31,7 @@ def texts(level: str) -> list[str]:
     return found + ["https://example.org/f/temadag/1234567890123456789012345678901234567890"]
 
 
-@pytest.mark.parametrize("level", ["M", "Q"])
+@pytest.mark.parametrize("level", ["L", "M", "Q"])
 def test_codewords_are_those_qrcode_computes_for_every_version(level):
     versions = set()
     for text in texts(level):
@@ -44,13 +44,22 @@ def test_codewords_are_those_qrcode_computes_for_every_version(level):
     assert versions == set(range(1, LARGEST_VERSION + 1))
 
 
-@pytest.mark.parametrize("level", ["M", "Q"])
+@pytest.mark.parametrize("level", ["L", "M", "Q"])
 def test_symbols_are_those_qrcode_makes_alone(level):
     for text in texts(level)[::3]:
         code = qrcode.QRCode(error_correction=LEVELS[level], border=0, mask_pattern=MASK)
         code.add_data(text)
         code.make(fit=True)
         assert _encode(text, level) == QRMatrix(tuple(tuple(bool(m) for m in row) for row in code.get_matrix()))
+
+
+@pytest.mark.parametrize("level", ["L", "M", "Q"])
+def test_the_version_weighed_before_encoding_is_the_symbol_s(level):
+    """A layout choosing between levels asks for versions, not symbols."""
+    for text in texts(level)[::3]:
+        assert version_of(text, level) == _encode(text, level).version, (level, len(text))
+    with pytest.raises(TooLong):
+        version_of("x" * (capacity(level) + 1), level)
 
 
 def test_a_text_too_long_for_any_symbol_is_too_long():

@@ -25,14 +25,14 @@ from functools import cached_property, lru_cache
 
 import qrcode
 from qrcode import util
-from qrcode.constants import ERROR_CORRECT_M, ERROR_CORRECT_Q
+from qrcode.constants import ERROR_CORRECT_L, ERROR_CORRECT_M, ERROR_CORRECT_Q
 from qrcode.exceptions import DataOverflowError
 
 from workshop_kit.qr_codewords import best_fit, codewords
 
 QUIET_ZONE = 4  # modules of light margin on every side, as the standard requires
 MASK = 4
-LEVELS = {"M": ERROR_CORRECT_M, "Q": ERROR_CORRECT_Q}
+LEVELS = {"L": ERROR_CORRECT_L, "M": ERROR_CORRECT_M, "Q": ERROR_CORRECT_Q}  # from the least error correction
 LARGEST_VERSION = 40
 
 
@@ -54,6 +54,12 @@ def capacity(level: str = "M", version: int = LARGEST_VERSION) -> int:
     return bits // 8
 
 
+def levels_from(level: str) -> list[str]:
+    """This error-correction level and every lower one, the highest first."""
+    names = list(LEVELS)
+    return names[:names.index(level) + 1][::-1]
+
+
 def largest_version(modules: int) -> int:
     """The largest version with at most this many modules across (0 if none)."""
     return max(0, min(LARGEST_VERSION, (modules - 17) // 4))
@@ -70,7 +76,7 @@ class QRMatrix:
 
     @property
     def modules_with_quiet_zone(self) -> int:
-        return self.modules + 2 * QUIET_ZONE
+        return side(self.version)
 
     @property
     def version(self) -> int:
@@ -155,6 +161,29 @@ def encode(data: str, level: str = "M") -> QRMatrix:
         _fresh.clear()
     _known[key] = _fresh[key] = (matrix.version, matrix.packed)
     return matrix
+
+
+def version_of(data: str, level: str = "M") -> int:
+    """The version of the symbol of `data` at `level`, without making the
+    symbol (a layout weighing levels asks for several); TooLong if none holds it."""
+    found = _known.get((data, level))
+    if found is not None:
+        return found[0]
+    try:
+        return best_fit(LEVELS[level], _chunks(data))
+    except DataOverflowError:
+        raise TooLong(len(data.encode("utf-8")), capacity(level)) from None
+
+
+def side(version: int) -> int:
+    """Modules across a symbol of this version, its quiet zone included."""
+    return 17 + 4 * version + 2 * QUIET_ZONE
+
+
+@lru_cache(maxsize=4096)
+def _chunks(data: str) -> list:
+    """The segments of the text as qrcode's QRCode.add_data makes them."""
+    return list(util.optimal_data_chunks(data, minimum=20))
 
 
 def _encode(data: str, level: str) -> QRMatrix:

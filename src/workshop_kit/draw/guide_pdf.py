@@ -17,12 +17,12 @@ from workshop_kit.draw.pdf import MM, draw_face
 from workshop_kit.file_kind import FileKind
 from workshop_kit.fonts import Family
 from workshop_kit.layout.boxes import Box, Face, QRSymbol
+from workshop_kit.layout.face import READABLE_MODULE_MM
 from workshop_kit.layout.guide import Materials, Plan, materials, plan
 from workshop_kit.printing import paper_name
 from workshop_kit.qr import encode
 
 QR_MM = 38          # the follow-up code, quiet zone included
-GUIDE_MODULE_MM = 0.5  # at least: above the cards' floor of 0.4 mm, for a code read off a table
 
 
 def render_guide(content: KitContent, guide_file: Guide, files: list[dict], paper: str, family: Family, *,
@@ -275,8 +275,8 @@ class QRFlowable(Flowable):
 
 
 def _qr_face(url: str, colours: dict) -> Face:
-    """A face holding only the QR symbol, big enough for modules of 0.5 mm."""
+    """A face holding only the QR symbol, its modules readable in poor light."""
     matrix = encode(url)
-    size = max(QR_MM, matrix.modules_with_quiet_zone * GUIDE_MODULE_MM)
+    size = max(QR_MM, matrix.modules_with_quiet_zone * READABLE_MODULE_MM)
     symbol = QRSymbol(Box(0, 0, size, size), matrix, colours["ink"], colours["paper"])
     return Face(size, size, colours["paper"], (symbol,))

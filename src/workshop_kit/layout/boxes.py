@@ -30,6 +30,14 @@ class Box:
         return (other.x >= self.x - tolerance and other.y >= self.y - tolerance
                 and other.right <= self.right + tolerance and other.top <= self.top + tolerance)
 
+    def overlaps(self, other: "Box", tolerance: float = 1e-6) -> bool:
+        """True when the two share more than an edge."""
+        return (self.x < other.right - tolerance and other.x < self.right - tolerance
+                and self.y < other.top - tolerance and other.y < self.top - tolerance)
+
+    def expanded(self, margin: float) -> "Box":
+        return Box(self.x - margin, self.y - margin, self.width + 2 * margin, self.height + 2 * margin)
+
 
 @dataclass(frozen=True)
 class Fill:

@@ -16,7 +16,7 @@ from workshop_kit.content.card_type import label_text
 from workshop_kit.content.model import placeholders
 from workshop_kit.content.sources import Citation
 from workshop_kit.fonts import Family
-from workshop_kit.layout.boxes import Box, Face, TextRun
+from workshop_kit.layout.boxes import Box, Face, TextRun, qr_boxes
 from workshop_kit.layout.colours import Palette
 from workshop_kit.layout.elements.base import ElementSpec, Lettering
 from workshop_kit.layout.elements.registry import kind_of
@@ -24,6 +24,12 @@ from workshop_kit.layout.text import PT_TO_MM, Block, Misfit, Span, Typesetter, 
 from workshop_kit.problems import Problem, Shared
 
 MIN_MODULE_MM = 0.4
+# A QR module this large reads in poor light: a phone's camera in a dim
+# room, its picture soft from noise reduction and a shaking hand, resolves
+# about 100 dpi with a blur of 1 pixel (sigma), where modules under about
+# 2.4 pixels run together; a code of such modules reads at 75 dpi sharp too.
+READABLE_MODULE_MM = 0.6
+CLEARANCE_MM = 1.0  # kept between a grown QR code and the elements that give way to it
 
 
 PRINTED_URL_MAX = 60  # characters of a URL anyone would type from paper
@@ -106,14 +112,25 @@ class FaceBuilder:
     def face(self, spec, width: float, height: float, subject: Subject,
              problems: list[Problem]) -> Face:
         """Lay out a face. Templates are drawn at a reference size; a face
-        `scale` times larger scales every box and font size with it."""
+        `scale` times larger scales every box and font size with it. The
+        kinds that grow beyond their box (a QR code) are laid out first,
+        and the other elements they reach give way (`clear_of`)."""
         s = subject.scale
-        items: list = []
-        for element in spec.elements:
-            if element.when == "qr" and not subject.url:
-                continue
-            box = scaled_box(element, width, height, s)
-            items.extend(kind_of(element.kind).lay_out(self, element, box, subject, problems, (width, height)))
+        shown = [(element, kind_of(element.kind), scaled_box(element, width, height, s))
+                 for element in spec.elements if not (element.when == "qr" and not subject.url)]
+        laid: dict[int, list] = {}
+        for i, (element, kind, box) in enumerate(shown):
+            if kind.grows:
+                laid[i] = kind.lay_out(self, element, box, subject, problems, (width, height))
+        grown = [(box, reach) for i, (_, kind, box) in enumerate(shown) if kind.grows
+                 for reach in qr_boxes(laid[i]) if not box.contains(reach)]
+        for i, (element, kind, box) in enumerate(shown):
+            if i not in laid:
+                if grown and not kind.backdrop:
+                    box = clear_of(box, grown, kind.flows and getattr(element, "valign", "top") == "top"
+                                   and getattr(element, "align", "left") == "left")
+                laid[i] = kind.lay_out(self, element, box, subject, problems, (width, height))
+        items = [item for i in range(len(shown)) for item in laid[i]]
         return Face(width, height, subject.palette[spec.background], tuple(items))
 
     def blocks(self, element, subject: Subject) -> tuple[list[Block], list[str], set[str]]:
@@ -204,7 +221,7 @@ class FaceBuilder:
         s = subject.scale
         size, lines = self.setter.fit(blocks, box.width, box.height, element.largest(subject.growth) * s,
                                       element.min_size * s, element.leading,
-                                      getattr(element, "hyphenate", True))
+                                      getattr(element, "hyphenate", True), getattr(box, "notch", None))
         if size is None:
             problems.append(self.misfit(lines, blocks, owners, used, box, element, subject))
             return []
@@ -307,6 +324,38 @@ class FaceBuilder:
                                     span.colour if span.colour is not None else palette[element.colour]))
             y_pt += lead
         return runs
+
+
+@dataclass(frozen=True)
+class NotchedBox(Box):
+    """A text's box whose lines flow around a corner at its bottom right,
+    `notch` (width, height) in mm."""
+
+    notch: tuple[float, float] = (0.0, 0.0)
+
+
+def clear_of(box: Box, grown: list[tuple[Box, Box]], flows: bool = False) -> Box:
+    """The box kept CLEARANCE_MM clear of every (template box, grown item)
+    whose item reaches into it: text that `flows` flows around an item in
+    its bottom-right corner (a NotchedBox); any other box is cut back on
+    the side of the four that keeps the most of it. A box that the
+    template box itself overlaps is kept as it is."""
+    c = CLEARANCE_MM
+    for own, reach in grown:
+        if box.overlaps(own) or not box.overlaps(reach.expanded(c)):
+            continue
+        width, height = box.right - (reach.x - c), reach.top + c - box.y
+        if (flows and not isinstance(box, NotchedBox) and reach.right + c >= box.right
+                and reach.y - c <= box.y and width < box.width and height < box.height):
+            box = NotchedBox(box.x, box.y, box.width, box.height, (width, height))
+            continue
+        cuts = [Box(box.x, box.y, reach.x - c - box.x, box.height),                  # its right edge left of it
+                Box(reach.right + c, box.y, box.right - reach.right - c, box.height),  # its left edge right of it
+                Box(box.x, reach.top + c, box.width, box.top - reach.top - c),       # its bottom above it
+                Box(box.x, box.y, box.width, reach.y - c - box.y)]                    # its top below it
+        box = max(cuts, key=lambda cut: max(0.0, cut.width) * max(0.0, cut.height))
+        box = Box(box.x, box.y, max(0.0, box.width), max(0.0, box.height))
+    return box
 
 
 def _length(value) -> int:

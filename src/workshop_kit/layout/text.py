@@ -147,34 +147,52 @@ class Typesetter:
             text, self.language if self.hyphenator else "")]
 
     def break_lines(self, blocks: list[Block], width_pt: float, size: float,
-                    hyphenate: bool = True) -> list[Line] | None:
+                    hyphenate: bool = True, notch: tuple[float, float, float] | None = None) -> list[Line] | None:
         """Line breaking a paragraph at a time; None if a word cannot be set
         at this width. Without `hyphenate`, words break only at their own
-        hyphens, dashes, soft hyphens and slashes."""
+        hyphens, dashes, soft hyphens and slashes. `notch` (below, width,
+        leading; pt): a line that reaches further down from the top than
+        `below` is at most `width` wide (the text flows around something
+        in the box's bottom-right corner)."""
         space = self.family.width(" ", "regular", size)
         bullet_indent = self.family.width(BULLET + " ", "regular", size)
         lines: list[Line] = []
+        top = 0.0  # of the next line, from the top of the text
         for b, block in enumerate(blocks):
             indent = bullet_indent if block.bullet else 0.0
             gap = 0.0
             if b > 0 and not blocks[b - 1].keep_with_next:
                 gap = ITEM_GAP if block.tight else PARAGRAPH_GAP
-            set_lines = self._paragraph(list(_words(block.spans)), width_pt - indent, size, space, hyphenate)
+            first = top + gap * size
+
+            def avail(row: int, indent=indent, first=first) -> float:
+                if notch is not None and first + (row + 1) * size * notch[2] > notch[0] + 1e-6:
+                    return min(width_pt, notch[1]) - indent
+                return width_pt - indent
+
+            set_lines = self._paragraph(list(_words(block.spans)), avail, size, space, hyphenate)
             if set_lines is None:
                 return None
             for n, row in enumerate(set_lines or [[]]):
                 lines.append(self._line([w for w, _ in row] if row else [], size, space, indent,
                                         gap if n == 0 else 0.0, block.bullet and n == 0))
+            if notch is not None:
+                top = first + len(set_lines or [[]]) * size * notch[2]
         return lines
 
-    def _paragraph(self, words: list[Word], avail: float, size: float, space: float, hyphenate: bool = True):
+    def _paragraph(self, words: list[Word], avail_of, size: float, space: float, hyphenate: bool = True):
         """The words of a paragraph in lines: each line a list of (word,
-        the whole word when this is the head of a broken one, else None)."""
+        the whole word when this is the head of a broken one, else None).
+        `avail_of(n)`: the width of its line n (or one width for all)."""
+        if not callable(avail_of):
+            width = avail_of
+            avail_of = lambda row: width  # noqa: E731
         rows: list[list] = []
         current: list = []
         current_w = 0.0
         queue = list(words)
         while queue:
+            avail = avail_of(len(rows))
             word = queue.pop(0)
             w = self.word_width(word, size)
             extra = space if current else 0.0
@@ -206,7 +224,7 @@ class Typesetter:
             queue.insert(0, rest)
         if current:
             rows.append(current)
-        return self._settle_last(rows, avail, size, space)
+        return self._settle_last(rows, min(avail_of(max(0, len(rows) - 2)), avail_of(len(rows) - 1)), size, space)
 
     def _choose(self, fitting, current_w: float, extra: float, avail: float, size: float, run: int):
         """The break of a word that ends a line, or None to carry the whole
@@ -294,13 +312,17 @@ class Typesetter:
         return len(lines) * size * leading + gaps * size
 
     def fit(self, blocks: list[Block], width_mm: float, height_mm: float,
-            largest: float, smallest: float, leading: float, hyphenate: bool = True):
+            largest: float, smallest: float, leading: float, hyphenate: bool = True,
+            notch: tuple[float, float] | None = None):
         """The largest size from largest down to smallest at which the
-        blocks fit: (size, lines), or (None, why they do not fit)."""
+        blocks fit: (size, lines), or (None, why they do not fit). `notch`
+        (width, height; mm): a corner of the box at its bottom right that
+        the lines flow around."""
         width_pt, height_pt = width_mm / PT_TO_MM, height_mm / PT_TO_MM
+        around = None if notch is None else ((height_mm - notch[1]) / PT_TO_MM, (width_mm - notch[0]) / PT_TO_MM)
 
         def attempt(size):
-            lines = self.break_lines(blocks, width_pt, size, hyphenate)
+            lines = self.break_lines(blocks, width_pt, size, hyphenate, around and (*around, leading))
             if lines is not None and self.height_pt(lines, size, leading) <= height_pt + 1e-6:
                 return lines
             return None
@@ -322,7 +344,7 @@ class Typesetter:
                 lo = mid + 1
         if best:
             return best
-        lines = self.break_lines(blocks, width_pt, smallest, hyphenate)
+        lines = self.break_lines(blocks, width_pt, smallest, hyphenate, around and (*around, leading))
         if lines is None:
             return None, Misfit(smallest, height_mm, word=self.widest_word(blocks, smallest))
         return None, Misfit(smallest, height_mm, needed_mm=self.height_pt(lines, smallest, leading) * PT_TO_MM)

@@ -39,4 +39,4 @@ def _edges(box: Box, width: float, height: float, eps: float = 1e-6) -> frozense
     return frozenset(edges)
 
 
-register(FillElement, lay_out, cards=True)
+register(FillElement, lay_out, cards=True, backdrop=True)

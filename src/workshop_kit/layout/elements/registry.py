@@ -38,6 +38,13 @@ class ElementKind:
     needs: tuple[str, ...] = ()  # the fields of a board's content it draws
     meaning: Meaning | None = None  # set for the kinds a board's tokens are placed on
     places: str = ""  # the field of a token's item that says where it was placed (ring, score)
+    # its items may reach beyond its box (a QR code grown for a long URL or a
+    # larger card): it is laid out first, and the elements it reaches give way
+    grows: bool = False
+    # it lies under the others (a fill): it never gives way
+    backdrop: bool = False
+    # its lines flow around a grown item in its bottom-right corner (text)
+    flows: bool = False
 
     def draws(self, model: type[BaseModel]) -> bool:
         """True when content of this model has every field the kind draws."""
@@ -50,14 +57,17 @@ _loaded = False
 
 def register(spec: type[ElementSpec], lay_out: LayOut, *, cards: bool, boards: bool = True,
              token_size: TokenSize | None = None, needs: tuple[str, ...] = (),
-             meaning: Meaning | None = None, places: str = "") -> ElementKind:
+             meaning: Meaning | None = None, places: str = "", grows: bool = False,
+             backdrop: bool = False, flows: bool = False) -> ElementKind:
     """Register an element kind; its name is the Literal of its spec's `kind`.
-    `needs`: the fields of a board's content it draws (none: it draws any)."""
+    `needs`: the fields of a board's content it draws (none: it draws any);
+    `grows`, `backdrop` and `flows` as ElementKind says."""
     (name,) = get_args(spec.model_fields["kind"].annotation)
     if name in _KINDS:
         raise ValueError(f"element kind '{name}' is registered twice")
     surfaces = frozenset(s for s, on in zip(SURFACES, (cards, boards)) if on)
-    kind = _KINDS[name] = ElementKind(name, spec, lay_out, surfaces, token_size, tuple(needs), meaning, places)
+    kind = _KINDS[name] = ElementKind(name, spec, lay_out, surfaces, token_size, tuple(needs), meaning, places,
+                                      grows, backdrop, flows)
     return kind
 
 

@@ -47,4 +47,4 @@ def lay_out(builder, element: TextElement, box, subject, problems, face_size=Non
     return builder.text(box, element, subject, problems)
 
 
-register(TextElement, lay_out, cards=True)
+register(TextElement, lay_out, cards=True, flows=True)
