@@ -350,7 +350,7 @@ def test_an_unbreakable_word_gets_a_sensible_message(cli, make_kit, earlier):
 
 def test_a_missing_font_points_at_its_line(cli, make_kit, earlier):
     kit = make_kit()
-    replace_once(kit / "kit.yaml", "font: Atkinson Hyperlegible", "font: No Such Family")
+    replace_once(kit / "kit.yaml", "font: Fira Sans", "font: No Such Family")
     line, column = line_col(kit / "kit.yaml", "font: No Such Family", at="No Such")
     run = rejected(cli, kit, earlier)
     assert "theme.font" in problem_at(run, "kit.yaml", line, column)
