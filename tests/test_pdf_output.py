@@ -124,7 +124,7 @@ def test_print_shop_pages_have_trim_and_bleed_boxes(built, shipped_kit):
             # the TrimBox is the card, where the manifest says it is
             assert close(trim, trim_pt(p)), (entry["path"], number, trim, p)
             width_mm, height_mm = card["size_mm"]
-            assert (width_mm, height_mm) == (63, 88)  # the shipped kit's poker cards
+            assert (width_mm, height_mm) == (70, 120)  # the shipped kit's tarot cards
             assert abs((trim[2] - trim[0]) - width_mm * MM) <= 0.05
             assert abs((trim[3] - trim[1]) - height_mm * MM) <= 0.05
             # the BleedBox is the trim grown by the bleed on every side

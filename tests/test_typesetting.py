@@ -336,9 +336,11 @@ def body_sizes(built, deck: str) -> list[float]:
 
 def test_text_grows_on_an_a6_card(make_kit, tmp_path):
     deck = STANDALONE[0]
-    poker = build_into(make_kit((deck,), name="poker"), tmp_path / "poker", "--mode", "shop")
+    kit = make_kit((deck,), name="poker")
+    replace_once(kit / "kit.yaml", "card_size: tarot", "card_size: poker")
+    poker = build_into(kit, tmp_path / "poker", "--mode", "shop")
     kit = make_kit((deck,), name="a6")
-    replace_once(kit / "kit.yaml", "card_size: poker", "card_size: a6")
+    replace_once(kit / "kit.yaml", "card_size: tarot", "card_size: a6")
     a6 = build_into(kit, tmp_path / "a6", "--mode", "shop")
     small, large = body_sizes(poker, deck), body_sizes(a6, deck)
     # the body text, the most common size on the fronts
