@@ -10,6 +10,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 
 from kit_helpers import REPO, build_into, line_col, load_yaml, normalise, pdf_text, replace_once, run_cli
@@ -164,3 +165,61 @@ def test_a_programme_that_is_not_there_is_pointed_at(tmp_path):
     # at the programme's content, on the line below its name
     assert (problem["file"], int(problem["line"])) == ("guide.yaml", line_col(guide, "whole_day:")[0] + 1)
     assert "programmes.whole_day" in problem["rest"] and "full_day" in problem["rest"], run.stderr
+
+
+def words_with_boxes(page) -> list[tuple[str, float, float, float, float]]:
+    """(word, left, bottom, right, top) of every word on a pdfium page, in points."""
+    textpage = page.get_textpage()
+    words, current, box = [], "", None
+    for i in range(textpage.count_chars()):
+        char = textpage.get_text_range(i, 1)
+        if not char or char.isspace() or char in "\x02\ufffe":
+            if current:
+                words.append((current, *box))
+            current, box = "", None
+            continue
+        left, bottom, right, top = textpage.get_charbox(i)
+        if box is not None and abs(bottom - box[1]) > 3:  # a new line without a space between
+            words.append((current, *box))
+            current, box = "", None
+        current += char
+        box = (left, bottom, right, top) if box is None else \
+            (min(box[0], left), min(box[1], bottom), max(box[2], right), max(box[3], top))
+    if current:
+        words.append((current, *box))
+    return words
+
+
+def test_no_word_of_the_programme_table_runs_into_the_next_column(programme_build):
+    """A long word in a narrow column ('kommunaldirektøren' under Hvem) once ran
+    over into the next column, unbroken."""
+    language, _, _, built = programme_build
+    lab = labels(language)
+    heads = [lab[k] for k in ("guide_col_title", "guide_col_tool", "guide_col_who", "guide_col_what")]
+    [entry] = [f for f in built.files if f.get("kind") == "guide"]
+    doc = pdfium.PdfDocument(str(built.path(entry["path"])))
+    checked = 0
+    try:
+        for page in doc:
+            words = words_with_boxes(page)
+            firsts = [h.split()[0] for h in heads]
+            # the table's heading row: the time's heading and the others' first words on one line
+            row = next(([w] + [next((o for o in words if o[0] == first and abs(o[2] - w[2]) < 2 and o[1] > w[1]),
+                                    None) for first in firsts]
+                        for w in words if w[0] == lab["guide_col_time"]), [None])
+            if None in row:
+                continue
+            found = row[1:]
+            header_bottom = min(w[2] for w in found)
+            # the columns start 1.5 mm left of their headings' text
+            bounds = [w[1] - 1.5 * 72 / 25.4 for w in found]
+            total = next((w for w in words if w[0] == lab["guide_total"].split()[0]), None)
+            floor = total[4] if total else 22 * 72 / 25.4  # above the page's footer
+            for word, left, bottom, right, _top in words:
+                if floor < bottom < header_bottom - 1:
+                    checked += 1
+                    for bound in bounds:
+                        assert not (left < bound - 0.5 < right), (word, left, right, bound)
+    finally:
+        doc.close()
+    assert checked > 50

@@ -107,7 +107,7 @@ class _Setter(DocumentStyle):
         return out
 
     def programme(self, day: Plan, width: float) -> list:
-        fixed = [20 * MM, 36 * MM, 30 * MM, 28 * MM]
+        fixed = [17 * MM, 34 * MM, 29 * MM, 34 * MM]  # who: room for "kommunaldirektøren" unbroken
         widths = fixed + [width - sum(fixed)]
         rows: list[list[Any]] = [self.head_row("guide_col_time", "guide_col_title", "guide_col_tool", "guide_col_who",
                               "guide_col_what")]
