@@ -17,7 +17,7 @@ HEAD_MM = 11   # the title and hint of an entry
 LINE_MM = 10   # room to write one line by hand
 
 
-def lay_out(builder: FaceBuilder, element: DecisionEntriesElement, box: Box, subject: Subject, problems,
+def lay_out(builder: FaceBuilder, element: EntriesElement, box: Box, subject: Subject, problems,
             face_size=None) -> list:
     model: Any = subject.model  # a board's content, with the fields this kind needs (registered below)
     palette = subject.palette
@@ -45,10 +45,10 @@ def lay_out(builder: FaceBuilder, element: DecisionEntriesElement, box: Box, sub
     return out
 
 
-class DecisionEntriesElement(Lettering):
+class EntriesElement(Lettering):
     """The decision sheet's entries, filling the box from the top."""
 
-    kind: Literal["decision-entries"] = Field(description="The decision sheet's entries with lines to write on.")
+    kind: Literal["entries"] = Field(description="The decision sheet's entries with lines to write on.")
 
 
-register(DecisionEntriesElement, lay_out, cards=False, needs=("entries",))
+register(EntriesElement, lay_out, cards=False, needs=("entries",))
