@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DPI = 150
 GAP = 24
 BOARDS = ("indflydelsescirkel", "indflydelsescirkel-direktion-filled", "partnermatrix",
-          "partnermatrix-filled", "partnerliste", "tjekliste")
+          "partnermatrix-filled", "partnerliste", "tjekliste", "beslutningsark")
 
 
 def trimmed(pdf: pdfium.PdfDocument, index: int) -> Image.Image:

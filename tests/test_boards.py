@@ -44,10 +44,11 @@ A1_LANDSCAPE_PT = (841 * MM, 594 * MM)  # 2383.94 x 1683.78
 OVERLAP_MM = 10.0
 
 CIRCLES = ("indflydelsescirkel", "indflydelsescirkel-direktion")
-BOARDS = ("indflydelsescirkel", "indflydelsescirkel-direktion", "partnerliste", "partnermatrix", "tjekliste")
+BOARDS = ("beslutningsark", "indflydelsescirkel", "indflydelsescirkel-direktion", "partnerliste", "partnermatrix",
+          "tjekliste")
 POSTER_OF = {
     "indflydelsescirkel": "a3", "indflydelsescirkel-direktion": "a3", "partnermatrix": "a3",
-    "partnerliste": "a4", "tjekliste": "a4",
+    "partnerliste": "a4", "tjekliste": "a4", "beslutningsark": "a4",
 }
 WITH_FILLED = ("indflydelsescirkel-direktion", "partnermatrix")
 
@@ -787,6 +788,9 @@ def test_svg_keeps_title_and_labels_as_text(builds, build_name, path):
             assert {axis["label"], axis["low"], axis["high"]} <= set(strings)
     elif data["type"] == "checklist":
         assert {f"item-{i}" for i in range(1, len(data["items"]) + 1)} <= groups
+    elif data["type"] == "decision-sheet":
+        assert {f"entry-{i}" for i in range(1, len(data["entries"]) + 1)} <= groups
+        assert {e["title"] for e in data["entries"]} <= set(strings)
     else:
         assert "table" in groups
     # text is text: the only paths are the QR code's modules
@@ -868,7 +872,7 @@ def test_every_poster_pdf_has_one_qr_with_the_board_url(builds, build_name):
     built = builds[build_name]
     urls = _urls(built)
     posters = board_files(built, "board-poster")
-    assert len(posters) == (7 if build_name == "default" else 1)
+    assert len(posters) == (8 if build_name == "default" else 1)
     for info in posters:
         found = decode(render(built.path(info["path"]), 150))
         assert [r.text for r in found] == [urls[info["board"]]], info["path"]

@@ -25,7 +25,7 @@ def test_a_png_of_every_face_at_the_dpi_asked_for(make_kit, tmp_path, dpi):
     built = build_into(make_kit((DECK,)), tmp_path / "out", "--mode", "home", "--cards", "png", "--dpi", dpi)
     entries = pictures(built)
     assert len(entries) == 2 * len(built.cards) == 24
-    want = (round(63 / 25.4 * dpi), round(88 / 25.4 * dpi))
+    want = (round(70 / 25.4 * dpi), round(120 / 25.4 * dpi))  # the shipped tarot cards
     for card in built.cards:
         codes = []
         for side in ("front", "back"):
@@ -50,7 +50,7 @@ def test_an_svg_of_every_face_parses_and_holds_the_card(make_kit, tmp_path):
         for side in ("front", "back"):
             root = ET.parse(built.path(f"cards/{DECK}/{card['id']}-{side}.svg")).getroot()
             assert root.tag == f"{SVG}svg"
-            assert (root.get("width"), root.get("height")) == ("63.0mm", "88.0mm")
+            assert (root.get("width"), root.get("height")) == ("70.0mm", "120.0mm")
             texts += ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
             qr_groups += sum(1 for g in root.iter(f"{SVG}g") if g.get("class") == "qr-code")
         assert card["title"] in texts

@@ -139,13 +139,13 @@ def test_the_manifest_describes_every_card(built, shipped_kit):
         assert {"deck", "id", "title", "qr_url", "size_mm", "placements"} <= set(card)
         source = next(c for c in yaml_decks[card["deck"]]["cards"] if c["id"] == card["id"])
         assert card["title"] == source["title"]
-        assert card["size_mm"] == [63, 88]
+        assert card["size_mm"] == [70, 120]  # the shipped kit's tarot cards
         assert len(files_of[card["deck"]]) == 2
         for path in files_of[card["deck"]]:
             sides = sorted(p["side"] for p in card["placements"] if p["file"] == path)
             assert sides == ["back", "front"], (card["id"], path)
         for p in card["placements"]:
-            assert len(p["trim_mm"]) == 4 and p["trim_mm"][2:] == [63, 88]
+            assert len(p["trim_mm"]) == 4 and p["trim_mm"][2:] == [70, 120]
 
 
 def test_build_defaults_to_the_kit_output_folder_whatever_the_current_directory(cli, make_kit, tmp_path):

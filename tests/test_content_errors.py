@@ -330,7 +330,7 @@ def test_a_conversion_in_the_url_template_is_refused(cli, make_kit, earlier):
 
 def test_an_incomplete_card_size_is_one_problem_at_card_size(cli, make_kit, earlier):
     kit = make_kit()
-    replace_once(kit / "kit.yaml", "card_size: poker", "card_size: {width: 63}")
+    replace_once(kit / "kit.yaml", "card_size: tarot", "card_size: {width: 63}")
     line, column = line_col(kit / "kit.yaml", "card_size: {width: 63}", at="{")
     run = rejected(cli, kit, earlier)
     assert len(run.problems()) == 1, run.stderr
@@ -350,7 +350,7 @@ def test_an_unbreakable_word_gets_a_sensible_message(cli, make_kit, earlier):
 
 def test_a_missing_font_points_at_its_line(cli, make_kit, earlier):
     kit = make_kit()
-    replace_once(kit / "kit.yaml", "font: Atkinson Hyperlegible", "font: No Such Family")
+    replace_once(kit / "kit.yaml", "font: Fira Sans", "font: No Such Family")
     line, column = line_col(kit / "kit.yaml", "font: No Such Family", at="No Such")
     run = rejected(cli, kit, earlier)
     assert "theme.font" in problem_at(run, "kit.yaml", line, column)
@@ -367,7 +367,7 @@ def test_a_kit_yaml_problem_does_not_hide_broken_links(cli, make_kit, earlier):
 
 def test_a_card_too_large_for_the_kits_paper_is_reported_by_validate(cli, make_kit, earlier):
     kit = make_kit(("politikerroller",))
-    replace_once(kit / "kit.yaml", "card_size: poker", "card_size: {width: 200, height: 280}")
+    replace_once(kit / "kit.yaml", "card_size: tarot", "card_size: {width: 200, height: 280}")
     line, column = line_col(kit / "kit.yaml", "card_size: {width: 200", at="{")
     for command in ("build", "validate"):
         run = rejected(cli, kit, earlier, command=command)

@@ -47,12 +47,19 @@ def guide_text(built: Built) -> str:
     return normalise(pdf_text(built.path(guide_entry(built)["path"])))
 
 
+def programme_steps(guide: dict) -> list[dict]:
+    """The steps of the programme guide.yaml chooses (or its only steps)."""
+    if "programmes" in guide:
+        return guide["programmes"][guide["programme"]]["steps"]
+    return guide["steps"]
+
+
 def expected_times(guide: dict) -> list[tuple[str, int, str]]:
     """(start time, minutes, title) of every step, counted from guide.yaml."""
     hours, minutes = map(int, guide["start"].split(":"))
     now = hours * 60 + minutes
     out = []
-    for step in guide["steps"]:
+    for step in programme_steps(guide):
         out.append((f"{now // 60:02d}:{now % 60:02d}", step["minutes"], step["title"]))
         now += step["minutes"]
     return out
@@ -82,7 +89,7 @@ def test_the_programme_shows_every_step_at_its_computed_time(built, shipped_kit)
     for start, minutes, title in rows:
         # the table reads row by row: start time, duration, title
         assert f"{start} {minutes} {minute} {title}" in text, (start, title)
-    total = sum(step["minutes"] for step in guide["steps"])
+    total = sum(step["minutes"] for step in programme_steps(guide))
     end = f"{(9 * 60 + total) // 60:02d}:{total % 60:02d}"
     duration = labels("da")["guide_duration"].format(hours=total // 60, minutes=total % 60)
     assert labels("da")["guide_total"].format(duration=duration, start="09:00", end=end) in text
@@ -94,7 +101,7 @@ def test_every_tool_is_explained_in_the_order_of_the_programme(built, shipped_ki
     text = guide_text(built)
     heading = labels("da")["guide_tools"]
     explained = text[text.index(heading):]
-    used = list(dict.fromkeys(s["tool"] for s in guide["steps"] if s.get("tool")))
+    used = list(dict.fromkeys(s["tool"] for s in programme_steps(guide) if s.get("tool")))
     positions = []
     for name in used:
         own = guide.get("tools", {}).get(name, {})
@@ -126,7 +133,7 @@ def test_the_materials_list_counts_the_sheets_of_this_build(built, shipped_kit):
     da = labels("da")
     groups = guide["groups"]
     tools = guide.get("tools", {})
-    used = {s["tool"] for s in guide["steps"] if s.get("tool")}
+    used = {s["tool"] for s in programme_steps(guide) if s.get("tool")}
     per_group = {name for name in used if tools.get(name, {}).get("print", "per-group") in ("per-group", "both")}
     filled = {name for name in used if tools.get(name, {}).get("print") in ("filled", "both")}
     assert per_group and filled  # the shipped guide exercises both
@@ -159,7 +166,12 @@ def test_the_materials_list_counts_the_sheets_of_this_build(built, shipped_kit):
             continue
         checked.add(name)
     assert checked == used
-    assert duplex == 5 * 2 * groups  # five decks of two duplex sheets each
+    # a sheet for every cards_per_sheet cards of each of the programme's decks, front and back
+    decks = [f for f in built.files if f.get("kind") == "card-deck" and f.get("mode") == "home"
+             and f["deck"] in used]
+    assert len(decks) >= 4
+    assert duplex == sum(-(-len(load_yaml(REPO / "decks" / f"{f['deck']}.yaml")["cards"]) // f["cards_per_sheet"])
+                         for f in decks) * groups
     total = da["guide_sheet_total"]
     assert total.format(sheets=duplex, paper="A4", sides=da["guide_duplex"]) in text
     assert total.format(sheets=single, paper="A4", sides=da["guide_single"]) in text

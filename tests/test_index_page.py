@@ -130,7 +130,7 @@ def test_every_picture_loaded_one_per_card_face_and_board_variant(built, danish)
         "img", "els => els.map(e => ({src: e.getAttribute('src'), alt: e.alt, width: e.naturalWidth,"
                " complete: e.complete}))")
     assert len(faces) == 2 * len(built.cards) and len(images) == len(board_variants(built)), len(images)
-    assert len(built.cards) == 68 and len(board_variants(built)) == 7  # the shipped kit
+    assert len(built.cards) == 68 and len(board_variants(built)) == 8  # the shipped kit
     broken = [i for i in images if not i["complete"] or i["width"] == 0]
     assert not broken, broken[:3]
     assert all(i["src"].startswith("thumbs/") for i in images), images[:3]
@@ -465,4 +465,4 @@ def test_only_keeps_the_whole_build_on_the_page(built, open_page, shipped_kit, t
     assert len(faces) == 2 * len(built.cards)
     assert all(opened.page.evaluate(LOADED_JS, sorted({f["href"] for f in faces})))
     assert opened.page.locator("ol.cards").count() == 5
-    assert opened.page.locator("section[id^='board-']").count() == 5
+    assert opened.page.locator("section[id^='board-']").count() == 6

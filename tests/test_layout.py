@@ -20,7 +20,7 @@ EPS = 1e-6
 
 @pytest.fixture(scope="module")
 def setter() -> Typesetter:
-    return Typesetter(family("Atkinson Hyperlegible"), "da")
+    return Typesetter(family("Fira Sans"), "da")
 
 
 def _blocks(*paragraphs: str) -> list[Block]:

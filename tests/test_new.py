@@ -33,7 +33,7 @@ def test_a_new_kit_builds_at_once_in_its_language(cli, tmp_path, language):
     decks = {f["deck"] for f in manifest["files"] if f.get("kind") == "card-deck"}
     assert len(decks) == 5
     assert {b["type"] for b in manifest["boards"]} == {
-        "influence-circle", "partner-matrix", "partner-list", "checklist"}
+        "influence-circle", "partner-matrix", "partner-list", "checklist", "decision-sheet"}
     assert all(f"/{kit.name}/" in card["qr_url"] for card in manifest["cards"])
 
     labels = load_yaml(REPO / "src" / "workshop_kit" / "data" / "labels" / f"{language}.yaml")

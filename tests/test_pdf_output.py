@@ -124,7 +124,7 @@ def test_print_shop_pages_have_trim_and_bleed_boxes(built, shipped_kit):
             # the TrimBox is the card, where the manifest says it is
             assert close(trim, trim_pt(p)), (entry["path"], number, trim, p)
             width_mm, height_mm = card["size_mm"]
-            assert (width_mm, height_mm) == (63, 88)  # the shipped kit's poker cards
+            assert (width_mm, height_mm) == (70, 120)  # the shipped kit's tarot cards
             assert abs((trim[2] - trim[0]) - width_mm * MM) <= 0.05
             assert abs((trim[3] - trim[1]) - height_mm * MM) <= 0.05
             # the BleedBox is the trim grown by the bleed on every side
@@ -477,7 +477,7 @@ def test_fonts_that_show_text_are_embedded_subsets(built):
                 assert name in fonts, (entry["path"], name)
                 assert not _embedded_problems(name, fonts[name]), (entry["path"], _embedded_problems(name, fonts[name]))
                 seen.add(str(fonts[name]["/BaseFont"]))
-    assert any("Atkinson" in name for name in seen), seen
+    assert any("FiraSans" in name for name in seen), seen
 
 
 def test_every_font_in_the_page_resources_is_embedded(built):
@@ -570,13 +570,13 @@ def test_every_card_has_a_distinct_follow_up_url(built, shipped_kit):
 def test_a_character_missing_from_the_font_is_not_lost_silently(make_kit, cli, tmp_path):
     kit = make_kit(STANDALONE)
     deck = kit / "decks" / "politikerroller.yaml"
-    replace_once(deck, "    title: Sikkerhedsvagten", "    title: Idé → handling")
+    replace_once(deck, "    title: Sikkerhedsvagten", "    title: Idé ✓ handling")
     out = tmp_path / "out"
     run = cli("build", kit, "--out", out, "--only", "politikerroller", "--mode", "home")
     assert run.code == 1 and "Traceback" not in run.output, run.output
-    line, column = line_col(deck, "title: Idé → handling", at="Idé")
+    line, column = line_col(deck, "title: Idé ✓ handling", at="Idé")
     problem = next(m["rest"] for m in run.problems()
                    if m["file"] == "decks/politikerroller.yaml" and int(m["line"]) == line
                    and int(m["col"]) == column)
-    assert "sikkerhedsvagten" in problem and "title" in problem and "U+2192" in problem, problem
+    assert "sikkerhedsvagten" in problem and "title" in problem and "U+2713" in problem, problem
     assert not out.exists() or not list(out.rglob("*.pdf"))

@@ -23,7 +23,7 @@ from workshop_kit.store import database_url, open_database
 DA = load_yaml(REPO / "src" / "workshop_kit" / "data" / "labels" / "da.yaml")
 DUPLEX_NAMES = {"long-edge": "/DuplexFlipLongEdge", "short-edge": "/DuplexFlipShortEdge"}
 PAPER_NAMES = {"a4": "A4", "letter": "Letter", "a3": "A3", "a2": "A2", "a1": "A1", "a0": "A0"}
-WORKSHEETS = ("partnerliste", "tjekliste")
+WORKSHEETS = ("partnerliste", "tjekliste", "beslutningsark")
 
 
 def full_copy(dest: Path) -> Path:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from kit_helpers import copy_kit, pdf_text, replace_once, run_cli, tree_digest
+from kit_helpers import copy_kit, normalise, pdf_text, replace_once, run_cli, tree_digest
 
 OLD_TITLE = "Når flertallet siger nej"
 NEW_TITLE = "Når byrådet siger nej"
@@ -83,8 +83,8 @@ def test_an_edited_deck_is_rebuilt_with_the_decks_that_show_its_titles(kit_and_b
     assert changed - thumbnails == {n for n in changed if n.endswith(".pdf")} | {"index.html"}
     now = manifest(out)
     assert {p for p in keys if keys[p] != now["build"]["parts"][p]} == {"dilemmaer", "dialogformater"}
-    assert NEW_TITLE in pdf_text(out / "decks" / "dilemmaer-print-shop.pdf")
-    assert NEW_TITLE in pdf_text(out / "decks" / "dialogformater-a4-duplex.pdf")
+    assert NEW_TITLE in normalise(pdf_text(out / "decks" / "dilemmaer-print-shop.pdf"))  # a title may wrap
+    assert NEW_TITLE in normalise(pdf_text(out / "decks" / "dialogformater-a4-duplex.pdf"))  # a title may wrap
     # the manifest of the partial rebuild reads like that of a whole build
     fresh = cli("build", kit, "--out", out.parent / "whole")
     assert fresh.code == 0, fresh.output
@@ -103,7 +103,7 @@ def test_linked_titles_are_keyed_as_the_cards_show_them(kit_and_build, cli):
     replace_once(kit / "decks" / "dilemmaer.yaml", OLD_TITLE, NEW_TITLE)
     run = cli("build", kit, "--out", out)
     assert run.code == 0, run.output
-    assert NEW_TITLE in pdf_text(out / "decks" / "dialogformater-a4-duplex.pdf")
+    assert NEW_TITLE in normalise(pdf_text(out / "decks" / "dialogformater-a4-duplex.pdf"))  # a title may wrap
 
 
 def test_a_deleted_index_page_or_thumbnail_is_made_again(kit_and_build, cli):

@@ -28,7 +28,7 @@ EXPECTED = {
     "deck-welfare-theme.schema.json", "deck-dialogue-format.schema.json",
     "deck-dilemma.schema.json", "deck-politician-role.schema.json", "deck-political-lever.schema.json",
     "board-influence-circle.schema.json", "board-partner-matrix.schema.json",
-    "board-partner-list.schema.json", "board-checklist.schema.json",
+    "board-partner-list.schema.json", "board-checklist.schema.json", "board-decision-sheet.schema.json",
     "template-card.schema.json", "template-board.schema.json",
 }
 MODELINE = re.compile(r"^# yaml-language-server: \$schema=(?P<path>\S+)$")

@@ -119,6 +119,7 @@ def test_a_low_contrast_pair_the_template_chooses_is_reported_at_the_template(ma
 
 def test_a_footer_too_wide_on_a_10000_card_deck_is_one_problem_at_card_size(make_kit):
     kit = make_kit(("politikerroller",))
+    replace_once(kit / "kit.yaml", "card_size: tarot", "card_size: poker")
     # "<name> · 999/10000" fits the two lines of the footer beside the code of a poker card's back,
     # "<name> · 1000/10000" does not.
     lines = ["type: politician-role", "name: Byrådets roller i byrådssalen for alle", "cards:"]
@@ -140,7 +141,7 @@ def test_a_text_that_does_not_fit_names_the_field_that_grew(make_kit):
     kit = make_kit()
     deck = kit / "decks" / "dilemmaer.yaml"
     question = "    question: Hvordan håndterer I som byråd kritikken – og hvor går grænsen for de frivilliges opgaver?"
-    longer = question + " Og hvem afgør, hvad der er en kerneopgave, når forældrene spørger?" * 8
+    longer = question + " Og hvem afgør, hvad der er en kerneopgave, når forældrene spørger?" * 30
     replace_once(deck, question, longer)
     run = run_cli("validate", kit)
     found = one_problem(run, kit, "decks/dilemmaer.yaml", longer, "Hvordan")

@@ -15,15 +15,16 @@ from pypdf import PdfReader
 
 from kit_helpers import MM, build_into, line_col, replace_once, run_cli, stroked_segments
 
-DECK = "politikerroller"  # 12 poker cards
+DECK = "politikerroller"  # 12 cards, set here on poker cards (63 x 88 mm): 9 to an A4 sheet
 A4 = (210.0, 297.0)
 MARGIN = 5.0  # data/sheets.yaml: printer_margin
 EPS = 0.01  # mm
 
 
 def layout_kit(make_kit, layout: str | None, *, kit_lines: str = "", deck=DECK):
-    """A kit of one deck whose kit.yaml chooses layouts/mine.yaml, written from `layout`."""
+    """A kit of one deck on poker cards whose kit.yaml chooses layouts/mine.yaml, written from `layout`."""
     kit = make_kit((deck,))
+    replace_once(kit / "kit.yaml", "card_size: tarot", "card_size: poker")
     if layout is not None:
         (kit / "layouts").mkdir()
         (kit / "layouts" / "mine.yaml").write_text(layout, encoding="utf-8")
@@ -201,7 +202,7 @@ def test_never_turned_when_the_layout_says_never(make_kit, tmp_path):
 
 
 def test_copies_of_a_deck_and_of_a_card_are_printed_and_counted(make_kit, tmp_path):
-    kit = make_kit((DECK,))
+    kit = layout_kit(make_kit, None)
     deck_file = kit / "decks" / f"{DECK}.yaml"
     replace_once(deck_file, "cards:\n", "copies: 2\ncards:\n")
     replace_once(deck_file, "  - id: lytteren\n", "  - id: lytteren\n    copies: 3\n")

@@ -17,7 +17,7 @@ SVG = "{http://www.w3.org/2000/svg}"
     ("regular", None, None), ("bold", "700", None), ("italic", None, "italic"), ("bold-italic", "700", "italic"),
 ])
 def test_each_style_of_the_font_is_written_as_weight_and_slant(style, weight, slant):
-    fonts = family("Atkinson Hyperlegible")
+    fonts = family("Fira Sans")
     run = TextRun(5, 10, "Borgerbudget", fonts.face(style), 9, "#1D2330")
     root = ET.fromstring(render_svg(Face(63, 88, "#FFFFFF", (run,)), fonts, "kort"))
     [text] = root.iter(f"{SVG}text")

@@ -28,7 +28,7 @@ from workshop_kit.layout.text import DASHES, SOFT, Block, Hyphenation, Span, Typ
 sys.path.insert(0, str(REPO / "bench"))
 import typesetting as bench  # noqa: E402
 
-FONT = "Atkinson Hyperlegible"
+FONT = "Fira Sans"
 SIZE = 9.0
 WIDTHS_MM = (38, 46, 54, 61)  # narrow boxes up to the body of a tarot card
 PT_TO_MM = 25.4 / 72
@@ -125,7 +125,8 @@ def test_fragments_are_at_least_two_letters_before_and_three_after_a_hyphen(lang
                 continue
             head = re.search(r"(\w+)-$", line).group(1)
             rest = re.match(r"\w+", after).group(0)
-            if (head + "-" + rest) in " ".join(paragraphs(kit)):  # the word's own hyphen
+            text = " ".join(paragraphs(kit))
+            if (head + "-" + rest) in text or f"{head}- {rest}" in text:  # the text's own hyphen
                 continue
             assert len(head) >= 2 and len(rest) >= 3, (head, rest, lines)
             assert len(head) + len(rest) >= 7, (head, rest, lines)
@@ -335,9 +336,11 @@ def body_sizes(built, deck: str) -> list[float]:
 
 def test_text_grows_on_an_a6_card(make_kit, tmp_path):
     deck = STANDALONE[0]
-    poker = build_into(make_kit((deck,), name="poker"), tmp_path / "poker", "--mode", "shop")
+    kit = make_kit((deck,), name="poker")
+    replace_once(kit / "kit.yaml", "card_size: tarot", "card_size: poker")
+    poker = build_into(kit, tmp_path / "poker", "--mode", "shop")
     kit = make_kit((deck,), name="a6")
-    replace_once(kit / "kit.yaml", "card_size: poker", "card_size: a6")
+    replace_once(kit / "kit.yaml", "card_size: tarot", "card_size: a6")
     a6 = build_into(kit, tmp_path / "a6", "--mode", "shop")
     small, large = body_sizes(poker, deck), body_sizes(a6, deck)
     # the body text, the most common size on the fronts

@@ -24,6 +24,8 @@ GUIDE_FILE = "guide.yaml"
 GUIDE_DECK = "guide"  # what {deck} stands for in the guide's follow-up URL; {card} is the kit's id
 
 _CLOCK = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+PROGRAMMES = ("three_hours", "full_day")
+THREE_HOURS = 3 * 60  # minutes: the most the three_hours programme may take
 
 Minutes = Annotated[int, Field(strict=True, gt=0, le=24 * 60,
                                description="How long the step takes, in whole minutes.")]
@@ -37,6 +39,30 @@ class PlanStep(Strict):
     tool: str | None = Field(None, description="The deck or board used in the step (its file name).")
     what: Text | list[Text] | None = Field(None, description="What happens: a sentence or a short list.")
     who: Text | None = Field(None, description="Who leads or takes part, e.g. facilitator, council, groups.")
+
+
+def _clock(value: Any) -> str:
+    """'9.00' or '09:00' in quotes -> '09:00'; a ValueError that says how to write it."""
+    if not isinstance(value, str):
+        raise ValueError(f'write the time as "HH:MM" in quotes, e.g. "09:00" (got {value!r}; '
+                         "YAML reads 9:00 without quotes as a number)")
+    match = _CLOCK.match(value.strip())
+    if not match:
+        raise ValueError(f"'{value}' is not a time of day; write it as \"HH:MM\", e.g. \"09:00\"")
+    return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
+class Programme(Strict):
+    """One programme of the day: its steps and, if it differs from the guide's, its start."""
+
+    start: str | None = Field(None, description='Start of this programme, "HH:MM" in quotes; '
+                                                'the guide\'s start by default.')
+    steps: list[PlanStep] = Field(min_length=1, description="The programme, in order.")
+
+    @field_validator("start", mode="before")
+    @classmethod
+    def _start(cls, value: Any) -> str | None:
+        return None if value is None else _clock(value)
 
 
 class ToolGuide(Strict):
@@ -59,12 +85,22 @@ class Materials(Strict):
 class GuideModel(Strict):
     title: Text = Field(description="Title of the guide.")
     intro: Text = Field(description="A few sentences on the purpose of the theme day.")
+    mandate: Text | None = Field(None, description="The mandate of the day: what the council may decide "
+                                                   "and how the results will be used; printed at the start.")
+    before: list[Text] = Field(default_factory=list,
+                               description="What to prepare before the day, e.g. the executive board "
+                                           "fills in its own influence circle.")
     participants: Count = Field(description="How many take part.")
     groups: Count = Field(description="How many tables or groups; one set of material each.")
     date: Text | None = Field(None, description="The date of the day, as it should be printed, e.g. 12. marts 2027.")
     place: Text | None = Field(None, description="Where the day takes place, e.g. Byrådssalen.")
     start: str = Field(description='Start of the day, "HH:MM" in quotes, e.g. "09:00".')
-    steps: list[PlanStep] = Field(min_length=1, description="The programme, in order.")
+    steps: list[PlanStep] | None = Field(None, min_length=1,
+                                         description="The programme, in order (or `programmes`).")
+    programme: Literal["three_hours", "full_day"] | None = Field(
+        None, description="Which of `programmes` the guide prints: three_hours or full_day.")
+    programmes: dict[Literal["three_hours", "full_day"], Programme] = Field(
+        default_factory=dict, description="A three-hour and a full-day programme; `programme` chooses one.")
     tools: dict[str, ToolGuide] = Field(default_factory=dict,
                                         description="How to run each deck or board, by its file name.")
     materials: Materials = Field(default_factory=Materials,
@@ -80,17 +116,24 @@ class GuideModel(Strict):
     @field_validator("start", mode="before")
     @classmethod
     def _start(cls, value: Any) -> str:
-        if not isinstance(value, str):
-            raise ValueError(f'write the time as "HH:MM" in quotes, e.g. "09:00" (got {value!r}; '
-                             "YAML reads 9:00 without quotes as a number)")
-        match = _CLOCK.match(value.strip())
-        if not match:
-            raise ValueError(f"'{value}' is not a time of day; write it as \"HH:MM\", e.g. \"09:00\"")
-        return f"{int(match.group(1)):02d}:{match.group(2)}"
+        return _clock(value)
+
+    def chosen(self) -> Programme:
+        """The programme the guide prints: `programmes[programme]`, or `steps`
+        (read_guide has checked that there is exactly one)."""
+        if self.programme and self.programme in self.programmes:
+            return self.programmes[self.programme]
+        return Programme.model_construct(start=None, steps=self.steps or [])
+
+    def day_start(self) -> str:
+        return self.chosen().start or self.start
+
+    def day_steps(self) -> list[PlanStep]:
+        return self.chosen().steps
 
     def used_tools(self) -> list[str]:
-        """The tools named in the programme, in the order of their first use."""
-        return list(dict.fromkeys(step.tool for step in self.steps if step.tool))
+        """The tools named in the chosen programme, in the order of their first use."""
+        return list(dict.fromkeys(step.tool for step in self.day_steps() if step.tool))
 
     def printed(self, how: str) -> set[str]:
         """The tools printed one per group (`per-group`) or once filled in (`filled`)."""
@@ -126,7 +169,38 @@ def read_guide(root: Path, problems: list[Problem]) -> tuple[Source, GuideModel 
     if model is not None and model.groups > model.participants:
         problems.append(source.problem(("groups",), f"{model.groups} groups for {model.participants} "
                                                     "participants: a group needs at least one participant"))
+    if model is not None:
+        found = _programme_problems(source, model)
+        problems += found
+        if found:
+            model = None
     return source, model
+
+
+def _programme_problems(source: Source, model: GuideModel) -> list[Problem]:
+    """The guide has its steps or its programmes with one chosen, and the
+    three-hour programme fits in three hours."""
+    if model.steps and model.programmes:
+        return [source.problem(("steps",), "give either steps or programmes, not both")]
+    if model.programmes:
+        names = ", ".join(model.programmes)
+        if model.programme is None:
+            return [source.problem(("programmes",), f"choose one with programme: ({names})")]
+        if model.programme not in model.programmes:
+            return [source.problem(("programme",), f"no programme '{model.programme}' under programmes "
+                                                   f"(there: {names})")]
+    elif model.programme is not None:
+        return [source.problem(("programme",), f"no programmes to choose '{model.programme}' from")]
+    elif not model.steps:
+        return [source.problem((), "guide.yaml needs steps, or programmes and a programme to print")]
+    short = model.programmes.get("three_hours")
+    if short is not None:
+        minutes = sum(step.minutes for step in short.steps)
+        if minutes > THREE_HOURS:
+            return [source.problem(("programmes", "three_hours", "steps"),
+                                   f"the steps take {minutes // 60} h {minutes % 60} min, "
+                                   "more than three hours")]
+    return []
 
 
 def guide_url(kit: Kit, model: GuideModel) -> str:

@@ -478,11 +478,16 @@ def _check_guide_tools(source: Source, decks: list[str], boards: list[str], fill
     def unknown(name: str) -> str:
         return _unknown("deck or board", name, names) + f" (decks and boards: {', '.join(names)})"
 
-    steps = data.get("steps") if isinstance(data.get("steps"), list) else []
-    for i, step in enumerate(steps):
-        tool = step.get("tool") if isinstance(step, dict) else None
-        if isinstance(tool, str) and tool not in names:
-            problems.append(source.problem(("steps", i, "tool"), unknown(tool)))
+    lists: list[tuple[tuple, Any]] = [(("steps",), data.get("steps"))]
+    programmes = data.get("programmes")
+    if isinstance(programmes, dict):
+        lists += [(("programmes", name, "steps"), p.get("steps")) for name, p in programmes.items()
+                  if isinstance(p, dict)]
+    for path, steps in lists:
+        for i, step in enumerate(steps if isinstance(steps, list) else []):
+            tool = step.get("tool") if isinstance(step, dict) else None
+            if isinstance(tool, str) and tool not in names:
+                problems.append(source.problem(path + (i, "tool"), unknown(tool)))
     tools = data.get("tools") if isinstance(data.get("tools"), dict) else {}
     for name, tool in tools.items():
         if name not in names:

@@ -69,7 +69,7 @@ class Theme(Strict):
     """The kit's font and colours."""
 
     font: str = Field(
-        "Atkinson Hyperlegible",
+        "Fira Sans",
         description="Font family, installed as a Python font package (fontpkg).",
     )
     colours: dict[str, Colour] = Field(

@@ -32,7 +32,7 @@ def render_guide(content: KitContent, guide_file: Guide, files: list[dict], pape
     `files` are the manifest's files of this build; `paper` the office paper."""
     guide = guide_file.model
     setter = _Setter(content, guide_file, family, lang)
-    day = plan(guide.start, guide.steps)
+    day = plan(guide.day_start(), guide.day_steps())
     used = guide.used_tools()
     stuff = materials(files, used, groups=guide.groups, participants=guide.participants,
                       post_its_per_participant=guide.materials.post_its_per_participant,
@@ -101,10 +101,14 @@ class _Setter(DocumentStyle):
         out.append(Paragraph(" · ".join(escape(t) for t in facts), self.small))
         out.append(Spacer(0, 3 * MM))
         out.append(self.p(guide.intro, self.body))
+        if guide.mandate:  # said at the start: what the day may decide and how its results are used
+            out += [self.p(self.label("guide_mandate"), self.h3), self.p(guide.mandate, self.body)]
+        if guide.before:
+            out += [self.p(self.label("guide_before"), self.h3)] + self.bullets(guide.before)
         return out
 
     def programme(self, day: Plan, width: float) -> list:
-        fixed = [20 * MM, 36 * MM, 30 * MM, 28 * MM]
+        fixed = [17 * MM, 34 * MM, 29 * MM, 34 * MM]  # who: room for "kommunaldirektøren" unbroken
         widths = fixed + [width - sum(fixed)]
         rows: list[list[Any]] = [self.head_row("guide_col_time", "guide_col_title", "guide_col_tool", "guide_col_who",
                               "guide_col_what")]
@@ -218,6 +222,13 @@ class _Setter(DocumentStyle):
         if stuff.taped_boards:
             bring.append(self.label("guide_tape", boards=stuff.taped_boards,
                                     paper=self.paper_name(stuff.tile_paper)))
+        bring += [self.label("guide_table_hosts", groups=stuff.groups), self.label("guide_note_taker"),
+                  self.label("guide_timer")]
+        if stuff.poster_paper:
+            small = stuff.poster_paper not in ("a2", "a1", "a0")
+            bring.append(self.label("guide_poster_size") + (
+                ". " + self.label("guide_poster_small", paper=self.paper_name(stuff.poster_paper))
+                if small else ""))
         bring += stuff.extra
         if bring:
             out.append(self.p(self.label("guide_bring"), self.h3))

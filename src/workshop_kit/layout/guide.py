@@ -26,6 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from workshop_kit.builtin import paper_size
 from workshop_kit.file_kind import SCREEN_KINDS, FileKind
 from workshop_kit.fonts import Family
 from workshop_kit.printing import printed_duplex, sheets_of
@@ -164,6 +165,12 @@ class Materials:
     taped_boards: int                 # boards assembled from tiles
     tile_paper: str | None
     extra: tuple[str, ...]
+    poster_paper: str | None = None   # the largest paper of the blank boards' posters the programme uses
+
+
+def _area(paper: str) -> float:
+    width, height = paper_size(paper)
+    return width * height
 
 
 def _name(entry: dict) -> str:
@@ -267,4 +274,7 @@ def materials(files: Sequence[dict], used: Sequence[str], *, groups: int, partic
         taped_boards=sum(item.copies for item in tiles),
         tile_paper=tiles[0].paper if tiles else None,
         extra=tuple(extra),
+        poster_paper=max((f["paper"] for f in files if f.get("kind") == FileKind.BOARD_POSTER and f.get("paper")
+                          and f.get("variant") != "filled" and _name(f) in used_set),
+                         key=lambda p: _area(p), default=None),
     )

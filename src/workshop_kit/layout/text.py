@@ -21,7 +21,7 @@ MIN_HYPHENATED = 7       # letters: shorter words are never hyphenated
 LEFT, RIGHT = 2, 3       # letters at least before and after a hyphenation point
 MAX_HYPHENATED_RUN = 2   # lines ending in a hyphen, one after the other
 LAST_LINE_LETTERS = 4    # the last line of a paragraph has at least this many letters
-LOOSE = 0.72             # a line fuller than this is not broken between syllables
+LOOSE = 0.70             # a line fuller than this is not broken between syllables
 BULLET = "•"
 SIZE_STEP = 0.25
 
