@@ -29,7 +29,7 @@ def _lines(page) -> tuple[list[float], list[float]]:
 @pytest.mark.parametrize("duplex", ["long-edge", "short-edge"])
 def test_a6_cards_print_turned_two_to_an_a4_sheet_with_their_backs_behind(make_kit, tmp_path, duplex):
     kit = make_kit((DECK,))
-    replace_once(kit / "kit.yaml", "card_size: poker", "card_size: a6")
+    replace_once(kit / "kit.yaml", "card_size: tarot", "card_size: a6")
     replace_once(kit / "kit.yaml", "duplex: long-edge", f"duplex: {duplex}")
     built = build_into(kit, tmp_path / "out", "--mode", "home")
     [entry] = built.files_of("home")

@@ -13,6 +13,7 @@ face, its contact sheets are drawn on pages of their own
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import replace
 from functools import partial
 from typing import Callable
@@ -125,13 +126,33 @@ class Parts:
 
 
 def join_pdfs(parts: list[bytes]) -> bytes:
-    """One PDF of the parts' pages in order, with the first part's
-    document settings (title, viewer preferences, language)."""
-    from pypdf import PdfReader, PdfWriter  # only a large deck needs it
+    """One PDF of the parts' pages in order: the pages of the others are
+    taken into the first part's document, which keeps its own settings
+    (title, viewer preferences, language, output intent). PDFium does it in
+    a few milliseconds; pypdf took 0.13 s for 1000 cards, imports included."""
+    import pypdfium2 as pdfium
 
-    writer = PdfWriter(clone_from=io.BytesIO(parts[0]))
-    for part in parts[1:]:
-        writer.append(PdfReader(io.BytesIO(part)))
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
+    joined = pdfium.PdfDocument(parts[0])
+    others = [pdfium.PdfDocument(part) for part in parts[1:]]
+    try:
+        for other in others:
+            joined.import_pages(other)
+        buffer = io.BytesIO()
+        joined.save(buffer, version=joined.get_version())
+        return _same_id(buffer.getvalue())
+    finally:
+        for document in (joined, *others):
+            document.close()
+
+
+_ID = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*\]")
+
+
+def _same_id(pdf: bytes) -> bytes:
+    """PDFium writes the second half of the file's /ID at random: it is set
+    to the first half (as ReportLab writes it), so that the same kit gives
+    the same bytes. The trailer is at the end; the lengths stay as they are."""
+    found = ([None] + list(_ID.finditer(pdf, max(0, len(pdf) - 4096))))[-1]  # the last trailer's
+    if found is None or len(found.group(1)) != len(found.group(2)):
+        return pdf
+    return pdf[:found.start(2)] + found.group(1) + pdf[found.end(2):]
