@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import re
 import os
 import resource
 import shutil
@@ -174,7 +175,10 @@ def watch_latency(kit: Path, out: Path, saves: int) -> list[float]:
 def generated_kit(base: Path, cards: int) -> Path:
     kit = base / "kit"
     (kit / "decks").mkdir(parents=True)
-    shutil.copy(ROOT / "kit.yaml", kit / "kit.yaml")
+    # poker cards, 9 to an A4 sheet, as the HTML/CSS route draws them (the
+    # shipped kit's own size may differ)
+    settings = (ROOT / "kit.yaml").read_text(encoding="utf-8")
+    (kit / "kit.yaml").write_text(re.sub(r"(?m)^card_size:.*$", "card_size: poker", settings), encoding="utf-8")
     lines = ["type: dilemma", "name: Dilemmaer", "cards:"]
     for i in range(cards):
         lines += [f"  - id: dilemma-{i:05d}",
