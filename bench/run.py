@@ -28,8 +28,8 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
-import re
 import os
+import re
 import resource
 import shutil
 import signal
