@@ -117,7 +117,7 @@ CASES.update({
     "long base_url": flood(edit("kit.yaml", "  base_url: https://example.org",
                                 "  base_url: https://www.example.org/borgerinddragelse/temadag/"
                                 "opfoelgning/spoergeskema/kommunalbestyrelsen/2026/"
-                                "byraadets-temadag-om-borgerinddragelse" + "/i-byraadssalen-paa-raadhuset" * 4)),
+                                "byraadets-temadag-om-borgerinddragelse" + "/i-byraadssalen-paa-raadhuset" * 12)),
     "low-contrast theme colour": flood(edit("kit.yaml", 'dilemma: "#A3361F"', 'dilemma: "#F0B0A0"')),
 })
 

@@ -64,7 +64,7 @@ def test_every_file_in_the_manifest_exists_with_its_page_count(built):
     assert {t["path"] for card in built.cards for t in card["thumbnails"].values()} == sheets
     assert len(sheets) == len(built.manifest["decks"])  # every shipped deck fits on one contact sheet
     boards = {t["path"] for entry in built.manifest["boards"] for t in entry["thumbnails"].values()}
-    assert len(boards) == 7  # seven board variants
+    assert len(boards) == 8  # eight board variants
     thumbnails = sheets | boards
     on_disk = {p.relative_to(built.out).as_posix() for p in built.out.rglob("*") if p.is_file()}
     assert on_disk == ({f["path"] for f in built.files} | thumbnails

@@ -40,7 +40,7 @@ def test_a_long_base_url_is_one_problem_at_base_url(make_kit, tmp_path):
     run = run_cli("validate", kit)
     assert run.code == 0 and "modules would be" not in run.output, run.output
     # One too long even for the largest QR code a card takes is one problem.
-    longer = MUNICIPAL + "/byraadets-temadag-om-borgerinddragelse-i-byraadssalen" * 3
+    longer = MUNICIPAL + "/byraadets-temadag-om-borgerinddragelse-i-byraadssalen" * 8
     replace_once(kit / "kit.yaml", MUNICIPAL, longer)
     run = run_cli("build", kit, "--out", tmp_path / "out")
     found = one_problem(run, kit, "kit.yaml", "base_url:", "https")
@@ -122,7 +122,7 @@ def test_a_footer_too_wide_on_a_10000_card_deck_is_one_problem_at_card_size(make
     replace_once(kit / "kit.yaml", "card_size: tarot", "card_size: poker")
     # "<name> · 999/10000" fits the two lines of the footer beside the code of a poker card's back,
     # "<name> · 1000/10000" does not.
-    lines = ["type: politician-role", "name: Byrådets roller i byrådssalen for alle", "cards:"]
+    lines = ["type: politician-role", "name: Byrådets roller i byrådssalen for os", "cards:"]
     for i in range(10000):
         lines += [f"  - id: rolle-{i}", f"    title: Rolle {i}", "    tagline: Kort", "    description: Kort.",
                   "    strengths: [Godt]", "    pitfalls: [Skidt]", "    reflection: Hvorfor?"]

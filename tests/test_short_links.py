@@ -168,7 +168,7 @@ def test_a_long_url_without_a_server_grows_the_code_and_it_scans(tmp_path):
 def test_a_url_too_long_for_the_largest_box_is_one_error_at_its_line_naming_short_links(tmp_path):
     kit = kit_served_at(REPO, tmp_path / "kit", "https://example.org")
     deck_file = kit / "decks" / f"{DECK}.yaml"
-    template = long_url(300)
+    template = long_url(900)
     replace_once(deck_file, f"  - id: {CARD}\n", f'  - id: {CARD}\n    qr_url: "{template}"\n')
     run = run_cli("build", kit, "--out", tmp_path / "out", "--only", DECK)
     assert run.code != 0 and "Traceback" not in run.output

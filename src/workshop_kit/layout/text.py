@@ -122,7 +122,22 @@ def _words(spans: tuple[Span, ...]) -> tuple[Word, ...]:
                     words.append([])
                 continue
             words[-1].append((part, span.style, span.colour))
-    return tuple(tuple(w) for w in words if w)
+    words = [w for w in words if w]
+    # A suspended compound ("sol- og vindprojekter") keeps its hyphen on the
+    # line of the word after it: a line ending in "sol-" reads as a word broken there.
+    glued: list[list] = []
+    for word in words:
+        before = glued[-1][-1][0] if glued else ""
+        if len(before) >= 2 and before[-1] in "-\u2010" and before[-2].isalpha():
+            last = glued[-1][-1]
+            if (last[1], last[2]) == (word[0][1], word[0][2]):
+                glued[-1][-1] = (last[0] + " " + word[0][0], last[1], last[2])
+                glued[-1].extend(word[1:])
+            else:
+                glued[-1].extend([(" ", last[1], last[2]), *word])
+            continue
+        glued.append(list(word))
+    return tuple(tuple(w) for w in glued)
 
 
 class Typesetter:
@@ -389,17 +404,17 @@ def _splits(text: str, language: str) -> tuple[tuple[str, str, str], ...]:
     """(head, rest, kind) of each way to break a word's text, longest head
     first; a head broken inside the word ends in a hyphen. See Typesetter.splits."""
     out: list[tuple[str, str, str]] = []
-    if "/" in text:  # an address: after its slashes, else before a hyphen or dot
+    if "/" in text:  # an address: after its slashes, else before a hyphen or dot (of its host too)
         for i in range(len(text) - 2, 0, -1):
             if text[i] == "/":
                 out.append((text[: i + 1], text[i + 1:], "slash"))
         for i in range(len(text) - 2, 1, -1):
-            if text[i] in "-." and "/" in text[:i]:
+            if text[i] in "-." and text[i - 1] not in "-./":
                 out.append((text[:i], text[i:], "slash"))
         out.sort(key=lambda split: -len(split[0]))
         return tuple(out)
     for i in range(len(text) - 2, 0, -1):
-        if text[i] in DASHES and text[i - 1].isalpha() and text[i + 1:].strip(".,;:!?)»”\"'"):
+        if text[i] in DASHES and text[i - 1].isalpha() and text[i + 1] != " " and text[i + 1:].strip(".,;:!?)»”\"'"):
             out.append((text[: i + 1].replace(SOFT, ""), text[i + 1:], "dash"))
     if out:
         return tuple(out)
