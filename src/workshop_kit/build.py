@@ -58,6 +58,7 @@ MODES = ("home", "shop")
 # an office file's name says how to print it
 SIDES_IN_NAME = {"duplex": "duplex", "fronts": "fronts-only", "fold": "fold"}
 LAYOUT_CHUNK = 100  # cards laid out by one worker job
+LAYOUT_IN_PROCESS = 40  # as many cards are laid out in the build process: starting workers costs more
 
 
 class UsageError(Exception):
@@ -244,7 +245,7 @@ def lay_out(checked: Checked, decks: list[Deck], boards: list, poster: str = "a3
     # text measurements stay cached in this process for the next rebuild.
     # The workers are given the QR codes known here, and return those they encode.
     done = fork_map(partial(_lay_out_chunk, layout, chunks, qr.known()), range(len(chunks)),
-                    finished if progress else None, parallel=total > LAYOUT_CHUNK)
+                    finished if progress else None, parallel=total > LAYOUT_IN_PROCESS)
     for _, _, encoded, _ in done:
         qr.remember(encoded)
     laid_out = []
