@@ -514,15 +514,16 @@ def deck_jobs(deck: Deck, cards: list, modes, paper: str, kit, meta: dict, about
     cut out of the office sheets, or else the print-shop pages (unless they
     are in CMYK: then out of pages drawn for them)."""
     source = "home" if "home" in modes else None if pdfx else modes[0]
+    faces = [(c.front, c.back) for c in cards]
     jobs = [job for mode in modes
-            for job in _deck_jobs(deck, cards, mode, paper, kit, meta, about, layout,
+            for job in _deck_jobs(deck, cards, faces, mode, paper, kit, meta, about, layout,
                                   list(thumbnails) if mode == source else None, pdfx)]
     if source is None:
-        jobs += contact_jobs(list(thumbnails), [(c.front, c.back) for c in cards], meta)
+        jobs += contact_jobs(list(thumbnails), faces, meta)
     return jobs
 
 
-def _deck_jobs(deck: Deck, cards: list, mode: str, paper: str, kit, meta: dict, about: Callable,
+def _deck_jobs(deck: Deck, cards: list, faces: list, mode: str, paper: str, kit, meta: dict, about: Callable,
                layout: tuple[str, SheetLayout] | None, thumbnails: list[ContactSheet] | None,
                pdfx: str | None = None) -> list[Job]:
     printed = deck.printed()
@@ -537,7 +538,6 @@ def _deck_jobs(deck: Deck, cards: list, mode: str, paper: str, kit, meta: dict, 
     else:
         sheets = impose_shop(printed, deck.size.width, deck.size.height, kit.bleed)
         name = f"decks/{deck.slug}-print-shop.pdf"
-    faces = [(c.front, c.back) for c in cards]
     keys = [(deck.slug, c.card_id) for c in cards]
     described = about(mode, name=deck.name, paper=paper_name(paper), bleed=f"{kit.bleed:g}")
     if mode == "shop" and pdfx:

@@ -102,12 +102,7 @@ def cut_faces(pdf: bytes, cuts: Sequence[FaceCut], face: tuple[int, int], pictur
                 encoded[index] = _jpeg(pictures.pop(index))
     finally:
         document.close()
-    blank = None
-    for index in range(count):  # (a picture with no face is white)
-        if index not in encoded:
-            blank = blank or _jpeg(Image.new("RGB", picture, "white"))
-            encoded[index] = blank
-    return [encoded[i] for i in range(count)]
+    return [encoded[i] for i in range(count)]  # (every picture has a face: a contact sheet holds a card at least)
 
 
 def _cut_pass(page, scale: tuple[float, float], off: tuple[float, float],
