@@ -14,7 +14,8 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,8 @@ Path_ = tuple[str | int, ...]
 MAX_BYTES = 5 * 1024 * 1024  # no kit file comes near this; a larger one is a mistake
 MAX_VALUES = 200_000  # values built from one file, aliases expanded: bounds an alias bomb
 MAX_DEPTH = 100  # levels of nesting
+READ_KEPT = 64  # files a process keeps read: a watch reads the same files again at every save
+_read: OrderedDict[tuple[str, str], Source] = OrderedDict()  # (shown as, text) -> what it was read as
 _COMMENT_AFTER = re.compile(r"\s*:\s+(#\S*)")
 _HEX_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}|#[0-9A-Fa-f]{3}")
 
@@ -231,6 +234,10 @@ def read_yaml(path: Path, shown_as: str, problems: list[Problem], *, root: Path 
         line, column = _position(data[:exc.start].decode("utf-8"))
         fail(_not_utf8(data, exc), line, column)
         return None
+    kept = _read.get((shown_as, text))
+    if kept is not None:  # read before, to the letter: the same values, not the same objects
+        _read.move_to_end((shown_as, text))
+        return replace(kept, data=_copied(kept.data))
     bad = yaml.reader.Reader.NON_PRINTABLE.search(text)
     if bad:
         line, column = _position(text[:bad.start()])
@@ -279,7 +286,19 @@ def read_yaml(path: Path, shown_as: str, problems: list[Problem], *, root: Path 
         problems[before:] = [Problem(p.file, p.line, p.column, p.field, p.message, unreadable=True)
                              for p in problems[before:]]
         return None
+    _read[shown_as, text] = replace(source, data=_copied(source.data))
+    if len(_read) > READ_KEPT:
+        _read.popitem(last=False)
     return source
+
+
+def _copied(value: Any) -> Any:
+    """A copy of read data: its dicts and lists new, the rest (immutable) shared."""
+    if isinstance(value, dict):
+        return {k: _copied(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copied(v) for v in value]
+    return value
 
 
 def _inside(path: Path, root: Path) -> bool:
