@@ -59,6 +59,7 @@ MODES = ("home", "shop")
 SIDES_IN_NAME = {"duplex": "duplex", "fronts": "fronts-only", "fold": "fold"}
 LAYOUT_CHUNK = 100  # cards laid out by one worker job
 LAYOUT_IN_PROCESS = 40  # as many cards are laid out in the build process: starting workers costs more
+BOARD_IN_CARDS = 15  # a board takes as long to lay out as about this many cards
 
 
 class UsageError(Exception):
@@ -228,38 +229,42 @@ def lay_out(checked: Checked, decks: list[Deck], boards: list, poster: str = "a3
     content = checked.content
     problems: list[Problem] = []
     layout = CardLayout(content, checked.templates, checked.family)
+    board_layout = BoardLayout(content, checked.board_templates, checked.family)
+    office = paper or content.kit.paper
     chunks = [(deck, start, min(start + LAYOUT_CHUNK, len(deck.cards)))
               for deck in decks for start in range(0, len(deck.cards), LAYOUT_CHUNK)]
+    # The boards first: a board takes as long as dozens of cards.
+    work = [(board, poster, office) for board in boards] + chunks
     total, laid = sum(len(deck.cards) for deck in decks), 0
 
     def finished(index: int, _) -> None:
         assert progress is not None  # passed to fork_map only with a progress
         nonlocal laid
-        _, start, end = chunks[index]
-        laid += end - start
-        progress(laid, total, "cards")
+        if index >= len(boards):
+            _, start, end = work[index]
+            laid += end - start
+            progress(laid, total, "cards")
 
     if progress and total:
         progress(0, total, "cards")
-    # A few decks are laid out here: quicker than starting workers, and the
+    # A few cards are laid out here: quicker than starting workers, and the
     # text measurements stay cached in this process for the next rebuild.
     # The workers are given the QR codes known here, and return those they encode.
-    done = fork_map(partial(_lay_out_chunk, layout, chunks, qr.known()), range(len(chunks)),
-                    finished if progress else None, parallel=total > LAYOUT_IN_PROCESS)
-    for _, _, encoded, _ in done:
+    done = fork_map(partial(_lay_out_work, layout, board_layout, work, qr.known()), range(len(work)),
+                    finished if progress else None,
+                    parallel=total + BOARD_IN_CARDS * len(boards) > LAYOUT_IN_PROCESS)
+    for _, found, encoded, _ in done[len(boards):] + done[:len(boards)]:  # (the cards' problems first)
         qr.remember(encoded)
+        problems.extend(found)
     laid_out = []
     for deck in decks:
         cards, keys = [], []
-        for (chunk_deck, _, _), (faces, found, _, faces_keys) in zip(chunks, done):
+        for (chunk_deck, _, _), (faces, _, _, faces_keys) in zip(chunks, done[len(boards):]):
             if chunk_deck is deck:
                 cards.extend(faces)
                 keys.extend(faces_keys)
-                problems.extend(found)
         laid_out.append(LaidOutDeck(deck, cards, keys))
-    board_layout = BoardLayout(content, checked.board_templates, checked.family)
-    office = paper or content.kit.paper
-    boards_out = [(board, board_layout.faces(board, poster, office, problems)) for board in boards]
+    boards_out = [(board, faces) for board, (faces, _, _, _) in zip(boards, done)]
     too_long_url = _guide_qr(content, content.guide) if content.guide else []
     if problems or too_long_url:
         raise ContentError([*problems, *too_long_url])
@@ -284,13 +289,17 @@ def prime(root: Path) -> None:
                    lang=checked.content.kit.language)
 
 
-def _lay_out_chunk(layout: CardLayout, chunks: list, known: dict, i: int):
-    """The faces of a chunk of cards, the problems found, the QR codes
-    encoded for it (a worker gets `known`, those of the parent), and each
-    card's faces key (what its thumbnails show)."""
+def _lay_out_work(layout: CardLayout, board_layout: BoardLayout, work: list, known: dict, i: int):
+    """The faces of a board or of a chunk of cards, the problems found, the
+    QR codes encoded for them (a worker gets `known`, those of the parent),
+    and each card's faces key (what its thumbnails show)."""
     qr.remember(known)
-    faces, found = layout.cards(*chunks[i])
-    return faces, found, qr.fresh(), [faces_key(card) for card in faces]
+    found: list[Problem] = []
+    if isinstance(work[i][0], Deck):
+        faces, found = layout.cards(*work[i])
+        return faces, found, qr.fresh(), [faces_key(card) for card in faces]
+    board, poster, office = work[i]
+    return board_layout.faces(board, poster, office, found), found, qr.fresh(), []
 
 
 def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | None = None,
