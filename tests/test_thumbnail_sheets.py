@@ -11,7 +11,7 @@ import pypdfium2.raw as pdfium_c
 import yaml
 from PIL import Image, ImageChops, ImageStat
 
-from kit_helpers import STANDALONE, build_into, lengthen_deck, load_yaml
+from kit_helpers import STANDALONE, build_into, lengthen_deck, load_yaml, replace_once
 from workshop_kit.output.thumbnails import PER_SHEET
 
 MM = 72 / 25.4
@@ -97,3 +97,23 @@ def test_sheets_of_cards_taken_out_of_a_deck_leave_the_output(make_kit, tmp_path
     after = build_into(kit, out, "--mode", "home")
     on_disk = sorted(p.relative_to(out).as_posix() for p in (out / "thumbs" / "decks").rglob("*.jpg"))
     assert on_disk == [t["path"] for t in after.thumbnail_sheets] == [before.thumbnail_sheets[0]["path"]]
+
+
+def test_the_thumbnails_of_cards_turned_on_their_sheets_are_upright_and_their_own(make_kit, tmp_path):
+    """A6 cards stand turned on the office sheets they are cut from (two to
+    an A4 sheet, their backs turned the other way on long-edge duplex):
+    each thumbnail is the card upright, as the print-shop page shows it."""
+    kit = make_kit((STANDALONE[0],))
+    replace_once(kit / "kit.yaml", "card_size: tarot", "card_size: a6")
+    built = build_into(kit, tmp_path / "out")
+    [home] = built.files_of("home")
+    assert home["layout"]["rotated"] is True
+    cards = built.manifest["cards"]
+    for i, card in enumerate(cards):
+        other = cards[(i + 1) % len(cards)]
+        for side in ("front", "back"):
+            thumb = built.face_picture(card, side)
+            assert thumb.width < thumb.height  # upright, as an A6 card is
+            own = difference(thumb, print_shop_face(built, card, side, thumb.size))
+            assert own < 2.5, (card["id"], side, own)
+            assert difference(thumb, print_shop_face(built, other, side, thumb.size)) > 3 * own, (card["id"], side)

@@ -68,68 +68,54 @@ def cut_faces(pdf: bytes, cuts: Sequence[FaceCut], face: tuple[int, int], pictur
     """`count` JPEGs of `picture` pixels (width, height), white, with each
     cut's face on picture `cut.picture` at `cut.at`, `face` pixels large.
     Each face is drawn as PDFium draws a page of that face alone: its trim
-    stretched onto whole pixels. The faces of a page that stand the same
-    fraction of a pixel off the grid (all of them, on a sheet of touching
-    cards) are drawn in one pass over the page, and cut out of it; a
+    stretched onto whole pixels. PDFium draws it straight onto its picture,
+    turned upright, with nothing of the page outside its rectangle; a
     picture is encoded as soon as the last page it takes faces from is."""
     by_page: dict[int, list[FaceCut]] = {}
     last_page = [-1] * count
     for cut in cuts:
         by_page.setdefault(cut.page, []).append(cut)
         last_page[cut.picture] = max(last_page[cut.picture], cut.page)
-    pictures: dict[int, Image.Image] = {}
+    pictures: dict[int, pdfium.PdfBitmap] = {}
     encoded: dict[int, bytes] = {}
     document = pdfium.PdfDocument(pdf)
     try:
         for number in sorted(by_page):
             page = document[number]
-            passes: dict[tuple, list[tuple[FaceCut, int, int]]] = {}
             for cut in by_page[number]:
-                turned = cut.rotation in (90, 270)
-                w_px, h_px = face[::-1] if turned else face
-                w_mm, h_mm = (cut.height, cut.width) if turned else (cut.width, cut.height)
-                scale = (w_px / (w_mm * MM), h_px / (h_mm * MM))  # pixels a point, across and down
-                left = cut.x * MM * scale[0]
-                top = (page.get_height() - (cut.y + h_mm) * MM) * scale[1]
-                off = (round(left - math.floor(left), 4), round(top - math.floor(top), 4))
-                passes.setdefault((scale, off), []).append((cut, math.floor(left), math.floor(top)))
-            for (scale, off), placed in passes.items():
-                for cut, area in _cut_pass(page, scale, off, placed, face):
-                    if cut.picture not in pictures:  # RGBX, as PDFium draws: the faces go in as they are
-                        pictures[cut.picture] = Image.new("RGBX", picture, (255, 255, 255, 255))
-                    pictures[cut.picture].paste(area, cut.at)
+                if cut.picture not in pictures:  # RGBX, as PDFium draws
+                    pictures[cut.picture] = bitmap = pdfium.PdfBitmap.new_foreign(
+                        *picture, pdfium_c.FPDFBitmap_BGRx, rev_byteorder=True)
+                    bitmap.fill_rect((255, 255, 255, 255), 0, 0, *picture)
+                x, y = cut.at
+                pdfium_c.FPDF_RenderPageBitmapWithMatrix(
+                    pictures[cut.picture], page, _face_matrix(cut, face, page.get_height()),
+                    pdfium_c.FS_RECTF(x, y, x + face[0], y + face[1]),
+                    pdfium_c.FPDF_ANNOT | pdfium_c.FPDF_REVERSE_BYTE_ORDER)
             for index in [i for i in pictures if last_page[i] == number]:
-                encoded[index] = _jpeg(pictures.pop(index))
+                bitmap = pictures.pop(index)  # (held while its pixels are read)
+                encoded[index] = _jpeg(bitmap.to_pil())
     finally:
         document.close()
     return [encoded[i] for i in range(count)]  # (every picture has a face: a contact sheet holds a card at least)
 
 
-def _cut_pass(page, scale: tuple[float, float], off: tuple[float, float],
-              placed: list[tuple[FaceCut, int, int]], face: tuple[int, int]) -> list[tuple[FaceCut, Image.Image]]:
-    """Draw the part of the page that holds `placed` (cut, left, top pixel)
-    once, at `scale`, shifted by `off` so that each of them starts on a
-    whole pixel, and cut each face out, upright."""
-    turned = placed[0][0].rotation in (90, 270)
-    w_px, h_px = face[::-1] if turned else face
-    x0 = min(left for _, left, _ in placed)
-    y0 = min(top for _, _, top in placed)
-    width = max(left for _, left, _ in placed) + w_px - x0
-    height = max(top for _, _, top in placed) + h_px - y0
-    bitmap = pdfium.PdfBitmap.new_foreign(width, height, pdfium_c.FPDFBitmap_BGRx, rev_byteorder=True)
-    bitmap.fill_rect((255, 255, 255, 255), 0, 0, width, height)
-    # PDFium turns the page top down, in points, before it applies the matrix
-    matrix = pdfium_c.FS_MATRIX(scale[0], 0, 0, scale[1], -off[0] - x0, -off[1] - y0)
-    pdfium_c.FPDF_RenderPageBitmapWithMatrix(bitmap, page, matrix, pdfium_c.FS_RECTF(0, 0, width, height),
-                                             pdfium_c.FPDF_ANNOT | pdfium_c.FPDF_REVERSE_BYTE_ORDER)
-    drawn = bitmap.to_pil()
-    out = []
-    for cut, left, top in placed:
-        area = drawn.crop((left - x0, top - y0, left - x0 + w_px, top - y0 + h_px))
-        if cut.rotation:  # turned back upright
-            area = area.transpose(Image.Transpose.ROTATE_270 if cut.rotation == 90 else Image.Transpose.ROTATE_90)
-        out.append((cut, area))
-    return out
+def _face_matrix(cut: FaceCut, face: tuple[int, int], page_height: float):
+    """The matrix that puts the cut's face upright at `cut.at` on its
+    picture, its trim stretched onto `face` pixels and its corner on the
+    corner of a pixel, as on a page of that face alone. PDFium turns the
+    page top down, in points, before it applies the matrix."""
+    turned = cut.rotation in (90, 270)
+    w_px, h_px = face[::-1] if turned else face  # the face as it stands on the page
+    w_mm, h_mm = (cut.height, cut.width) if turned else (cut.width, cut.height)
+    sx, sy = w_px / (w_mm * MM), h_px / (h_mm * MM)  # pixels a point, across and down
+    left, top = cut.x * MM * sx, (page_height - (cut.y + h_mm) * MM) * sy  # the face's corner, in pixels
+    x, y = cut.at
+    if cut.rotation == 90:  # turned back clockwise
+        return pdfium_c.FS_MATRIX(0, sx, -sy, 0, x + h_px + top, y - left)
+    if cut.rotation == 270:  # turned back counter-clockwise
+        return pdfium_c.FS_MATRIX(0, -sx, sy, 0, x - top, y + w_px + left)
+    return pdfium_c.FS_MATRIX(sx, 0, 0, sy, x - left, y - top)
 
 
 def _jpeg(image: Image.Image) -> bytes:
