@@ -8,7 +8,6 @@ know, so a PNG from the SVG would fall back to another typeface."""
 from __future__ import annotations
 
 import io
-import math
 from dataclasses import dataclass
 from typing import Sequence
 
