@@ -134,7 +134,7 @@ def copied_kit(base: Path) -> Path:
 
 
 EDITED = "decks/dilemmaer.yaml"
-TITLES = ("Når flertallet siger nej", "Når byrådet siger nej")
+TITLES = ("Følger byrådet borgerne?", "Følger byrådet anbefalingen?")
 
 
 def edit(kit: Path) -> None:

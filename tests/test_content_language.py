@@ -170,7 +170,11 @@ def test_invented_examples_and_documented_cases_print_under_their_own_headings(l
 
 STRUCK = {
     "da": ["fuld af", "Spørg byrådet", "Se også dilemma", "tusser", "Plancher",
-           "8 ugers offentlig høring", "børneattest", "MitID", "Planloven § 24 ved", "Frikøbt"],
+           "8 ugers offentlig høring", "børneattest", "MitID", "Planloven § 24 ved", "Frikøbt",
+           "Stemningen er vred", "svar af byrådet", "Spørgepakke", "tiltag, der berører området",
+           "kontrol, ikke dialog", "har ofte tempoet", "Vælgerne valgte os", "§18", "Insistér",
+           "i biblioteket", "over en tredjedel af borgerne", "end der lyttes", "Sådan kan I gøre",
+           "Tjek reglerne", "melde en sag", "fylde ud"],
     "en": ["public school", "local council", "Visiting friends", "co-client", "bought free", "Burns for",
            "backs it", "Locked doors", "child-protection check", "digital ID", "influence ourselves whether"],
 }
@@ -181,6 +185,21 @@ def test_the_struck_phrases_are_gone_from_the_built_pdfs(lang, built, english):
     text = pdf_words({"da": built, "en": english}[lang]).casefold()
     for phrase in STRUCK[lang]:
         assert phrase.strip().casefold() not in text, phrase
+
+
+def test_the_danish_card_titles_are_parallel_within_each_deck():
+    """Dilemma titles are questions, lever titles imperatives (as the
+    source's ten levers are), and no title ends in a full stop."""
+    found = decks(KITS["da"])
+    for card in found["dilemma"]["cards"]:
+        assert card["title"].endswith("?"), card["title"]
+    for card in found["political-lever"]["cards"]:
+        assert card["title"].split()[0] in IMPERATIVES, card["title"]
+    for deck in found.values():
+        assert not [c["title"] for c in deck["cards"] if c["title"].endswith(".")]
+
+
+IMPERATIVES = {"Skab", "Lav", "Tænk", "Nedsæt", "Tag", "Mødes", "Tal", "Åbn", "Se", "Vær"}
 
 
 def test_the_danish_follow_up_form_and_index_say_it_as_an_editor_would(built):

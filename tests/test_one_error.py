@@ -22,7 +22,7 @@ from kit_helpers import REPO, Earlier, build_into, line_col, load_yaml, replace_
 
 DILEMMAS = "decks/dilemmaer.yaml"
 POLITICIANS = "decks/politikerroller.yaml"
-TITLE = "    title: Frivillige i SFO’en"
+TITLE = "    title: Frivillige i SFO’en?"
 SECRET = "hemmelig-adgangskode: 1234\n"
 HELD_BACK = re.compile(r"^(\d+) problems? that follows? from this (?:were|was) held back", re.MULTILINE)
 

@@ -19,8 +19,8 @@ import pytest
 
 from kit_helpers import copy_kit, normalise, pdf_text, replace_once, run_cli, tree_digest
 
-OLD_TITLE = "Når flertallet siger nej"
-NEW_TITLE = "Når byrådet siger nej"
+OLD_TITLE = "Følger byrådet borgerne?"
+NEW_TITLE = "Følger byrådet anbefalingen?"
 
 
 def stamps(out: Path) -> dict[str, int]:

@@ -373,7 +373,7 @@ def test_export_refuses_a_card_with_its_own_form(tmp_path):
     kit = copy_kit(tmp_path / "kit", ALL_DECKS)
     deck = kit / "decks" / "dilemmaer.yaml"
     text = deck.read_text(encoding="utf-8")
-    deck.write_text(text.replace("    title: Frivillige i SFO’en\n", "    title: Frivillige i SFO’en\n"
+    deck.write_text(text.replace("    title: Frivillige i SFO’en?\n", "    title: Frivillige i SFO’en?\n"
                                  "    form:\n      questions:\n        - id: enig\n          text: Er du enig?\n"
                                  "          type: text\n", 1), encoding="utf-8")
     assert run_cli("validate", kit).code == 0

@@ -125,10 +125,12 @@ def _words(spans: tuple[Span, ...]) -> tuple[Word, ...]:
     words = [w for w in words if w]
     # A suspended compound ("sol- og vindprojekter") keeps its hyphen on the
     # line of the word after it: a line ending in "sol-" reads as a word broken there.
+    # A section sign keeps to its number ("§ 17"), as a line ending in "§" reads wrong.
     glued: list[list] = []
     for word in words:
         before = glued[-1][-1][0] if glued else ""
-        if len(before) >= 2 and before[-1] in "-\u2010" and before[-2].isalpha():
+        if (before in ("§", "§§") and len(glued[-1]) == 1
+                or len(before) >= 2 and before[-1] in "-\u2010" and before[-2].isalpha()):
             last = glued[-1][-1]
             if (last[1], last[2]) == (word[0][1], word[0][2]):
                 glued[-1][-1] = (last[0] + " " + word[0][0], last[1], last[2])
