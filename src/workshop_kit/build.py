@@ -234,14 +234,14 @@ def lay_out(checked: Checked, decks: list[Deck], boards: list, poster: str = "a3
     chunks = [(deck, start, min(start + LAYOUT_CHUNK, len(deck.cards)))
               for deck in decks for start in range(0, len(deck.cards), LAYOUT_CHUNK)]
     # The boards first: a board takes as long as dozens of cards.
-    work = [(board, poster, office) for board in boards] + chunks
+    work: list[tuple] = [(board, poster, office) for board in boards] + chunks
     total, laid = sum(len(deck.cards) for deck in decks), 0
 
     def finished(index: int, _) -> None:
         assert progress is not None  # passed to fork_map only with a progress
         nonlocal laid
         if index >= len(boards):
-            _, start, end = work[index]
+            _, start, end = chunks[index - len(boards)]
             laid += end - start
             progress(laid, total, "cards")
 

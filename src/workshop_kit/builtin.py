@@ -15,7 +15,16 @@ def builtin(name: str) -> Any:
     import yaml  # here: a rebuild with nothing to do needs the paths of this module, not YAML
 
     with open(DATA / f"{name}.yaml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return yaml.load(fh, Loader=yaml_loader())
+
+
+def yaml_loader() -> Any:
+    """PyYAML's safe loader, the one in C where libyaml is present: it reads
+    several times faster than the one in Python (the data files took
+    0.04 s of every build)."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def paper_size(paper: str, orientation: str = "portrait") -> tuple[float, float]:

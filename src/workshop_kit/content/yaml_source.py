@@ -21,13 +21,10 @@ from typing import Any
 
 import yaml
 
+from workshop_kit.builtin import yaml_loader
 from workshop_kit.problems import Problem
 
-_Loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader]
-try:  # the C loader is several times faster where libyaml is present
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader
+_Loader = yaml_loader()
 
 Path_ = tuple[str | int, ...]
 
