@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from kit_helpers import REPO, load_yaml
+from kit_helpers import REPO, load_yaml, normalise, pdf_text, run_cli
 from serve_helpers import Server, answer, client, free_port, inputs, kit_served_at, stored, thanked
 from workshop_kit.content.follow_up import targets
 from workshop_kit.content.kit import load_kit
@@ -131,3 +131,66 @@ def test_a_deck_for_citizens_asks_their_age_and_area(tmp_path):
         assert thanked(sent, labels), sent.text[:500]
     [response] = stored(database_url(str(db), kit), content.kit.id)
     assert ("background.age", "65+") in response.answers and ("background.area", "Vestbyen") in response.answers
+
+
+def test_the_report_and_live_screen_of_the_shipped_form_break_down_by_topics_and_formats_only(tmp_path):
+    """Councillors' answers to the shipped form: the live screen and the
+    report split them by the topics and formats chosen, and have no empty
+    section by age, gender, area or time."""
+    port = free_port()
+    kit = kit_served_at(REPO, tmp_path / "kit", f"http://127.0.0.1:{port}")
+    content = load_kit(kit)
+    labels = load_yaml(LABELS / "da.yaml")
+    found = [t for t in targets(content) if t.deck == "velfaerdstemaer"][:3]
+    topics, formats = titles(kit, "welfare-theme"), titles(kit, "dialogue-format")
+    db = tmp_path / "responses.db"
+    with Server(kit, port, str(db)) as server, client() as http:
+        for n in range(6):
+            target = found[n % len(found)]
+            scale = next(q for q in target.form.questions if q.type == "scale")
+            sent = answer(http, target.url, [(f"q-{scale.id}", str(n % 5 + 1)), ("b-topics", topics[n % 2]),
+                                             ("b-formats", formats[0]), ("b-formats", formats[1 + n % 3])])
+            assert thanked(sent, labels), sent.text[:500]
+        live_url = next(line.split(": ", 1)[1] for line in server.output.splitlines()
+                        if line.startswith("Live screen for the projector: "))
+        live = http.get(live_url)
+    assert live.status_code == 200
+    splits = _Captions()
+    splits.feed(live.text)
+    assert splits.captions == [labels["form_topics"], labels["form_formats"]], splits.captions
+
+    out = tmp_path / "report.pdf"
+    run = run_cli("report", kit, "--db", db, "-o", out)
+    assert run.code == 0 and "Traceback" not in run.output, run.output
+    text = normalise(pdf_text(out))
+    assert labels["report_by_topics"] in text and labels["report_by_formats"] in text
+    for kind in ("age", "gender", "area", "time"):
+        assert labels[f"report_by_{kind}"] not in text, kind
+        assert labels[f"form_{kind}"] not in text, kind
+    who = text[text.index(labels["report_background"]):text.index(labels["report_by_topics"])]
+    assert labels["form_topics"] in who and labels["form_formats"] in who, who[:600]
+    assert labels["report_given"].format(answered=6, responses=6) in who, who[:600]
+    by_formats = text[text.index(labels["report_by_formats"]):]
+    assert formats[0] in by_formats[:600], by_formats[:600]
+
+
+class _Captions(HTMLParser):
+    """The captions of the live screen's tables by who answered."""
+
+    def __init__(self):
+        super().__init__()
+        self.captions: list[str] = []
+        self._open: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "caption":
+            self._open = []
+
+    def handle_data(self, data):
+        if self._open is not None:
+            self._open.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "caption" and self._open is not None:
+            self.captions.append(" ".join("".join(self._open).split()))
+            self._open = None
