@@ -316,6 +316,30 @@ def use_url_template(kit: Path, template: str = "https://example.org/f/{kit}/{de
     replace_once(kit / "kit.yaml", BASE_URL_LINE, f"url: {template}")
 
 
+# The line of the shipped kits' form that sets its audience: councillors at
+# the workshop, asked about topics and formats only.
+COUNCIL_FORM_LINE = "    audience: council\n"
+# What a test of the questions on who answers sets there instead: age, area
+# and formats, and name, email and phone with consent.
+WHO_ANSWERS = ("    background: [age, area, formats]\n"
+               "    contact:\n"
+               "      consent: >-\n"
+               "        {consent}\n"
+               "      fields: [name, email, phone]\n")
+WHO_ANSWERS_CONSENT = {
+    "da": "Ja, kommunen må kontakte mig om at deltage i det videre arbejde med emnet.",
+    "en": "Yes, the municipality may contact me about taking part in the further work on this topic.",
+}
+
+
+def ask_who_answers(kit: Path) -> None:
+    """Make the form of a copy of a shipped kit ask its participants' age,
+    area and formats, and their contact details with consent, in place of
+    the council's preset (kit.yaml edited as a consultant edits it)."""
+    language = "en" if re.search(r"(?m)^language: *en\b", (kit / "kit.yaml").read_text(encoding="utf-8")) else "da"
+    replace_once(kit / "kit.yaml", COUNCIL_FORM_LINE, WHO_ANSWERS.format(consent=WHO_ANSWERS_CONSENT[language]))
+
+
 # Where the shipped kit's QR codes lead (its base_url, then /f/{kit}/{deck}/{card}).
 SHIPPED_QR_URL = "https://example.org/f/{kit}/{deck}/{card}"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from kit_helpers import line_col, replace_once
-from workshop_kit.content.follow_up import background_choices, base_url, default_form, served_path, targets
+from kit_helpers import ask_who_answers, copy_kit, line_col, replace_once
+from workshop_kit.content.follow_up import background_choices, base_url, default_form, kit_form, served_path, targets
 from workshop_kit.content.kit import load_kit
 from workshop_kit.serve.answers import Page, Refused, age_bands, read
 
@@ -25,7 +25,8 @@ def test_every_qr_code_has_a_target_with_the_kits_form(shipped_kit):
     cards = sum(len(d.cards) for d in content.decks)
     assert len(found) == cards + len(content.boards) + 1  # and the guide
     assert len({t.url for t in found}) == len(found)
-    assert all(t.form == content.kit.follow_up.form for t in found)
+    assert all(t.form == kit_form(content) for t in found)
+    assert kit_form(content).questions == content.kit.follow_up.form.questions
     assert [t.deck for t in found[-len(content.boards) - 1:]] == ["boards"] * len(content.boards) + ["guide"]
     base = base_url(content)
     assert base == "https://example.org"
@@ -102,6 +103,7 @@ def test_build_warns_when_a_qr_code_leads_outside_the_base_url(invoke, make_kit)
 ])
 def test_a_broken_form_is_a_problem_at_its_line(cli, make_kit, old, new, at, words):
     kit = make_kit()
+    ask_who_answers(kit)  # background and contact of the form's own
     replace_once(kit / "kit.yaml", old, new)
     run = cli("validate", kit)
     assert run.code == 1 and "Traceback" not in run.stderr, run.stderr
@@ -141,8 +143,12 @@ def test_a_base_url_with_a_placeholder_is_refused(cli, make_kit):
 # --- reading what a participant sent ------------------------------------------------
 
 @pytest.fixture(scope="module")
-def page(shipped_kit) -> Page:
-    content = load_kit(shipped_kit)
+def page(tmp_path_factory) -> Page:
+    """The form of the shipped kit's first card, asking age, area and
+    formats, and contact details with consent."""
+    kit = copy_kit(tmp_path_factory.mktemp("kit"))
+    ask_who_answers(kit)
+    content = load_kit(kit)
     target = targets(content)[0]
     return Page(target.form, background_choices(content, target.form))
 

@@ -19,7 +19,7 @@ import httpx
 import pypdf
 import pytest
 
-from kit_helpers import REPO, load_yaml, normalise, run_cli
+from kit_helpers import REPO, ask_who_answers, load_yaml, normalise, run_cli
 from serve_helpers import HIGH_RATE, Server, answer, client, free_port, kit_served_at, send, thanked
 from workshop_kit.content.follow_up import targets
 from workshop_kit.content.kit import load_kit
@@ -55,9 +55,11 @@ class Site:
 
 @pytest.fixture
 def site(tmp_path):
-    """The shipped (Danish) kit, served on a free port with a database of its own."""
+    """The shipped (Danish) kit, its form asking age, area and contact
+    details, served on a free port with a database of its own."""
     port = free_port()
     kit = kit_served_at(REPO, tmp_path / "kit", f"http://127.0.0.1:{port}")
+    ask_who_answers(kit)
     db_file = tmp_path / "responses.db"
     server = Server(kit, port, str(db_file), "--rate-limit", HIGH_RATE).start()
     yield Site(kit, server, database_url(str(db_file), kit), targets(load_kit(kit)))

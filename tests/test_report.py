@@ -18,7 +18,17 @@ import pypdf
 import pypdfium2 as pdfium
 import pytest
 
-from kit_helpers import BASE_URL_LINE, REPO, STANDALONE, build_into, load_yaml, normalise, pdf_text, replace_once
+from kit_helpers import (
+    BASE_URL_LINE,
+    REPO,
+    STANDALONE,
+    ask_who_answers,
+    build_into,
+    load_yaml,
+    normalise,
+    pdf_text,
+    replace_once,
+)
 from serve_helpers import KIT_PARTS
 from workshop_kit.content.forms import DEFAULT_AGE_BANDS, age_band_label
 from workshop_kit.report import default_output, load, write_report
@@ -307,6 +317,7 @@ def test_who_responded_is_charted_with_the_age_bands_of_the_form(shipped_kit, tm
     records = [response(t, [(scale, "3"), ("background.age", a)]) for t, a in zip(targets, ages)]
     records.append(response(targets[9], [(scale, "3")]))
     every_group = with_threshold(shipped_kit, tmp_path / "kit", 1)  # the smallest groups shown too
+    ask_who_answers(every_group)  # a form that asks the age band
     report = write(every_group, records, tmp_path / "r.pdf")
 
     who = after(text_of(report.path), DA["report_background"])
@@ -324,6 +335,7 @@ def test_scale_means_by_age_band_for_each_card(shipped_kit, tmp_path):
     given = [("65+", "5"), ("65+", "4"), ("18-29", "1"), (None, "2")]
     records = [response(target, [(scale, v)] + ([("background.age", a)] if a else [])) for a, v in given]
     every_group = with_threshold(shipped_kit, tmp_path / "kit", 1)  # the smallest groups shown too
+    ask_who_answers(every_group)  # a form that asks the age band
     by_age = after(text_of(write(every_group, records, tmp_path / "r.pdf").path), DA["report_by_age"])
     by_age = by_age[:by_age.index(DA["report_cards"])]
 
@@ -340,6 +352,7 @@ def test_choices_by_age_band_are_shares_of_those_who_answered(shipped_kit, tmp_p
     given = [("65+", one), ("65+", one), ("65+", two), ("18-29", two)]
     records = [response(target, [(single["id"], v), ("background.age", a)]) for a, v in given]
     every_group = with_threshold(shipped_kit, tmp_path / "kit", 1)  # the smallest groups shown too
+    ask_who_answers(every_group)  # a form that asks the age band
     by_age = after(text_of(write(every_group, records, tmp_path / "r.pdf").path), DA["report_by_age"])
     table = by_age[by_age.index(single["text"]):]
     assert f"{one} 50 % (2) – 0 % (0) – – 67 % (2)" in table

@@ -24,7 +24,7 @@ import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from openpyxl import load_workbook
 
-from kit_helpers import REPO, normalise, pdf_text, run_cli
+from kit_helpers import REPO, ask_who_answers, normalise, pdf_text, run_cli
 from serve_helpers import (
     COOKIE,
     FORM_POST,
@@ -79,6 +79,7 @@ class Site:
 def serve(root: Path, *options: str, base: str | None = None) -> Site:
     port = free_port()
     kit = kit_served_at(REPO, root / "kit", base or f"http://127.0.0.1:{port}")
+    ask_who_answers(kit)  # age, area and contact details, as typed answers have them
     server = Server(kit, port, str(root / "responses.db"), *options).start()
     return Site(server, database_url(str(root / "responses.db"), kit), load_kit(kit), kit)
 
@@ -500,6 +501,7 @@ def test_11_with_the_placeholder_base_url_the_admin_link_leads_to_this_server_no
 
 def test_7_the_report_prints_areas_in_the_by_area_headers_as_written_and_emoji_as_a_mark(make_kit, tmp_path):
     kit = make_kit()
+    ask_who_answers(kit)  # the area written freely
     content = load_kit(kit)
     db_file = tmp_path / "responses.db"
     database = open_database(database_url(str(db_file), kit))

@@ -2,10 +2,11 @@
 exports and the council's report, as a participant and a facilitator meet it.
 
 The shipped kit is copied with follow_up.base_url set to a free port on
-loopback and built; its QR codes are decoded from the rendered PDFs with
-zxing-cpp, and the addresses they carry are opened in headless Chromium at
-a phone's viewport, with and without JavaScript, and once with the keyboard
-alone, against a real `workshop-kit serve` in its own process.
+loopback and its form set to ask who answers and how to reach them, and
+built; its QR codes are decoded from the rendered PDFs with zxing-cpp, and
+the addresses they carry are opened in headless Chromium at a phone's
+viewport, with and without JavaScript, and once with the keyboard alone,
+against a real `workshop-kit serve` in its own process.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import pytest
 import zxingcpp
 from openpyxl import load_workbook
 
-from kit_helpers import REPO, Built, build_into, load_yaml, normalise, pdf_text, run_cli, trim_pt
+from kit_helpers import REPO, Built, ask_who_answers, build_into, load_yaml, normalise, pdf_text, run_cli, trim_pt
 from serve_helpers import HIGH_RATE, Server, client, free_port, kit_served_at, stored
 from workshop_kit.content.follow_up import dialogue_formats, targets
 from workshop_kit.content.kit import KitContent, load_kit
@@ -51,8 +52,11 @@ class Site:
 
 
 def serve_kit(source: Path, root: Path, build: bool) -> Site:
+    """The kit at `source`, its form asking age, area and formats, and contact
+    details with consent, served (and built, with `build`)."""
     port = free_port()
     kit = kit_served_at(source, root / "kit", f"http://127.0.0.1:{port}")
+    ask_who_answers(kit)
     built = build_into(kit, root / "out", "--mode", "home") if build else None
     db_file = root / "responses.db"
     server = Server(kit, port, str(db_file), "--rate-limit", HIGH_RATE).start()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kit_helpers import REPO
+from kit_helpers import REPO, ask_who_answers
 from serve_helpers import (
     COOKIE,
     HIGH_RATE,
@@ -53,6 +53,7 @@ class Site:
 def serve(root: Path, *options: str) -> Site:
     port = free_port()
     kit = kit_served_at(REPO, root / "kit", f"http://127.0.0.1:{port}")
+    ask_who_answers(kit)  # area and contact details, to send too much of
     server = Server(kit, port, str(root / "responses.db"), *options).start()
     return Site(server, database_url(str(root / "responses.db"), kit), load_kit(kit))
 

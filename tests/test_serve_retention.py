@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import timedelta, timezone
 
-from kit_helpers import REPO
+from kit_helpers import REPO, ask_who_answers
 from serve_helpers import HIGH_RATE, Server, answer, client, free_port, kit_served_at, question_of, stored, thanked
 from workshop_kit.content.follow_up import targets
 from workshop_kit.content.kit import load_kit
@@ -17,6 +17,7 @@ from workshop_kit.store.database import database_url, open_database
 def test_responses_delete_before_a_day_removes_the_answers_sent_before_it(tmp_path, cli):
     port = free_port()
     kit = kit_served_at(REPO, tmp_path / "kit", f"http://127.0.0.1:{port}")
+    ask_who_answers(kit)  # the answers carry an area and contact details
     content = load_kit(kit)
     form = content.kit.follow_up.form
     db_file = tmp_path / "responses.db"

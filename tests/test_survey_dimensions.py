@@ -19,7 +19,7 @@ from html.parser import HTMLParser
 import pypdf
 import pytest
 
-from kit_helpers import REPO, line_col, load_yaml, normalise, run_cli
+from kit_helpers import COUNCIL_FORM_LINE, REPO, ask_who_answers, line_col, load_yaml, normalise, replace_once, run_cli
 from serve_helpers import HIGH_RATE, Server, answer, client, free_port, inputs, kit_served_at, stored, thanked
 from workshop_kit.content.follow_up import targets
 from workshop_kit.content.kit import load_kit
@@ -40,10 +40,7 @@ PERSONAL = ("b-age", "b-gender", "b-area", "b-time", "c-consent", "c-name", "c-e
 def for_citizens(kit) -> None:
     """kit.yaml's form asks citizens (its own background and contact left
     to the preset), with the age bands and areas above; the dilemmas ask the council."""
-    path = kit / "kit.yaml"
-    text = path.read_text(encoding="utf-8")
-    start, end = text.index("    background: [age, area, formats]\n"), text.index("\ntheme:")
-    path.write_text(text[:start] + CITIZENS_FORM + text[end + 1:], encoding="utf-8")
+    replace_once(kit / "kit.yaml", COUNCIL_FORM_LINE, CITIZENS_FORM)
     deck = kit / "decks" / "dilemmaer.yaml"
     deck.write_text(deck.read_text(encoding="utf-8").replace("cards:\n", COUNCIL_DECK, 1), encoding="utf-8")
 
@@ -183,6 +180,7 @@ def test_a_breakdown_shows_fewer_than_five_for_three_and_the_count_for_five(site
 ])
 def test_a_bad_age_band_is_one_problem_at_its_line(make_kit, bands, bad, words):
     kit = make_kit()
+    ask_who_answers(kit)
     path = kit / "kit.yaml"
     text = path.read_text(encoding="utf-8")
     listed = "    age_bands:\n" + "".join(f"      - {b}\n" for b in bands.strip("[]").split(", "))
@@ -203,6 +201,7 @@ def test_a_bad_age_band_is_one_problem_at_its_line(make_kit, bands, bad, words):
 ])
 def test_an_empty_list_is_a_problem_at_its_line(make_kit, given, words):
     kit = make_kit()
+    ask_who_answers(kit)
     path = kit / "kit.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("    background: [age, area, formats]\n",
@@ -267,10 +266,11 @@ def live_table(html: str, caption: str) -> dict[str, list[str]]:
 
 
 def test_a_deck_for_the_council_asks_no_personal_questions_the_kits_form_asks(tmp_path):
-    """The shipped kit's form asks age, area and contact details itself; a
+    """A kit's form that asks age, area and contact details itself; a
     deck set to the council audience leaves them out all the same."""
     port = free_port()
     kit = kit_served_at(REPO, tmp_path / "kit", f"http://127.0.0.1:{port}")
+    ask_who_answers(kit)
     deck = kit / "decks" / "dilemmaer.yaml"
     deck.write_text(deck.read_text(encoding="utf-8").replace("cards:\n", COUNCIL_DECK, 1), encoding="utf-8")
     found = targets(load_kit(kit))
