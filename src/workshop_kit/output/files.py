@@ -1,9 +1,10 @@
 """Atomic output: everything is staged first, then moved into place.
 
 A build writes every file into a staging folder in the output folder.
-Only when all of them exist are they made durable, in one pass (fsync of
-each file that cannot be made again from the others: not the thumbnails,
-which a rebuild redraws when one is not whole), and then each is moved
+Each file that cannot be made again from the others (not the thumbnails,
+which a rebuild redraws when one is not whole) is made durable (fsync) by
+a thread of its own as soon as it is staged, while the others are still
+drawn. Only when all of them are on the disk is each moved
 over its old version with os.replace (atomic on one file system), the
 manifest last, and the folders they went into are made durable. A crash
 (power lost) leaves each file the old version or the whole new one. The old
@@ -24,6 +25,7 @@ import errno
 import os
 import re
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from workshop_kit.stop import finishing
@@ -97,6 +99,8 @@ class Staging:
         self.out_dir = Path(out_dir)
         self.names: list[str] = []
         self.durable: list[str] = []  # the names made durable before they are moved
+        self._synced: list[Future] = []  # each durable file's sync, in the order of `durable`
+        self._syncer: ThreadPoolExecutor | None = None
         try:
             with finishing():  # (a stop waits until the folder is made and named in self.dir)
                 self.out_dir.mkdir(parents=True, exist_ok=True)
@@ -124,6 +128,9 @@ class Staging:
         self.names.append(name)
         if durable:
             self.durable.append(name)
+            if self._syncer is None:
+                self._syncer = ThreadPoolExecutor(1, thread_name_prefix="workshop-kit-sync")
+            self._synced.append(self._syncer.submit(_fsync, self.dir / name))
 
     def commit(self, last: str | None = None) -> None:
         """Move every staged file into the output folder, `last` at the end;
@@ -152,11 +159,10 @@ class Staging:
                 self.discard()
 
     def _sync(self) -> None:
-        """Write the durable files' bytes to the disk, before any is moved."""
-        for name in self.durable:
+        """Wait until the durable files' bytes are on the disk, before any is moved."""
+        for name, synced in zip(self.durable, self._synced):
             try:
-                with open(self.dir / name, "r+b") as fh:
-                    os.fsync(fh.fileno())
+                synced.result()
             except OSError as error:
                 raise output_error(error, self.out_dir / name) from None
 
@@ -200,6 +206,9 @@ class Staging:
 
     def discard(self) -> None:
         with finishing():
+            if self._syncer is not None:  # (no thread is left running: a build forks its workers)
+                self._syncer.shutdown(cancel_futures=True)
+                self._syncer = None
             _shutil().rmtree(self.dir, ignore_errors=True)
 
     def __enter__(self):
@@ -208,6 +217,11 @@ class Staging:
     def __exit__(self, *exc):
         self.discard()
         return False
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "r+b") as fh:
+        os.fsync(fh.fileno())
 
 
 def remove_stale(folder: Path) -> None:
