@@ -1120,7 +1120,7 @@ def test_element_in_a_ring_that_does_not_exist(good_kits, tmp_path, wrong, hint)
 
 
 @pytest.mark.parametrize("board, old, new, key, hint", [
-    ("indflydelsescirkel-direktion", "whose: direktion", "whos: direktion", "whos", "whose"),
+    ("indflydelsescirkel-direktion", "whose: direktionens", "whos: direktionens", "whos", "whose"),
     ("indflydelsescirkel-direktion", "text: Klart mandat til borgerne, ring:",
      "text: Klart mandat til borgerne, rin:", "rin", "ring"),
     ("partnermatrix", "notes: Dine noter", "note: Dine noter", "note", "notes"),
