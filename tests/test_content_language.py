@@ -170,7 +170,10 @@ def test_invented_examples_and_documented_cases_print_under_their_own_headings(l
 
 STRUCK = {
     "da": ["fuld af", "Spørg byrådet", "Se også dilemma", "tusser", "Plancher",
-           "8 ugers offentlig høring", "børneattest", "MitID", "Planloven § 24 ved", "Frikøbt"],
+           "8 ugers offentlig høring", "børneattest", "MitID", "Planloven § 24 ved", "Frikøbt",
+           "Betydning for samarbejde", "Dine noter", "Vær åben for forskelle", "Mød hinanden fast",
+           "åbne op for", "i sidste runde", "Dem møder I i næste runde", "viser kilden kort",
+           "Spørg, hvorfor", "i forvaltningen tager sagen", "den cirkel, den udfyldte"],
     "en": ["public school", "local council", "Visiting friends", "co-client", "bought free", "Burns for",
            "backs it", "Locked doors", "child-protection check", "digital ID", "influence ourselves whether"],
 }
