@@ -1120,10 +1120,10 @@ def test_element_in_a_ring_that_does_not_exist(good_kits, tmp_path, wrong, hint)
 
 
 @pytest.mark.parametrize("board, old, new, key, hint", [
-    ("indflydelsescirkel-direktion", "whose: direktion", "whos: direktion", "whos", "whose"),
+    ("indflydelsescirkel-direktion", "whose: direktionens", "whos: direktionens", "whos", "whose"),
     ("indflydelsescirkel-direktion", "text: Klart mandat til borgerne, ring:",
      "text: Klart mandat til borgerne, rin:", "rin", "ring"),
-    ("partnermatrix", "notes: Dine noter", "note: Dine noter", "note", "notes"),
+    ("partnermatrix", "notes: Jeres noter", "note: Jeres noter", "note", "notes"),
 ])
 def test_unknown_key_in_a_board(good_kits, tmp_path, board, old, new, key, hint):
     kit, out, path = broken(good_kits, board, tmp_path)

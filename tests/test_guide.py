@@ -136,7 +136,9 @@ def test_the_materials_list_counts_the_sheets_of_this_build(built, shipped_kit):
     used = {s["tool"] for s in programme_steps(guide) if s.get("tool")}
     per_group = {name for name in used if tools.get(name, {}).get("print", "per-group") in ("per-group", "both")}
     filled = {name for name in used if tools.get(name, {}).get("print") in ("filled", "both")}
-    assert per_group and filled  # the shipped guide exercises both
+    # the shipped three-hour programme prints every tool once per group; a filled-in
+    # board shown once is in the full-day programme (tests/test_guide_executive_circle.py)
+    assert per_group
 
     def row(entry: dict, copies: int, sheets: int, sides: str) -> str:
         pages = da["guide_one_page"] if entry["pages"] == 1 else da["guide_pages"].format(pages=entry["pages"])
