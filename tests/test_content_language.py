@@ -174,7 +174,7 @@ STRUCK = {
            "Stemningen er vred", "svar af byrådet", "Spørgepakke", "tiltag, der berører området",
            "kontrol, ikke dialog", "har ofte tempoet", "Vælgerne valgte os", "§18", "Insistér",
            "i biblioteket", "over en tredjedel af borgerne", "end der lyttes", "Sådan kan I gøre",
-           "Tjek reglerne", "melde en sag", "fylde ud"],,
+           "Tjek reglerne", "melde en sag", "fylde ud",
            "Betydning for samarbejde", "Dine noter", "Vær åben for forskelle", "Mød hinanden fast",
            "åbne op for", "i sidste runde", "Dem møder I i næste runde", "viser kilden kort",
            "Spørg, hvorfor", "i forvaltningen tager sagen", "den cirkel, den udfyldte"],
