@@ -179,7 +179,9 @@ STRUCK = {
            "åbne op for", "i sidste runde", "Dem møder I i næste runde", "viser kilden kort",
            "Spørg, hvorfor", "i forvaltningen tager sagen", "den cirkel, den udfyldte"],
     "en": ["public school", "local council", "Visiting friends", "co-client", "bought free", "Burns for",
-           "backs it", "Locked doors", "child-protection check", "digital ID", "influence ourselves whether"],
+           "backs it", "Locked doors", "child-protection check", "digital ID", "influence ourselves whether",
+           "village council", "steering group", "visiting-friend", "Leisure Act (", "open about how the task",
+           "has them put before it", "pass the word"],
 }
 
 
@@ -203,6 +205,44 @@ def test_the_danish_card_titles_are_parallel_within_each_deck():
 
 
 IMPERATIVES = {"Skab", "Lav", "Tænk", "Nedsæt", "Tag", "Mødes", "Tal", "Åbn", "Se", "Vær"}
+
+
+# A Danish term and the English words that must stand for it wherever the Danish
+# text uses it, on the same card, board or guide: a lokalråd is not a local council
+# (kommunalbestyrelsen) nor a village council, a følgegruppe does not steer.
+TERMS = [
+    ("lokalråd", "local community council"),
+    ("besøgsven", "befriending"),
+    ("følgegruppe", "reference group"),
+    ("folkeskole", "state school"),
+    ("spænder ikke ben", "does not get in the way"),
+]
+
+
+def counterparts() -> list[tuple[str, list[str], list[str]]]:
+    """Every card, board and the guide of the Danish kit with its English counterpart,
+    as (name, Danish texts, English texts)."""
+    pairs = []
+    danish, english = decks(KITS["da"]), decks(KITS["en"])
+    for kind in danish:
+        for da, en in zip(danish[kind]["cards"], english[kind]["cards"]):
+            pairs.append((f"{kind} {da['id']}", texts(da), texts(en)))
+    danish_boards, english_boards = boards(KITS["da"]), boards(KITS["en"])
+    for kind in danish_boards:
+        for da, en in zip(danish_boards[kind], english_boards[kind]):
+            pairs.append((f"board {da['title']}", texts(da), texts(en)))
+    pairs.append(("guide", texts(load_yaml(KITS["da"] / "guide.yaml")), texts(load_yaml(KITS["en"] / "guide.yaml"))))
+    return pairs
+
+
+@pytest.mark.parametrize(("danish", "english"), TERMS)
+def test_a_danish_term_keeps_its_english_words_on_the_same_card(danish, english):
+    used = 0
+    for name, da_texts, en_texts in counterparts():
+        if any(danish in t.casefold() for t in da_texts):
+            used += 1
+            assert any(english in t.casefold() for t in en_texts), (name, danish, english)
+    assert used, danish  # the term is still in the Danish kit, so the check checks something
 
 
 def test_the_danish_follow_up_form_and_index_say_it_as_an_editor_would(built):
