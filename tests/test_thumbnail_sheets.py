@@ -6,12 +6,16 @@ makes one picture file a sheet, not one a face."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import yaml
 from PIL import Image, ImageChops, ImageStat
 
-from kit_helpers import STANDALONE, build_into, lengthen_deck, load_yaml, replace_once
+from kit_helpers import REPO, STANDALONE, build_into, lengthen_deck, load_yaml, replace_once
 from workshop_kit.output.thumbnails import PER_SHEET
 
 MM = 72 / 25.4
@@ -117,3 +121,30 @@ def test_the_thumbnails_of_cards_turned_on_their_sheets_are_upright_and_their_ow
             own = difference(thumb, print_shop_face(built, card, side, thumb.size))
             assert own < 2.5, (card["id"], side, own)
             assert difference(thumb, print_shop_face(built, other, side, thumb.size)) > 3 * own, (card["id"], side)
+
+
+KEYS = """
+import sys
+from pathlib import Path
+from workshop_kit.build import check
+from workshop_kit.fingerprints import faces_key
+from workshop_kit.layout.card import CardLayout
+checked = check(Path(sys.argv[1]))
+layout = CardLayout(checked.content, checked.templates, checked.family)
+for deck in checked.content.decks:
+    cards, _ = layout.cards(deck, 0, len(deck.cards))
+    print(*[faces_key(card) for card in cards])
+"""
+
+
+def test_a_card_s_faces_key_is_the_same_in_every_process():
+    """What keeps a contact sheet from one build to the next: the key of
+    each card's faces, made by a process of its own, whose hashes of
+    strings differ (the order of a set of strings with them)."""
+    keys = set()
+    for seed in range(5):
+        env = {**os.environ, "PYTHONHASHSEED": str(seed)}
+        run = subprocess.run([sys.executable, "-c", KEYS, str(REPO)], capture_output=True, text=True, env=env,
+                             check=True, timeout=120)
+        keys.add(run.stdout)
+    assert len(keys) == 1 and len(next(iter(keys)).split()) > 50

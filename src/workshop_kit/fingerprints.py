@@ -135,8 +135,12 @@ def board_key(checked, board, options: dict[str, Any]) -> str:
 
 
 def faces_key(card) -> str:
-    """What a card's thumbnails show: its laid-out front and back."""
-    return digest(card.front, card.back)
+    """What a card's thumbnails show: its laid-out front and back. Their
+    repr is the digest's text: the faces are frozen dataclasses of numbers,
+    strings and tuples, whose repr names every field (a picture by its
+    bytes' digest, a QR code by its modules) and is the same in every
+    process; it is made in a third of the time json takes."""
+    return hashlib.sha256(repr((card.front, card.back)).encode("utf-8")).hexdigest()[:24]
 
 
 def guide_key(checked, files: list[dict[str, Any]], paper: str) -> str:

@@ -69,6 +69,10 @@ def largest_version(modules: int) -> int:
 class QRMatrix:
     rows: tuple[tuple[bool, ...], ...]
 
+    def __repr__(self) -> str:
+        """Short, and the same for the same symbol: a face's digest is its repr."""
+        return f"QRMatrix({self.version}, {self.packed.hex()})"
+
     @property
     def modules(self) -> int:
         """Modules across, without the quiet zone."""

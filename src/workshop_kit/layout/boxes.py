@@ -44,7 +44,7 @@ class Fill:
     box: Box
     colour: Colour
     # Edges that lie on the trim and so run on into the bleed.
-    bleed_edges: frozenset[str] = frozenset()
+    bleed_edges: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ class Image:
     align: str = "center"      # left, center, right
     valign: str = "middle"     # top, middle, bottom
     # Edges that lie on the trim: the box runs on into the bleed there.
-    bleed_edges: frozenset[str] = frozenset()
+    bleed_edges: tuple[str, ...] = ()
 
     def placed(self, bleed: float = 0.0) -> tuple[Box, Box]:
         """The box the whole picture is drawn in, and the box it is cut to;

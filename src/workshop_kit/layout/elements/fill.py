@@ -26,17 +26,11 @@ def lay_out(builder, element: FillElement, box: Box, subject, problems, face_siz
     return [Fill(box, subject.palette[element.fill], _edges(box, *face_size))]
 
 
-def _edges(box: Box, width: float, height: float, eps: float = 1e-6) -> frozenset[str]:
-    edges = set()
-    if box.x <= eps:
-        edges.add("left")
-    if box.y <= eps:
-        edges.add("bottom")
-    if box.right >= width - eps:
-        edges.add("right")
-    if box.top >= height - eps:
-        edges.add("top")
-    return frozenset(edges)
+def _edges(box: Box, width: float, height: float, eps: float = 1e-6) -> tuple[str, ...]:
+    """The edges of the face that the box lies on, in a fixed order."""
+    return tuple(edge for edge, on in (("left", box.x <= eps), ("bottom", box.y <= eps),
+                                       ("right", box.right >= width - eps), ("top", box.top >= height - eps))
+                 if on)
 
 
 register(FillElement, lay_out, cards=True, backdrop=True)

@@ -91,7 +91,7 @@ def lay_out(builder, element: ImageElement, box: Box, subject, problems, face_si
         picture = kit.pictures.get(element.src) if kit.pictures else None
     if picture is None:
         return []
-    edges = _edges(box, *face_size) if element.bleed else frozenset()
+    edges = _edges(box, *face_size) if element.bleed else ()
     return [Image(box, picture, element.fit, element.align, element.valign, edges)]
 
 
