@@ -1,8 +1,8 @@
 """The executive board's own influence circle in the guide, in both
-programmes. The board fills in a blank circle before the day and shows it
-in the programme; the shipped filled circle is an invented example, so
-the programme must not hand it out as the executive board's view. Read
-back from the built guide PDF."""
+programmes of both shipped kits. The board fills in a blank circle before
+the day and shows it in the programme; the shipped filled circle is an
+invented example, so the programme must not hand it out as the executive
+board's view. Read back from the built guide PDF."""
 
 from __future__ import annotations
 
