@@ -199,6 +199,31 @@ class Earlier:
         assert tree_digest(self.out) == self.digest, "the earlier output was changed"
 
 
+def copy_whole_kit(source: Path, dest: Path) -> Path:
+    """A kit folder with its guide and boards (copy_kit copies decks only)."""
+    dest.mkdir(parents=True)
+    for name in ("kit.yaml", "guide.yaml"):
+        shutil.copy2(source / name, dest / name)
+    for folder in ("decks", "boards", "templates"):
+        if (source / folder).is_dir():
+            shutil.copytree(source / folder, dest / folder)
+    return dest
+
+
+def build_programme(source: Path, folder: Path, programme: str, *also: str) -> tuple[Path, "Built"]:
+    """A copy of a shipped kit (in `folder`/kit) whose guide prints `programme`
+    (three_hours or full_day), built for home printing with the decks and
+    boards of that programme's steps and those `also` names; (kit, build)."""
+    kit = copy_whole_kit(source, folder / "kit")
+    guide = kit / "guide.yaml"
+    chosen = load_yaml(guide)["programme"]
+    if programme != chosen:
+        replace_once(guide, f"programme: {chosen}", f"programme: {programme}")
+    tools = {s["tool"] for s in load_yaml(guide)["programmes"][programme]["steps"] if s.get("tool")}
+    only = [a for name in sorted(tools | set(also)) for a in ("--only", name)]
+    return kit, build_into(kit, kit / "out", "--mode", "home", *only)
+
+
 def replace_once(path: Path, old: str, new: str) -> None:
     """Replace the first occurrence of `old`, which must be in the file."""
     text = path.read_text(encoding="utf-8")

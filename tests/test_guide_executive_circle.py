@@ -1,17 +1,17 @@
 """The executive board's own influence circle in the guide, in both
-programmes. The board fills in a blank circle before the day and shows it
-in the programme; the shipped filled circle is an invented example, so
-the programme must not hand it out as the executive board's view. Read
-back from the built guide PDF."""
+programmes of both shipped kits. The board fills in a blank circle before
+the day and shows it in the programme; the shipped filled circle is an
+invented example, so the programme must not hand it out as the executive
+board's view. Read back from the built guide PDF."""
 
 from __future__ import annotations
 
 import pytest
 
-from kit_helpers import REPO, build_into, load_yaml, normalise, pdf_text, replace_once
-from test_guide_programme import copy_whole_kit, labels
+from kit_helpers import REPO, build_programme, load_yaml, normalise, pdf_text
+from test_guide_programme import labels
 
-KITS = {"da": REPO}
+KITS = {"da": REPO, "en": REPO / "kits" / "en"}
 
 
 def circles(kit) -> tuple[dict, dict]:
@@ -27,12 +27,7 @@ def circles(kit) -> tuple[dict, dict]:
                 ids=lambda p: f"{p[0]}-{p[1]}")
 def guide_build(request, tmp_path_factory):
     language, programme = request.param
-    kit = copy_whole_kit(KITS[language], tmp_path_factory.mktemp("circle") / "kit")
-    guide = kit / "guide.yaml"
-    if programme != load_yaml(guide)["programme"]:
-        replace_once(guide, f"programme: {load_yaml(guide)['programme']}", f"programme: {programme}")
-    tools = {s["tool"] for s in load_yaml(guide)["programmes"][programme]["steps"] if s.get("tool")}
-    built = build_into(kit, kit / "out", "--mode", "home", *[a for t in sorted(tools) for a in ("--only", t)])
+    kit, built = build_programme(KITS[language], tmp_path_factory.mktemp("circle"), programme)
     [entry] = [f for f in built.files if f.get("kind") == "guide"]
     return language, kit, normalise(pdf_text(built.path(entry["path"]))), built
 
@@ -44,8 +39,10 @@ def test_the_programme_shows_the_executive_board_s_own_blank_circle_not_the_inve
     before = text[text.index(lab["guide_before"]):text.index(lab["guide_programme"])]
     programme = text[text.index(lab["guide_programme"]):text.index(lab["guide_tools"])]
     tools = text[text.index(lab["guide_tools"]):text.index(lab["guide_materials"])]
-    # the preparation names the blank board the executive board fills in
+    # the preparation names the blank board the executive board fills in, and what it
+    # writes on the whose-line is what the example writes there ("direktionens")
     assert normalise(blank["title"]) in before
+    assert lab["whose"] in before and normalise(filled["whose"]).casefold() in before.casefold()
     # the invented example is no tool of any step, nor explained as one
     assert normalise(filled["title"]) not in programme
     assert normalise(filled["title"]) not in tools

@@ -7,13 +7,12 @@ the code that computed them."""
 from __future__ import annotations
 
 import re
-import shutil
-from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
 
-from kit_helpers import REPO, build_into, line_col, load_yaml, normalise, pdf_text, replace_once, run_cli
+from kit_helpers import (REPO, build_programme, copy_whole_kit, line_col, load_yaml, normalise, pdf_text,
+                         replace_once, run_cli)
 
 KITS = {"da": REPO, "en": REPO / "kits" / "en"}
 LABELS = REPO / "src" / "workshop_kit" / "data" / "labels"
@@ -23,17 +22,6 @@ SHEET = {"da": "beslutningsark", "en": "decision-sheet"}
 
 def labels(language: str) -> dict:
     return load_yaml(LABELS / f"{language}.yaml")
-
-
-def copy_whole_kit(source: Path, dest: Path) -> Path:
-    """A kit folder with its guide and boards (the shared make_kit copies decks only)."""
-    dest.mkdir(parents=True)
-    for name in ("kit.yaml", "guide.yaml"):
-        shutil.copy2(source / name, dest / name)
-    for folder in ("decks", "boards", "templates"):
-        if (source / folder).is_dir():
-            shutil.copytree(source / folder, dest / folder)
-    return dest
 
 
 def minutes(hours: str, mins: str) -> int:
@@ -61,13 +49,7 @@ def guide_text(built) -> str:
                 ids=lambda p: f"{p[0]}-{p[1]}")
 def programme_build(request, tmp_path_factory):
     language, programme = request.param
-    kit = copy_whole_kit(KITS[language], tmp_path_factory.mktemp("programme") / "kit")
-    guide = kit / "guide.yaml"
-    if programme != load_yaml(guide)["programme"]:
-        replace_once(guide, f"programme: {load_yaml(guide)['programme']}", f"programme: {programme}")
-    built = build_into(kit, kit / "out", "--mode", "home", "--only", SHEET[language],
-                       *[a for name in load_yaml(guide)["programmes"][programme]["steps"]
-                         if name.get("tool") for a in ("--only", name["tool"])])
+    kit, built = build_programme(KITS[language], tmp_path_factory.mktemp("programme"), programme, SHEET[language])
     return language, programme, kit, built
 
 
