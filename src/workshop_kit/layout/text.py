@@ -109,19 +109,21 @@ def parse_markup(text: str, base: str, colour=None) -> list[Span]:
 Word = tuple[tuple[str, str, object], ...]
 
 
+# The spaces a line may break at: every white space but the no-break ones
+# ("8\u00a0uger", "§\u00a017"), which stay inside their word and print as spaces.
+_SPACES = re.compile(r"([^\S\u00a0\u2007\u202f]+)")
+
+
 @lru_cache(maxsize=4096)  # a text is set at several sizes until it fits
 def _words(spans: tuple[Span, ...]) -> tuple[Word, ...]:
     words: list[list] = [[]]
     for span in spans:
-        parts = re.split(r"(\s+)", span.text)
-        for part in parts:
-            if not part:
-                continue
-            if part.isspace():
+        for i, part in enumerate(_SPACES.split(span.text)):  # (words at even places, the spaces between)
+            if i % 2:
                 if words[-1]:
                     words.append([])
-                continue
-            words[-1].append((part, span.style, span.colour))
+            elif part:
+                words[-1].append((part, span.style, span.colour))
     words = [w for w in words if w]
     # A suspended compound ("sol- og vindprojekter") keeps its hyphen on the
     # line of the word after it: a line ending in "sol-" reads as a word broken there.
