@@ -63,10 +63,21 @@ def test_build_warns_once_about_the_placeholder(built):
 def test_no_placeholder_warning_with_a_real_url(invoke, make_kit):
     kit = make_kit(STANDALONE)
     replace_once(kit / "kit.yaml", "https://example.org", "https://kommune.dk/opfoelgning")
-    replace_once(kit / "kit.yaml", "[age, area, formats]", "[age, area]")  # no dialogue formats here
-    run = invoke("validate", kit)
+    run = invoke("validate", kit)  # (the council's form asks formats where a kit has them; this one has none)
     assert run.code == 0, run.output
     assert not _warning_lines(run.output) and "warning" not in run.output.lower()
+
+
+def test_a_form_that_asks_formats_in_a_kit_without_them_warns_once(invoke, make_kit):
+    kit = make_kit(STANDALONE)
+    replace_once(kit / "kit.yaml", "https://example.org", "https://kommune.dk/opfoelgning")
+    replace_once(kit / "kit.yaml", "    audience: council\n",
+                 "    audience: council\n    background: [topics, formats]\n")
+    run = invoke("validate", kit)
+    assert run.code == 0, run.output
+    assert [line for line in run.output.splitlines() if line.startswith("warning:")] == [
+        "warning: a follow-up form asks for preferred dialogue formats (background: formats), and the kit "
+        "has no dialogue-format cards to offer; the question is left out"], run.output
 
 
 def test_mode_home_writes_only_duplex_sheets(make_kit, build, tmp_path):

@@ -177,6 +177,8 @@ def test_json_counts_the_problems_held_back_behind_an_unreadable_file(make_kit):
 
 def test_validate_json_of_a_good_kit_has_the_warnings_validate_prints(make_kit):
     kit = make_kit(("politikerroller",))
+    # two warnings: the placeholder host, and formats asked where the kit has none to offer
+    replace_once(kit / "kit.yaml", "    audience: council\n", "    audience: council\n    background: [formats]\n")
     run = run_cli("validate", kit, "--json")
     assert run.code == 0 and run.stderr == "", run.output
     result = json.loads(run.stdout)

@@ -180,11 +180,26 @@ def background_choices(content: KitContent, form: Form) -> dict[str, list[tuple[
 
 def formats_without_choices(content: KitContent, found: list[Target]) -> list[str]:
     """The background questions (topics, formats) that a form of `found`
-    (the kit's targets) asks in a kit with no welfare-theme or
-    dialogue-format cards to offer (the question is then left out)."""
+    (the kit's targets) asks, written in its `background`, in a kit with no
+    welfare-theme or dialogue-format cards to offer (the question is then
+    left out). An audience's preset asks them where the kit has the cards,
+    and is not told of it where it has none."""
     offered = {"topics": welfare_themes(content), "formats": dialogue_formats(content)}
+    written = {kind for form in _written_forms(content) if "background" in form.model_fields_set
+               for kind in form.background}
     return [kind for kind, values in offered.items()
-            if not values and any(kind in t.form.background for t in found)]
+            if not values and kind in written and any(kind in t.form.background for t in found)]
+
+
+def _written_forms(content: KitContent) -> list[Form]:
+    """Every form the kit's files write: the kit's, each deck's, card's and board's, the guide's."""
+    forms = [content.kit.follow_up.form]
+    for deck in content.decks:
+        forms += [deck.form, *(card.form for card in deck.cards)]
+    forms += [board.model.form for board in content.boards]
+    if content.guide:
+        forms.append(content.guide.model.form)
+    return [form for form in forms if form is not None]
 
 
 def base_url(content: KitContent, given: str | None = None) -> str:
