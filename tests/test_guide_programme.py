@@ -11,8 +11,17 @@ import re
 import pypdfium2 as pdfium
 import pytest
 
-from kit_helpers import (REPO, build_programme, copy_whole_kit, line_col, load_yaml, normalise, pdf_text,
-                         replace_once, run_cli)
+from kit_helpers import (
+    REPO,
+    build_programme,
+    copy_whole_kit,
+    line_col,
+    load_yaml,
+    normalise,
+    pdf_text,
+    replace_once,
+    run_cli,
+)
 
 KITS = {"da": REPO, "en": REPO / "kits" / "en"}
 LABELS = REPO / "src" / "workshop_kit" / "data" / "labels"
