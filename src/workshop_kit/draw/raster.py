@@ -7,6 +7,7 @@ know, so a PNG from the SVG would fall back to another typeface."""
 
 from __future__ import annotations
 
+import ctypes
 import io
 from dataclasses import dataclass
 from typing import Sequence
@@ -67,54 +68,58 @@ def cut_faces(pdf: bytes, cuts: Sequence[FaceCut], face: tuple[int, int], pictur
     """`count` JPEGs of `picture` pixels (width, height), white, with each
     cut's face on picture `cut.picture` at `cut.at`, `face` pixels large.
     Each face is drawn as PDFium draws a page of that face alone: its trim
-    stretched onto whole pixels. PDFium draws it straight onto its picture,
-    turned upright, with nothing of the page outside its rectangle; a
-    picture is encoded as soon as the last page it takes faces from is."""
+    stretched onto whole pixels. PDFium draws it straight into its place
+    on the picture, turned upright, through a bitmap of the face's size
+    that shares the picture's memory (a bitmap of the whole picture would
+    make PDFium hold buffers of its size while it draws); a picture is
+    encoded as soon as the last page it takes faces from is."""
     by_page: dict[int, list[FaceCut]] = {}
     last_page = [-1] * count
     for cut in cuts:
         by_page.setdefault(cut.page, []).append(cut)
         last_page[cut.picture] = max(last_page[cut.picture], cut.page)
-    pictures: dict[int, pdfium.PdfBitmap] = {}
+    pictures: dict[int, ctypes.Array] = {}
     encoded: dict[int, bytes] = {}
+    stride = picture[0] * 4  # RGBX, as PDFium draws
     document = pdfium.PdfDocument(pdf)
     try:
         for number in sorted(by_page):
             page = document[number]
             for cut in by_page[number]:
-                if cut.picture not in pictures:  # RGBX, as PDFium draws
-                    pictures[cut.picture] = bitmap = pdfium.PdfBitmap.new_foreign(
-                        *picture, pdfium_c.FPDFBitmap_BGRx, rev_byteorder=True)
-                    bitmap.fill_rect((255, 255, 255, 255), 0, 0, *picture)
+                if cut.picture not in pictures:  # (a row more: a face's bitmap spans whole rows)
+                    pictures[cut.picture] = pixels = (ctypes.c_ubyte * (stride * (picture[1] + 1)))()
+                    ctypes.memset(pixels, 255, len(pixels))
                 x, y = cut.at
-                pdfium_c.FPDF_RenderPageBitmapWithMatrix(
-                    pictures[cut.picture], page, _face_matrix(cut, face, page.get_height()),
-                    pdfium_c.FS_RECTF(x, y, x + face[0], y + face[1]),
-                    pdfium_c.FPDF_ANNOT | pdfium_c.FPDF_REVERSE_BYTE_ORDER)
+                rows = (ctypes.c_ubyte * (stride * face[1])).from_buffer(pictures[cut.picture], y * stride + x * 4)
+                bitmap = pdfium.PdfBitmap.new_native(*face, pdfium_c.FPDFBitmap_BGRx, rev_byteorder=True,
+                                                     buffer=rows, stride=stride)
+                pdfium_c.FPDF_RenderPageBitmapWithMatrix(bitmap, page, _face_matrix(cut, face, page.get_height()),
+                                                         pdfium_c.FS_RECTF(0, 0, *face),
+                                                         pdfium_c.FPDF_ANNOT | pdfium_c.FPDF_REVERSE_BYTE_ORDER)
+                bitmap.close()
             for index in [i for i in pictures if last_page[i] == number]:
-                bitmap = pictures.pop(index)  # (held while its pixels are read)
-                encoded[index] = _jpeg(bitmap.to_pil())
+                encoded[index] = _jpeg(Image.frombuffer("RGBX", picture, pictures.pop(index), "raw", "RGBX",
+                                                        stride, 1))
     finally:
         document.close()
     return [encoded[i] for i in range(count)]  # (every picture has a face: a contact sheet holds a card at least)
 
 
 def _face_matrix(cut: FaceCut, face: tuple[int, int], page_height: float):
-    """The matrix that puts the cut's face upright at `cut.at` on its
-    picture, its trim stretched onto `face` pixels and its corner on the
-    corner of a pixel, as on a page of that face alone. PDFium turns the
-    page top down, in points, before it applies the matrix."""
+    """The matrix that puts the cut's face upright on a bitmap of `face`
+    pixels, its trim stretched onto them and its corner on the corner of a
+    pixel, as on a page of that face alone. PDFium turns the page top down,
+    in points, before it applies the matrix."""
     turned = cut.rotation in (90, 270)
     w_px, h_px = face[::-1] if turned else face  # the face as it stands on the page
     w_mm, h_mm = (cut.height, cut.width) if turned else (cut.width, cut.height)
     sx, sy = w_px / (w_mm * MM), h_px / (h_mm * MM)  # pixels a point, across and down
     left, top = cut.x * MM * sx, (page_height - (cut.y + h_mm) * MM) * sy  # the face's corner, in pixels
-    x, y = cut.at
     if cut.rotation == 90:  # turned back clockwise
-        return pdfium_c.FS_MATRIX(0, sx, -sy, 0, x + h_px + top, y - left)
+        return pdfium_c.FS_MATRIX(0, sx, -sy, 0, h_px + top, -left)
     if cut.rotation == 270:  # turned back counter-clockwise
-        return pdfium_c.FS_MATRIX(0, -sx, sy, 0, x - top, y + w_px + left)
-    return pdfium_c.FS_MATRIX(sx, 0, 0, sy, x - left, y - top)
+        return pdfium_c.FS_MATRIX(0, -sx, sy, 0, -top, w_px + left)
+    return pdfium_c.FS_MATRIX(sx, 0, 0, sy, -left, -top)
 
 
 def _jpeg(image: Image.Image) -> bytes:
