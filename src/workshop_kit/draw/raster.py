@@ -98,8 +98,8 @@ def cut_faces(pdf: bytes, cuts: Sequence[FaceCut], face: tuple[int, int], pictur
                                                          pdfium_c.FPDF_ANNOT | pdfium_c.FPDF_REVERSE_BYTE_ORDER)
                 bitmap.close()
             for index in [i for i in pictures if last_page[i] == number]:
-                encoded[index] = _jpeg(Image.frombuffer("RGBX", picture, pictures.pop(index), "raw", "RGBX",
-                                                        stride, 1))
+                pixels = pictures.pop(index)  # (a ctypes array: a buffer, which frombuffer reads in place)
+                encoded[index] = _jpeg(Image.frombuffer("RGBX", picture, pixels, "raw", "RGBX", stride, 1))  # type: ignore[arg-type]
     finally:
         document.close()
     return [encoded[i] for i in range(count)]  # (every picture has a face: a contact sheet holds a card at least)
