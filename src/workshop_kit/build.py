@@ -44,7 +44,7 @@ from workshop_kit.output.card_pictures import card_picture_jobs
 from workshop_kit.output.deck_parts import Parts, contact_jobs, deck_file_jobs
 from workshop_kit.output.files import Staging
 from workshop_kit.output.index_page import index_page
-from workshop_kit.output.jobs import Job, Staged, file_job, run_job
+from workshop_kit.output.jobs import Job, Made, Staged, content, file_job, run_job
 from workshop_kit.output.manifest import Manifest
 from workshop_kit.output.previous import INDEX, PreviousBuild
 from workshop_kit.output.thumbnails import ContactSheet, board_path, board_thumbnail, is_thumbnail, thumbnail_sheets
@@ -404,19 +404,20 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
         sizes: dict[str, int] = {}
         parts = Parts()  # files drawn in parts, until they are whole
 
-        def finished(index: int, files: dict[str, bytes | Staged]) -> None:
-            """A job's files are staged and recorded as they come in (the
-            build holds no more than a job's bytes at a time)."""
+        def finished(index: int, files: Made) -> None:
+            """A job's files are taken into the staging and recorded as they
+            come in: the worker staged each whole file, and the parts of a
+            file drawn in parts are joined here once all are in."""
             nonlocal drawn
             for part, data in files.items():
                 if isinstance(data, Staged):
-                    staging.adopt(part, durable=False)
+                    staging.adopt(part, durable=not is_thumbnail(part))
                     sizes[part] = len(data)
                 elif whole := parts.add(part, data):
                     name, data = whole
                     staging.write(name, data, durable=not is_thumbnail(name))
                     sizes[name] = len(data)
-            jobs[index].record(manifest, files)  # type: ignore[arg-type]  # (a Staged file: its records read its len())
+            jobs[index].record(manifest, files)
             drawn += jobs[index].files
             if progress:
                 progress(drawn, total, "files")
@@ -496,8 +497,8 @@ def guide_job(checked: Checked, guide: Guide, files: list[dict], paper: str, met
     was drawn from, `key`)."""
     name = f"guide-{paper}.pdf"
 
-    def record(manifest: Manifest, made: dict[str, bytes]) -> None:
-        manifest.add_file(path=name, kind=FileKind.GUIDE, paper=paper, pages=page_count(made[name]),
+    def record(manifest: Manifest, made: Made) -> None:
+        manifest.add_file(path=name, kind=FileKind.GUIDE, paper=paper, pages=page_count(content(made[name])),
                           qr_urls=[guide.qr_url], inputs=key)
 
     return Job(partial(_draw_guide, name, checked.content, guide, files, paper, checked.family.name, meta), record)
@@ -586,12 +587,13 @@ def _board_variant_jobs(board, v, board_layout, tile_paper: str, dpi: int, kit, 
     pdf_name, png_name = f"{stem}-{v.paper}.pdf", f"{stem}.png"
     sheets = poster_sheets(face.width, face.height, v.paper)
 
-    def record_poster(manifest: Manifest, files: dict[str, bytes]) -> None:
+    def record_poster(manifest: Manifest, files: Made) -> None:
         manifest.add_file(path=pdf_name, kind=FileKind.BOARD_POSTER, paper=v.paper, pages=1, **common)
         manifest.add_file(path=png_name, kind=FileKind.BOARD_PNG, dpi=dpi,
-                          pixels=list(image_size(files[png_name])), **common)
+                          pixels=list(image_size(content(files[png_name]))), **common)
         thumb = board_path(board.slug, v.variant)
-        manifest.add_board_thumbnail(board.slug, v.variant, thumb, image_size(files[thumb]), len(files[thumb]))
+        manifest.add_board_thumbnail(board.slug, v.variant, thumb, image_size(content(files[thumb])),
+                                     len(files[thumb]))
 
     jobs = [Job(partial(_draw_poster, pdf_name, png_name, sheets, face, described, meta, board.slug, v.variant,
                         dpi), record_poster, files=3),

@@ -20,7 +20,7 @@ from workshop_kit.file_kind import FileKind
 from workshop_kit.fonts import family
 from workshop_kit.impose.plan import Page, Placement, Sheets
 from workshop_kit.layout.boxes import CardFaces
-from workshop_kit.output.jobs import Job
+from workshop_kit.output.jobs import Job, Made, content
 from workshop_kit.output.manifest import Manifest
 
 FORMATS = ("png", "svg")
@@ -49,12 +49,12 @@ def _job(deck: str, cards: list[CardFaces], fmt: str, dpi: int, meta: dict, font
     face = cards[0].front if cards else None
     size = [round(face.width, 3), round(face.height, 3)] if face else []
 
-    def record(manifest: Manifest, files: dict[str, bytes]) -> None:
+    def record(manifest: Manifest, files: Made) -> None:
         for card_id, side, name in names:
             entry: dict[str, Any] = {"path": name, "kind": KIND, "deck": deck, "card": card_id, "side": side,
                      "format": fmt, "size_mm": size}
             if fmt == "png":
-                entry.update(dpi=dpi, pixels=list(image_size(files[name])))
+                entry.update(dpi=dpi, pixels=list(image_size(content(files[name]))))
             manifest.add_file(**entry)
 
     make = _draw_png if fmt == "png" else _draw_svg

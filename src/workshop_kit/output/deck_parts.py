@@ -21,7 +21,7 @@ from typing import Callable
 from workshop_kit.draw.pdf import render
 from workshop_kit.draw.raster import FaceCut
 from workshop_kit.impose.plan import Sheets
-from workshop_kit.output.jobs import Job
+from workshop_kit.output.jobs import PART, Job, Made
 from workshop_kit.output.manifest import Manifest
 from workshop_kit.output.thumbnails import ContactSheet, contact_pages, cut_sheets, face_cuts, record_sheets
 from workshop_kit.workers import cores
@@ -29,7 +29,6 @@ from workshop_kit.workers import cores
 PART_CARDS = 100  # a deck is drawn in parts of at least this many cards, a part a core (a part costs 20-30 ms more)
 CONTACT_SHEETS_PER_JOB = 5  # contact sheets drawn on pages of their own: about a sixth of a second of work
 
-_PART = "\x00part "  # no file name has a NUL in it
 
 
 def deck_file_jobs(name: str, sheets: Sheets, faces: list, described: dict, meta: dict,
@@ -82,7 +81,7 @@ def _draw(name: str | None, sheets: Sheets, faces: list, described: dict, meta: 
 
 
 def _record(record: Callable[[Manifest], None] | None, thumbnails: list[ContactSheet], manifest: Manifest,
-            files: dict[str, bytes]) -> None:
+            files: Made) -> None:
     if record is not None:
         record(manifest)
     record_sheets(thumbnails, manifest, files)
@@ -101,7 +100,7 @@ def split_pages(pages: int, spans: list[tuple[int, int]], parts: int) -> list[tu
 
 def part_name(name: str, k: int, count: int) -> str:
     """What part k of `count` of the file `name` is called until the parts are joined."""
-    return f"{name}{_PART}{k} {count}"
+    return f"{name}{PART}{k} {count}"
 
 
 class Parts:
@@ -113,9 +112,9 @@ class Parts:
     def add(self, name: str, data: bytes) -> tuple[str, bytes] | None:
         """(name, bytes) of the file, whole: at once for a file not drawn in
         parts, for a part when it is the last one in (else None)."""
-        if _PART not in name:
+        if PART not in name:
             return name, data
-        whole, tail = name.split(_PART)
+        whole, tail = name.split(PART)
         k, count = (int(v) for v in tail.split())
         held = self._held.setdefault(whole, {})
         held[k] = data

@@ -33,6 +33,7 @@ from workshop_kit.fingerprints import digest, toolkit
 from workshop_kit.impose.contact import SIDES, impose_contact
 from workshop_kit.impose.plan import Placement, Sheets
 from workshop_kit.layout.boxes import CardFaces
+from workshop_kit.output.jobs import Made
 from workshop_kit.output.manifest import Manifest
 
 CARD_WIDTH_PX = 240    # shown about 120 CSS px wide, sharp on a high-density screen
@@ -45,10 +46,6 @@ FOLDER = "thumbs/"
 
 def sheet_path(deck: str, number: int) -> str:
     return f"{FOLDER}decks/{deck}/sheet-{number:03d}.jpg"
-
-
-def is_contact_sheet(name: str) -> bool:
-    return name.startswith(f"{FOLDER}decks/")
 
 
 def board_path(board: str, variant: str) -> str:
@@ -170,7 +167,7 @@ def cut_sheets(pdf: bytes, sheets: list[ContactSheet], cuts: list[list[FaceCut]]
     return dict(zip((sheet.path for sheet in sheets), pictures))
 
 
-def record_sheets(sheets: list[ContactSheet], manifest: Manifest, files: dict[str, bytes]) -> None:
+def record_sheets(sheets: list[ContactSheet], manifest: Manifest, files: Made) -> None:
     for sheet in sheets:
         sheet.record(manifest, len(files[sheet.path]), sheet_pixels(sheet.width, sheet.height))
 
