@@ -172,6 +172,45 @@ def inputs(html: str) -> list[dict[str, str | None]]:
     return parser.inputs
 
 
+def field_values(html: str) -> dict[str, list[str]]:
+    """A page's field names, with the values of each (the choices of a question)."""
+    out: dict[str, list[str]] = {}
+    for field in inputs(html):
+        if field.get("name"):
+            out.setdefault(field["name"], []).append(field.get("value") or "")
+    return out
+
+
+class _TextsIn(HTMLParser):
+    """The texts of the elements that `wanted(tag, attrs)` picks, spaces made single."""
+
+    def __init__(self, wanted):
+        super().__init__()
+        self.wanted = wanted
+        self.texts: list[str] = []
+        self._open: tuple[str, list[str]] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if self.wanted(tag, dict(attrs)):
+            self._open = (tag, [])
+
+    def handle_data(self, data):
+        if self._open is not None:
+            self._open[1].append(data)
+
+    def handle_endtag(self, tag):
+        if self._open is not None and tag == self._open[0]:
+            self.texts.append(" ".join("".join(self._open[1]).split()))
+            self._open = None
+
+
+def texts_in(html: str, wanted) -> list[str]:
+    """The texts of a page's elements that `wanted(tag, attributes)` picks."""
+    parser = _TextsIn(wanted)
+    parser.feed(html)
+    return parser.texts
+
+
 @dataclass(frozen=True)
 class Opened:
     """A form page as fetched: its hidden token and the cookie that came with it."""

@@ -10,12 +10,10 @@ every form page is fetched as a phone fetches it and read back as HTML.
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
-
 import pytest
 
 from kit_helpers import REPO, load_yaml, normalise, pdf_text, run_cli
-from serve_helpers import Server, answer, client, free_port, inputs, kit_served_at, stored, thanked
+from serve_helpers import Server, answer, client, field_values, free_port, kit_served_at, stored, texts_in, thanked
 from workshop_kit.content.follow_up import targets
 from workshop_kit.content.kit import load_kit
 from workshop_kit.store.database import database_url
@@ -28,41 +26,10 @@ PERSONAL_LABELS = ("form_age", "form_gender", "form_area", "form_time", "form_co
 DEFAULT_AGE_BANDS = ["0-17", "18-29", "30-49", "50-64", "65+"]
 
 
-class _Asked(HTMLParser):
-    """The texts of a form page's legends and field labels: the questions it asks."""
-
-    def __init__(self):
-        super().__init__()
-        self.asked: list[str] = []
-        self._open: list[str] | None = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "legend" or (tag == "label" and "field" in (dict(attrs).get("class") or "").split()):
-            self._open = []
-
-    def handle_data(self, data):
-        if self._open is not None:
-            self._open.append(data)
-
-    def handle_endtag(self, tag):
-        if tag in ("legend", "label") and self._open is not None:
-            self.asked.append(" ".join("".join(self._open).split()))
-            self._open = None
-
-
 def asked(html: str) -> list[str]:
-    parser = _Asked()
-    parser.feed(html)
-    return parser.asked
-
-
-def fields(html: str) -> dict[str, list[str]]:
-    """The form's field names, with the values of each (the choices of a question)."""
-    out: dict[str, list[str]] = {}
-    for field in inputs(html):
-        if field.get("name"):
-            out.setdefault(field["name"], []).append(field.get("value") or "")
-    return out
+    """The texts of a form page's legends and field labels: the questions it asks."""
+    return texts_in(html, lambda tag, attrs: tag == "legend"
+                    or tag == "label" and "field" in (attrs.get("class") or "").split())
 
 
 def titles(kit, card_type: str) -> list[str]:
@@ -89,7 +56,7 @@ def test_the_shipped_kits_ask_councillors_no_age_area_or_contact(shipped, tmp_pa
         pages = {t.url: http.get(t.url) for t in found}  # every card, board and the guide
     for url, page in pages.items():
         assert page.status_code == 200, (url, page.text[:300])
-        names, questions = fields(page.text), asked(page.text)
+        names, questions = field_values(page.text), asked(page.text)
         assert not [n for n in PERSONAL_FIELDS if n in names], (url, sorted(names))
         assert not [labels[k] for k in PERSONAL_LABELS if labels[k] in questions], (url, questions)
         assert labels["form_contact_consent"] not in page.text, url
@@ -114,7 +81,7 @@ def test_a_deck_for_citizens_asks_their_age_and_area(tmp_path):
     with Server(kit, port, str(db)), client() as http:
         citizens_page, council_page = http.get(citizens.url), http.get(council.url)
         assert citizens_page.status_code == council_page.status_code == 200
-        asks = fields(citizens_page.text)
+        asks = field_values(citizens_page.text)
         assert asks["b-age"] == DEFAULT_AGE_BANDS
         assert asks["b-area"] == [""]                                    # written freely: no areas given
         assert asks["b-gender"] == ["woman", "man", "other"] and len(asks["b-time"]) >= 2
@@ -123,8 +90,9 @@ def test_a_deck_for_citizens_asks_their_age_and_area(tmp_path):
         assert labels["form_age"] in questions and labels["form_area"] in questions, questions
         assert labels["form_contact_consent"] in citizens_page.text
         # The deck keeps the kit's questions; the rest of the kit still asks the council.
-        assert [n for n in asks if n.startswith("q-")] == [n for n in fields(council_page.text) if n.startswith("q-")]
-        assert not [n for n in PERSONAL_FIELDS if n in fields(council_page.text)]
+        council_asks = field_values(council_page.text)
+        assert [n for n in asks if n.startswith("q-")] == [n for n in council_asks if n.startswith("q-")]
+        assert not [n for n in PERSONAL_FIELDS if n in council_asks]
 
         scale = next(q for q in citizens.form.questions if q.type == "scale")
         sent = answer(http, citizens.url, [(f"q-{scale.id}", "4"), ("b-age", "65+"), ("b-area", "Vestbyen")])
@@ -155,9 +123,8 @@ def test_the_report_and_live_screen_of_the_shipped_form_break_down_by_topics_and
                         if line.startswith("Live screen for the projector: "))
         live = http.get(live_url)
     assert live.status_code == 200
-    splits = _Captions()
-    splits.feed(live.text)
-    assert splits.captions == [labels["form_topics"], labels["form_formats"]], splits.captions
+    captions = texts_in(live.text, lambda tag, attrs: tag == "caption")  # the tables by who answered
+    assert captions == [labels["form_topics"], labels["form_formats"]], captions
 
     out = tmp_path / "report.pdf"
     run = run_cli("report", kit, "--db", db, "-o", out)
@@ -174,23 +141,3 @@ def test_the_report_and_live_screen_of_the_shipped_form_break_down_by_topics_and
     assert formats[0] in by_formats[:600], by_formats[:600]
 
 
-class _Captions(HTMLParser):
-    """The captions of the live screen's tables by who answered."""
-
-    def __init__(self):
-        super().__init__()
-        self.captions: list[str] = []
-        self._open: list[str] | None = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "caption":
-            self._open = []
-
-    def handle_data(self, data):
-        if self._open is not None:
-            self._open.append(data)
-
-    def handle_endtag(self, tag):
-        if tag == "caption" and self._open is not None:
-            self.captions.append(" ".join("".join(self._open).split()))
-            self._open = None

@@ -20,7 +20,7 @@ import pypdf
 import pytest
 
 from kit_helpers import COUNCIL_FORM_LINE, REPO, ask_who_answers, line_col, load_yaml, normalise, replace_once, run_cli
-from serve_helpers import HIGH_RATE, Server, answer, client, free_port, inputs, kit_served_at, stored, thanked
+from serve_helpers import HIGH_RATE, Server, answer, client, field_values, free_port, kit_served_at, stored, thanked
 from workshop_kit.content.follow_up import targets
 from workshop_kit.content.kit import load_kit
 from workshop_kit.store.database import database_url
@@ -57,14 +57,6 @@ def site(tmp_path):
     server.stop()
 
 
-def names_and_values(html: str) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for field in inputs(html):
-        if field.get("name"):
-            out.setdefault(field["name"], []).append(field.get("value") or "")
-    return out
-
-
 def welfare_themes() -> list[str]:
     """The titles of the shipped welfare-theme cards, as their YAML has them."""
     return [card["title"] for card in load_yaml(REPO / "decks" / "velfaerdstemaer.yaml")["cards"]]
@@ -78,7 +70,7 @@ def test_citizens_are_asked_who_they_are_and_councillors_are_not(site):
         citizens_page, council_page = http.get(citizens.url), http.get(council.url)
     assert citizens_page.status_code == council_page.status_code == 200
 
-    asked = names_and_values(citizens_page.text)
+    asked = field_values(citizens_page.text)
     assert asked["b-age"] == BANDS                          # the bands of the YAML, 60-69 among them
     assert "60–69 år" in citizens_page.text and "70 år eller derover" in citizens_page.text
     assert asked["b-gender"] == ["woman", "man", "other"]
@@ -89,7 +81,7 @@ def test_citizens_are_asked_who_they_are_and_councillors_are_not(site):
     assert "c-consent" in asked and "c-name" in asked and "c-email" in asked
     assert DA["form_contact_consent"] in citizens_page.text
 
-    shown = names_and_values(council_page.text)
+    shown = field_values(council_page.text)
     assert not [name for name in PERSONAL if name in shown], shown.keys()
     assert DA["form_age"] not in council_page.text and DA["form_gender"] not in council_page.text
     assert shown["b-topics"] == welfare_themes() and "b-formats" in shown
@@ -277,8 +269,8 @@ def test_a_deck_for_the_council_asks_no_personal_questions_the_kits_form_asks(tm
     council = next(t for t in found if t.deck == "dilemmaer")
     kits_own = next(t for t in found if t.deck == "velfaerdstemaer")
     with Server(kit, port, str(tmp_path / "responses.db")), client() as http:
-        council_fields = names_and_values(http.get(council.url).text)
-        kit_fields = names_and_values(http.get(kits_own.url).text)
+        council_fields = field_values(http.get(council.url).text)
+        kit_fields = field_values(http.get(kits_own.url).text)
     assert {"b-age", "b-area", "c-consent"} <= kit_fields.keys()
     assert not [name for name in PERSONAL if name in council_fields], council_fields.keys()
     assert "b-topics" in council_fields and "b-formats" in council_fields
