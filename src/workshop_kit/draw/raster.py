@@ -7,7 +7,6 @@ know, so a PNG from the SVG would fall back to another typeface."""
 
 from __future__ import annotations
 
-import ctypes
 import io
 from dataclasses import dataclass
 from typing import Sequence
@@ -68,38 +67,32 @@ def cut_faces(pdf: bytes, cuts: Sequence[FaceCut], face: tuple[int, int], pictur
     """`count` JPEGs of `picture` pixels (width, height), white, with each
     cut's face on picture `cut.picture` at `cut.at`, `face` pixels large.
     Each face is drawn as PDFium draws a page of that face alone: its trim
-    stretched onto whole pixels. PDFium draws it straight into its place
-    on the picture, turned upright, through a bitmap of the face's size
-    that shares the picture's memory (a bitmap of the whole picture would
-    make PDFium hold buffers of its size while it draws); a picture is
-    encoded as soon as the last page it takes faces from is."""
+    stretched onto whole pixels, on a bitmap of its own size, turned
+    upright by the matrix, and pasted into its place (PDFium drawing onto
+    the whole picture, clipped to the face, held more memory); a picture
+    is encoded as soon as the last page it takes faces from is."""
     by_page: dict[int, list[FaceCut]] = {}
     last_page = [-1] * count
     for cut in cuts:
         by_page.setdefault(cut.page, []).append(cut)
         last_page[cut.picture] = max(last_page[cut.picture], cut.page)
-    pictures: dict[int, ctypes.Array] = {}
+    pictures: dict[int, Image.Image] = {}
     encoded: dict[int, bytes] = {}
-    stride = picture[0] * 4  # RGBX, as PDFium draws
     document = pdfium.PdfDocument(pdf)
     try:
         for number in sorted(by_page):
             page = document[number]
             for cut in by_page[number]:
-                if cut.picture not in pictures:  # (a row more: a face's bitmap spans whole rows)
-                    pictures[cut.picture] = pixels = (ctypes.c_ubyte * (stride * (picture[1] + 1)))()
-                    ctypes.memset(pixels, 255, len(pixels))
-                x, y = cut.at
-                rows = (ctypes.c_ubyte * (stride * face[1])).from_buffer(pictures[cut.picture], y * stride + x * 4)
-                bitmap = pdfium.PdfBitmap.new_native(*face, pdfium_c.FPDFBitmap_BGRx, rev_byteorder=True,
-                                                     buffer=rows, stride=stride)
+                if cut.picture not in pictures:  # RGBX, as PDFium draws: the faces go in as they are
+                    pictures[cut.picture] = Image.new("RGBX", picture, (255, 255, 255, 255))
+                bitmap = pdfium.PdfBitmap.new_native(*face, pdfium_c.FPDFBitmap_BGRx, rev_byteorder=True)
+                bitmap.fill_rect((255, 255, 255, 255), 0, 0, *face)
                 pdfium_c.FPDF_RenderPageBitmapWithMatrix(bitmap, page, _face_matrix(cut, face, page.get_height()),
                                                          pdfium_c.FS_RECTF(0, 0, *face),
                                                          pdfium_c.FPDF_ANNOT | pdfium_c.FPDF_REVERSE_BYTE_ORDER)
-                bitmap.close()
+                pictures[cut.picture].paste(bitmap.to_pil(), cut.at)
             for index in [i for i in pictures if last_page[i] == number]:
-                pixels = pictures.pop(index)  # (a ctypes array: a buffer, which frombuffer reads in place)
-                encoded[index] = _jpeg(Image.frombuffer("RGBX", picture, pixels, "raw", "RGBX", stride, 1))  # type: ignore[arg-type]
+                encoded[index] = _jpeg(pictures.pop(index))
     finally:
         document.close()
     return [encoded[i] for i in range(count)]  # (every picture has a face: a contact sheet holds a card at least)
