@@ -253,18 +253,19 @@ def lay_out(checked: Checked, decks: list[Deck], boards: list, poster: str = "a3
     done = fork_map(partial(_lay_out_work, layout, board_layout, work, qr.known()), range(len(work)),
                     finished if progress else None,
                     parallel=total + BOARD_IN_CARDS * len(boards) > LAYOUT_IN_PROCESS)
-    for _, found, encoded, _ in done[len(boards):] + done[:len(boards)]:  # (the cards' problems first)
+    boards_done, chunks_done = done[:len(boards)], done[len(boards):]
+    for _, found, encoded, _ in chunks_done + boards_done:  # (the cards' problems first)
         qr.remember(encoded)
         problems.extend(found)
     laid_out = []
     for deck in decks:
         cards, keys = [], []
-        for (chunk_deck, _, _), (faces, _, _, faces_keys) in zip(chunks, done[len(boards):]):
+        for (chunk_deck, _, _), (faces, _, _, faces_keys) in zip(chunks, chunks_done):
             if chunk_deck is deck:
                 cards.extend(faces)
                 keys.extend(faces_keys)
         laid_out.append(LaidOutDeck(deck, cards, keys))
-    boards_out = [(board, faces) for board, (faces, _, _, _) in zip(boards, done)]
+    boards_out = [(board, faces) for board, (faces, _, _, _) in zip(boards, boards_done)]
     too_long_url = _guide_qr(content, content.guide) if content.guide else []
     if problems or too_long_url:
         raise ContentError([*problems, *too_long_url])
@@ -294,11 +295,11 @@ def _lay_out_work(layout: CardLayout, board_layout: BoardLayout, work: list, kno
     QR codes encoded for them (a worker gets `known`, those of the parent),
     and each card's faces key (what its thumbnails show)."""
     qr.remember(known)
-    found: list[Problem] = []
     if isinstance(work[i][0], Deck):
         faces, found = layout.cards(*work[i])
         return faces, found, qr.fresh(), [faces_key(card) for card in faces]
     board, poster, office = work[i]
+    found = []
     return board_layout.faces(board, poster, office, found), found, qr.fresh(), []
 
 

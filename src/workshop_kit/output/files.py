@@ -98,8 +98,7 @@ class Staging:
     def __init__(self, out_dir: Path):
         self.out_dir = Path(out_dir)
         self.names: list[str] = []
-        self.durable: list[str] = []  # the names made durable before they are moved
-        self._synced: list[Future] = []  # each durable file's sync, in the order of `durable`
+        self.durable: dict[str, Future] = {}  # the files made durable before they are moved, and each one's sync
         self._syncer: ThreadPoolExecutor | None = None
         try:
             with finishing():  # (a stop waits until the folder is made and named in self.dir)
@@ -127,10 +126,9 @@ class Staging:
         """Take in a file that a worker wrote into the staging folder (`stage`)."""
         self.names.append(name)
         if durable:
-            self.durable.append(name)
             if self._syncer is None:
                 self._syncer = ThreadPoolExecutor(1, thread_name_prefix="workshop-kit-sync")
-            self._synced.append(self._syncer.submit(_fsync, self.dir / name))
+            self.durable[name] = self._syncer.submit(_fsync, self.dir / name)
 
     def commit(self, last: str | None = None) -> None:
         """Move every staged file into the output folder, `last` at the end;
@@ -160,7 +158,7 @@ class Staging:
 
     def _sync(self) -> None:
         """Wait until the durable files' bytes are on the disk, before any is moved."""
-        for name, synced in zip(self.durable, self._synced):
+        for name, synced in self.durable.items():
             try:
                 synced.result()
             except OSError as error:
