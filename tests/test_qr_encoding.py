@@ -50,7 +50,7 @@ def test_symbols_are_those_qrcode_makes_alone(level):
         code = qrcode.QRCode(error_correction=LEVELS[level], border=0, mask_pattern=MASK)
         code.add_data(text)
         code.make(fit=True)
-        assert _encode(text, level) == QRMatrix(tuple(tuple(bool(m) for m in row) for row in code.get_matrix()))
+        assert _encode(text, level) == QRMatrix(tuple(bytes(bool(m) for m in row) for row in code.get_matrix()))
 
 
 @pytest.mark.parametrize("level", ["L", "M", "Q"])

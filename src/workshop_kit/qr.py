@@ -67,7 +67,11 @@ def largest_version(modules: int) -> int:
 
 @dataclass(frozen=True)
 class QRMatrix:
-    rows: tuple[tuple[bool, ...], ...]
+    """A symbol's modules, without the quiet zone: each row a byte a
+    module, 1 dark and 0 light (small to send to another process, and
+    its dark runs are found by a regular expression)."""
+
+    rows: tuple[bytes, ...]
 
     def __repr__(self) -> str:
         """Short, and the same for the same symbol: a face's digest is its repr."""
@@ -91,7 +95,7 @@ class QRMatrix:
         """The modules row by row, eight to a byte (the first the highest
         bit), each row starting on a new byte: what `unpack` reads."""
         fill, width = -self.modules % 8, (self.modules + 7) // 8
-        return b"".join((int(bytes(row).translate(_DIGITS), 2) << fill).to_bytes(width, "big") for row in self.rows)
+        return b"".join((int(row.translate(_DIGITS), 2) << fill).to_bytes(width, "big") for row in self.rows)
 
     @classmethod
     def unpack(cls, version: int, data: bytes) -> "QRMatrix":
@@ -101,13 +105,8 @@ class QRMatrix:
         width = (modules + 7) // 8
         if not 1 <= version <= LARGEST_VERSION or len(data) != modules * width:
             raise ValueError(f"{len(data)} bytes are no packed QR code of version {version}")
-        rows = []
-        for start in range(0, len(data), width):
-            bits: list[bool] = []
-            for byte in data[start:start + width]:
-                bits.extend(_BITS[byte])
-            rows.append(tuple(bits[:modules]))
-        return cls(tuple(rows))
+        return cls(tuple(b"".join(_BITS[byte] for byte in data[start:start + width])[:modules]
+                         for start in range(0, len(data), width)))
 
     @cached_property
     def dark_runs(self) -> tuple[tuple[int, int, int], ...]:
@@ -115,7 +114,7 @@ class QRMatrix:
         what the PDF and SVG writers fill, one rectangle a run."""
         runs = []
         for r, row in enumerate(self.rows):
-            for run in _DARK_RUN.finditer(bytes(row)):
+            for run in _DARK_RUN.finditer(row):
                 start, end = run.span()
                 runs.append((r, start, end - start))
         return tuple(runs)
@@ -123,7 +122,7 @@ class QRMatrix:
 
 _DARK_RUN = re.compile(b"\x01+")
 _DIGITS = bytes.maketrans(b"\x00\x01", b"01")
-_BITS = [tuple(bool(byte >> (7 - i) & 1) for i in range(8)) for byte in range(256)]
+_BITS = [bytes(byte >> (7 - i) & 1 for i in range(8)) for byte in range(256)]
 
 Packed = tuple[int, bytes]  # (version, QRMatrix.packed)
 _known: dict[tuple[str, str], Packed] = {}  # (data, level) -> the symbol, of the last build or encoded here
@@ -222,7 +221,7 @@ class _Frame:
         for index, bit, masked in zip(self.order, bits, self.masked):
             cells[index] = (bit == "1") is not masked
         n = self.modules
-        return QRMatrix(tuple(tuple(cells[start:start + n]) for start in range(0, n * n, n)))
+        return QRMatrix(tuple(bytes(cells[start:start + n]) for start in range(0, n * n, n)))
 
 
 @lru_cache(maxsize=None)
