@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from workshop_kit import __version__
+from workshop_kit import __version__, collector
 from workshop_kit.output.files import OutputError
 from workshop_kit.problems import ContentError
 from workshop_kit.serve.defaults import DEFAULT_RATE
@@ -190,6 +190,13 @@ def _build(kit_dir: Path, settings: dict, force: bool, quiet_if_current: bool = 
                 click.echo(f"Up to date: nothing changed since the last build of {out} "
                            f"({len(previous.files)} files).")
             return True
+    with collector.paused():
+        return _build_anew(kit_dir, settings, force, quiet_if_current, as_json)
+
+
+def _build_anew(kit_dir: Path, settings: dict, force: bool, quiet_if_current: bool, as_json: bool) -> bool:
+    """The pipeline's build, and what it did told (see _build)."""
+    out = settings["out"]
     from workshop_kit.build import UsageError, build
 
     try:
@@ -227,7 +234,9 @@ def build_command(kit_dir: Path, out: Path | None, only: tuple[str, ...], paper:
     files; --force builds everything anew."""
     _kit_folder(kit_dir)
     settings = _settings(kit_dir, out, only, paper, mode, poster, tile_paper, dpi, card_pictures, pdfx)
-    if not _build(kit_dir, settings, force, as_json=as_json):
+    built = _build(kit_dir, settings, force, as_json=as_json)
+    collector.leave_to_exit()
+    if not built:
         sys.exit(1)
 
 
