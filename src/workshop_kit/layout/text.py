@@ -336,7 +336,23 @@ class Typesetter:
         """The largest size from largest down to smallest at which the
         blocks fit: (size, lines), or (None, why they do not fit). `notch`
         (width, height; mm): a corner of the box at its bottom right that
-        the lines flow around."""
+        the lines flow around. The same text in the same box is set once a
+        process: a deck's labels and fixed texts recur on every card, and
+        a `watch` rebuild sets again only the texts that were edited."""
+        key = (self.family, self.language, tuple(blocks), width_mm, height_mm, largest, smallest, leading,
+               hyphenate, notch)
+        found = _fitted.get(key)
+        if found is None:
+            size, lines = self._fit(blocks, width_mm, height_mm, largest, smallest, leading, hyphenate, notch)
+            found = (size, tuple(lines) if size is not None else lines)
+            if len(_fitted) >= FITTED_AT_MOST:
+                _fitted.clear()
+            _fitted[key] = found
+        size, lines = found
+        return (size, list(lines)) if size is not None else found
+
+    def _fit(self, blocks: list[Block], width_mm: float, height_mm: float, largest: float, smallest: float,
+             leading: float, hyphenate: bool, notch: tuple[float, float] | None):
         width_pt, height_pt = width_mm / PT_TO_MM, height_mm / PT_TO_MM
         around = None if notch is None else ((height_mm - notch[1]) / PT_TO_MM, (width_mm - notch[0]) / PT_TO_MM)
 
@@ -372,6 +388,10 @@ class Typesetter:
         words = [w for block in blocks for w in _words(block.spans)]
         widest = max(words, key=lambda w: self.word_width(w, size))
         return "".join(t for t, _, _ in widest)
+
+
+FITTED_AT_MOST = 20_000  # texts set, kept by a process (a watch runs for hours): some tens of MB at most
+_fitted: dict[tuple, tuple] = {}
 
 
 @lru_cache(maxsize=65536)
