@@ -3,10 +3,12 @@ deck, in parts on several cores.
 
 The job that draws a deck's pages also cuts the deck's contact sheets out
 of them (output/thumbnails.py), so that no face is drawn twice. A deck of
-more than PART_CARDS cards is drawn in parts, each a range of whole pages
-that holds whole contact sheets, one job a part; the parts come back as
-PDFs of their own, and the build joins them into the deck's file
-(`Parts`) before it is staged. Where the deck's pages do not show every
+more than PART_CARDS cards is drawn in parts of about the same number of
+pages, one job a part, each a range of pages that holds whole cards; a
+contact sheet whose faces begin in the part before is cut by the part
+that holds its last face, which draws those pages too. The parts come
+back as PDFs of their own, and the build joins them into the deck's file
+(`Parts`), each page once, before it is staged. Where the deck's pages do not show every
 face, its contact sheets are drawn on pages of their own
 (thumbnails.contact_pages), CONTACT_SHEETS_PER_JOB to a job."""
 
@@ -41,16 +43,29 @@ def deck_file_jobs(name: str, sheets: Sheets, faces: list, described: dict, meta
     if cuts is None:  # pages without every face: the contact sheets are drawn apart
         return [_job(name, sheets, faces, described, meta, record, [], [])] + contact_jobs(thumbnails, faces, meta)
     cards = sum(p.side == "front" for page in sheets.pages for p in page.placements)
-    ranges = split_pages(len(sheets.pages), [(min(c.page for c in sheet), max(c.page for c in sheet))
-                                             for sheet in cuts], max(1, min(cores(), cards // PART_CARDS)))
+    ranges = split_pages(len(sheets.pages), card_spans(sheets), max(1, min(cores(), cards // PART_CARDS)))
     jobs = []
     for k, (first, end) in enumerate(ranges):
-        mine = [i for i, sheet in enumerate(cuts) if first <= sheet[0].page < end]
-        part_cuts = [[replace(cut, page=cut.page - first, picture=j) for cut in cuts[i]] for j, i in enumerate(mine)]
-        jobs.append(_job(name if len(ranges) == 1 else part_name(name, k, len(ranges)),
-                         replace(sheets, pages=sheets.pages[first:end]), faces, described, meta,
+        # A contact sheet is cut by the part that holds its last face; the
+        # pages of its first faces, when they are the part before's, are
+        # drawn again by this one and left out when the parts are joined.
+        mine = [i for i, sheet in enumerate(cuts) if first <= max(cut.page for cut in sheet) < end]
+        start = min([first] + [cut.page for i in mine for cut in cuts[i]])
+        part_cuts = [[replace(cut, page=cut.page - start, picture=j) for cut in cuts[i]] for j, i in enumerate(mine)]
+        jobs.append(_job(name if len(ranges) == 1 else part_name(name, k, len(ranges), first - start),
+                         replace(sheets, pages=sheets.pages[start:end]), faces, described, meta,
                          record if k == 0 else None, [thumbnails[i] for i in mine], part_cuts))
     return jobs
+
+
+def card_spans(sheets: Sheets) -> list[tuple[int, int]]:
+    """The first and last page of each card's faces (a part holds whole cards)."""
+    spans: dict[int, tuple[int, int]] = {}
+    for number, page in enumerate(sheets.pages):
+        for placement in page.placements:
+            first, _ = spans.get(placement.item, (number, number))
+            spans[placement.item] = (first, number)
+    return list(spans.values())
 
 
 def contact_jobs(thumbnails: list[ContactSheet], faces: list, meta: dict) -> list[Job]:
@@ -89,8 +104,8 @@ def _record(record: Callable[[Manifest], None] | None, thumbnails: list[ContactS
 
 def split_pages(pages: int, spans: list[tuple[int, int]], parts: int) -> list[tuple[int, int]]:
     """Page ranges [first, end) for about `parts` parts of about equal size,
-    divided only where no span (the first and last page of a contact
-    sheet's faces) would be cut in two."""
+    divided only where no span (the first and last page of a card's
+    faces) would be cut in two."""
     crossed = {page for first, last in spans for page in range(first + 1, last + 1)}
     free = [page for page in range(1, pages) if page not in crossed]
     cuts = sorted({min(free, key=lambda page: abs(page - k * pages / parts)) for k in range(1, parts)}) if free else []
@@ -98,16 +113,17 @@ def split_pages(pages: int, spans: list[tuple[int, int]], parts: int) -> list[tu
     return list(zip(bounds, bounds[1:]))
 
 
-def part_name(name: str, k: int, count: int) -> str:
-    """What part k of `count` of the file `name` is called until the parts are joined."""
-    return f"{name}{PART}{k} {count}"
+def part_name(name: str, k: int, count: int, borrowed: int = 0) -> str:
+    """What part k of `count` of the file `name` is called until the parts
+    are joined; its first `borrowed` pages are the part before's."""
+    return f"{name}{PART}{k} {count} {borrowed}"
 
 
 class Parts:
     """The parts of files drawn in parts, held until each file is whole."""
 
     def __init__(self) -> None:
-        self._held: dict[str, dict[int, bytes]] = {}
+        self._held: dict[str, dict[int, tuple[bytes, int]]] = {}
 
     def add(self, name: str, data: bytes) -> tuple[str, bytes] | None:
         """(name, bytes) of the file, whole: at once for a file not drawn in
@@ -115,32 +131,36 @@ class Parts:
         if PART not in name:
             return name, data
         whole, tail = name.split(PART)
-        k, count = (int(v) for v in tail.split())
+        k, count, borrowed = (int(v) for v in tail.split())
         held = self._held.setdefault(whole, {})
-        held[k] = data
+        held[k] = (data, borrowed)
         if len(held) < count:
             return None
         del self._held[whole]
         return whole, join_pdfs([held[i] for i in range(count)])
 
 
-def join_pdfs(parts: list[bytes]) -> bytes:
-    """One PDF of the parts' pages in order: the pages of the others are
-    taken into the first part's document, which keeps its own settings
-    (title, viewer preferences, language, output intent). PDFium does it in
-    a few milliseconds; pypdf took 0.13 s for 1000 cards, imports included."""
+def join_pdfs(parts: list[tuple[bytes, int]]) -> bytes:
+    """One PDF of the parts' pages in order, each part's first pages left
+    out as many as it says (pages of the part before, drawn again to cut
+    a contact sheet): the pages of the others are taken into the first
+    part's document, which keeps its own settings (title, viewer
+    preferences, language, output intent). PDFium does it in a few
+    milliseconds; pypdf took 0.13 s for 1000 cards, imports included."""
     import pypdfium2 as pdfium
 
-    joined = pdfium.PdfDocument(parts[0])
-    others = [pdfium.PdfDocument(part) for part in parts[1:]]
+    joined = pdfium.PdfDocument(parts[0][0])
+    others = [(pdfium.PdfDocument(part), borrowed) for part, borrowed in parts[1:]]
     try:
-        for other in others:
-            joined.import_pages(other)
+        for _ in range(parts[0][1]):
+            joined.del_page(0)
+        for other, borrowed in others:
+            joined.import_pages(other, list(range(borrowed, len(other))))
         buffer = io.BytesIO()
         joined.save(buffer, version=joined.get_version())
         return _same_id(buffer.getvalue())
     finally:
-        for document in (joined, *others):
+        for document in (joined, *(other for other, _ in others)):
             document.close()
 
 
