@@ -55,3 +55,35 @@ def test_a_long_deck_is_laid_out_by_workers_started_fresh(tmp_path, monkeypatch)
     assert started(fresh_log) >= 3
     assert tree_digest(fresh.out) == tree_digest(forked.out)
     assert len(fresh.cards) == 2 * LAYOUT_CHUNK + 1
+
+
+def _pid_and_wait(_: int) -> int:
+    import os
+    import time
+
+    time.sleep(0.3)
+    return os.getpid()
+
+
+@pytest.mark.parametrize("method", ["fork", "none"])
+def test_the_parent_works_meanwhile_once_while_the_workers_work(method, monkeypatch):
+    """`meanwhile` runs in the build process, once, while the jobs are
+    already under way in the workers (and first where there are none)."""
+    import os
+    import time
+
+    from workshop_kit.workers import cores, fork_map
+
+    monkeypatch.setenv("WORKSHOP_KIT_START_METHOD", method)
+    calls: list[tuple[int, float]] = []
+    finished: list[float] = []
+    started = time.perf_counter()
+    pids = fork_map(_pid_and_wait, range(4), lambda i, pid: finished.append(time.perf_counter()),
+                    meanwhile=lambda: calls.append((os.getpid(), time.perf_counter())))
+    assert [pid for pid, _ in calls] == [os.getpid()]
+    (_, when), = calls
+    if method == "fork" and cores() >= 2:
+        assert os.getpid() not in pids
+        assert when < min(finished)  # before any job was done, so while they ran
+    else:
+        assert set(pids) == {os.getpid()} and when - started < 0.3  # before the first job ended

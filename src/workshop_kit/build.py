@@ -43,7 +43,7 @@ from workshop_kit.output.captures import captures_in
 from workshop_kit.output.card_pictures import card_picture_jobs
 from workshop_kit.output.deck_parts import Parts, contact_jobs, deck_file_jobs
 from workshop_kit.output.files import Staging
-from workshop_kit.output.index_page import index_page
+from workshop_kit.output.index_page import index_page, prepare as prepare_index
 from workshop_kit.output.jobs import Job, Made, Staged, content, file_job, run_job
 from workshop_kit.output.manifest import Manifest
 from workshop_kit.output.previous import INDEX, PreviousBuild
@@ -424,7 +424,7 @@ def build(root: Path, out: Path, *, only: tuple[str, ...] = (), paper: str | Non
                 progress(drawn, total, "files")
 
         fork_map(partial(run_job, checked.family.name, [job.make for job in jobs], (staging.dir, out)),
-                 range(len(jobs)), finished, keep=False)
+                 range(len(jobs)), finished, keep=False, meanwhile=prepare_index)
         for entry in manifest.files:
             if entry["path"] in sizes:
                 entry["bytes"] = sizes[entry["path"]]

@@ -68,25 +68,32 @@ def start_method() -> str | None:
 
 @overload
 def fork_map(fn: Callable[[A], R], args: Sequence[A], finished: Callable[[int, R], None] | None = None,
-             parallel: bool = True, keep: Literal[True] = True) -> list[R]: ...
+             parallel: bool = True, keep: Literal[True] = True,
+             meanwhile: Callable[[], None] | None = None) -> list[R]: ...
 @overload
 def fork_map(fn: Callable[[A], R], args: Sequence[A], finished: Callable[[int, R], None] | None = None,
-             parallel: bool = True, *, keep: Literal[False]) -> list[None]: ...
+             parallel: bool = True, *, keep: Literal[False],
+             meanwhile: Callable[[], None] | None = None) -> list[None]: ...
 
 
 def fork_map(fn: Callable[[A], R], args: Sequence[A],
              finished: Callable[[int, R], None] | None = None, parallel: bool = True,
-             keep: bool = True) -> list[R] | list[None]:
+             keep: bool = True, meanwhile: Callable[[], None] | None = None) -> list[R] | list[None]:
     """[fn(a) for a in args], on several cores where that can help (and
     `parallel`: False runs them here, where starting workers costs more
     than the work); `finished(i, result)` is called as soon as the i-th
     result is in, in the order they come in. With `keep` False the results
-    are not kept (the list is all None): `finished` takes each one."""
+    are not kept (the list is all None): `finished` takes each one.
+    `meanwhile()` is called here once the workers have started (or first,
+    where there are none): work of this process that need not wait for
+    theirs."""
     global _job
     workers = min(len(args), cores())
     method = start_method()
     results: list = [None] * len(args)
     if workers < 2 or method is None or not parallel:
+        if meanwhile:
+            meanwhile()
         for index, arg in enumerate(args):
             result = fn(arg)
             if finished:
@@ -104,7 +111,10 @@ def fork_map(fn: Callable[[A], R], args: Sequence[A],
         with held():
             gc.freeze()  # what the parent has made is not collected in the workers, nor touched
             pool = context.Pool(workers, initializer=_start, initargs=(None if forked else fn,))
-        for index, result in pool.imap_unordered(_call, enumerate(args), chunksize=1):
+        found = pool.imap_unordered(_call, enumerate(args), chunksize=1)
+        if meanwhile:
+            meanwhile()
+        for index, result in found:
             if finished:
                 finished(index, result)
             results[index] = result if keep else None

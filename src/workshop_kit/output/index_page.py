@@ -44,6 +44,12 @@ def index_page(manifest: dict[str, Any], labels: dict[str, str]) -> str:
     return _template().render(page=_Page(manifest, labels).view())
 
 
+def prepare() -> None:
+    """Import Jinja2 and compile the page's template now: a build does it
+    while its workers draw, so that the page is written at once at the end."""
+    _template()
+
+
 @cache
 def _template() -> Template:
     """The page's template, compiled once per process (and Jinja2 imported
