@@ -234,8 +234,9 @@ def build_command(kit_dir: Path, out: Path | None, only: tuple[str, ...], paper:
     files; --force builds everything anew."""
     _kit_folder(kit_dir)
     settings = _settings(kit_dir, out, only, paper, mode, poster, tile_paper, dpi, card_pictures, pdfx)
-    built = _build(kit_dir, settings, force, as_json=as_json)
-    collector.leave_to_exit()
+    with collector.paused():  # (on again once what the build made is left to the exit)
+        built = _build(kit_dir, settings, force, as_json=as_json)
+        collector.leave_to_exit()
     if not built:
         sys.exit(1)
 

@@ -31,5 +31,6 @@ def paused() -> Iterator[None]:
 
 def leave_to_exit() -> None:
     """Nothing made so far is collected again, not even as Python exits:
-    for a command that has done its work."""
+    for a command that has done its work, before the collector is on
+    again (which would begin with a full pass)."""
     gc.freeze()
