@@ -22,7 +22,7 @@ ORDER = ("shared", "content", "layout", "impose", "draw", "output", "top")
 STAGE = {
     "__init__": "shared", "builtin": "shared", "problems": "shared", "fonts": "shared",
     "qr": "shared", "qr_codewords": "shared", "stop": "shared", "terminal": "shared",
-    "workers": "shared", "file_kind": "shared", "printing": "shared",
+    "workers": "shared", "collector": "shared", "file_kind": "shared", "printing": "shared",
     "content": "content",
     "fingerprints": "content",   # digests of content files and models
     "layout": "layout",

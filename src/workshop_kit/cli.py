@@ -195,7 +195,7 @@ def _build(kit_dir: Path, settings: dict, force: bool, quiet_if_current: bool = 
 
 
 def _build_anew(kit_dir: Path, settings: dict, force: bool, quiet_if_current: bool, as_json: bool) -> bool:
-    """The pipeline's build, and what it did told (see _build)."""
+    """Build with the pipeline, and report what it made (see _build)."""
     out = settings["out"]
     from workshop_kit.build import UsageError, build
 
