@@ -8,9 +8,9 @@ pages, one job a part, each a range of pages that holds whole cards; a
 contact sheet whose faces begin in the part before is cut by the part
 that holds its last face, which draws those pages too. The parts come
 back as PDFs of their own, and the build joins them into the deck's file
-(`Parts`), each page once, before it is staged. Where the deck's pages do not show every
-face, its contact sheets are drawn on pages of their own
-(thumbnails.contact_pages), CONTACT_SHEETS_PER_JOB to a job."""
+(`Parts`), each page once, before it is staged. Where the deck's pages
+do not show every face, its contact sheets are drawn on pages of their
+own (thumbnails.contact_pages), CONTACT_SHEETS_PER_JOB to a job."""
 
 from __future__ import annotations
 
