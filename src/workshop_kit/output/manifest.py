@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from workshop_kit.file_kind import FileKind
-from workshop_kit.impose.plan import Sheets
+
+if TYPE_CHECKING:  # (a rebuild with nothing changed reads the manifest without the pipeline)
+    from workshop_kit.impose.plan import Sheets
 
 
 def pictures_of(entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
