@@ -404,3 +404,57 @@ def test_a_text_element_that_is_not_hyphenated_breaks_only_between_words():
     plain = texts(ts.break_lines([block], 62 / PT_TO_MM, SIZE, hyphenate=False))
     assert any(line.endswith("-") for line in hyphenated)
     assert not any(line.endswith("-") for line in plain) and " ".join(plain) == text
+
+
+# --- the sizes a text is tried at ---------------------------------------------------
+
+def titles_and_paragraphs(kit) -> list[list[Block]]:
+    """The shipped texts as a card sets them: each title alone, each
+    paragraph alone, and a heading with the paragraph it keeps to."""
+    found: list[list[Block]] = []
+    for path in sorted((kit / "decks").glob("*.yaml")):
+        for card in load_yaml(path)["cards"]:
+            found.append([Block((Span(card["title"], "bold"),))])
+    for text in paragraphs(kit)[::3]:
+        body = Block(tuple(parse_markup(text, "regular")))
+        found += [[body], [Block((Span("Spørgsmål", "bold"),), keep_with_next=True), body],
+                  [body, Block(body.spans, bullet=True, tight=True)]]
+    return found
+
+
+@pytest.mark.parametrize(("language", "kit"), KITS)
+def test_no_size_a_text_could_fit_at_is_passed_over(language, kit):
+    """A text is tried first at the largest size its words could fit at
+    (the sizes above it are skipped untried): at every skipped size the
+    text does not fit when it is set, in boxes from a title's strip to a
+    tarot card's body."""
+    ts = setter(language)
+    boxes = [(54, 8.4, 13, 9), (44, 6, 9, 7), (61, 40, 10, 7), (38, 30, 9, 7), (54, 60.5, 9, 7)]  # mm, pt
+    skipped = 0
+    for blocks in titles_and_paragraphs(kit):
+        for width, height, largest, smallest in boxes:
+            steps = round((largest - smallest) / 0.25)
+            width_pt, height_pt = width / PT_TO_MM, height / PT_TO_MM
+            first = ts._first_possible(blocks, width_pt, height_pt, largest, steps, 1.18)
+            for i in range(min(first, steps + 1)):
+                size = largest - i * 0.25
+                lines = ts.break_lines(blocks, width_pt, size)
+                assert lines is None or ts.height_pt(lines, size, 1.18) > height_pt + 1e-6, (blocks, width, size)
+            skipped += min(first, steps + 1)
+    assert skipped > 100  # (the bound does skip sizes: titles shrink in their strip)
+
+
+def test_a_title_that_must_shrink_to_its_line_is_set_once(monkeypatch):
+    """Set at 13 pt down to 9 pt in a strip of one line at most: the
+    largest size its words and spaces fit at is the first tried, and it
+    fits (the search tried five sizes)."""
+    ts = setter()
+    calls = []
+    real = Typesetter.break_lines
+    monkeypatch.setattr(Typesetter, "break_lines", lambda self, *a, **k: calls.append(a[2]) or real(self, *a, **k))
+    size, lines = ts.fit([Block((Span("Puljen til de små projekter 128", "bold"),))], 54, 8.4, 13, 9, 1.18)
+    assert size is not None and size < 13 and len(lines) == 1
+    assert calls == [size]
+    # and it is the largest that fits: at the next size up it takes two lines, too many for the strip
+    larger = ts.break_lines([Block((Span("Puljen til de små projekter 128", "bold"),))], 54 / PT_TO_MM, size + 0.25)
+    assert len(larger) == 2 and ts.height_pt(larger, size + 0.25, 1.18) > 8.4 / PT_TO_MM

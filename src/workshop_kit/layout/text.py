@@ -3,6 +3,7 @@ and shrinking to fit between a largest and a smallest size."""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -362,11 +363,15 @@ class Typesetter:
                 return lines
             return None
 
-        lines = attempt(largest)
-        if lines is not None:
-            return largest, lines
         steps = int(round((largest - smallest) / SIZE_STEP))
-        lo, hi = 1, steps  # candidate i means largest - i*step (0 did not fit); find the smallest i that fits
+        # candidate i means largest - i*step; find the smallest i that fits,
+        # beginning where the words could fit at all (none larger can)
+        first = 0 if around else self._first_possible(blocks, width_pt, height_pt, largest, steps, leading)
+        if first <= steps:
+            lines = attempt(largest - first * SIZE_STEP)
+            if lines is not None:
+                return largest - first * SIZE_STEP, lines
+        lo, hi = first + 1, steps
         best = None
         while lo <= hi:
             mid = (lo + hi) // 2
@@ -383,6 +388,38 @@ class Typesetter:
         if lines is None:
             return None, Misfit(smallest, height_mm, word=self.widest_word(blocks, smallest))
         return None, Misfit(smallest, height_mm, needed_mm=self.height_pt(lines, smallest, leading) * PT_TO_MM)
+
+    def _first_possible(self, blocks: list[Block], width_pt: float, height_pt: float, largest: float,
+                        steps: int, leading: float) -> int:
+        """The first of the sizes largest, largest - SIZE_STEP, ... (0 ..
+        steps; steps + 1 if none) at which the blocks could fit: a block
+        of n words (of width w, at 1 pt) set in r lines holds at least
+        n - r spaces between its words, so r * line >= w + (n - r) *
+        space, and its lines and the gaps between the blocks must fit the
+        height. At every larger size the lines surely do not fit, so they
+        need not be set: a title that must shrink to fit its line is set
+        once, not at the five sizes of a search."""
+        space = self.family.width(" ", "regular", 1.0)
+        bullet = self.family.width(BULLET + " ", "regular", 1.0)
+        wanted = []  # (the words' width and spaces at 1 pt, the bullet's indent at 1 pt) of each block
+        gaps = 0.0
+        for b, block in enumerate(blocks):
+            words = _words(block.spans)
+            wanted.append((sum(_unit_width(self.family, w) for w in words) + len(words) * space,
+                           bullet if block.bullet else 0.0))
+            if b > 0 and not blocks[b - 1].keep_with_next:
+                gaps += ITEM_GAP if block.tight else PARAGRAPH_GAP
+        for i in range(steps + 1):
+            size = largest - i * SIZE_STEP
+            rows = 0
+            for width, indent in wanted:
+                line = (width_pt - indent * size) + space * size
+                if line <= 0:
+                    return i  # (no bound: the attempts tell)
+                rows += max(1, math.ceil(width * size / line - 1e-9))
+            if rows * size * leading + gaps * size <= height_pt + 1e-6:
+                return i
+        return steps + 1
 
     def widest_word(self, blocks: list[Block], size: float) -> str:
         words = [w for block in blocks for w in _words(block.spans)]
