@@ -29,18 +29,18 @@ DPI = 150
 
 COUNTER = """\
 import os
-import qrcode
+from workshop_kit import qr
 
-_add_data = qrcode.QRCode.add_data
+_place = qr._Frame.place
 
 
-def add_data(self, *args, **kwargs):
+def place(self, *args, **kwargs):
     with open(os.environ["QR_ENCODE_LOG"], "a", encoding="utf-8") as log:
         log.write("encoded\\n")
-    return _add_data(self, *args, **kwargs)
+    return _place(self, *args, **kwargs)
 
 
-qrcode.QRCode.add_data = add_data
+qr._Frame.place = place
 """
 
 
