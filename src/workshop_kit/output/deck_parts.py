@@ -113,7 +113,7 @@ def split_pages(pages: int, spans: list[tuple[int, int]], parts: int) -> list[tu
     return list(zip(bounds, bounds[1:]))
 
 
-def part_name(name: str, k: int, count: int, borrowed: int = 0) -> str:
+def part_name(name: str, k: int, count: int, borrowed: int) -> str:
     """What part k of `count` of the file `name` is called until the parts
     are joined; its first `borrowed` pages are the part before's."""
     return f"{name}{PART}{k} {count} {borrowed}"
