@@ -5,8 +5,8 @@ one that a crash cut short.
 
 A crash is a build killed with SIGKILL at the moment its commit begins
 (a sitecustomize module on PYTHONPATH kills the command's own process at
-its first move out of the staging folder, after noting which files it
-synced); the command itself is unchanged.
+its first move or link into or out of the staging folder, after noting
+which files it synced); the command itself is unchanged.
 """
 
 from __future__ import annotations
@@ -26,12 +26,12 @@ def killed_at_commit(tmp_path: Path, monkeypatch) -> Path:
     note = tmp_path / "synced.json"
     sitecustomize(tmp_path / "site", textwrap.dedent(f"""
         import json, os, signal
-        real_fsync, real_replace = os.fsync, os.replace
+        real_fsync, real_replace, real_link = os.fsync, os.replace, os.link
         synced = []
         def fsync(fd):
             real_fsync(fd)
             synced.append(os.readlink(f"/proc/self/fd/{{fd}}"))
-        def replace(src, dst, **kw):
+        def commit_begins(src, dst):
             src, dst = os.fspath(src), os.fspath(dst)
             if (".staging-" in src or ".staging-" in dst) and os.path.basename(dst) != ".owner":
                 parts = next(p for p in (src, dst) if ".staging-" in p).split(os.sep)
@@ -40,8 +40,13 @@ def killed_at_commit(tmp_path: Path, monkeypatch) -> Path:
                 with open({str(note)!r}, "w") as fh:
                     json.dump({{"synced": [os.path.relpath(p, folder) for p in synced], "staged": staged}}, fh)
                 os.kill(os.getpid(), signal.SIGKILL)
+        def replace(src, dst, **kw):
+            commit_begins(src, dst)
             return real_replace(src, dst, **kw)
-        os.fsync, os.replace = fsync, replace
+        def link(src, dst, **kw):  # (the old version's second name in the staging folder)
+            commit_begins(src, dst)
+            return real_link(src, dst, **kw)
+        os.fsync, os.replace, os.link = fsync, replace, link
     """), monkeypatch)
     return note
 

@@ -121,9 +121,38 @@ def test_a_refused_move_puts_back_the_files_already_moved(small, tmp_path, monke
     assert tree_digest(out) == before
 
 
+def test_a_file_rebuilt_is_never_missing_while_the_new_one_moves_in(small, tmp_path, monkeypatch):
+    """A PDF viewer that reloads the deck a `watch` rewrites must find the
+    old file or the new one: each file the last build wrote is still in its
+    place when its new version replaces it. (The old version was moved
+    aside first, and a reader polling the file found it gone.)"""
+    kit, out = small
+    edit_first_card(kit)
+    before = {str(path) for path in out.rglob("*") if path.is_file() and ".staging-" not in str(path)}
+    log = tmp_path / "missing.log"
+    failing(tmp_path, monkeypatch, f"""
+        import os
+        real = os.replace
+        def replace(src, dst, **kw):
+            new = ".staging-" in os.fspath(src) and ".previous" not in os.fspath(src)
+            if new and not os.path.lexists(dst):
+                with open({str(log)!r}, "a", encoding="utf-8") as found:
+                    found.write(os.fspath(dst) + "\\n")
+            return real(src, dst, **kw)
+        os.replace = replace
+    """)
+    run = run_cli("build", kit, "--out", out)
+    assert run.code == 0, run.output
+    missing = set(log.read_text(encoding="utf-8").splitlines()) if log.exists() else set()
+    rebuilt = [path for path in before if path.endswith(".pdf")]
+    assert rebuilt, before
+    assert missing & before == set(), sorted(missing & before)
+
+
 def test_a_pdf_held_open_on_windows_asks_to_close_it(small, tmp_path, monkeypatch):
-    """Windows refuses to move a file a PDF viewer has open (PermissionError,
-    which Linux cannot make for root): the message says what to do."""
+    """Windows refuses to move or replace a file a PDF viewer has open
+    (PermissionError, which Linux cannot make for root): the message says
+    what to do."""
     kit, out = small
     edit_first_card(kit)
     before = tree_digest(out)
@@ -134,8 +163,9 @@ def test_a_pdf_held_open_on_windows_asks_to_close_it(small, tmp_path, monkeypatc
         workshop_kit.output.files.WINDOWS = True
         real = os.replace
         def replace(src, dst, **kw):
-            if os.path.basename(src) == {held!r} and ".staging-" not in os.fspath(src):
-                raise PermissionError(errno.EACCES, "Access is denied", os.fspath(src))
+            for path in (src, dst):
+                if os.path.basename(path) == {held!r} and ".staging-" not in os.fspath(path):
+                    raise PermissionError(errno.EACCES, "Access is denied", os.fspath(path))
             return real(src, dst, **kw)
         os.replace = replace
     """)

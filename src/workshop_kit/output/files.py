@@ -5,8 +5,9 @@ Each file that cannot be made again from the others (not the thumbnails,
 which a rebuild redraws when one is not whole) is made durable (fsync) by
 a thread of its own as soon as it is staged, while the others are still
 drawn. Only when all of them are on the disk is each moved
-over its old version with os.replace (atomic on one file system), the
-manifest last, and the folders they went into are made durable. A crash
+over its old version with os.replace (atomic on one file system: a reader
+finds the old file or the new one, never none), the manifest last, and
+the folders they went into are made durable. A crash
 (power lost) leaves each file the old version or the whole new one. The old
 versions wait in the staging folder until every new file is in place, and
 go back if one cannot be moved, so a build that fails at any point leaves
@@ -146,7 +147,7 @@ class Staging:
                         if target.exists() or target.is_symlink():
                             old = self.dir / PREVIOUS / name
                             old.parent.mkdir(parents=True, exist_ok=True)
-                            os.replace(target, old)
+                            _keep(target, old)
                         moved.append((target, old))
                         os.replace(self.dir / name, target)
                     except OSError as error:
@@ -215,6 +216,18 @@ class Staging:
     def __exit__(self, *exc):
         self.discard()
         return False
+
+
+def _keep(target: Path, old: Path) -> None:
+    """Give the file at `target` a second name, `old`, to put it back by if
+    the commit fails: it stays where it is until the new version replaces
+    it, so that a reader (a PDF viewer that reloads the file a `watch`
+    rewrites) never finds the file gone. On a disk without hard links it
+    is moved there, as before."""
+    try:
+        os.link(target, old, follow_symlinks=False)
+    except OSError:
+        os.replace(target, old)
 
 
 def _fsync(path: Path) -> None:
