@@ -9,12 +9,12 @@ qrcode chooses each symbol's segments and version and sets up its
 patterns, once a version; the codewords (qr_codewords) and their placement
 are done here, on integers and byte strings (the data modules masked as
 one integer and gathered into their places at once), under a tenth of a
-millisecond a symbol where qrcode alone took half a millisecond. The symbol of a URL
-never changes: the matrices known to a process are kept by (URL,
-error-correction level), packed (`QRMatrix.packed`). A build gives them
-the matrices of its last build (`remember`), and takes the ones encoded
-since (`fresh`) to keep for the next; output/qr_cache.py keeps them in
-the output folder.
+millisecond a symbol where qrcode alone took half a millisecond. The
+symbol of a URL never changes: the matrices known to a process are kept
+by (URL, error-correction level), packed (`QRMatrix.packed`). A build
+gives them the matrices of its last build (`remember`), and takes the
+ones encoded since (`fresh`) to keep for the next; output/qr_cache.py
+keeps them in the output folder.
 """
 
 from __future__ import annotations

@@ -180,9 +180,7 @@ class Typesetter:
         top = 0.0  # of the next line, from the top of the text
         for b, block in enumerate(blocks):
             indent = bullet_indent if block.bullet else 0.0
-            gap = 0.0
-            if b > 0 and not blocks[b - 1].keep_with_next:
-                gap = ITEM_GAP if block.tight else PARAGRAPH_GAP
+            gap = _gap_before(blocks, b)
             first = top + gap * size
 
             def avail(row: int, indent=indent, first=first) -> float:
@@ -402,13 +400,11 @@ class Typesetter:
         space = self.family.width(" ", "regular", 1.0)
         bullet = self.family.width(BULLET + " ", "regular", 1.0)
         wanted = []  # (the words' width and spaces at 1 pt, the bullet's indent at 1 pt) of each block
-        gaps = 0.0
-        for b, block in enumerate(blocks):
+        for block in blocks:
             words = _words(block.spans)
             wanted.append((sum(_unit_width(self.family, w) for w in words) + len(words) * space,
                            bullet if block.bullet else 0.0))
-            if b > 0 and not blocks[b - 1].keep_with_next:
-                gaps += ITEM_GAP if block.tight else PARAGRAPH_GAP
+        gaps = sum(_gap_before(blocks, b) for b in range(len(blocks)))
         for i in range(steps + 1):
             size = largest - i * SIZE_STEP
             rows = 0
@@ -425,6 +421,13 @@ class Typesetter:
         words = [w for block in blocks for w in _words(block.spans)]
         widest = max(words, key=lambda w: self.word_width(w, size))
         return "".join(t for t, _, _ in widest)
+
+
+def _gap_before(blocks: list[Block], b: int) -> float:
+    """The space above block b, as a fraction of the size: none after a heading."""
+    if b == 0 or blocks[b - 1].keep_with_next:
+        return 0.0
+    return ITEM_GAP if blocks[b].tight else PARAGRAPH_GAP
 
 
 FITTED_AT_MOST = 20_000  # texts set, kept by a process (a watch runs for hours): some tens of MB at most

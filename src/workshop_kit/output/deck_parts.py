@@ -149,11 +149,9 @@ def join_pdfs(parts: list[tuple[bytes, int]]) -> bytes:
     milliseconds; pypdf took 0.13 s for 1000 cards, imports included."""
     import pypdfium2 as pdfium
 
-    joined = pdfium.PdfDocument(parts[0][0])
+    joined = pdfium.PdfDocument(parts[0][0])  # (the first part borrows no pages: none come before it)
     others = [(pdfium.PdfDocument(part), borrowed) for part, borrowed in parts[1:]]
     try:
-        for _ in range(parts[0][1]):
-            joined.del_page(0)
         for other, borrowed in others:
             joined.import_pages(other, list(range(borrowed, len(other))))
         buffer = io.BytesIO()
